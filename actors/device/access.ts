@@ -1,0 +1,112 @@
+// One access slot's life: start an access (workload), look it up in the ATC, translate with
+// ATS on a miss, and finish it (DMA ok, or failed with a reason) before thinking and starting
+// the next one. An ATS completion without the needed permission hands the access to the PRI
+// path (fault.ts). Completions of translations that an ATC invalidation overtook are never
+// cached or used: the access translates again (PCIe ATS: a completion that raced an
+// invalidation must not be cached as valid).
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { atcInsert, atcLookup } from './atc.ts';
+import type { AccessFailure } from './counters.ts';
+import type { DeviceState } from './device-state.ts';
+import { raiseFault } from './fault.ts';
+import { nextAccess, workloadDone } from './workload.ts';
+
+export const DEV_TO_IOMMU = 'dev->iommu';
+
+export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  const slot = s.slots[slotIdx]!;
+  ctx.assert(slot.phase === 'idle' || slot.phase === 'thinking', 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
+  const space = s.spaces[slot.spaceIdx]!;
+  const w = s.cfg.workload;
+  if (workloadDone(w, space, ctx.now())) {
+    slot.phase = 'stopped';
+    return;
+  }
+  const { page, write } = nextAccess(w, space, ctx.rng);
+  space.started++;
+  s.c.accessesStarted++;
+  slot.page = page;
+  slot.write = write;
+  slot.retried = false;
+  slot.ghost = 0;
+  const fn = s.fns[space.fnIdx]!;
+  const hit = atcLookup(fn.atc, space.cfg.pasid, page, s.atcReplacement);
+  if (hit !== undefined && (write ? hit.w : hit.r)) {
+    s.c.atcHits++;
+    completeAccess(s, ctx, slotIdx);
+    return;
+  }
+  s.c.atcMisses++;
+  translateFor(s, ctx, slotIdx);
+}
+
+/** Send the slot's ATS Translation Request. */
+export function translateFor(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  const slot = s.slots[slotIdx]!;
+  slot.phase = 'translating';
+  slot.tag = requestTranslation(s, ctx, slotIdx, slot.spaceIdx, slot.page, slot.write);
+}
+
+export function requestTranslation(s: DeviceState, ctx: ActorCtx, owner: number, spaceIdx: number, page: number, write: boolean): number {
+  const sp = s.spaces[spaceIdx]!.cfg;
+  const tag = s.nextTag;
+  s.nextTag = (s.nextTag + 1) >>> 0;
+  ctx.assert(!s.translations.has(tag), 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
+  s.translations.set(tag, { owner, spaceIdx, page, write, stale: false });
+  s.translationsOutstanding++;
+  s.c.atsRequests++;
+  sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
+    type: 'pci.atsReq', rid: sp.rid, pasidPresent: sp.pasid !== null, pasid: sp.pasid ?? 0, addr: page * 4096, tag, write,
+  });
+  return tag;
+}
+
+export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.atsCpl'>): void {
+  const t = s.translations.get(msg.tag);
+  if (t === undefined) {
+    s.c.dropped.atsCplUnknownTag++;
+    return;
+  }
+  const space = s.spaces[t.spaceIdx]!;
+  ctx.assert(msg.rid === space.cfg.rid && msg.addr === t.page * 4096, 'FAULTLINE_DEVICE_ATS_MISMATCH',
+    `completion tag ${msg.tag} for rid ${msg.rid} addr ${msg.addr}; requested rid ${space.cfg.rid} page ${t.page}`);
+  s.translations.delete(msg.tag);
+  s.translationsOutstanding--;
+  s.c.atsCompletions++;
+  if (t.stale) {
+    s.c.dropped.atsCplStale++;
+    ctx.mark('device.ats-raced-invalidation');
+    if (t.owner >= 0) translateFor(s, ctx, t.owner);
+    return;
+  }
+  const fn = s.fns[space.fnIdx]!;
+  if (msg.r || msg.w) {
+    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page: t.page, r: msg.r, w: msg.w, version: msg.version }, s.atcReplacement);
+  }
+  if (t.owner < 0) {
+    if (!(msg.r || msg.w)) s.c.prefetchDenied++;
+    return;
+  }
+  const slot = s.slots[t.owner]!;
+  ctx.assert(slot.phase === 'translating' && slot.tag === msg.tag, 'FAULTLINE_DEVICE_SLOT', `slot ${t.owner} got tag ${msg.tag} while ${slot.phase}`);
+  if (t.write ? msg.w : msg.r) completeAccess(s, ctx, t.owner);
+  else raiseFault(s, ctx, t.owner);
+}
+
+export function completeAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  s.c.dmaOk++;
+  think(s, ctx, slotIdx);
+}
+
+export function failAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number, reason: AccessFailure): void {
+  s.c.dmaFailed[reason]++;
+  think(s, ctx, slotIdx);
+}
+
+function think(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  s.slots[slotIdx]!.phase = 'thinking';
+  ctx.timer(s.cfg.workload.thinkNs, { type: 'device.think', slot: slotIdx });
+}

@@ -1,0 +1,69 @@
+// The device tier's counters: what happened to accesses, translations, page request groups
+// and responses, and every inbound message the device ignored, by reason (nothing is dropped
+// silently). Plain numbers so stats() can hand them to the summary as they are.
+
+export type AccessFailure = 'invalid' | 'priFailed' | 'priDisabled';
+
+export type DropReason =
+  /** PRG Response for a PRGI with no outstanding group (UPRGI set). */
+  | 'prgRespUnexpectedPrgi'
+  /** PRG Response without the required PASID or with another one (UPRGI set). */
+  | 'prgRespPasidMismatch'
+  | 'prgRespUnknownRid'
+  | 'atsCplUnknownTag'
+  /** Completion of a translation invalidated while in flight: not cached, not used. */
+  | 'atsCplStale'
+  | 'atcInvUnknownRid'
+  /** PRI Control write for a RID this device does not have. */
+  | 'priCtlUnknownRid';
+
+export interface DeviceCounters {
+  accessesStarted: number;
+  dmaOk: number;
+  dmaFailed: Record<AccessFailure, number>;
+  atcHits: number;
+  atcMisses: number;
+  atcEvictions: number;
+  atcInvalidated: number;
+  atsRequests: number;
+  atsCompletions: number;
+  /** Translations of the non-faulting pages of a group answered Success. */
+  prefetchTranslations: number;
+  /** Prefetch translations that came back without any permission (nothing cached). */
+  prefetchDenied: number;
+  /** Page request groups raised. */
+  faults: number;
+  pageRequests: number;
+  responses: { success: number; invalid: number; failure: number; reserved: number };
+  /** Accesses re-translating after a Success response. */
+  retries: number;
+  /** Retried accesses whose translation faulted again. */
+  refaults: number;
+  unexpectedPrgi: number;
+  responsePasidMismatch: number;
+  /** Accesses that had to wait for PRI credits / for a free PRGI. */
+  creditWaits: number;
+  prgiWaits: number;
+  atcInvs: number;
+  /** PRI Control Enable writes received (pci.priCtl), by value. */
+  priCtlEnables: number;
+  priCtlDisables: number;
+  /** Enable writes the capability refused because RF was still set (software must reset PRI first). */
+  priEnableRefused: number;
+  dropped: Record<DropReason, number>;
+}
+
+export function createCounters(): DeviceCounters {
+  return {
+    accessesStarted: 0, dmaOk: 0, dmaFailed: { invalid: 0, priFailed: 0, priDisabled: 0 },
+    atcHits: 0, atcMisses: 0, atcEvictions: 0, atcInvalidated: 0,
+    atsRequests: 0, atsCompletions: 0, prefetchTranslations: 0, prefetchDenied: 0,
+    faults: 0, pageRequests: 0, responses: { success: 0, invalid: 0, failure: 0, reserved: 0 },
+    retries: 0, refaults: 0, unexpectedPrgi: 0, responsePasidMismatch: 0, creditWaits: 0, prgiWaits: 0, atcInvs: 0,
+    priCtlEnables: 0, priCtlDisables: 0, priEnableRefused: 0,
+    dropped: {
+      prgRespUnexpectedPrgi: 0, prgRespPasidMismatch: 0, prgRespUnknownRid: 0,
+      atsCplUnknownTag: 0, atsCplStale: 0, atcInvUnknownRid: 0, priCtlUnknownRid: 0,
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The device actor's state as plain data, and `init`, which checks the configuration and
+// builds it: functions (ATC, PRI credits, PRGI table, PRI Control Enable as software wrote it),
+// PF families (one shared PRI capability per PF and its VFs, disabled until software enables
+// it), address spaces with their workload cursors, and access slots (`workload.inFlight` per
+// address space, each running one access at a time; 'idle' until the workload starts).
+
+import type { MachineState } from '../../src/machines/index.ts';
+import { createHistogram, type Histogram } from '../../src/report/histogram.ts';
+import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src/scenario/tier-configs.ts';
+import { fail } from '../../src/util/errors.ts';
+import type { PrgContext } from '../../machines/prg.machine.ts';
+import type { PriCapabilityContext } from '../../machines/pri-capability.machine.ts';
+import type { Outboxes } from '../chain/outbox.ts';
+import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
+import { createCounters, type DeviceCounters } from './counters.ts';
+import { priExec } from './machines.ts';
+
+/** PCIe PRG Index: 9 bits. */
+export const PRGI_COUNT = 512;
+
+/** Device-tier options beyond DeviceConfig (optional; defaults documented here). */
+export interface DeviceTierOptions {
+  /** ATC replacement policy; default 'lru'. */
+  atcReplacement: AtcReplacement;
+}
+
+export type DeviceActorConfig = DeviceConfig & Partial<DeviceTierOptions>;
+
+export interface PrgGroup {
+  prgi: number;
+  ghost: number;
+  spaceIdx: number;
+  firstPage: number;
+  pages: number;
+  write: boolean;
+  sentAtNs: number;
+  machine: MachineState<PrgContext>;
+  /** Slots whose access waits on this group's response (emptied when PRI fails). */
+  waiters: number[];
+}
+
+export interface FnState {
+  cfg: DeviceFunctionConfig;
+  familyIdx: number;
+  atc: Atc;
+  /** Page requests outstanding (sent, group not yet answered); at most priAllocation. */
+  creditsUsed: number;
+  /** Indexed by PRGI; null when the PRGI is free. */
+  groups: (PrgGroup | null)[];
+  groupsOutstanding: number;
+  groupsRaised: number;
+  /** Next PRGI to try: rotating, so a PRGI is reused as late as possible. */
+  prgiCursor: number;
+  /** Slots whose fault waits for credits or a PRGI, in arrival order. */
+  waitQueue: number[];
+  /** PRI Control Enable as last written for this function (pci.priCtl); false at reset. */
+  priCtl: boolean;
+}
+
+export interface PriFamily {
+  pfRid: number;
+  fnIdxs: number[];
+  cap: MachineState<PriCapabilityContext>;
+}
+
+export interface SpaceState {
+  cfg: AddressSpace;
+  fnIdx: number;
+  started: number;
+  nextPage: number;
+}
+
+export type SlotPhase = 'idle' | 'translating' | 'waitingCredits' | 'faulted' | 'thinking' | 'stopped';
+
+export interface Slot {
+  spaceIdx: number;
+  phase: SlotPhase;
+  page: number;
+  write: boolean;
+  /** ATS tag of the outstanding translation (phase 'translating'). */
+  tag: number;
+  /** Ghost id of the group the access waits on (phase 'faulted'). */
+  ghost: number;
+  /** The access re-translated after a Success response. */
+  retried: boolean;
+}
+
+export interface Translation {
+  /** Slot of the access, or -1 for a prefetch of a group's other page. */
+  owner: number;
+  spaceIdx: number;
+  page: number;
+  write: boolean;
+  /** An overlapping ATC invalidation arrived while in flight: never cache or use it. */
+  stale: boolean;
+}
+
+export interface DeviceState {
+  cfg: DeviceActorConfig;
+  atcReplacement: AtcReplacement;
+  fns: FnState[];
+  fnByRid: Record<number, number>;
+  families: PriFamily[];
+  spaces: SpaceState[];
+  slots: Slot[];
+  /** ATS tag → outstanding translation. */
+  translations: Map<number, Translation>;
+  translationsOutstanding: number;
+  nextTag: number;
+  nextGhost: number;
+  outboxes: Outboxes;
+  /** sys.start arrived: workloads may start (those of PRI functions only once PRI is enabled). */
+  running: boolean;
+  c: DeviceCounters;
+  faultRttNs: Histogram;
+}
+
+export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
+  checkConfig(cfg, self);
+  const fnByRid: Record<number, number> = {};
+  cfg.functions.forEach((f, i) => (fnByRid[f.rid] = i));
+  const families: PriFamily[] = [];
+  const fns = cfg.functions.map((f): FnState => {
+    const pfRid = f.pfRid ?? f.rid;
+    let familyIdx = families.findIndex((fam) => fam.pfRid === pfRid);
+    if (familyIdx < 0) familyIdx = families.push({ pfRid, fnIdxs: [], cap: priExec.initial() }) - 1;
+    families[familyIdx]!.fnIdxs.push(fnByRid[f.rid]!);
+    return {
+      cfg: f, familyIdx, atc: createAtc(f.atcEntries), creditsUsed: 0,
+      groups: new Array<PrgGroup | null>(PRGI_COUNT).fill(null), groupsOutstanding: 0, groupsRaised: 0,
+      prgiCursor: 0, waitQueue: [], priCtl: false,
+    };
+  });
+  const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0 }));
+  const slots: Slot[] = [];
+  spaces.forEach((_, spaceIdx) => {
+    for (let i = 0; i < cfg.workload.inFlight; i++) {
+      slots.push({ spaceIdx, phase: 'idle', page: 0, write: false, tag: 0, ghost: 0, retried: false });
+    }
+  });
+  return {
+    cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
+    translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
+    c: createCounters(), faultRttNs: createHistogram(),
+  };
+}
+
+function checkConfig(cfg: DeviceActorConfig, self: string): void {
+  const bad = (what: string): never => fail('FAULTLINE_DEVICE_CONFIG', `device '${self}': ${what}`);
+  const w = cfg.workload;
+  const rids = new Set<number>();
+  for (const f of cfg.functions) {
+    if (rids.has(f.rid)) bad(`function RID ${f.rid} listed twice`);
+    rids.add(f.rid);
+    // A group needs all its credits at once: fewer would leave the fault waiting forever.
+    if (f.priAllocation > 0 && f.priAllocation < w.pagesPerGroup) {
+      bad(`RID ${f.rid}: priAllocation ${f.priAllocation} < pagesPerGroup ${w.pagesPerGroup}`);
+    }
+  }
+  for (const sp of cfg.spaces) if (!rids.has(sp.rid)) bad(`address space ${sp.asid} names unknown RID ${sp.rid}`);
+  if (!(w.pagesPerGroup >= 1)) bad(`pagesPerGroup ${w.pagesPerGroup} < 1`);
+  if (!(w.pages >= 1 && w.pages <= cfg.pagesPerAsid)) bad(`workload.pages ${w.pages} outside 1..pagesPerAsid (${cfg.pagesPerAsid})`);
+  if (!(w.inFlight >= 0)) bad(`workload.inFlight ${w.inFlight} < 0`);
+  if (!(w.thinkNs >= 0)) bad(`workload.thinkNs ${w.thinkNs} < 0`);
+}

@@ -1,0 +1,184 @@
+// The PRI path: an access whose translation came back without the needed permission raises a
+// page request group (pagesPerGroup consecutive pages from the faulting one, same PRGI, L=1
+// on the final one, R/W of the access, PASID prefix when the space has a PASID), or waits
+// for credits/a PRGI. PRG Responses are matched by (RID, PRGI[, PASID when the function
+// requires it]); a response matching nothing sets UPRGI and is otherwise ignored.
+// Success → credits back, the faulting access re-translates and the group's other pages are
+// prefetched into the ATC; Invalid → the access fails; Response Failure → PRI stops for the
+// PF family (pri.ts). Reserved codes are treated as Response Failure (PCIe, [recalled]).
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import type { Effect } from '../../src/machines/index.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { prgCode } from '../../src/protocol/iopf.ts';
+import { record } from '../../src/report/histogram.ts';
+import type { PrgOutcome } from '../../machines/prg.machine.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { DEV_TO_IOMMU, failAccess, requestTranslation, translateFor } from './access.ts';
+import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './device-state.ts';
+import { prgExec } from './machines.ts';
+import { priEvent, priFailure, priUsable } from './pri.ts';
+import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
+
+export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  const slot = s.slots[slotIdx]!;
+  const space = s.spaces[slot.spaceIdx]!;
+  const fn = s.fns[space.fnIdx]!;
+  if (slot.retried) {
+    s.c.refaults++;
+    ctx.mark('device.refault');
+  }
+  if (!priUsable(s, space.fnIdx)) {
+    failAccess(s, ctx, slotIdx, priFailure(s, space.fnIdx));
+    return;
+  }
+  // FIFO: once someone waits, later faults queue behind it.
+  const block = fn.waitQueue.length > 0 ? 'queued' : raiseBlockedBy(fn, groupPages(s, slot.page));
+  if (block !== null) {
+    if (block === 'prgi') s.c.prgiWaits++;
+    else s.c.creditWaits++;
+    ctx.mark('device.credit-wait');
+    slot.phase = 'waitingCredits';
+    fn.waitQueue.push(slotIdx);
+    return;
+  }
+  raiseGroup(s, ctx, slotIdx);
+}
+
+/** Pages of a group starting at `page`, clipped at the end of the address space. */
+function groupPages(s: DeviceState, page: number): number {
+  return Math.min(s.cfg.workload.pagesPerGroup, s.cfg.pagesPerAsid - page);
+}
+
+function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
+  const slot = s.slots[slotIdx]!;
+  const sp = s.spaces[slot.spaceIdx]!;
+  const fn = s.fns[sp.fnIdx]!;
+  const pages = groupPages(s, slot.page);
+  if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
+  const g = insertGroup(fn, {
+    ghost: s.nextGhost, spaceIdx: slot.spaceIdx, firstPage: slot.page, pages, write: slot.write, sentAtNs: ctx.now(),
+    machine: prgExec.initial({ pagesTotal: pages }), waiters: [slotIdx],
+  });
+  s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
+  s.c.faults++;
+  const effects: Effect[] = [];
+  for (let i = 0; i < pages; i++) {
+    const last = i === pages - 1;
+    sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
+      type: 'pci.pageReq', rid: sp.cfg.rid, pasidPresent: sp.cfg.pasid !== null, pasid: sp.cfg.pasid ?? 0,
+      exe: false, priv: false, rd: !slot.write, wr: slot.write, last, prgi: g.prgi, addr: (slot.page + i) * 4096, ghost: g.ghost,
+    });
+    s.c.pageRequests++;
+    prgExec.step(g.machine, { type: 'prg.page', last }, effects);
+  }
+  if (effects.length !== 0 || g.machine.value !== 'waitingResponse') {
+    ctx.assert(false, 'FAULTLINE_DEVICE_PRG_LAST', `group ${g.ghost}: ${JSON.stringify(effects)} in ${g.machine.value}`);
+  }
+  slot.phase = 'faulted';
+  slot.ghost = g.ghost;
+}
+
+export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.prgResp'>): void {
+  const fnIdx = s.fnByRid[msg.rid];
+  if (fnIdx === undefined) {
+    s.c.dropped.prgRespUnknownRid++;
+    return;
+  }
+  const fn = s.fns[fnIdx]!;
+  const g = msg.prgi < fn.groups.length ? fn.groups[msg.prgi] ?? null : null;
+  if (g === null) {
+    s.c.dropped.prgRespUnexpectedPrgi++;
+    unexpected(s, ctx, fn);
+    return;
+  }
+  if (fn.cfg.prgResponsePasidRequired && !pasidMatches(s.spaces[g.spaceIdx]!.cfg.pasid, msg)) {
+    s.c.responsePasidMismatch++;
+    s.c.dropped.prgRespPasidMismatch++;
+    ctx.mark('device.response-pasid-mismatch');
+    unexpected(s, ctx, fn);
+    return;
+  }
+  record(s.faultRttNs, ctx.now() - g.sentAtNs);
+  const effects: Effect[] = [];
+  prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
+  ctx.assert(g.machine.status === 'done', 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
+  removeGroup(fn, g.prgi);
+  for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
+  drainWaitQueue(s, ctx, fnIdx);
+}
+
+/** "PRG Response PASID Required": the response carries the request's PASID, and only then. */
+function pasidMatches(pasid: number | null, msg: MessageByType<'pci.prgResp'>): boolean {
+  return pasid === null ? !msg.pasidPresent : msg.pasidPresent && msg.pasid === pasid;
+}
+
+function outcomeOf(s: DeviceState, code: number): PrgOutcome {
+  if (code === prgCode.SUCCESS) {
+    s.c.responses.success++;
+    return 'success';
+  }
+  if (code === prgCode.INVALID) {
+    s.c.responses.invalid++;
+    return 'invalid';
+  }
+  if (code === prgCode.FAILURE) s.c.responses.failure++;
+  else s.c.responses.reserved++;
+  return 'failure';
+}
+
+function unexpected(s: DeviceState, ctx: ActorCtx, fn: FnState): void {
+  s.c.unexpectedPrgi++;
+  ctx.mark('device.uprgi');
+  priEvent(s, ctx, fn.familyIdx, { type: 'pri.unexpectedPrgi' });
+}
+
+function applyGroupEffect(s: DeviceState, ctx: ActorCtx, fn: FnState, g: PrgGroup, e: Effect): void {
+  switch (e.type) {
+    case 'releaseCredits':
+      fn.creditsUsed -= (e.params as { pages: number }).pages;
+      ctx.assert(fn.creditsUsed >= 0, 'FAULTLINE_DEVICE_CREDITS', `credits used ${fn.creditsUsed} < 0`);
+      return;
+    case 'retryTranslations':
+      retryGroup(s, ctx, g);
+      return;
+    case 'failAccesses':
+      for (const slot of g.waiters) failAccess(s, ctx, slot, 'invalid');
+      return;
+    case 'priFailure':
+      for (const slot of g.waiters) failAccess(s, ctx, slot, 'priFailed');
+      ctx.mark('device.response-failure');
+      priEvent(s, ctx, fn.familyIdx, { type: 'pri.responseFailure' });
+      return;
+    default:
+      ctx.assert(false, 'FAULTLINE_DEVICE_EFFECT', `unknown prg effect '${e.type}'`);
+  }
+}
+
+/** Success: the faulting access re-translates; the other pages are prefetched when there is an ATC to fill. */
+function retryGroup(s: DeviceState, ctx: ActorCtx, g: PrgGroup): void {
+  for (const slotIdx of g.waiters) {
+    const slot = s.slots[slotIdx]!;
+    ctx.assert(slot.phase === 'faulted' && slot.ghost === g.ghost, 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} not waiting on group ${g.ghost}`);
+    s.c.retries++;
+    slot.retried = true;
+    translateFor(s, ctx, slotIdx);
+  }
+  if (s.fns[s.spaces[g.spaceIdx]!.fnIdx]!.atc.capacity === 0) return;
+  for (let i = 1; i < g.pages; i++) {
+    s.c.prefetchTranslations++;
+    requestTranslation(s, ctx, -1, g.spaceIdx, g.firstPage + i, g.write);
+  }
+}
+
+/** Credits came back: raise the waiting faults in order while credits and PRGIs last. */
+function drainWaitQueue(s: DeviceState, ctx: ActorCtx, fnIdx: number): void {
+  const fn = s.fns[fnIdx]!;
+  while (fn.waitQueue.length > 0) {
+    if (!priUsable(s, fnIdx)) return; // pri.ts already failed the queue when PRI went down or was disabled
+    const slotIdx = fn.waitQueue[0]!;
+    if (raiseBlockedBy(fn, groupPages(s, s.slots[slotIdx]!.page)) !== null) return;
+    fn.waitQueue.shift();
+    raiseGroup(s, ctx, slotIdx);
+  }
+}

@@ -1,0 +1,46 @@
+// The guest tier's plain-data state: its vPRQ consumer, its own IOPF core, one guest-group
+// machine per group being handled, and the counters the summary shows.
+
+import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import type { MachineState } from '../../src/machines/index.ts';
+import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
+import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
+import type { Outboxes } from '../chain/outbox.ts';
+
+export interface GuestStats {
+  malformed: Record<string, number>;
+  stopMarkers: number;
+  badRequestsAnswered: number;
+  groupsHandled: number;
+  pagesMapped: number;
+  pagesAlreadyMapped: number;
+  pagesUnmappable: number;
+  overflowDiscardRounds: number;
+  handlerTimersStale: number;
+  unexpectedMessages: Record<string, number>;
+}
+
+export interface GuestState {
+  cfg: GuestConfig;
+  prq: PrqConsumerState;
+  core: IopfCoreState;
+  /** Machines of groups not answered yet, by core group id. */
+  groups: Map<number, MachineState<GuestGroupContext>>;
+  outboxes: Outboxes;
+  stats: GuestStats;
+}
+
+export function createGuestState(cfg: GuestConfig): GuestState {
+  return {
+    cfg,
+    prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
+    core: createIopfCore(cfg.bugs),
+    groups: new Map(),
+    outboxes: {},
+    stats: {
+      malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,
+      pagesUnmappable: 0, overflowDiscardRounds: 0, handlerTimersStale: 0, unexpectedMessages: {},
+    },
+  };
+}

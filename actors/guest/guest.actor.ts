@@ -1,0 +1,61 @@
+// The guest tier: a Linux-like guest IOMMU driver consuming the virtual PRQ, fixing its
+// stage-1 page tables (ctx.mem('guest.s1')) and answering on the virtual command queue.
+// Receives on 'vmm->guest', sends on 'guest->vmm'.
+
+import { defineActor } from '../../src/actor/define.ts';
+import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
+import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
+import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+import { backlogSize, flushOutbox } from '../chain/outbox.ts';
+import { GuestDriver, handlerDone } from './guest-driver.ts';
+import { createGuestState, type GuestState } from './guest-state.ts';
+
+export const guestActor = defineActor<GuestState, GuestConfig>({
+  kind: 'guest',
+  module: import.meta.url,
+  init: (cfg) => createGuestState(cfg),
+  step(s, msg, ctx) {
+    switch (msg.type) {
+      case 'sys.start':
+        return;
+      case 'sys.writable':
+        flushOutbox(s.outboxes, ctx, msg.channel);
+        return;
+      case 'vprq.desc':
+        prqConsumerDescriptor(s.prq, msg);
+        return;
+      case 'vprq.irq':
+        prqConsumerIrq(s.prq, new GuestDriver(s, ctx));
+        return;
+      case 'vmmio.readResult':
+        prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, new GuestDriver(s, ctx));
+        return;
+      case 'guest.handlerDone':
+        handlerDone(s, ctx, msg.groupId);
+        return;
+      case 'vcmd.waitDone':
+        // The guest issues no invalidation waits yet; counted so nothing passes unseen.
+        s.stats.unexpectedMessages[msg.type] = (s.stats.unexpectedMessages[msg.type] ?? 0) + 1;
+        return;
+      default:
+        ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `guest got '${msg.type}'`);
+    }
+  },
+  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + backlogSize(s.outboxes),
+  stats: (s) => {
+    const c = s.core.stats;
+    const p = s.prq.stats;
+    return {
+      groupsReported: c.groupsReported, groupsHandled: s.stats.groupsHandled,
+      answered: { success: c.answeredSuccess, invalid: c.answeredInvalid, failure: c.answeredFailure },
+      pagesMapped: s.stats.pagesMapped, pagesAlreadyMapped: s.stats.pagesAlreadyMapped, pagesUnmappable: s.stats.pagesUnmappable,
+      batches: p.batches, descriptors: p.descriptors, batchMax: p.batchMax, irqs: p.irqs,
+      overflowsSeen: p.overflowsSeen, overflowsCleared: p.overflowsCleared, overflowsKeptNotEmpty: p.overflowsKeptNotEmpty,
+      malformed: s.stats.malformed, badRequestsAnswered: s.stats.badRequestsAnswered, stopMarkers: s.stats.stopMarkers,
+      noHandler: { answered: c.noHandlerAnswered, partialsDropped: c.noHandlerPartialsDropped, partialsAnswered: c.noHandlerPartialsAnswered },
+      partialsDiscarded: c.partialsDiscarded, overflowDiscardRounds: s.stats.overflowDiscardRounds, duplicateResponsesDropped: c.duplicateResponsesDropped,
+      handlerTimersStale: s.stats.handlerTimersStale, unexpectedMessages: s.stats.unexpectedMessages,
+      pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), outboxBacklog: backlogSize(s.outboxes),
+    };
+  },
+});

@@ -1,0 +1,67 @@
+// Runs one host-fault-group machine per page request group (machines/host-fault-group.machine.ts)
+// beside the IOPF core: partial sets by (rid, PRGI) as the core groups them, then groups by
+// core id. The machine's `respond` effect is the one place a group is answered through the core.
+
+import { executorFor, type Effect, type MachineState } from '../../src/machines/index.ts';
+import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
+import type { IopfCode, IopfFault } from '../../src/iopf/fault.ts';
+import { hostFaultGroupMachine, type HostGroupContext, type HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
+import { bump, type HostState } from './host-state.ts';
+
+const exec = executorFor(hostFaultGroupMachine);
+const REQ_LAST: HostGroupEvent = { type: 'req.last' };
+
+/** rid * 512 + prgi while both fit their fields (16 and 9 bits), else the text `${rid}:${prgi}`. */
+function partialKey(f: IopfFault): number | string {
+  return f.rid === (f.rid & 0xffff) && f.prgi === (f.prgi & 0x1ff) ? f.rid * 0x200 + f.prgi : `${f.rid}:${f.prgi}`;
+}
+
+/** A non-last request joined the core's partial list. */
+export function lifePartial(s: HostState, f: IopfFault): void {
+  const key = partialKey(f);
+  let m = s.life.partial.get(key);
+  if (m === undefined) s.life.partial.set(key, (m = exec.initial()));
+  exec.step(m, { type: 'req.partial' }, []);
+}
+
+/** The core formed group `groupId` on last request `f`: its partial set becomes a pending group. */
+export function lifeGroup(s: HostState, f: IopfFault, groupId: number): void {
+  const key = partialKey(f);
+  const m = s.life.partial.get(key) ?? exec.initial();
+  s.life.partial.delete(key);
+  exec.step(m, REQ_LAST, []);
+  s.life.groups.set(groupId, m);
+}
+
+/** Every open partial set was freed by the core (PRO cleared). */
+export function lifeDiscardPartials(s: HostState): void {
+  for (const [key, m] of s.life.partial) {
+    exec.step(m, { type: 'partial.discard' }, []);
+    finish(s, m);
+    s.life.partial.delete(key);
+  }
+}
+
+/** Feed a group event; returns whether the machine took it. Effects answer the group through the core. */
+export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env: IopfCoreEnv): boolean {
+  const m = s.life.groups.get(groupId);
+  if (m === undefined) return false;
+  const effects: Effect[] = [];
+  const taken = exec.step(m, ev, effects);
+  for (const e of effects) {
+    if (e.type === 'respond') iopfRespond(s.core, groupId, (e.params as { code: number }).code as IopfCode, env);
+  }
+  if (m.status === 'done') {
+    finish(s, m);
+    s.life.groups.delete(groupId);
+  }
+  return taken;
+}
+
+export function lifeStateOf(s: HostState, groupId: number): MachineState<HostGroupContext> | undefined {
+  return s.life.groups.get(groupId);
+}
+
+function finish(s: HostState, m: MachineState<HostGroupContext>): void {
+  bump(s.life.finals, m.value);
+}

@@ -1,0 +1,68 @@
+// The host tier's plain-data state: the PRQ consumer (IRQ thread), the IOPF core, the
+// iommufd object table, the per-group lifecycles and the counters the summary shows.
+
+import type { MachineState } from '../../src/machines/index.ts';
+import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
+import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
+import type { Outboxes } from '../chain/outbox.ts';
+import { createUfdState, type UfdState } from './ufd-objects.ts';
+
+export interface HostStats {
+  malformed: Record<string, number>;
+  stopMarkers: number;
+  badRequestsAnswered: number;
+  groupsDelivered: number;
+  groupsAnsweredByUser: number;
+  autoAnswered: Record<string, number>;
+  partialSetsDiscarded: number;
+  staleGroupsDropped: number;
+  userResponsesToAnsweredGroups: number;
+  pollins: number;
+  /** cmd.ctxPri sent: IOPF enabled for a device (first fault-capable attach) / disabled (last one gone). */
+  iopfEnables: number;
+  iopfDisables: number;
+  writeRecsIgnored: number;
+  unexpectedMessages: Record<string, number>;
+  syscalls: Record<string, { calls: number; ok: number; errno: Record<string, number> }>;
+}
+
+export interface HostLifecycles {
+  /** Open partial sets by (rid, prgi) (group-life.ts partialKey), in opening order, as the core groups them. */
+  partial: Map<number | string, MachineState<HostGroupContext>>;
+  /** Groups by core group id, until their machine is done. */
+  groups: Map<number, MachineState<HostGroupContext>>;
+  /** Final states reached, by state. */
+  finals: Record<string, number>;
+}
+
+export interface HostState {
+  cfg: HostConfig;
+  prq: PrqConsumerState;
+  core: IopfCoreState;
+  ufd: UfdState;
+  life: HostLifecycles;
+  outboxes: Outboxes;
+  stats: HostStats;
+}
+
+export function createHostState(cfg: HostConfig): HostState {
+  return {
+    cfg,
+    prq: createPrqConsumer(cfg.prqEntries, hostPrqRegisters, cfg.bugs.includes('clear-pro-early')),
+    core: createIopfCore(cfg.bugs),
+    ufd: createUfdState(cfg),
+    life: { partial: new Map(), groups: new Map(), finals: {} },
+    outboxes: {},
+    stats: {
+      malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsDelivered: 0, groupsAnsweredByUser: 0, autoAnswered: {},
+      partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, iopfEnables: 0, iopfDisables: 0, writeRecsIgnored: 0,
+      unexpectedMessages: {}, syscalls: {},
+    },
+  };
+}
+
+export function bump(rec: Record<string, number>, key: string, by = 1): void {
+  rec[key] = (rec[key] ?? 0) + by;
+}

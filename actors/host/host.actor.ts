@@ -1,0 +1,76 @@
+// The host tier: the host IOMMU driver (IRQ thread consuming the PRQ, IOPF core, VT-d
+// page_response) and iommufd (objects, fault fd) serving the VMM's syscalls. Receives on
+// 'iommu->host' and 'vmm->host', sends on 'host->iommu' and 'host->vmm'.
+
+import { defineActor } from '../../src/actor/define.ts';
+import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
+import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
+import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import { backlogSize, flushOutbox } from '../chain/outbox.ts';
+import { bump, createHostState, type HostState } from './host-state.ts';
+import { HostDriver } from './prq-thread.ts';
+import { bufferWriteRec, ufdCall } from './syscalls.ts';
+
+export const hostActor = defineActor<HostState, HostConfig>({
+  kind: 'host',
+  module: import.meta.url,
+  init: (cfg) => createHostState(cfg),
+  step(s, msg, ctx) {
+    switch (msg.type) {
+      case 'sys.start':
+        return;
+      case 'sys.writable':
+        flushOutbox(s.outboxes, ctx, msg.channel);
+        return;
+      case 'prq.desc':
+        prqConsumerDescriptor(s.prq, msg);
+        return;
+      case 'prq.irq':
+        prqConsumerIrq(s.prq, new HostDriver(s, ctx));
+        return;
+      case 'mmio.readResult':
+        prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, new HostDriver(s, ctx));
+        return;
+      case 'ufd.writeRec':
+        bufferWriteRec(s, msg);
+        return;
+      case 'ufd.call':
+        ufdCall(s, ctx, new HostDriver(s, ctx), msg);
+        return;
+      case 'cmd.waitDone':
+        // The host issues no invalidation waits yet; counted so nothing passes unseen.
+        bump(s.stats.unexpectedMessages, msg.type);
+        return;
+      default:
+        ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `host got '${msg.type}'`);
+    }
+  },
+  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + backlogSize(s.outboxes),
+  stats: (s) => hostStats(s),
+});
+
+export function hostStats(s: HostState): Record<string, unknown> {
+  const p = s.prq.stats;
+  const c = s.core.stats;
+  let deliverList = 0;
+  let readUnanswered = 0;
+  for (const f of Object.values(s.ufd.faults)) {
+    deliverList += f.deliver.length;
+    readUnanswered += Object.keys(f.response).length;
+  }
+  return {
+    descriptors: p.descriptors, batches: p.batches, batchMax: p.batchMax, irqs: p.irqs, overflowsSeen: p.overflowsSeen,
+    overflowsCleared: p.overflowsCleared, overflowsKeptNotEmpty: p.overflowsKeptNotEmpty,
+    malformed: s.stats.malformed, badRequestsAnswered: s.stats.badRequestsAnswered, stopMarkers: s.stats.stopMarkers,
+    groupsReported: c.groupsReported, groupsDelivered: s.stats.groupsDelivered, groupsAnsweredByUser: s.stats.groupsAnsweredByUser,
+    answered: { success: c.answeredSuccess, invalid: c.answeredInvalid, failure: c.answeredFailure },
+    autoAnswered: s.stats.autoAnswered, noHandler: { answered: c.noHandlerAnswered, partialsDropped: c.noHandlerPartialsDropped, partialsAnswered: c.noHandlerPartialsAnswered },
+    partialsDiscarded: c.partialsDiscarded, partialSetsDiscarded: s.stats.partialSetsDiscarded,
+    duplicateResponsesDropped: c.duplicateResponsesDropped, staleGroupsDropped: s.stats.staleGroupsDropped,
+    pollins: s.stats.pollins, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables },
+    writeRecsIgnored: s.stats.writeRecsIgnored, unexpectedMessages: s.stats.unexpectedMessages,
+    syscalls: s.stats.syscalls, groupFinals: s.life.finals,
+    pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), deliverList, readUnanswered,
+    outboxBacklog: backlogSize(s.outboxes),
+  };
+}

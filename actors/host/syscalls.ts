@@ -1,0 +1,68 @@
+// Dispatch of one ufd.call to its ioctl or file operation, the reply on 'host->vmm' (read
+// records first, then ufd.ret with the same seq), level-triggered poll readiness after a
+// read, and per-op / per-errno syscall counters.
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import type { IopfCoreEnv } from '../../src/iopf/core.ts';
+import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import type { HostState } from './host-state.ts';
+import { pollin, TO_VMM } from './prq-thread.ts';
+import { EBADF, faultClose, faultRead, faultWrite } from './ufd-fops.ts';
+import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
+
+const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp).map(([k, v]) => [v, k]));
+const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entries(errno).map(([k, v]) => [v, k])), [EBADF]: 'EBADF' };
+
+export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): void {
+  let r: SyscallResult;
+  switch (m.op) {
+    case ufdOp.FAULT_QUEUE_ALLOC: r = faultQueueAlloc(s, m.a0); break;
+    case ufdOp.HWPT_ALLOC: r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3); break;
+    case ufdOp.ATTACH: r = attach(s, ctx, m.a0, m.a1, m.a2); break;
+    case ufdOp.REPLACE: r = replace(s, ctx, env, m.a0, m.a1, m.a2); break;
+    case ufdOp.DETACH: r = detach(s, ctx, env, m.a0, m.a1); break;
+    case ufdOp.DESTROY: r = destroy(s, env, m.a0); break;
+    case ufdOp.READ: r = read(s, ctx, env, m); break;
+    case ufdOp.WRITE: {
+      const recs = s.ufd.writeRecs[m.seq] ?? [];
+      delete s.ufd.writeRecs[m.seq];
+      r = faultWrite(s, env, m.a0, m.a1, recs);
+      break;
+    }
+    case ufdOp.CLOSE: r = faultClose(s, m.a0); break;
+    // HWPT_INVALIDATE belongs to the invalidation path (not modelled by this tier yet).
+    default: r = err(errno.EOPNOTSUPP);
+  }
+  count(s, m.op, r.ret);
+  sendOrQueue(s.outboxes, ctx, TO_VMM, { type: 'ufd.ret', seq: m.seq, ret: r.ret, out0: r.out0, out1: r.out1 });
+}
+
+function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
+  const r = faultRead(s, env, m.a0, m.a1);
+  for (const w of r.records) {
+    sendOrQueue(s.outboxes, ctx, TO_VMM, {
+      type: 'ufd.record', seq: m.seq, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost: w.ghost,
+    });
+  }
+  // Level-triggered poll: groups left behind keep the fd readable.
+  const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
+  if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);
+  return r;
+}
+
+function count(s: HostState, op: number, ret: number): void {
+  const name = opNames[op] ?? `op${op}`;
+  const c = (s.stats.syscalls[name] ??= { calls: 0, ok: 0, errno: {} });
+  c.calls++;
+  if (ret >= 0) c.ok++;
+  else {
+    const e = errnoNames[-ret] ?? `E${-ret}`;
+    c.errno[e] = (c.errno[e] ?? 0) + 1;
+  }
+}
+
+export function bufferWriteRec(s: HostState, m: MessageByType<'ufd.writeRec'>): void {
+  (s.ufd.writeRecs[m.seq] ??= []).push({ cookie: m.cookie, code: m.code });
+}

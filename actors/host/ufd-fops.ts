@@ -1,0 +1,97 @@
+// The fault fd's file operations (iommufd/eventq.c): read() delivers whole groups as 40-byte
+// records with a cookie allocated at read time, write() takes 8-byte {cookie, code}
+// responses, close() drops the fd's reference. Errors are -errno values. Each read record also
+// carries the group's simulator-only ghost id (its last request's), outside the 40 bytes.
+
+import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
+import type { IopfCode } from '../../src/iopf/fault.ts';
+import { errno, pageResponseBytes, pageRespCode, pgfaultBytes, pgfaultFlag } from '../../src/protocol/iommufd.ts';
+import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
+import { lifeEvent } from './group-life.ts';
+import type { HostState } from './host-state.ts';
+import { allocCookie, type UfdFault } from './ufd-objects.ts';
+import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
+
+export const EBADF = errno.EBADF;
+
+/** A 40-byte record's words, plus the group's ghost id (simulator-only, never decoded by iommufd). */
+export type RecordWords = Words10 & { ghost: number };
+
+export interface ReadResult extends SyscallResult {
+  records: RecordWords[];
+}
+
+function openFault(s: HostState, fd: number): UfdFault | undefined {
+  const id = s.ufd.fds[fd];
+  return id === undefined ? undefined : s.ufd.faults[id];
+}
+
+export function faultRead(s: HostState, env: IopfCoreEnv, fd: number, count: number): ReadResult {
+  const fault = openFault(s, fd);
+  if (fault === undefined) return { ...err(EBADF), records: [] };
+  if (count % pgfaultBytes !== 0) return { ...err(errno.ESPIPE), records: [] };
+  const records: RecordWords[] = [];
+  let room = count;
+  while (fault.deliver.length > 0) {
+    const gid = fault.deliver[0]!;
+    const group = s.core.groups.get(gid);
+    if (group === undefined) {
+      // Answered behind iommufd's back (device removed): nothing left to deliver.
+      fault.deliver.shift();
+      s.stats.staleGroupsDropped++;
+      continue;
+    }
+    // Whole groups only: a group that does not fit stays at the head.
+    if (group.faults.length * pgfaultBytes > room) break;
+    fault.deliver.shift();
+    const cookie = allocCookie(fault);
+    fault.response[cookie] = gid;
+    const devId = s.ufd.ridToDevId[group.rid]!;
+    const ghost = group.faults[group.faults.length - 1]!.ghost;
+    for (const f of group.faults) {
+      const flags = (f.pasidValid ? pgfaultFlag.PASID_VALID : 0) | (f.last ? pgfaultFlag.LAST_PAGE : 0);
+      const w = encodePgfault({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie });
+      records.push({ w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost });
+    }
+    room -= group.faults.length * pgfaultBytes;
+    lifeEvent(s, gid, { type: 'fault.read', cookie }, env);
+    s.stats.groupsDelivered++;
+  }
+  return { ...ok(), ret: count - room, records };
+}
+
+export function faultWrite(s: HostState, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {
+  const fault = openFault(s, fd);
+  if (fault === undefined) return err(EBADF);
+  // Mainline eventq.c answers a partial record with -ESPIPE, as read() does (not EINVAL).
+  if (count % pageResponseBytes !== 0) return err(errno.ESPIPE);
+  const n = count / pageResponseBytes;
+  if (recs.length > n) s.stats.writeRecsIgnored += recs.length - n;
+  let done = 0;
+  let rc = 0;
+  for (let i = 0; i < n; i++) {
+    const r = recs[i];
+    // Fewer records than count announced: copy_from_user faults.
+    if (r === undefined) { rc = -errno.EFAULT; break; }
+    if (r.code !== pageRespCode.SUCCESS && r.code !== pageRespCode.INVALID) { rc = -errno.EINVAL; break; }
+    const gid = fault.response[r.cookie];
+    if (gid === undefined) { rc = -errno.EINVAL; break; }
+    delete fault.response[r.cookie];
+    if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
+    else {
+      // The group was answered elsewhere; iopf_group_response() drops this one (and the core counts it).
+      s.stats.userResponsesToAnsweredGroups++;
+      iopfRespond(s.core, gid, r.code as IopfCode, env);
+    }
+    done += pageResponseBytes;
+  }
+  return { ret: done > 0 ? done : rc, out0: 0, out1: 0 };
+}
+
+export function faultClose(s: HostState, fd: number): SyscallResult {
+  const fault = openFault(s, fd);
+  if (fault === undefined) return err(EBADF);
+  fault.fdOpen = false;
+  delete s.ufd.fds[fd];
+  return ok();
+}

@@ -1,0 +1,124 @@
+// The host's iommufd object table: devices (dev_id from the config), the implicit nesting
+// parent (pt_id 0), nested hwpts with an optional fault object, fault objects with their fd,
+// deliver list and response map, and attach handles per (device, PASID or RID). Object ids
+// share one number space, as iommufd's object xarray; fds are numbered from 3.
+
+import { NO_PASID } from '../../src/protocol/iommufd.ts';
+import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+
+/** pt_id 0: the default nesting parent (the IOAS-backed, fully mapped stage 2). */
+export const NESTING_PARENT_ID = 0;
+
+export interface UfdDevice {
+  devId: number;
+  rid: number;
+  /** Attach handles of this device to fault-capable hwpts (iopf_enabled refcount, iopf-enable.ts). */
+  iopfRefs: number;
+}
+
+export interface UfdHwpt {
+  id: number;
+  devId: number;
+  /** 0: no fault object (the domain has no iopf handler). */
+  faultId: number;
+  /** Attach handles using this hwpt. */
+  attached: number;
+}
+
+export interface UfdFault {
+  id: number;
+  fd: number;
+  fdOpen: boolean;
+  /** Hwpts holding a reference. */
+  hwptRefs: number;
+  /** Core group ids not read yet, FIFO. */
+  deliver: number[];
+  /** cookie → core group id of groups read and not answered. */
+  response: Record<number, number>;
+}
+
+export interface UfdHandle {
+  id: number;
+  devId: number;
+  pasid: number;
+  hwptId: number;
+}
+
+export interface UfdState {
+  devices: Record<number, UfdDevice>;
+  ridToDevId: Record<number, number>;
+  hwpts: Record<number, UfdHwpt>;
+  faults: Record<number, UfdFault>;
+  fds: Record<number, number>;
+  /** `${devId}:${pasid}` → handle id. */
+  attach: Record<string, number>;
+  handles: Record<number, UfdHandle>;
+  nextObjId: number;
+  nextFd: number;
+  nextHandleId: number;
+  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives. */
+  writeRecs: Record<number, { cookie: number; code: number }[]>;
+}
+
+export function createUfdState(cfg: HostConfig): UfdState {
+  const devices: Record<number, UfdDevice> = {};
+  const ridToDevId: Record<number, number> = {};
+  let maxId = NESTING_PARENT_ID;
+  for (const s of cfg.spaces) {
+    devices[s.devId] = { devId: s.devId, rid: s.rid, iopfRefs: 0 };
+    ridToDevId[s.rid] = s.devId;
+    maxId = Math.max(maxId, s.devId);
+  }
+  // Functions without an address space still are devices the host knows (their RID is valid).
+  for (const f of cfg.functions) {
+    if (ridToDevId[f.rid] !== undefined) continue;
+    const devId = ++maxId;
+    devices[devId] = { devId, rid: f.rid, iopfRefs: 0 };
+    ridToDevId[f.rid] = devId;
+  }
+  return {
+    devices, ridToDevId, hwpts: {}, faults: {}, fds: {}, attach: {}, handles: {},
+    nextObjId: maxId + 1, nextFd: 3, nextHandleId: 1, writeRecs: {},
+  };
+}
+
+export function attachKey(devId: number, pasid: number): string {
+  return `${devId}:${pasid >>> 0}`;
+}
+
+export function ridKnown(u: UfdState, rid: number): boolean {
+  return u.ridToDevId[rid] !== undefined;
+}
+
+/** The handle whose domain has the iommufd iopf handler, for a request of (rid, PASID or RID). */
+export function findIopfHandle(u: UfdState, rid: number, pasidValid: boolean, pasid: number): number | null {
+  const devId = u.ridToDevId[rid];
+  if (devId === undefined) return null;
+  // VT-d has no user-managed PASID table: a PASID request does not fall back to the RID's domain.
+  const handleId = u.attach[attachKey(devId, pasidValid ? pasid : NO_PASID)];
+  if (handleId === undefined) return null;
+  const hwpt = u.hwpts[u.handles[handleId]!.hwptId];
+  return hwpt !== undefined && hwpt.faultId !== 0 ? handleId : null;
+}
+
+export function faultOfHandle(u: UfdState, handleId: number): UfdFault | undefined {
+  const h = u.handles[handleId];
+  const hwpt = h === undefined ? undefined : u.hwpts[h.hwptId];
+  return hwpt === undefined ? undefined : u.faults[hwpt.faultId];
+}
+
+export function objectExists(u: UfdState, id: number): boolean {
+  return u.devices[id] !== undefined || u.hwpts[id] !== undefined || u.faults[id] !== undefined;
+}
+
+export function allocObjectId(u: UfdState): number {
+  while (objectExists(u, u.nextObjId) || u.nextObjId === NESTING_PARENT_ID) u.nextObjId = (u.nextObjId + 1) >>> 0;
+  return u.nextObjId++;
+}
+
+/** xa_alloc with XA_FLAGS_ALLOC1 and a 32-bit limit: the lowest free cookie >= 1 (freed cookies are reused). */
+export function allocCookie(f: UfdFault): number {
+  let c = 1;
+  while (f.response[c] !== undefined) c++;
+  return c;
+}

@@ -1,0 +1,65 @@
+// ATS translation requests: nested translation for one page. Stage 1 is the guest's table
+// in `guest.s1` (flat: one 32-bit PTE per page, index asid * pagesPerAsid + page; bit 0
+// present, 1 R, 2 W, 8..31 version). Stage 2 is pinned and fully mapped (mainline iommufd
+// nesting parent), so it never faults and is not walked. A present translation fills the
+// IOTLB; a not-present one answers R=W=0 (the device may then send a page request).
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { iotlbFill, iotlbKey, iotlbLookup } from './iotlb.ts';
+import { spaceKey, type IommuState } from './iommu-state.ts';
+
+export const PAGE_BYTES = 4096;
+export const S1_MEMORY = 'guest.s1';
+
+const PTE_PRESENT = 1;
+const PTE_READ = 2;
+const PTE_WRITE = 4;
+
+export interface Translation {
+  r: boolean;
+  w: boolean;
+  version: number;
+}
+
+const NO_ACCESS: Translation = { r: false, w: false, version: 0 };
+
+export function onAtsRequest(s: IommuState, msg: MessageByType<'pci.atsReq'>, ctx: ActorCtx): void {
+  s.n.atsRequests++;
+  const t = translate(s, msg.rid, msg.pasidPresent ? msg.pasid : null, msg.addr, ctx);
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
+    type: 'pci.atsCpl', rid: msg.rid, pasidPresent: msg.pasidPresent, pasid: msg.pasid,
+    addr: msg.addr, tag: msg.tag, r: t.r, w: t.w, version: t.version,
+  });
+}
+
+function translate(s: IommuState, rid: number, pasid: number | null, addr: number, ctx: ActorCtx): Translation {
+  const space = s.spaces.get(spaceKey(rid, pasid));
+  if (space === undefined) {
+    s.n.atsUnknownSpace++;
+    return NO_ACCESS;
+  }
+  const page = Math.floor(addr / PAGE_BYTES);
+  if (page >= s.cfg.pagesPerAsid) {
+    s.n.atsOutOfRange++;
+    return NO_ACCESS;
+  }
+  const key = iotlbKey(rid, pasid, page);
+  const hit = iotlbLookup(s.iotlb, key);
+  if (hit !== undefined) {
+    s.n.atsHits++;
+    return hit; // read-only to the caller: an IotlbEntry is a Translation
+  }
+  s.n.atsMisses++;
+  s.n.atsWalks++;
+  const index = space.asid * s.cfg.pagesPerAsid + page;
+  const pte = ctx.mem(S1_MEMORY).load(index) >>> 0;
+  if ((pte & PTE_PRESENT) === 0) {
+    s.n.atsNotPresent++;
+    return { r: false, w: false, version: pte >>> 8 };
+  }
+  const t: Translation = { r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
+  iotlbFill(s.iotlb, key, { asid: space.asid, page, r: t.r, w: t.w, version: t.version });
+  return t;
+}

@@ -1,0 +1,126 @@
+// The IOMMU's command (invalidation) queue, executed in order: page group responses →
+// `pci.prgResp`, IOTLB invalidations, device-TLB invalidations (one ATS ITag each, 32 per
+// IOMMU), context PRE changes and invalidation waits. Two things stall the queue at its head:
+// a device-TLB invalidation with no free ITag, and a wait while any ITag is still out (a wait
+// completes only after every earlier command, device-TLB invalidations included, completed —
+// modelled like a VT-d wait with fence). An ATC completion frees ITags and restarts the queue.
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
+import type { Message, MessageByType } from '../../src/protocol/messages.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { PAGE_BYTES } from './ats.ts';
+import { iotlbDropRange } from './iotlb.ts';
+import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
+
+const PGRP_RESP_TYPE = 0x9;
+/** PCIe Invalidate Completion CC: completions the function sends for the ITag, modulo 8 (0 means 8). */
+const CC_MODULUS = 8;
+
+export function acceptCommand(s: IommuState, m: Message, ctx: ActorCtx): void {
+  s.cmdQueue.push(m);
+  runCommands(s, ctx);
+}
+
+/** Execute commands from the head until the queue is empty or stalls. */
+export function runCommands(s: IommuState, ctx: ActorCtx): void {
+  while (s.cmdQueue.length > 0) {
+    if (!execute(s, s.cmdQueue[0]!, ctx)) return;
+    s.cmdQueue.shift();
+  }
+}
+
+/** Run one command; false when it must wait (the queue stalls). */
+function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
+  switch (m.type) {
+    case 'cmd.pgResp': forwardResponse(s, m, ctx); return true;
+    case 'cmd.iotlbInv': invalidateIotlb(s, m); return true;
+    case 'cmd.devtlbInv': return issueAtcInvalidation(s, m, ctx);
+    case 'cmd.ctxPri': setPre(s, m, ctx); return true;
+    case 'cmd.wait': return completeWait(s, m, ctx);
+    default:
+      ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
+      return true;
+  }
+}
+
+function setPre(s: IommuState, m: MessageByType<'cmd.ctxPri'>, ctx: ActorCtx): void {
+  s.priEnabled[m.rid] = m.enable;
+  if (m.enable) s.n.preEnables++;
+  else s.n.preDisables++;
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.priCtl', rid: m.rid, enable: m.enable });
+}
+
+function forwardResponse(s: IommuState, m: MessageByType<'cmd.pgResp'>, ctx: ActorCtx): void {
+  const d = decodePageGroupResponse(m);
+  if (d.type !== PGRP_RESP_TYPE) {
+    s.n.badCommands++;
+    ctx.mark('iommu.badCommand');
+    return;
+  }
+  const withPasid = responseCarriesPasid(s, d.rid, d.pasidPresent);
+  if (d.pasidPresent && !withPasid) s.n.responsesPasidStripped++;
+  s.n.responsesForwarded++;
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
+    type: 'pci.prgResp', rid: d.rid, pasidPresent: withPasid, pasid: withPasid ? d.pasid : 0, prgi: d.prgi, code: d.code,
+  });
+}
+
+/** DID names the address space (DID = asid in this model); pages 0 = the whole space. */
+function invalidateIotlb(s: IommuState, m: MessageByType<'cmd.iotlbInv'>): void {
+  s.n.iotlbInvalidations++;
+  s.n.iotlbEntriesInvalidated += iotlbDropRange(s.iotlb, m.did, Math.floor(m.addr / PAGE_BYTES), m.pages);
+}
+
+function issueAtcInvalidation(s: IommuState, m: MessageByType<'cmd.devtlbInv'>, ctx: ActorCtx): boolean {
+  const itag = s.itags.indexOf(null);
+  if (itag < 0) {
+    if (!s.stalledOnItag) {
+      s.stalledOnItag = true;
+      s.n.itagStalls++;
+      ctx.mark('iommu.itagStall');
+    }
+    return false;
+  }
+  s.stalledOnItag = false;
+  s.itags[itag] = { rid: m.rid, completions: 0 };
+  s.n.devtlbInvalidations++;
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
+    type: 'pci.atcInv', rid: m.rid, pasidPresent: m.pasidPresent, pasid: m.pasid, addr: m.addr, pages: m.pages, global: false, itag,
+  });
+  return true;
+}
+
+function completeWait(s: IommuState, m: MessageByType<'cmd.wait'>, ctx: ActorCtx): boolean {
+  if (itagsInUse(s) > 0) return false;
+  s.n.waitsDone++;
+  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'cmd.waitDone', tag: m.tag, status: 0 });
+  return true;
+}
+
+/** Every ITag in the vector counts one completion; it is free once CC completions arrived. */
+export function onAtcCompletion(s: IommuState, m: MessageByType<'pci.atcInvCpl'>, ctx: ActorCtx): void {
+  const expected = m.cc % CC_MODULUS === 0 ? CC_MODULUS : m.cc % CC_MODULUS;
+  for (let itag = 0; itag < s.itags.length; itag++) {
+    if ((m.itagVector >>> itag & 1) === 0) continue;
+    const slot = s.itags[itag];
+    if (slot === null || slot === undefined || slot.rid !== m.rid) {
+      s.n.unexpectedAtcCompletions++;
+      ctx.mark('iommu.unexpectedAtcCompletion');
+      continue;
+    }
+    slot.completions++;
+    if (slot.completions >= expected) {
+      s.itags[itag] = null;
+      s.n.devtlbCompleted++;
+    }
+  }
+  if (m.itagVector >>> s.itags.length !== 0 && s.itags.length < 32) s.n.unexpectedAtcCompletions++;
+  runCommands(s, ctx);
+}
+
+export function itagsInUse(s: IommuState): number {
+  let n = 0;
+  for (const t of s.itags) if (t !== null) n++;
+  return n;
+}

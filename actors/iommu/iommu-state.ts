@@ -1,0 +1,114 @@
+// The iommu tier's plain-data state and its initial value: the PRQ producer, the IOTLB, the
+// per-requester PRE bits (all off until the host enables IOPF for a device: cmd.ctxPri), the
+// command queue with its ITag pool, and the counters stats() shows.
+
+import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
+import type { Message } from '../../src/protocol/messages.ts';
+import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/scenario/tier-configs.ts';
+import type { Outboxes } from '../chain/outbox.ts';
+import { createIotlb, type Iotlb } from './iotlb.ts';
+
+/** One issued ATC invalidation, by ITag. */
+export interface ItagSlot {
+  rid: number;
+  /** Completion messages received for this ITag so far. */
+  completions: number;
+}
+
+export interface IommuCounters {
+  atsRequests: number;
+  atsHits: number;
+  atsMisses: number;
+  atsWalks: number;
+  atsNotPresent: number;
+  atsUnknownSpace: number;
+  atsOutOfRange: number;
+  prqQueued: number;
+  irqsRaised: number;
+  dropFull: number;
+  dropOverflow: number;
+  dropPriDisabled: number;
+  dropStopMarkerOnOverflow: number;
+  autoResponseSuccess: number;
+  autoResponseInvalid: number;
+  implicitInvalidations: number;
+  responsesForwarded: number;
+  responsesPasidStripped: number;
+  badCommands: number;
+  iotlbInvalidations: number;
+  iotlbEntriesInvalidated: number;
+  devtlbInvalidations: number;
+  devtlbCompleted: number;
+  itagStalls: number;
+  unexpectedAtcCompletions: number;
+  waitsDone: number;
+  /** cmd.ctxPri executed (PRE set / cleared), each forwarded to the device as pci.priCtl. */
+  preEnables: number;
+  preDisables: number;
+  registerWrites: number;
+  registerReads: number;
+  registerWritesReadOnly: number;
+  registerUnknown: number;
+}
+
+export interface IommuState {
+  cfg: IommuConfig;
+  /** spaceKey(rid, pasid|none) → address space. */
+  spaces: Map<number | string, AddressSpace>;
+  /** rid → function config (PRG Response PASID Required). */
+  functions: Record<number, DeviceFunctionConfig>;
+  /** rid → context-entry PRE bit (absent or false: PRI reception off). */
+  priEnabled: Record<number, boolean>;
+  prq: PrqProducerState;
+  iotlb: Iotlb;
+  /** Commands accepted but not yet executed: the queue stalls behind its head. */
+  cmdQueue: Message[];
+  /** True while the head of cmdQueue is a device-TLB invalidation waiting for an ITag. */
+  stalledOnItag: boolean;
+  itags: (ItagSlot | null)[];
+  n: IommuCounters;
+  outboxes: Outboxes;
+}
+
+/** (rid, pasid|none) packed as rid * 2^21 + (pasid + 1 | 0 for none) when both fit their fields, else text. */
+export function spaceKey(rid: number, pasid: number | null): number | string {
+  if (rid === (rid & 0xffff) && (pasid === null || pasid === (pasid & 0xfffff))) return rid * 0x200000 + (pasid === null ? 0 : pasid + 1);
+  return pasid === null ? `${rid}/-` : `${rid}/${pasid}`;
+}
+
+function zeroCounters(): IommuCounters {
+  return {
+    atsRequests: 0, atsHits: 0, atsMisses: 0, atsWalks: 0, atsNotPresent: 0, atsUnknownSpace: 0, atsOutOfRange: 0,
+    prqQueued: 0, irqsRaised: 0, dropFull: 0, dropOverflow: 0, dropPriDisabled: 0, dropStopMarkerOnOverflow: 0,
+    autoResponseSuccess: 0, autoResponseInvalid: 0, implicitInvalidations: 0, responsesForwarded: 0,
+    responsesPasidStripped: 0, badCommands: 0, iotlbInvalidations: 0, iotlbEntriesInvalidated: 0,
+    devtlbInvalidations: 0, devtlbCompleted: 0, itagStalls: 0, unexpectedAtcCompletions: 0, waitsDone: 0, preEnables: 0, preDisables: 0,
+    registerWrites: 0, registerReads: 0, registerWritesReadOnly: 0, registerUnknown: 0,
+  };
+}
+
+export function initIommu(cfg: IommuConfig): IommuState {
+  const spaces = new Map<number | string, AddressSpace>();
+  for (const sp of cfg.spaces) spaces.set(spaceKey(sp.rid, sp.pasid), sp);
+  const functions: Record<number, DeviceFunctionConfig> = {};
+  const priEnabled: Record<number, boolean> = {};
+  // PRE starts clear: the host sets it when a fault-capable hwpt is first attached (cmd.ctxPri).
+  for (const fn of cfg.functions) {
+    functions[fn.rid] = fn;
+    priEnabled[fn.rid] = false;
+  }
+  return {
+    cfg, spaces, functions, priEnabled,
+    prq: createPrqProducer(cfg.prqEntries),
+    iotlb: createIotlb(cfg.iotlbEntries),
+    cmdQueue: [], stalledOnItag: false,
+    itags: Array.from({ length: cfg.itagsMax }, () => null),
+    n: zeroCounters(),
+    outboxes: {},
+  };
+}
+
+/** Whether a PRG response to `rid` carries the PASID: the request had one and the function requires it. */
+export function responseCarriesPasid(s: IommuState, rid: number, pasidPresent: boolean): boolean {
+  return pasidPresent && s.functions[rid]?.prgResponsePasidRequired === true;
+}

@@ -1,0 +1,68 @@
+// PCIe page requests entering the IOMMU: the context-entry PRE check (PRE is off until the host
+// enables IOPF for the device; PRE off → Invalid Request for a last request, nothing for the
+// rest, every one counted), then the VT-d PRQ producer. A queued
+// request becomes a `prq.desc` (+ `prq.irq` per the event rule) and implicitly invalidates the
+// IOTLB entry of its page (QEMU's VT-d model), so the retried translation walks again. A
+// dropped last request gets the configured auto-response; Stop Markers never get one.
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import { prgCode } from '../../src/protocol/iopf.ts';
+import { encodePageRequest } from '../../src/protocol/layouts.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { prqEnqueue } from '../../src/queues/prq-producer.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { PAGE_BYTES } from './ats.ts';
+import { iotlbDrop, iotlbKey } from './iotlb.ts';
+import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
+
+type PageReq = MessageByType<'pci.pageReq'>;
+
+export function isStopMarker(m: PageReq): boolean {
+  return m.last && !m.rd && !m.wr && m.pasidPresent;
+}
+
+export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
+  if (s.priEnabled[m.rid] !== true) {
+    s.n.dropPriDisabled++;
+    ctx.mark('iommu.priDisabledRequest');
+    if (m.last && !isStopMarker(m)) autoRespond(s, m, prgCode.INVALID, ctx);
+    return;
+  }
+  const d = encodePageRequest(m);
+  const r = prqEnqueue(s.prq, d, s.cfg.overflowAutoResponse);
+  if (r.kind === 'queued') {
+    s.n.prqQueued++;
+    sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'prq.desc', ...d, ghost: m.ghost });
+    if (r.raiseIrq) raiseIrq(s, ctx);
+    if (s.cfg.implicitInvalidation && !isStopMarker(m)) implicitInvalidate(s, m);
+    return;
+  }
+  if (r.stopMarker) s.n.dropStopMarkerOnOverflow++;
+  else if (r.reason === 'full') s.n.dropFull++;
+  else s.n.dropOverflow++;
+  ctx.mark(r.reason === 'full' ? 'iommu.prqFull' : 'iommu.prqDropWhileOverflow');
+  if (r.raiseIrq) raiseIrq(s, ctx);
+  if (r.autoResponseCode !== null) {
+    ctx.mark('iommu.prqAutoResponse');
+    autoRespond(s, m, r.autoResponseCode, ctx);
+  }
+}
+
+function raiseIrq(s: IommuState, ctx: ActorCtx): void {
+  s.n.irqsRaised++;
+  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'prq.irq' });
+}
+
+function implicitInvalidate(s: IommuState, m: PageReq): void {
+  const key = iotlbKey(m.rid, m.pasidPresent ? m.pasid : null, Math.floor(m.addr / PAGE_BYTES));
+  if (iotlbDrop(s.iotlb, key)) s.n.implicitInvalidations++;
+}
+
+function autoRespond(s: IommuState, m: PageReq, code: number, ctx: ActorCtx): void {
+  if (code === prgCode.SUCCESS) s.n.autoResponseSuccess++;
+  else s.n.autoResponseInvalid++;
+  const withPasid = responseCarriesPasid(s, m.rid, m.pasidPresent);
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
+    type: 'pci.prgResp', rid: m.rid, pasidPresent: withPasid, pasid: withPasid ? m.pasid : 0, prgi: m.prgi, code,
+  });
+}

@@ -1,0 +1,132 @@
+// Reading the fault fd and injecting into the virtual PRQ (QEMU intel_iommu_accel, ref §5.3).
+// A pollin starts a read of `readBatchRecords` records. QEMU's fd handler is level-triggered:
+// it runs again while the fd stays readable. The host's pollin is an edge (deliver list
+// empty → non-empty), and read() returns whole groups only, so a read can come back short
+// with groups left behind. The VMM therefore reads again after every read that returned
+// records and waits for the next pollin only after an empty one (a pollin during a read
+// also asks for one more read, so no wake-up is lost). Each record is mapped
+// dev_id → vRID and PASID → vPASID and becomes a vPRQ descriptor, which carries the record's
+// simulator-only ghost id (the group's, so the guest sees the ids the device generated). A
+// LAST record starts a forwarded-fault machine holding its cookie; a full vPRQ that drops it
+// either answers the host at once (default) or, with vprq-drop-leaks-cookie, keeps the cookie
+// (R20).
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import type { Effect } from '../../src/machines/index.ts';
+import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
+import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import { prqEnqueue } from '../../src/queues/prq-producer.ts';
+import { sendOrQueue } from '../chain/outbox.ts';
+import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
+import { queueCall } from './syscalls.ts';
+import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
+import { queueWrite } from './write-responses.ts';
+
+export function onPollin(s: VmmState, m: MessageByType<'ufd.pollin'>, ctx: ActorCtx): void {
+  const fdOpen = s.setup !== 'idle' && s.setup !== 'failed' && s.setupStep > 0;
+  if (!fdOpen || m.fd !== s.faultFd) {
+    s.n.pollinUnknownFd++;
+    ctx.mark('vmm.pollinUnknownFd');
+    return;
+  }
+  if (readOwed(s)) {
+    s.rereadWanted = true;
+    return;
+  }
+  startRead(s, ctx);
+}
+
+function readOwed(s: VmmState): boolean {
+  return s.inFlight?.purpose.kind === 'read' || s.callQueue.some((c) => c.purpose.kind === 'read');
+}
+
+function startRead(s: VmmState, ctx: ActorCtx): void {
+  s.n.reads++;
+  queueCall(s, ctx, ufdOp.READ, [s.faultFd, s.cfg.readBatchRecords * pgfaultBytes, 0, 0], { kind: 'read' });
+}
+
+export function onRecord(s: VmmState, m: MessageByType<'ufd.record'>, ctx: ActorCtx): void {
+  const call = s.inFlight;
+  if (call === null || call.seq !== m.seq || call.purpose.kind !== 'read') {
+    s.n.unexpectedRecords++;
+    ctx.mark('vmm.unexpectedRecord');
+    return;
+  }
+  call.records.push({ w0: m.w0, w1: m.w1, w2: m.w2, w3: m.w3, w4: m.w4, w5: m.w5, w6: m.w6, w7: m.w7, w8: m.w8, w9: m.w9, ghost: m.ghost });
+}
+
+export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
+  const full = m.ret > 0 && m.ret / pgfaultBytes >= s.cfg.readBatchRecords;
+  if (m.ret === 0) s.n.emptyReads++;
+  if (m.ret >= 0 && m.ret !== call.records.length * pgfaultBytes) {
+    s.n.readLengthMismatches++;
+    ctx.mark('vmm.readLengthMismatch');
+  }
+  const writes: ResponseRecord[] = [];
+  for (const w of call.records) inject(s, decodePgfault(w), w.ghost, writes, ctx);
+  if (writes.length > 0) queueWrite(s, writes, ctx);
+  if (full) s.n.readsFullBatch++;
+  if (m.ret > 0 || s.rereadWanted) {
+    s.rereadWanted = false;
+    startRead(s, ctx);
+  }
+}
+
+function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRecord[], ctx: ActorCtx): void {
+  s.n.recordsRead++;
+  const last = (r.flags & pgfaultFlag.LAST_PAGE) !== 0;
+  const pasid = (r.flags & pgfaultFlag.PASID_VALID) !== 0 ? r.pasid : null;
+  const space = spaceOfHost(s, r.devId, pasid);
+  if (space === undefined) {
+    // No guest device to inject into: answer the group Invalid rather than leave it pending.
+    s.n.unmappedRecords++;
+    ctx.mark('vmm.unmappedRecord');
+    if (last) writes.push({ cookie: r.cookie, code: pageRespCode.INVALID });
+    return;
+  }
+  const d = encodePageRequest({
+    rid: space.vrid, pasidPresent: space.vpasid !== null, pasid: space.vpasid ?? 0,
+    exe: (r.perm & pgfaultPerm.EXEC) !== 0, priv: (r.perm & pgfaultPerm.PRIV) !== 0,
+    rd: (r.perm & pgfaultPerm.READ) !== 0, wr: (r.perm & pgfaultPerm.WRITE) !== 0,
+    last, prgi: r.grpid, addr: r.addr,
+  });
+  // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
+  const res = prqEnqueue(s.vprq, d, 'none');
+  if (res.kind === 'queued') {
+    s.n.descsInjected++;
+    if (last) s.n.groupsInjected++;
+    sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.desc', ...d, ghost });
+  } else {
+    if (res.reason === 'full') s.n.vprqDropFull++;
+    else s.n.vprqDropOverflow++;
+    ctx.mark(res.reason === 'full' ? 'vmm.vprqFull' : 'vmm.vprqDropWhileOverflow');
+  }
+  if (res.raiseIrq) {
+    s.n.vprqIrqs++;
+    sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.irq' });
+  }
+  if (last) rememberGroup(s, r, pasid, res.kind === 'queued', writes, ctx);
+}
+
+function rememberGroup(s: VmmState, r: PgfaultRecord, pasid: number | null, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
+  const m = forwardedFault.initial({
+    cookie: r.cookie, devId: r.devId, pasid, prgi: r.grpid,
+    overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
+    failureCode: s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
+    leakOnDrop: s.leakOnDrop,
+  });
+  const effects: Effect[] = [];
+  forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
+  if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
+  collectWrites(effects, writes);
+  if (m.status === 'done') {
+    s.n.autoAnswers++;
+    return;
+  }
+  if (!queued) {
+    s.n.leakedCookies++;
+    ctx.mark('vmm.vprqDropLeaksCookie');
+  }
+  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, m });
+}

@@ -1,0 +1,150 @@
+// The vmm tier's plain-data state: the iommufd objects it created, the serialised syscall
+// queue, the virtual PRQ producer, the forwarded faults it still owes the host an answer
+// for (each a forwarded-fault machine state), and the counters stats() shows.
+
+import type { ForwardedFaultContext } from '../../machines/forwarded-fault.machine.ts';
+import type { MachineState } from '../../src/machines/index.ts';
+import type { Words10 } from '../../src/protocol/layouts.ts';
+import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
+import type { AddressSpace, VmmConfig } from '../../src/scenario/tier-configs.ts';
+import type { Outboxes } from '../chain/outbox.ts';
+
+export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
+export const BUG_VPRQ_DROP_LEAKS_COOKIE = 'vprq-drop-leaks-cookie';
+
+/** What a syscall is for, so its result lands in the right place. */
+export type CallPurpose =
+  | { kind: 'faultQueueAlloc' }
+  | { kind: 'hwptAlloc'; asid: number }
+  | { kind: 'attach'; asid: number }
+  | { kind: 'read' }
+  | { kind: 'write'; records: { cookie: number; code: number }[] };
+
+export interface Syscall {
+  seq: number;
+  op: number;
+  a0: number;
+  a1: number;
+  a2: number;
+  a3: number;
+  purpose: CallPurpose;
+  /** READ: the records returned so far, before its ufd.ret, each with its group's ghost id (simulator-only). */
+  records: (Words10 & { ghost: number })[];
+}
+
+/** One group read from the fault fd whose host answer the VMM owes (LAST record seen). */
+export interface ForwardedFault {
+  devId: number;
+  pasid: number | null;
+  prgi: number;
+  cookie: number;
+  m: MachineState<ForwardedFaultContext>;
+}
+
+export interface VmmCounters {
+  setupErrors: number;
+  reads: number;
+  readsFullBatch: number;
+  emptyReads: number;
+  readLengthMismatches: number;
+  recordsRead: number;
+  unexpectedRecords: number;
+  unmappedRecords: number;
+  pollinUnknownFd: number;
+  descsInjected: number;
+  groupsInjected: number;
+  vprqIrqs: number;
+  vprqDropFull: number;
+  vprqDropOverflow: number;
+  autoAnswers: number;
+  leakedCookies: number;
+  guestResponses: number;
+  guestFailures: number;
+  guestBadCommands: number;
+  unmatchedGuestResponses: number;
+  pairsAnswered: number;
+  /** WRITE calls queued (each is issued once). */
+  writes: number;
+  /** Response records handed to write() (first attempt). */
+  writeRecords: number;
+  /** Of those, records appended to a WRITE already waiting in the queue. */
+  writeRecordsBatched: number;
+  /** Most records one issued WRITE carried. */
+  writeBatchMax: number;
+  writeErrors: number;
+  writeShort: number;
+  /** Records the host consumed; refused (stale cookie: counted, not retried); written again after a refused one; lost to another error. */
+  writeRecordsConsumed: number;
+  writeRecordsRejected: number;
+  writeRecordsResent: number;
+  writeRecordsLost: number;
+  guestInvalidationsNotForwarded: number;
+  guestWaits: number;
+  registerWrites: number;
+  registerReads: number;
+  registerBad: number;
+}
+
+export interface VmmState {
+  cfg: VmmConfig;
+  prgiOnlyMatch: boolean;
+  leakOnDrop: boolean;
+  /** 'running' until every setup call returned. */
+  setup: 'idle' | 'running' | 'done' | 'failed';
+  /** Index of the setup step in flight: 0 fault queue, 1..n hwpt alloc per space, n+1..2n attach per space. */
+  setupStep: number;
+  faultId: number;
+  faultFd: number;
+  /** asid → nested hwpt id (absent when its alloc failed). */
+  hwpts: Record<number, number>;
+  nextSeq: number;
+  callQueue: Syscall[];
+  inFlight: Syscall | null;
+  /** A pollin arrived while a read was queued or running: read once more afterwards. */
+  rereadWanted: boolean;
+  vprq: PrqProducerState;
+  faults: ForwardedFault[];
+  syscallsByOp: Record<string, number>;
+  syscallErrorsByOp: Record<string, number>;
+  errnos: Record<string, number>;
+  n: VmmCounters;
+  outboxes: Outboxes;
+}
+
+function zeroCounters(): VmmCounters {
+  return {
+    setupErrors: 0, reads: 0, readsFullBatch: 0, emptyReads: 0, readLengthMismatches: 0, recordsRead: 0, unexpectedRecords: 0,
+    unmappedRecords: 0, pollinUnknownFd: 0, descsInjected: 0, groupsInjected: 0, vprqIrqs: 0, vprqDropFull: 0,
+    vprqDropOverflow: 0, autoAnswers: 0, leakedCookies: 0, guestResponses: 0, guestFailures: 0, guestBadCommands: 0,
+    unmatchedGuestResponses: 0, pairsAnswered: 0, writes: 0, writeRecords: 0, writeRecordsBatched: 0, writeBatchMax: 0, writeErrors: 0, writeShort: 0,
+    writeRecordsConsumed: 0, writeRecordsRejected: 0, writeRecordsResent: 0, writeRecordsLost: 0,
+    guestInvalidationsNotForwarded: 0, guestWaits: 0, registerWrites: 0, registerReads: 0, registerBad: 0,
+  };
+}
+
+export function initVmm(cfg: VmmConfig): VmmState {
+  return {
+    cfg,
+    prgiOnlyMatch: cfg.bugs.includes(BUG_PRGI_ONLY_MATCH),
+    leakOnDrop: cfg.bugs.includes(BUG_VPRQ_DROP_LEAKS_COOKIE),
+    setup: 'idle', setupStep: 0, faultId: 0, faultFd: 0, hwpts: {},
+    nextSeq: 1, callQueue: [], inFlight: null, rereadWanted: false,
+    vprq: createPrqProducer(cfg.vprqEntries),
+    faults: [],
+    syscallsByOp: {}, syscallErrorsByOp: {}, errnos: {},
+    n: zeroCounters(),
+    outboxes: {},
+  };
+}
+
+/** The address space of a host (dev_id, PASID|none) pair. */
+export function spaceOfHost(s: VmmState, devId: number, pasid: number | null): AddressSpace | undefined {
+  for (const sp of s.cfg.spaces) if (sp.devId === devId && sp.pasid === pasid) return sp;
+  return undefined;
+}
+
+/** The address space the guest names by (vRID, vPASID|none). */
+export function spaceOfGuest(s: VmmState, vrid: number, vpasid: number | null): AddressSpace | undefined {
+  for (const sp of s.cfg.spaces) if (sp.vrid === vrid && sp.vpasid === vpasid) return sp;
+  return undefined;
+}

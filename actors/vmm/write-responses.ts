@@ -1,0 +1,136 @@
+// Guest page group responses → iommufd write()s. The guest names a group by (vRID, vPASID,
+// PRGI); the VMM maps that back to (dev_id, PASID) and answers the oldest remembered group
+// with that PRGI — or, with the vmm-prgi-only-match bug toggle (QEMU's behaviour, R20), every
+// remembered group with that PRGI. The code mapping (Failure → guestFailureMapsTo) lives in
+// the forwarded-fault machine. The pairs are forgotten when the write is queued, as QEMU does.
+//
+// Batching: syscalls run one at a time (syscalls.ts), so responses that come while a call is
+// in flight are appended to the WRITE still waiting in the call queue, and go out together as
+// one write() of n 8-byte records when it is issued — at most WRITE_BATCH_MAX records per
+// write, further ones start a new WRITE. A write's result is handled as the host's write()
+// returns it (iommufd/eventq.c): it stops at the first record it refuses (bad code or unknown
+// cookie) and returns the bytes consumed before it, or -EINVAL when that is the first record.
+// The VMM's buffers are always whole and its codes always 0/1, so a short count means the
+// record right after the consumed ones was refused (a stale cookie): it is counted as rejected
+// and the records after it, which the host never looked at, are written again. Any other
+// error (EBADF: the fd is gone) loses the whole batch, counted.
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import { errno, pageResponseBytes, ufdOp } from '../../src/protocol/iommufd.ts';
+import { prgCode } from '../../src/protocol/iopf.ts';
+import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
+import type { Effect } from '../../src/machines/index.ts';
+import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
+import { queueCall } from './syscalls.ts';
+import { spaceOfGuest, type ForwardedFault, type Syscall, type VmmState } from './vmm-state.ts';
+
+const PGRP_RESP_TYPE = 0x9;
+
+/**
+ * Records per write() at most (2 KiB of struct iommu_hwpt_page_response): bounds the buffer a
+ * VMM would keep and the work one syscall does in the host, while still covering a whole read
+ * batch (readBatchRecords, QEMU: 100) answered at once.
+ */
+export const WRITE_BATCH_MAX = 256;
+
+export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ctx: ActorCtx): void {
+  const d = decodePageGroupResponse(m);
+  if (d.type !== PGRP_RESP_TYPE) {
+    s.n.guestBadCommands++;
+    return;
+  }
+  s.n.guestResponses++;
+  if (d.code === prgCode.FAILURE) s.n.guestFailures++;
+  const space = spaceOfGuest(s, d.rid, d.pasidPresent ? d.pasid : null);
+  const matches: ForwardedFault[] = [];
+  if (space !== undefined) {
+    for (const f of s.faults) if (f.devId === space.devId && f.pasid === space.pasid && f.prgi === d.prgi) matches.push(f);
+  }
+  if (matches.length === 0) {
+    s.n.unmatchedGuestResponses++;
+    ctx.mark('vmm.unmatchedGuestResponse');
+    return;
+  }
+  if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
+  const answered = s.prgiOnlyMatch ? matches : matches.slice(0, 1);
+  const effects: Effect[] = [];
+  for (const f of answered) forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
+  s.n.pairsAnswered += answered.length;
+  dropDone(s.faults);
+  const writes: ResponseRecord[] = [];
+  collectWrites(effects, writes);
+  queueWrite(s, writes, ctx);
+}
+
+/** Removes answered pairs in place, keeping the order of the others. */
+function dropDone(faults: ForwardedFault[]): void {
+  let kept = 0;
+  for (let i = 0; i < faults.length; i++) {
+    const f = faults[i]!;
+    if (f.m.status !== 'done') faults[kept++] = f;
+  }
+  faults.length = kept;
+}
+
+/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one. */
+export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
+  ctx.assert(records.length > 0, 'FAULTLINE_VMM_EMPTY_WRITE', 'a write needs at least one response');
+  s.n.writeRecords += records.length;
+  appendRecords(s, records, ctx);
+}
+
+function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
+  let i = 0;
+  const open = openWrite(s);
+  if (open !== undefined) {
+    const recs = (open.purpose as { records: ResponseRecord[] }).records;
+    while (i < records.length && recs.length < WRITE_BATCH_MAX) recs.push(records[i++]!);
+    open.a1 = recs.length * pageResponseBytes;
+    s.n.writeRecordsBatched += i;
+  }
+  while (i < records.length) {
+    const chunk = records.slice(i, i + WRITE_BATCH_MAX);
+    i += chunk.length;
+    s.n.writes++;
+    queueCall(s, ctx, ufdOp.WRITE, [s.faultFd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
+  }
+}
+
+/** The last WRITE still waiting in the call queue (not issued yet) when it has room. */
+function openWrite(s: VmmState): Syscall | undefined {
+  for (let i = s.callQueue.length - 1; i >= 0; i--) {
+    const call = s.callQueue[i]!;
+    if (call.purpose.kind !== 'write') continue;
+    return call.purpose.records.length < WRITE_BATCH_MAX ? call : undefined;
+  }
+  return undefined;
+}
+
+export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
+  const records = call.purpose.kind === 'write' ? call.purpose.records : [];
+  let consumed = 0;
+  let refused = -1;
+  if (m.ret >= 0) {
+    consumed = Math.min(records.length, Math.floor(m.ret / pageResponseBytes));
+    if (consumed < records.length) {
+      s.n.writeShort++;
+      ctx.mark('vmm.writeShort');
+      refused = consumed;
+    }
+  } else {
+    s.n.writeErrors++;
+    ctx.mark('vmm.writeError');
+    if (m.ret === -errno.EINVAL) refused = 0;
+    else s.n.writeRecordsLost += records.length;
+  }
+  s.n.writeRecordsConsumed += consumed;
+  if (refused < 0) return;
+  s.n.writeRecordsRejected++;
+  ctx.mark('vmm.writeRecordRejected');
+  const rest = records.slice(refused + 1);
+  if (rest.length === 0) return;
+  s.n.writeRecordsResent += rest.length;
+  ctx.mark('vmm.writeRemainderResent');
+  appendRecords(s, rest, ctx);
+}

@@ -1,0 +1,99 @@
+// The nested IOPF path against the bare five-stage chain, measured in the same run:
+// faults answered per second on threads (one worker per tier) at 64 and 512 faults in flight
+// as a ratio to the chain's round trips per second at the same window; round-trip latency
+// at one fault in flight against the chain's; the deterministic runtime's nested faults per
+// second of CPU; and heap per in-flight page request group.
+
+import v8 from 'node:v8';
+import { chainTopology } from '../actors/chain/chain-topology.ts';
+import { runNested } from '../src/cli/run-nested.ts';
+import { quantile, type Histogram } from '../src/report/histogram.ts';
+import { runSim } from '../src/runtime/sim/sim-runtime.ts';
+import { runThreaded } from '../src/runtime/threads/threaded-runtime.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import { nestedTopology } from '../src/scenario/nested-topology.ts';
+import type { Scenario } from '../src/scenario/schema.ts';
+import { fmtRatio, median, repeat } from './stats.ts';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const durationMs = Number(process.env.BENCH_NESTED_MS ?? 2000);
+
+function storm(inFlightTotal: number): Scenario {
+  const { scenario } = loadScenario('default-storm');
+  scenario.durationMs = durationMs;
+  if (inFlightTotal === 1) {
+    scenario.devices = [scenario.devices[0]!];
+    scenario.devices[0]!.pasids = [1];
+    scenario.workload.inFlight = 1;
+  } else {
+    scenario.workload.inFlight = inFlightTotal / 16;
+  }
+  return scenario;
+}
+
+async function chainAt(window: number): Promise<{ perSec: number; p50Ns: number; p99Ns: number }> {
+  const r = await runThreaded(chainTopology({ requests: 0, durationNs: durationMs * 1e6, window }));
+  const s = r.actors[0]!.stats as { completed: number; latencyNs: Histogram };
+  return { perSec: s.completed / (r.wallMs / 1000), p50Ns: quantile(s.latencyNs, 0.5), p99Ns: quantile(s.latencyNs, 0.99) };
+}
+
+async function nestedAt(window: number): Promise<{ perSec: number; p50Ns: number; p99Ns: number; ok: boolean }> {
+  const r = await runNested(storm(window), { runtime: 'threads', seed: 1 });
+  return { perSec: r.faults.perSec, p50Ns: r.faults.roundTripNs.p50, p99Ns: r.faults.roundTripNs.p99, ok: r.ok };
+}
+
+function heapAfterGc(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+/** Heap held per in-flight group: a run stopped while thousands of groups wait for a slow guest. */
+function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: number } | null {
+  if (!(globalThis as { gc?: () => void }).gc) return null;
+  const s = storm(4096);
+  s.guest.handlerCostNs = 1e9;
+  s.devices.forEach((d) => (d.priAllocation = 4096));
+  const base = heapAfterGc();
+  const idle = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 1 });
+  const idleHeap = heapAfterGc() - base;
+  const busy = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 5e6 });
+  const busyHeap = heapAfterGc() - base;
+  const groups = (busy.actors[0]!.stats as { groupsOutstanding: number }).groupsOutstanding;
+  void idle;
+  return { bytesPerGroup: (busyHeap - idleHeap) / Math.max(1, groups), groupsInFlight: groups };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const rows: Record<string, unknown>[] = [];
+  for (const window of [64, 512]) {
+    const chain = await repeat(runs, () => chainAt(window));
+    const nested = await repeat(runs, () => nestedAt(window));
+    const c = median(chain.map((x) => x.perSec));
+    const n = median(nested.map((x) => x.perSec));
+    rows.push({ window, chainPerSec: c, nestedPerSec: n, ratio: n / c, nestedP50Ns: median(nested.map((x) => x.p50Ns)), allChecksOk: nested.every((x) => x.ok) });
+  }
+  const chain1 = await repeat(runs, () => chainAt(1));
+  const nested1 = await repeat(runs, () => nestedAt(1));
+  const rtt = { chainP50Ns: median(chain1.map((x) => x.p50Ns)), nestedP50Ns: median(nested1.map((x) => x.p50Ns)), chainP99Ns: median(chain1.map((x) => x.p99Ns)), nestedP99Ns: median(nested1.map((x) => x.p99Ns)) };
+  const simRates = await repeat(runs, () => {
+    const s = storm(64);
+    s.durationMs = 20;
+    const t0 = performance.now();
+    const r = runSim(nestedTopology(s).topology, { seed: 1 });
+    return (r.actors[0]!.stats as { faults: number }).faults / ((performance.now() - t0) / 1000);
+  });
+  const memory = bytesPerInFlightGroup();
+
+  console.log(`\nnested IOPF path vs the bare five-stage chain, threads, one worker per tier (median of ${runs}, ${durationMs} ms each)`);
+  console.log('in flight   chain round trips/s   nested faults/s   ratio (target ≥ 0.2)   nested RTT p50');
+  for (const r of rows) {
+    console.log(`${String(r.window).padStart(9)}   ${(r.chainPerSec as number).toFixed(0).padStart(19)}   ${(r.nestedPerSec as number).toFixed(0).padStart(15)}   ${fmtRatio(r.ratio as number).padStart(20)}   ${((r.nestedP50Ns as number) / 1e3).toFixed(0)} µs${r.allChecksOk ? '' : '  (CHECKS FAILED)'}`);
+  }
+  console.log(`one fault in flight: RTT p50 nested ${(rtt.nestedP50Ns / 1e3).toFixed(0)} µs vs chain ${(rtt.chainP50Ns / 1e3).toFixed(0)} µs = ${fmtRatio(rtt.nestedP50Ns / rtt.chainP50Ns)} (target ≤ 2×)`);
+  console.log(`deterministic runtime: ${(median(simRates) / 1e3).toFixed(1)} k nested faults per CPU second (target ≥ 100 k)`);
+  if (memory) console.log(`heap per in-flight group: ${memory.bytesPerGroup.toFixed(0)} B over ${memory.groupsInFlight} groups in flight (target < 2048 B)`);
+  else console.log('heap per in-flight group: skipped (run node with --expose-gc, as npm run bench does)');
+  return { rows, rtt, simFaultsPerCpuSec: median(simRates), memory, runs, durationMs };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

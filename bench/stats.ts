@@ -1,0 +1,23 @@
+// Small helpers for benchmarks: medians of repeated runs and ratio formatting. Every
+// benchmark reports ratios against a baseline measured in the same run, because absolute
+// figures drift by ±20–30 % on the shared 2-core machines.
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function range(xs: number[]): [number, number] {
+  return [Math.min(...xs), Math.max(...xs)];
+}
+
+export function fmtRatio(r: number): string {
+  return r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`;
+}
+
+export async function repeat<T>(times: number, fn: (i: number) => Promise<T> | T): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < times; i++) out.push(await fn(i));
+  return out;
+}

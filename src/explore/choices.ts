@@ -1,0 +1,62 @@
+import { fail } from '../util/errors.ts';
+
+// A schedule is the list of choices the scheduler made: at each step, the index of the
+// delivery it picked within the canonically ordered enabled set. This module stores it
+// compactly and prints it as one line (unsigned LEB128 varints, base64url).
+
+export class ChoiceLog {
+  private buf = new Uint16Array(1024);
+  length = 0;
+
+  push(choice: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Uint16Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = choice;
+  }
+
+  /** The choices so far (a copy, as compact as the log). */
+  snapshot(): Uint16Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+export function encodeChoices(choices: ArrayLike<number>): string {
+  const bytes = new Uint8Array(choices.length * 3);
+  let n = 0;
+  for (let i = 0; i < choices.length; i++) {
+    let v = choices[i]!;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      bytes[n++] = b;
+    } while (v !== 0);
+  }
+  return Buffer.from(bytes.buffer, 0, n).toString('base64url');
+}
+
+export function decodeChoices(text: string): number[] {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) {
+    fail('FAULTLINE_CHOICES_FORMAT', 'a schedule is base64url text (A-Z a-z 0-9 - _)');
+  }
+  const bytes = Buffer.from(text, 'base64url');
+  const out: number[] = [];
+  let v = 0;
+  let shift = 0;
+  for (const b of bytes) {
+    v |= (b & 0x7f) << shift;
+    if (b & 0x80) {
+      shift += 7;
+      if (shift > 28) fail('FAULTLINE_CHOICES_FORMAT', 'a varint in the schedule is too long');
+    } else {
+      out.push(v >>> 0);
+      v = 0;
+      shift = 0;
+    }
+  }
+  if (shift !== 0) fail('FAULTLINE_CHOICES_FORMAT', 'the schedule ends inside a varint');
+  return out;
+}

@@ -1,0 +1,196 @@
+// The IOPF core of io-pgfault.c as plain data: per device a partial list and the pending
+// groups; report() groups requests on the last one (partials with the same PRGI, PASID not
+// compared, in arrival order, before the last) and hands the group to the handler found by
+// (device, PASID or RID); respond() answers a group only while it is pending (R8), so a
+// second response is dropped and counted; removeDevice() answers every pending group
+// Invalid and frees partials (iopf_queue_remove_device); discardPartials() is
+// iopf_queue_discard_partial. Handlers are opaque keys chosen by the caller.
+// Shared by the host (physical PRQ) and the guest (vPRQ) drivers.
+
+import { iopfCode, type IopfCode, type IopfFault } from './fault.ts';
+
+export type HandlerKey = number;
+
+export interface IopfGroup {
+  id: number;
+  rid: number;
+  handler: HandlerKey;
+  /** Partials in arrival order, the last request at the end. */
+  faults: IopfFault[];
+}
+
+export interface IopfDevice {
+  partials: IopfFault[];
+  /** Ids of groups handed to a handler and not answered yet (fault_param->faults). */
+  pending: number[];
+}
+
+export interface IopfCoreStats {
+  reported: number;
+  partialsQueued: number;
+  groupsReported: number;
+  noHandlerAnswered: number;
+  noHandlerPartialsDropped: number;
+  /** R22: non-last requests answered Invalid because no handler was attached (bug toggle). */
+  noHandlerPartialsAnswered: number;
+  answeredSuccess: number;
+  answeredInvalid: number;
+  answeredFailure: number;
+  duplicateResponsesDropped: number;
+  partialsDiscarded: number;
+  removeAnsweredInvalid: number;
+  removePartialsFreed: number;
+}
+
+export interface IopfCoreState {
+  /** R22 as mainline: with no handler, non-last requests are answered Invalid too. */
+  noHandlerAnswersPartial: boolean;
+  devices: Record<number, IopfDevice>;
+  /** Pending groups by id (ascending: ids only grow); a group leaves when answered. */
+  groups: Map<number, IopfGroup>;
+  nextGroupId: number;
+  stats: IopfCoreStats;
+}
+
+export interface IopfCoreEnv {
+  /** Attach-handle lookup by (device, PASID or RID); null when no domain with an iopf handler is attached. */
+  findHandler(rid: number, pasidValid: boolean, pasid: number): HandlerKey | null;
+  /** The driver's page_response for `last`, the group's last request. */
+  pageResponse(last: IopfFault, code: IopfCode): void;
+  /** domain->iopf_handler(group): the handler now owns the pending group. */
+  handle(group: IopfGroup): void;
+}
+
+export type ReportResult =
+  | { kind: 'noHandler'; answered: boolean }
+  | { kind: 'partial' }
+  | { kind: 'group'; groupId: number };
+
+const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
+
+export function createIopfCore(bugs: readonly string[]): IopfCoreState {
+  return {
+    noHandlerAnswersPartial: bugs.includes('no-handler-answers-partial'),
+    devices: {},
+    groups: new Map(),
+    nextGroupId: 1,
+    stats: {
+      reported: 0, partialsQueued: 0, groupsReported: 0, noHandlerAnswered: 0, noHandlerPartialsDropped: 0, noHandlerPartialsAnswered: 0,
+      answeredSuccess: 0, answeredInvalid: 0, answeredFailure: 0, duplicateResponsesDropped: 0, partialsDiscarded: 0,
+      removeAnsweredInvalid: 0, removePartialsFreed: 0,
+    },
+  };
+}
+
+function deviceOf(core: IopfCoreState, rid: number): IopfDevice {
+  return (core.devices[rid] ??= { partials: [], pending: [] });
+}
+
+/** iommu_report_device_fault(). */
+export function iopfReport(core: IopfCoreState, fault: IopfFault, env: IopfCoreEnv): ReportResult {
+  core.stats.reported++;
+  const handler = env.findHandler(fault.rid, fault.pasidValid, fault.pasid);
+  if (handler === null) return noHandler(core, fault, env);
+  const dev = deviceOf(core, fault.rid);
+  if (!fault.last) {
+    dev.partials.push(fault);
+    core.stats.partialsQueued++;
+    return PARTIAL;
+  }
+  const faults: IopfFault[] = [];
+  const rest: IopfFault[] = [];
+  for (const p of dev.partials) (p.prgi === fault.prgi ? faults : rest).push(p);
+  faults.push(fault);
+  dev.partials = rest;
+  const group: IopfGroup = { id: core.nextGroupId++, rid: fault.rid, handler, faults };
+  core.groups.set(group.id, group);
+  dev.pending.push(group.id);
+  core.stats.groupsReported++;
+  env.handle(group);
+  return { kind: 'group', groupId: group.id };
+}
+
+function noHandler(core: IopfCoreState, fault: IopfFault, env: IopfCoreEnv): ReportResult {
+  if (fault.last) {
+    core.stats.noHandlerAnswered++;
+    answer(core, fault, iopfCode.INVALID, env);
+    return { kind: 'noHandler', answered: true };
+  }
+  if (core.noHandlerAnswersPartial) {
+    core.stats.noHandlerPartialsAnswered++;
+    answer(core, fault, iopfCode.INVALID, env);
+    return { kind: 'noHandler', answered: true };
+  }
+  core.stats.noHandlerPartialsDropped++;
+  return { kind: 'noHandler', answered: false };
+}
+
+/** iopf_group_response(): sends only while the group is pending; returns whether it did. */
+export function iopfRespond(core: IopfCoreState, groupId: number, code: IopfCode, env: IopfCoreEnv): boolean {
+  const group = core.groups.get(groupId);
+  if (group === undefined) {
+    core.stats.duplicateResponsesDropped++;
+    return false;
+  }
+  unlink(core, group);
+  answer(core, group.faults[group.faults.length - 1]!, code, env);
+  return true;
+}
+
+export function iopfIsPending(core: IopfCoreState, groupId: number): boolean {
+  return core.groups.has(groupId);
+}
+
+/** iopf_queue_remove_device(): free partials, answer every pending group Invalid; returns the answered ids. */
+export function iopfRemoveDevice(core: IopfCoreState, rid: number, env: IopfCoreEnv): number[] {
+  const dev = core.devices[rid];
+  if (dev === undefined) return [];
+  core.stats.removePartialsFreed += dev.partials.length;
+  dev.partials = [];
+  const ids = dev.pending.slice();
+  for (const id of ids) {
+    core.stats.removeAnsweredInvalid++;
+    iopfRespond(core, id, iopfCode.INVALID, env);
+  }
+  delete core.devices[rid];
+  return ids;
+}
+
+/** iopf_queue_discard_partial(): free every device's partials without responding; returns how many. */
+export function iopfDiscardPartials(core: IopfCoreState): number {
+  let n = 0;
+  for (const key in core.devices) {
+    const dev = core.devices[key]!;
+    n += dev.partials.length;
+    dev.partials = [];
+  }
+  core.stats.partialsDiscarded += n;
+  return n;
+}
+
+export function iopfPendingGroups(core: IopfCoreState): number {
+  let n = 0;
+  for (const key in core.devices) n += core.devices[key]!.pending.length;
+  return n;
+}
+
+export function iopfPartialCount(core: IopfCoreState): number {
+  let n = 0;
+  for (const key in core.devices) n += core.devices[key]!.partials.length;
+  return n;
+}
+
+function unlink(core: IopfCoreState, group: IopfGroup): void {
+  core.groups.delete(group.id);
+  const dev = core.devices[group.rid];
+  if (dev === undefined) return;
+  const i = dev.pending.indexOf(group.id);
+  if (i >= 0) dev.pending.splice(i, 1);
+}
+
+function answer(core: IopfCoreState, last: IopfFault, code: IopfCode, env: IopfCoreEnv): void {
+  if (code === iopfCode.SUCCESS) core.stats.answeredSuccess++;
+  else if (code === iopfCode.INVALID) core.stats.answeredInvalid++;
+  else core.stats.answeredFailure++;
+  env.pageResponse(last, code);
+}

@@ -1,0 +1,4 @@
+export * from './messages.ts';
+export * from './schema.ts';
+export * from './schema-codec.ts';
+export type { Codec } from './codec-types.ts';

@@ -1,0 +1,53 @@
+// The iommufd surface the VMM uses, as data: syscall op codes carried by ufd.call, errno
+// values (negated in ufd.ret), flag bits and response codes, mirroring include/uapi/linux/iommufd.h.
+
+export const ufdOp = {
+  /** a0: flags (must be 0) → out0 fault_id, out1 fault fd */
+  FAULT_QUEUE_ALLOC: 1,
+  /** a0 dev_id, a1 pt_id (IOAS or parent hwpt), a2 flags, a3 fault_id → out0 hwpt_id */
+  HWPT_ALLOC: 2,
+  /** a0 dev_id, a1 hwpt_id, a2 pasid (NO_PASID for the RID) */
+  ATTACH: 3,
+  /** a0 dev_id, a1 new hwpt_id, a2 pasid */
+  REPLACE: 4,
+  /** a0 dev_id, a1 pasid */
+  DETACH: 5,
+  /** a0 object id */
+  DESTROY: 6,
+  /** a0 fd, a1 count (bytes, a multiple of 40) → ufd.record × n, ret = bytes */
+  READ: 7,
+  /** a0 fd, a1 count (bytes, a multiple of 8), after count/8 ufd.writeRec → ret = bytes consumed */
+  WRITE: 8,
+  /** a0 fd */
+  CLOSE: 9,
+  /** a0 hwpt_id, a1 entries (ufd.writeRec-like payloads follow in issue 4) */
+  HWPT_INVALIDATE: 10,
+} as const;
+
+export type UfdOp = (typeof ufdOp)[keyof typeof ufdOp];
+
+export const errno = {
+  ENOENT: 2,
+  EBADF: 9,
+  EFAULT: 14,
+  EBUSY: 16,
+  EINVAL: 22,
+  ESPIPE: 29,
+  EOPNOTSUPP: 95,
+} as const;
+
+export const hwptAllocFlag = {
+  NEST_PARENT: 1 << 0,
+  DIRTY_TRACKING: 1 << 1,
+  FAULT_ID_VALID: 1 << 2,
+  ALLOC_PASID: 1 << 3,
+} as const;
+
+export const pgfaultFlag = { PASID_VALID: 1 << 0, LAST_PAGE: 1 << 1 } as const;
+export const pgfaultPerm = { READ: 1 << 0, WRITE: 1 << 1, EXEC: 1 << 2, PRIV: 1 << 3 } as const;
+export const pageRespCode = { SUCCESS: 0, INVALID: 1 } as const;
+
+/** IOMMU_NO_PASID: the requester's RID rather than a PASID. */
+export const NO_PASID = 0xffffffff;
+export const pgfaultBytes = 40;
+export const pageResponseBytes = 8;

@@ -1,0 +1,122 @@
+// Bit-exact encodings of the real structures the IOPF path carries, as 32-bit words
+// (little-endian halves of each 64-bit quadword):
+//   VT-d page request descriptor (32 B, type 1)   — drivers/iommu/intel/prq.c
+//   VT-d page group response descriptor (type 0x9) — QI_PGRP_* in intel/iommu.h
+//   struct iommu_hwpt_pgfault (40 B) and struct iommu_hwpt_page_response (8 B) — uapi iommufd.h
+// Addresses are JavaScript numbers, so page addresses up to 2^53 are representable.
+
+const TWO_POW_32 = 4294967296;
+
+export interface PageRequestFields {
+  rid: number;
+  pasidPresent: boolean;
+  pasid: number;
+  exe: boolean;
+  priv: boolean;
+  rd: boolean;
+  wr: boolean;
+  last: boolean;
+  prgi: number;
+  /** Byte address; bits 11:0 are dropped (page granular). */
+  addr: number;
+}
+
+export type Words4 = { w0: number; w1: number; w2: number; w3: number };
+
+/** QW0: type[7:0]=1, PASID present (8), RID[31:16], PASID[51:32], Exe (52), PM (53). QW1: RD (0), WR (1), LPIG (2), PRGI[11:3], addr[63:12]. */
+export function encodePageRequest(f: PageRequestFields): Words4 {
+  const page = Math.floor(f.addr / 4096);
+  const addrLo = (page % (TWO_POW_32 / 4096)) * 4096;
+  return {
+    w0: (1 | (f.pasidPresent ? 1 << 8 : 0) | ((f.rid & 0xffff) << 16)) >>> 0,
+    w1: ((f.pasid & 0xfffff) | (f.exe ? 1 << 20 : 0) | (f.priv ? 1 << 21 : 0)) >>> 0,
+    w2: ((f.rd ? 1 : 0) | (f.wr ? 2 : 0) | (f.last ? 4 : 0) | ((f.prgi & 0x1ff) << 3) | addrLo) >>> 0,
+    w3: Math.floor(page / (TWO_POW_32 / 4096)) >>> 0,
+  };
+}
+
+export function decodePageRequest(d: Words4): PageRequestFields & { type: number } {
+  return {
+    type: d.w0 & 0xff,
+    pasidPresent: (d.w0 & (1 << 8)) !== 0,
+    rid: (d.w0 >>> 16) & 0xffff,
+    pasid: d.w1 & 0xfffff,
+    exe: (d.w1 & (1 << 20)) !== 0,
+    priv: (d.w1 & (1 << 21)) !== 0,
+    rd: (d.w2 & 1) !== 0,
+    wr: (d.w2 & 2) !== 0,
+    last: (d.w2 & 4) !== 0,
+    prgi: (d.w2 >>> 3) & 0x1ff,
+    addr: (d.w3 >>> 0) * TWO_POW_32 + ((d.w2 & 0xfffff000) >>> 0),
+  };
+}
+
+export interface PageGroupResponseFields {
+  rid: number;
+  pasidPresent: boolean;
+  pasid: number;
+  prgi: number;
+  /** PCIe code: 0 Success, 1 Invalid Request, 0xF Response Failure. */
+  code: number;
+}
+
+/** QW0: type (3:0)=0x9, PASID present (4), Response Code (15:12), RID (31:16), PASID (51:32). QW1: PRGI (11:3). */
+export function encodePageGroupResponse(f: PageGroupResponseFields): Words4 {
+  return {
+    w0: (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0,
+    w1: (f.pasid & 0xfffff) >>> 0,
+    w2: ((f.prgi & 0x1ff) << 3) >>> 0,
+    w3: 0,
+  };
+}
+
+export function decodePageGroupResponse(d: Words4): PageGroupResponseFields & { type: number } {
+  return {
+    type: d.w0 & 0xf,
+    pasidPresent: (d.w0 & (1 << 4)) !== 0,
+    code: (d.w0 >>> 12) & 0xf,
+    rid: (d.w0 >>> 16) & 0xffff,
+    pasid: d.w1 & 0xfffff,
+    prgi: (d.w2 >>> 3) & 0x1ff,
+  };
+}
+
+export interface PgfaultRecord {
+  flags: number;
+  devId: number;
+  pasid: number;
+  grpid: number;
+  perm: number;
+  addr: number;
+  length: number;
+  cookie: number;
+}
+
+export type Words10 = { w0: number; w1: number; w2: number; w3: number; w4: number; w5: number; w6: number; w7: number; w8: number; w9: number };
+
+/** struct iommu_hwpt_pgfault: flags, dev_id, pasid, grpid, perm, __reserved, addr (u64), length, cookie. */
+export function encodePgfault(r: PgfaultRecord): Words10 {
+  return {
+    w0: r.flags >>> 0, w1: r.devId >>> 0, w2: r.pasid >>> 0, w3: r.grpid >>> 0, w4: r.perm >>> 0, w5: 0,
+    w6: (r.addr % TWO_POW_32) >>> 0, w7: Math.floor(r.addr / TWO_POW_32) >>> 0, w8: r.length >>> 0, w9: r.cookie >>> 0,
+  };
+}
+
+export function decodePgfault(w: Words10): PgfaultRecord {
+  return {
+    flags: w.w0, devId: w.w1, pasid: w.w2, grpid: w.w3, perm: w.w4,
+    addr: w.w7 * TWO_POW_32 + w.w6, length: w.w8, cookie: w.w9,
+  };
+}
+
+/** The 40-byte record as bytes, exactly as read(2) on the fault fd returns it. */
+export function pgfaultToBytes(r: PgfaultRecord, out: DataView, offset: number): void {
+  const w = encodePgfault(r);
+  const words = [w.w0, w.w1, w.w2, w.w3, w.w4, w.w5, w.w6, w.w7, w.w8, w.w9];
+  words.forEach((v, i) => out.setUint32(offset + i * 4, v, true));
+}
+
+export function pgfaultFromBytes(view: DataView, offset: number): PgfaultRecord {
+  const g = (i: number): number => view.getUint32(offset + i * 4, true);
+  return decodePgfault({ w0: g(0), w1: g(1), w2: g(2), w3: g(3), w4: g(4), w5: g(5), w6: g(6), w7: g(7), w8: g(8), w9: g(9) });
+}

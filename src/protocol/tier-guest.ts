@@ -1,0 +1,6 @@
+// Messages private to the guest tier (its own timers and self-deliveries). Tags 0x580..0x5ff.
+
+export const guestSpecs = {
+  /** Timer: the fault handler of core group `groupId` finished its handlerCostNs of work. */
+  'guest.handlerDone': { tag: 0x581, fields: { groupId: 'u32' } },
+} as const;

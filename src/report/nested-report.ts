@@ -1,0 +1,109 @@
+// The report of a nested IOPF run, built from the tiers' published counters: what a person
+// reads in the summary and what --json writes, field for field.
+
+import { endChecks, type CheckResult, type TierStats } from '../check/end-checks.ts';
+import { quantile, type Histogram } from './histogram.ts';
+
+export interface NestedReport {
+  scenario: string;
+  runtime: 'threads' | 'sim';
+  seed: number;
+  workers: number | null;
+  stopReason: string;
+  elapsedMs: number;
+  clock: 'wall' | 'virtual';
+  faults: {
+    raised: number;
+    pageRequests: number;
+    answered: Record<string, number>;
+    retries: number;
+    refaults: number;
+    perSec: number;
+    roundTripNs: { p50: number; p99: number; max: number };
+  };
+  dma: { started: number; ok: number; failed: Record<string, number>; perSec: number };
+  drops: Record<string, number>;
+  autoResponses: Record<string, number>;
+  hostIopf: { noHandlerAnswered: number; malformed: number; stopMarkers: number; partialsDiscarded: number };
+  channels: { name: string; sent: number; refused: number }[];
+  marks: Record<string, number>;
+  checks: CheckResult[];
+  ok: boolean;
+  tiers: TierStats;
+  traceHash?: string;
+}
+
+export interface RunOutcome {
+  actors: { name: string; pending: number; stats: Record<string, unknown> }[];
+  channels: { name: string; sent: number; refused: number }[];
+  marks: Record<string, number>;
+  stopReason: string;
+  elapsedMs: number;
+}
+
+type Stats = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const rec = (v: unknown): Record<string, number> => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, num(x)])) : {});
+
+function prefixed(prefix: string, v: unknown): Record<string, number> {
+  return Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [`${prefix}.${k}`, x]));
+}
+
+export function buildNestedReport(
+  meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null },
+  o: RunOutcome,
+): NestedReport {
+  const byName = Object.fromEntries(o.actors.map((a) => [a.name, a.stats])) as Record<string, Stats>;
+  const tiers: TierStats = { device: byName.device ?? {}, iommu: byName.iommu ?? {}, host: byName.host ?? {}, vmm: byName.vmm ?? {}, guest: byName.guest ?? {} };
+  const d = tiers.device;
+  const h = d.faultRttNs as Histogram | undefined;
+  const seconds = o.elapsedMs / 1000;
+  const answered = rec(d.responses);
+  const pending = Object.fromEntries(o.actors.map((a) => [a.name, a.pending]));
+  const quiescent = o.stopReason === 'quiescent';
+  const checks = endChecks(tiers, pending, quiescent);
+  const host = tiers.host;
+  return {
+    ...meta,
+    stopReason: o.stopReason,
+    elapsedMs: o.elapsedMs,
+    clock: meta.runtime === 'sim' ? 'virtual' : 'wall',
+    faults: {
+      raised: num(d.faults),
+      pageRequests: num(d.pageRequests),
+      answered,
+      retries: num(d.retries),
+      refaults: num(d.refaults),
+      perSec: Object.values(answered).reduce((a, b) => a + b, 0) / seconds,
+      roundTripNs: h && h.total > 0 ? { p50: quantile(h, 0.5), p99: quantile(h, 0.99), max: h.max } : { p50: NaN, p99: NaN, max: NaN },
+    },
+    dma: { started: num(d.accessesStarted), ok: num(d.dmaOk), failed: rec(d.dmaFailed), perSec: num(d.dmaOk) / seconds },
+    drops: {
+      ...prefixed('iommu', tiers.iommu.drops),
+      ...prefixed('vmm.vprq', tiers.vmm.vprqDrops),
+      ...prefixed('device', d.dropped),
+      'host.stopMarkers': num(host.stopMarkers),
+      'host.duplicateResponses': num(host.duplicateResponsesDropped),
+      'host.staleGroups': num(host.staleGroupsDropped),
+      'guest.duplicateResponses': num(tiers.guest.duplicateResponsesDropped),
+    },
+    autoResponses: {
+      ...prefixed('iommu', tiers.iommu.autoResponses),
+      ...prefixed('host', host.autoAnswered),
+      'host.noHandler': num((host.noHandler as Stats | undefined)?.answered),
+      'host.badRequest': num(host.badRequestsAnswered),
+      'vmm.vprqOverflow': num(tiers.vmm.autoAnswers),
+    },
+    hostIopf: {
+      noHandlerAnswered: num((host.noHandler as Stats | undefined)?.answered),
+      malformed: Object.values(rec(host.malformed)).reduce((a, b) => a + b, 0),
+      stopMarkers: num(host.stopMarkers),
+      partialsDiscarded: num(host.partialsDiscarded),
+    },
+    channels: o.channels,
+    marks: o.marks,
+    checks,
+    ok: checks.every((c) => c.ok),
+    tiers,
+  };
+}

@@ -1,0 +1,49 @@
+// Memory views handed to actors through ctx.mem(): plain memory for the simulator, atomic
+// loads and stores over SharedArrayBuffer for threads. Both check bounds, so a bad index in
+// a walk is a clear error rather than a silent undefined.
+
+import type { MemView } from '../actor/define.ts';
+import { fail } from '../util/errors.ts';
+
+function checkIndex(region: string, words: number, index: number): void {
+  if (!(index >= 0 && index < words && Number.isInteger(index))) {
+    fail('FAULTLINE_MEM_INDEX', `memory '${region}': word index ${index} is outside 0..${words - 1}`);
+  }
+}
+
+export function plainMemView(region: string, words: Int32Array): MemView {
+  return {
+    words: words.length,
+    load(i) {
+      checkIndex(region, words.length, i);
+      return words[i]!;
+    },
+    store(i, v) {
+      checkIndex(region, words.length, i);
+      words[i] = v;
+    },
+  };
+}
+
+export function sharedMemView(region: string, words: Int32Array): MemView {
+  return {
+    words: words.length,
+    load(i) {
+      checkIndex(region, words.length, i);
+      return Atomics.load(words, i);
+    },
+    store(i, v) {
+      checkIndex(region, words.length, i);
+      Atomics.store(words, i, v);
+    },
+  };
+}
+
+/** A ctx.mem() lookup over named views, with the error naming what exists. */
+export function memLookup(views: Map<string, MemView>, actor: string): (region: string) => MemView {
+  return (region) => {
+    const v = views.get(region);
+    if (!v) fail('FAULTLINE_UNKNOWN_MEMORY', `actor '${actor}' asked for memory '${region}'; the topology declares: ${[...views.keys()].join(', ') || 'none'}`);
+    return v;
+  };
+}

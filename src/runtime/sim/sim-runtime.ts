@@ -1,0 +1,302 @@
+// The deterministic runtime: every actor of a topology in one thread, under a seeded
+// scheduler and a virtual clock. At each step it lists the enabled deliveries (channel
+// heads that are due, then each actor's self inbox of fired timers and sys messages) in a
+// fixed order, asks the strategy for one, records the index and delivers it. Same seed,
+// same code → same trace hash; the recorded choices replay the run exactly.
+
+import type { ActorCtx, Inbound } from '../../actor/define.ts';
+import { ChoiceLog } from '../../explore/choices.ts';
+import { messageCodec, type Message } from '../../protocol/messages.ts';
+import { FaultlineError, fail } from '../../util/errors.ts';
+import { TraceHash } from '../../util/hash.ts';
+import { createRng, rngStateFrom, type RngState } from '../../util/rng.ts';
+import { resolveTopology, type ResolvedTopology, type Topology } from '../topology.ts';
+import { memLookup, plainMemView } from '../mem-view.ts';
+import type { MemView } from '../../actor/define.ts';
+import { SimInbox, SimQueue } from './sim-channel.ts';
+import { randomStrategy, type Strategy } from './strategy.ts';
+import { TimerHeap } from './timer-heap.ts';
+
+export interface SimOptions {
+  seed: number;
+  strategy?: Strategy;
+  maxSteps?: number;
+  maxVirtualNs?: number;
+}
+
+export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time';
+
+export interface SimActorReport {
+  name: string;
+  kind: string;
+  pending: number;
+  stats: Record<string, unknown>;
+  state: unknown;
+}
+
+export interface SimChannelReport {
+  name: string;
+  depth: number;
+  sent: number;
+  refused: number;
+  depthMax: number;
+}
+
+export interface SimResult {
+  seed: number;
+  strategy: string;
+  steps: number;
+  virtualNs: number;
+  traceHash: string;
+  /** The choice made at every step; `encodeChoices` turns it into one line. */
+  choices: Uint16Array;
+  stopReason: SimStopReason;
+  actors: SimActorReport[];
+  channels: SimChannelReport[];
+  marks: Record<string, number>;
+}
+
+/** An actor threw: carries what is needed to replay up to the failure. */
+export class SimFailure extends FaultlineError {
+  readonly seed: number;
+  readonly choices: Uint16Array;
+  readonly actor: string;
+  readonly step: number;
+  readonly causeCode: string | undefined;
+
+  constructor(actor: string, step: number, seed: number, choices: Uint16Array, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('FAULTLINE_ACTOR_FAILED', `actor '${actor}' failed at step ${step} (seed ${seed}): ${why}`, { actor, step, seed });
+    this.seed = seed;
+    this.choices = choices;
+    this.actor = actor;
+    this.step = step;
+    this.causeCode = (cause as { code?: string } | undefined)?.code;
+    if (cause instanceof Error && cause.stack) this.stack = `${this.stack}\ncaused by: ${cause.stack}`;
+  }
+}
+
+const defaultMaxSteps = 50_000_000;
+
+interface ActorSlot {
+  name: string;
+  state: unknown;
+  ctx: ActorCtx;
+  rngState: RngState;
+  inbox: SimInbox;
+  busyUntilNs: number;
+  serviceNs: number;
+}
+
+export function runSim(topology: Topology, options: SimOptions): SimResult {
+  return new SimRun(resolveTopology(topology), options).run();
+}
+
+class SimRun {
+  private readonly topo: ResolvedTopology;
+  private readonly seed: number;
+  private readonly strategy: Strategy;
+  private readonly maxSteps: number;
+  private readonly maxVirtualNs: number;
+  private readonly queues: SimQueue[];
+  private readonly sent: number[];
+  private readonly refused: number[];
+  private readonly depthMax: number[];
+  private readonly producerBlocked: boolean[];
+  private readonly slots: ActorSlot[];
+  private readonly timers = new TimerHeap();
+  private readonly marks = new Map<string, number>();
+  private readonly hash = new TraceHash();
+  private readonly choices = new ChoiceLog();
+  private readonly scratch = new Int32Array(messageCodec.slotWords);
+  private readonly enabled: Int32Array;
+  private readonly memViews: Map<string, MemView>;
+  private nowNs = 0;
+  private steps = 0;
+  private current = -1;
+
+  constructor(topo: ResolvedTopology, options: SimOptions) {
+    this.topo = topo;
+    this.seed = options.seed;
+    this.strategy = options.strategy ?? randomStrategy(options.seed);
+    this.maxSteps = options.maxSteps ?? defaultMaxSteps;
+    this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
+    this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
+    this.sent = topo.channels.map(() => 0);
+    this.refused = topo.channels.map(() => 0);
+    this.depthMax = topo.channels.map(() => 0);
+    this.producerBlocked = topo.channels.map(() => false);
+    this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
+    this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
+    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.serviceNs ?? 0));
+  }
+
+  private makeSlot(index: number, name: string, serviceNs: number): ActorSlot {
+    const rngState = rngStateFrom(this.seed, index + 1);
+    const slot: ActorSlot = {
+      name, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
+      ctx: undefined as unknown as ActorCtx,
+    };
+    slot.ctx = this.makeCtx(index, name, rngState);
+    return slot;
+  }
+
+  private makeCtx(index: number, name: string, rngState: RngState): ActorCtx {
+    const { channelIndex, channels } = this.topo;
+    return {
+      self: name,
+      rng: createRng(rngState),
+      now: () => this.nowNs,
+      mem: memLookup(this.memViews, name),
+      mark: (m) => this.marks.set(m, (this.marks.get(m) ?? 0) + 1),
+      assert(cond, code, detail) {
+        if (!cond) fail(code, `assertion failed in actor '${name}'${detail ? `: ${detail}` : ''}`);
+      },
+      timer: (delayNs, msg) => {
+        if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
+        this.timers.add(this.nowNs + delayNs, index, msg);
+      },
+      send: (channel, msg) => {
+        const c = channelIndex.get(channel);
+        if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${name}' sent on unknown channel '${channel}'`);
+        const spec = channels[c]!;
+        if (spec.from !== index) fail('FAULTLINE_CHANNEL_OWNER', `actor '${name}' sent on channel '${channel}', which belongs to '${this.slots[spec.from]!.name}'`);
+        const q = this.queues[c]!;
+        if (q.isFull()) {
+          this.refused[c]!++;
+          this.producerBlocked[c] = true;
+          return false;
+        }
+        q.push(msg, this.nowNs + spec.latencyNs);
+        this.sent[c]!++;
+        if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
+        return true;
+      },
+    };
+  }
+
+  run(): SimResult {
+    const { actors } = this.topo;
+    for (let i = 0; i < actors.length; i++) {
+      const a = actors[i]!;
+      this.slots[i]!.state = a.def.init(a.config, a.name);
+      this.slots[i]!.inbox.push({ type: 'sys.start' });
+    }
+    let stopReason: SimStopReason = 'quiescent';
+    for (;;) {
+      if (this.steps >= this.maxSteps) { stopReason = 'max-steps'; break; }
+      this.fireDueTimers();
+      const n = this.collectEnabled();
+      if (n === 0) {
+        const next = this.nextEventNs();
+        if (next === Infinity) break;
+        if (next > this.maxVirtualNs) { stopReason = 'max-time'; break; }
+        this.nowNs = next;
+        continue;
+      }
+      const pick = this.strategy.choose(n, this.steps);
+      this.choices.push(pick);
+      this.deliver(this.enabled[pick]!);
+    }
+    return this.report(stopReason);
+  }
+
+  private fireDueTimers(): void {
+    while (this.timers.peekNs() <= this.nowNs) {
+      const t = this.timers.pop();
+      this.slots[t.actor]!.inbox.push(t.msg);
+    }
+  }
+
+  /** Fills `enabled` with sources in canonical order: channels by index, then self inboxes. */
+  private collectEnabled(): number {
+    const { channels } = this.topo;
+    const now = this.nowNs;
+    let n = 0;
+    for (let c = 0; c < channels.length; c++) {
+      if (this.queues[c]!.headReadyNs() <= now && this.slots[channels[c]!.to]!.busyUntilNs <= now) this.enabled[n++] = c;
+    }
+    for (let a = 0; a < this.slots.length; a++) {
+      const s = this.slots[a]!;
+      if (s.inbox.length > 0 && s.busyUntilNs <= now) this.enabled[n++] = -1 - a;
+    }
+    return n;
+  }
+
+  private nextEventNs(): number {
+    let next = this.timers.peekNs();
+    const { channels } = this.topo;
+    for (let c = 0; c < channels.length; c++) {
+      const q = this.queues[c]!;
+      if (q.length > 0) next = Math.min(next, Math.max(q.headReadyNs(), this.slots[channels[c]!.to]!.busyUntilNs));
+    }
+    for (const s of this.slots) if (s.inbox.length > 0) next = Math.min(next, s.busyUntilNs);
+    return next;
+  }
+
+  private deliver(source: number): void {
+    let actor: number;
+    let msg: Inbound;
+    if (source >= 0) {
+      const spec = this.topo.channels[source]!;
+      actor = spec.to;
+      msg = this.queues[source]!.shift();
+      if (this.producerBlocked[source]) {
+        this.producerBlocked[source] = false;
+        this.slots[spec.from]!.inbox.push({ type: 'sys.writable', channel: spec.name });
+      }
+    } else {
+      actor = -1 - source;
+      msg = this.slots[actor]!.inbox.shift();
+    }
+    this.hashDelivery(source, msg);
+    const slot = this.slots[actor]!;
+    const def = this.topo.actors[actor]!.def;
+    this.current = actor;
+    try {
+      def.step(slot.state, msg, slot.ctx);
+    } catch (err) {
+      throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
+    }
+    this.current = -1;
+    this.steps++;
+    if (slot.serviceNs > 0) slot.busyUntilNs = this.nowNs + slot.serviceNs;
+  }
+
+  private hashDelivery(source: number, msg: Inbound): void {
+    const h = this.hash;
+    h.word(source);
+    if (msg.type === 'sys.start') h.word(-1);
+    else if (msg.type === 'sys.writable') { h.word(-2); h.string(msg.channel); }
+    else {
+      messageCodec.encodeUnchecked(msg as Message, this.scratch, 0);
+      h.words(this.scratch, 0, messageCodec.slotWords);
+    }
+  }
+
+  private report(stopReason: SimStopReason): SimResult {
+    return {
+      seed: this.seed,
+      strategy: this.strategy.name,
+      steps: this.steps,
+      virtualNs: this.nowNs,
+      traceHash: this.hash.hex(),
+      choices: this.choices.snapshot(),
+      stopReason,
+      actors: this.slots.map((s, i) => {
+        const def = this.topo.actors[i]!.def;
+        return {
+          name: s.name,
+          kind: def.kind,
+          pending: (def.pending?.(s.state) ?? 0) + s.inbox.length + this.timers.countFor(i),
+          stats: def.stats?.(s.state) ?? {},
+          state: s.state,
+        };
+      }),
+      channels: this.topo.channels.map((c, i) => ({
+        name: c.name, depth: this.queues[i]!.length, sent: this.sent[i]!, refused: this.refused[i]!, depthMax: this.depthMax[i]!,
+      })),
+      marks: Object.fromEntries(this.marks),
+    };
+  }
+}

@@ -1,0 +1,59 @@
+// What the orchestrator hands each worker at start (workerData): the shared buffer, the
+// layout, the actors this worker hosts and the tuning of its loop. Structured-cloneable.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { RunLayout } from './layout.ts';
+
+export interface HostedActor {
+  index: number;
+  name: string;
+  kind: string;
+  module: string;
+  config: unknown;
+}
+
+export interface WorkerBoot {
+  sab: SharedArrayBuffer;
+  layout: RunLayout;
+  workerIndex: number;
+  actors: HostedActor[];
+  seed: number;
+  spinIters: number;
+  maxParkMs: number;
+  batchMax: number;
+  controlPort: MessagePort;
+}
+
+export interface ActorSnapshot {
+  name: string;
+  kind: string;
+  pending: number;
+  stats: Record<string, unknown>;
+  state: unknown;
+}
+
+export interface ChannelCounters {
+  name: string;
+  sent: number;
+  refused: number;
+}
+
+export interface WorkerSnapshot {
+  workerIndex: number;
+  steps: number;
+  actors: ActorSnapshot[];
+  channels: ChannelCounters[];
+  marks: Record<string, number>;
+}
+
+/** The control plane a worker exposes over Comlink. */
+export interface WorkerControl {
+  /** Deliver sys.start and run; runStartMs is performance.now() of the start (Node 20 workers share the time origin). */
+  start(runStartMs: number): void;
+  snapshot(includeState: boolean): WorkerSnapshot;
+}
+
+/** Messages a worker posts on parentPort (outside Comlink, so they arrive even mid-call). */
+export type WorkerEvent =
+  | { type: 'ready'; workerIndex: number }
+  | { type: 'actor-error'; workerIndex: number; actor: string; error: { name: string; message: string; stack: string | undefined; code: string | undefined } };

@@ -1,0 +1,80 @@
+// Where everything of a threaded run lives in its one SharedArrayBuffer: a ring per
+// channel, and per worker an eventfd and a control block. Regions are 64-byte aligned so
+// two threads' hot words never share a cache line.
+
+import { eventFdBytes } from '../../transport/eventfd.ts';
+import { ringBytes } from '../../transport/sab-ring.ts';
+import type { ResolvedTopology } from '../topology.ts';
+import { controlBytes } from './control-block.ts';
+
+export interface ChannelLayout {
+  index: number;
+  name: string;
+  from: number;
+  to: number;
+  fromWorker: number;
+  toWorker: number;
+  capacity: number;
+  slotWords: number;
+  ringOffset: number;
+}
+
+export interface WorkerLayout {
+  index: number;
+  group: string;
+  actors: number[];
+  eventFdOffset: number;
+  controlOffset: number;
+}
+
+export interface MemoryLayout {
+  name: string;
+  words: number;
+  offset: number;
+}
+
+export interface RunLayout {
+  sabBytes: number;
+  memories: MemoryLayout[];
+  channels: ChannelLayout[];
+  workers: WorkerLayout[];
+  /** Worker index of each actor. */
+  actorWorker: number[];
+}
+
+const align = (n: number): number => Math.ceil(n / 64) * 64;
+
+export function layoutRun(topo: ResolvedTopology): RunLayout {
+  const groups = new Map<string, number[]>();
+  topo.actors.forEach((a, i) => {
+    const g = a.group ?? `actor:${a.name}`;
+    const list = groups.get(g) ?? [];
+    list.push(i);
+    groups.set(g, list);
+  });
+  let offset = 0;
+  const actorWorker = new Array<number>(topo.actors.length).fill(-1);
+  const workers: WorkerLayout[] = [...groups.entries()].map(([group, actors], index) => {
+    for (const a of actors) actorWorker[a] = index;
+    const eventFdOffset = offset;
+    offset = align(offset + eventFdBytes);
+    const controlOffset = offset;
+    offset = align(offset + controlBytes);
+    return { index, group, actors, eventFdOffset, controlOffset };
+  });
+  const channels = topo.channels.map((c): ChannelLayout => {
+    const ringOffset = offset;
+    offset = align(offset + ringBytes(c.capacity, c.slotWords));
+    return {
+      index: c.index, name: c.name, from: c.from, to: c.to,
+      fromWorker: actorWorker[c.from]!, toWorker: actorWorker[c.to]!,
+      capacity: c.capacity, slotWords: c.slotWords, ringOffset,
+    };
+  });
+  const memories = topo.memories.map((m): MemoryLayout => {
+    const at = offset;
+    offset = align(offset + m.words * 4);
+    return { name: m.name, words: m.words, offset: at };
+  });
+  return { sabBytes: offset, memories, channels, workers, actorWorker };
+}

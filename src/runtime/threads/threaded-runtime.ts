@@ -1,0 +1,323 @@
+// The threaded runtime: one worker_threads worker per actor (or per co-location group),
+// SharedArrayBuffer rings between them, an eventfd per worker, and a Comlink control plane.
+// The orchestrator (this module, on the main thread) never blocks: it starts the workers,
+// watches the control blocks for quiescence, stalls and failures, and always tears every
+// worker down — on success, on an actor's exception, on a stall and on Ctrl-C.
+
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
+import { SabRing } from '../../transport/sab-ring.ts';
+import { FaultlineError } from '../../util/errors.ts';
+import { spawnWorker } from '../spawn-worker.ts';
+import { resolveTopology, type Topology } from '../topology.ts';
+import type { ActorSnapshot, HostedActor, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
+import { controlWords, kBlocked, kCtrlRequested, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateStopped } from './control-block.ts';
+import { layoutRun, type RunLayout } from './layout.ts';
+
+export interface ThreadedOptions {
+  seed?: number;
+  /** Idle polls before parking; default from the number of workers and cores. */
+  spinIters?: number;
+  /** Longest a worker parks before looking around again. */
+  maxParkMs?: number;
+  /** Messages drained from one ring before the worker turns to its other inputs. */
+  batchMax?: number;
+  /** Fail when nothing progresses this long while work is outstanding. */
+  stallMs?: number;
+  /** Stop the run (stopReason 'time-limit') after this long. */
+  timeLimitMs?: number;
+  /** How often the orchestrator looks at the control blocks. */
+  pollMs?: number;
+  /** Include each actor's full state in the result. */
+  includeState?: boolean;
+}
+
+export type ThreadedStopReason = 'quiescent' | 'time-limit';
+
+export interface ThreadedChannelReport {
+  name: string;
+  sent: number;
+  refused: number;
+  depth: number;
+}
+
+export interface ThreadedResult {
+  stopReason: ThreadedStopReason;
+  wallMs: number;
+  workers: number;
+  spinIters: number;
+  steps: number;
+  actors: ActorSnapshot[];
+  channels: ThreadedChannelReport[];
+  marks: Record<string, number>;
+}
+
+interface WorkerHandle {
+  worker: Worker;
+  port: MessagePort;
+  control: Int32Array;
+  eventFd: EventFd;
+  /** The eventfd's words, read directly to see whether a signal is pending. */
+  eventFdWords: Int32Array;
+  proxy: Comlink.Remote<WorkerControl>;
+  names: string[];
+}
+
+const workerMainUrl = new URL('./worker-main.ts', import.meta.url);
+
+export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
+  const topo = resolveTopology(topology);
+  const layout = layoutRun(topo);
+  const sab = new SharedArrayBuffer(layout.sabBytes);
+  const rings = layout.channels.map((c) => new SabRing(sab, c.ringOffset, c.capacity, c.slotWords, undefined, { init: true }));
+  const cores = os.availableParallelism();
+  const spinIters = options.spinIters ?? spinBudgetFor(layout.workers.length, cores);
+  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), {
+    seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256,
+    stallMs: options.stallMs ?? 10_000, timeLimitMs: options.timeLimitMs ?? Infinity, pollMs: options.pollMs ?? 5,
+    includeState: options.includeState ?? false,
+  });
+  const hosted = layout.workers.map((w) => w.actors.map((i): HostedActor => {
+    const a = topo.actors[i]!;
+    return { index: i, name: a.name, kind: a.def.kind, module: a.def.module, config: a.config };
+  }));
+  return run.execute(hosted);
+}
+
+type Settings = Required<Omit<ThreadedOptions, 'seed'>> & { seed: number };
+
+class ThreadedRun {
+  private readonly handles: WorkerHandle[] = [];
+  private failure: FaultlineError | null = null;
+  /** Called once when the run fails, to cut short whatever the orchestrator awaits. */
+  private readonly onFailure = new Set<() => void>();
+  private finished = false;
+
+  constructor(
+    private readonly layout: RunLayout,
+    private readonly sab: SharedArrayBuffer,
+    private readonly rings: SabRing[],
+    private readonly actorNames: string[],
+    private readonly settings: Settings,
+  ) {}
+
+  async execute(hosted: HostedActor[][]): Promise<ThreadedResult> {
+    const onSigint = (): void => this.abort(new FaultlineError('FAULTLINE_INTERRUPTED', 'the run was interrupted (SIGINT); every worker was stopped'));
+    process.once('SIGINT', onSigint);
+    try {
+      await this.spawnAll(hosted);
+      const startMs = performance.now();
+      await Promise.all(this.handles.map((h) => this.call(h, (p) => p.start(startMs))));
+      const stopReason = await this.watch(startMs);
+      const wallMs = performance.now() - startMs;
+      await this.stopAll();
+      const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
+      this.throwIfFailed();
+      return this.result(stopReason, wallMs, snaps);
+    } finally {
+      process.off('SIGINT', onSigint);
+      this.finished = true;
+      await this.terminateAll();
+    }
+  }
+
+  private async spawnAll(hosted: HostedActor[][]): Promise<void> {
+    const ready = this.layout.workers.map((w) => {
+      const { port1, port2 } = new MessageChannel();
+      const boot: WorkerBoot = {
+        sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed,
+        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax, controlPort: port2,
+      };
+      const worker = spawnWorker(workerMainUrl, boot, { transferList: [port2] });
+      const names = hosted[w.index]!.map((a) => a.name);
+      const handle: WorkerHandle = {
+        worker, port: port1, names,
+        control: new Int32Array(this.sab, w.controlOffset, controlWords),
+        eventFd: new EventFd(this.sab, w.eventFdOffset),
+        eventFdWords: new Int32Array(this.sab, w.eventFdOffset, 2),
+        proxy: Comlink.wrap<WorkerControl>(nodeEndpoint(port1)),
+      };
+      this.handles.push(handle);
+      return new Promise<void>((resolve) => {
+        worker.on('message', (ev: WorkerEvent) => {
+          if (ev.type === 'ready') resolve();
+          else if (ev.type === 'actor-error') this.abort(actorFailure(ev.actor, ev.error));
+        });
+        worker.on('error', (err) => this.abort(actorFailure(names.join('+'), { name: err.name, message: err.message, stack: err.stack, code: (err as { code?: string }).code })));
+        worker.on('exit', (code) => {
+          if (!this.finished) this.abort(new FaultlineError('FAULTLINE_WORKER_EXIT', `the worker of ${names.join(', ')} exited with code ${code} during the run`));
+        });
+      });
+    });
+    await this.untilFailed(Promise.all(ready));
+  }
+
+  /** A control call: announce it in the control block and ring the eventfd, so a parked worker yields to its event loop. */
+  private async call<T>(h: WorkerHandle, fn: (p: Comlink.Remote<WorkerControl>) => Promise<T>, timeoutMs = 30_000): Promise<T> {
+    Atomics.add(h.control, kCtrlRequested, 1);
+    h.eventFd.signal(1);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', `the worker of ${h.names.join(', ')} did not answer a control call within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await this.untilFailed(Promise.race([fn(h.proxy), timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private abort(err: FaultlineError): void {
+    if (this.failure || this.finished) return;
+    this.failure = err;
+    for (const h of this.handles) void h.worker.terminate();
+    for (const f of this.onFailure) f();
+    this.onFailure.clear();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private async untilFailed<T>(p: Promise<T>): Promise<T> {
+    if (this.failure) throw this.failure;
+    let listener: (() => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      listener = () => reject(this.failure);
+      this.onFailure.add(listener);
+    });
+    try {
+      return await Promise.race([p, failed]);
+    } finally {
+      this.onFailure.delete(listener!);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.onFailure.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.onFailure.add(done);
+    });
+  }
+
+  /** Polls the control blocks until the run is quiescent, hits its time limit, stalls or fails. */
+  private async watch(startMs: number): Promise<ThreadedStopReason> {
+    let lastSteps = -1;
+    let lastActivity = -1;
+    let lastStepMs = performance.now();
+    let quietScans = 0;
+    for (;;) {
+      await this.sleep(this.settings.pollMs);
+      this.throwIfFailed();
+      const now = performance.now();
+      const steps = this.sumWord(kSteps);
+      // Quiescence needs no step and no wake-up between two looks, with everyone idle both times.
+      const activity = (steps + this.sumWord(kWakeEpoch) * 7919) | 0;
+      quietScans = activity === lastActivity && this.allIdle() ? quietScans + 1 : 0;
+      lastActivity = activity;
+      if (quietScans >= 2) return 'quiescent';
+      if (steps !== lastSteps) {
+        lastSteps = steps;
+        lastStepMs = now;
+      } else if (now - lastStepMs > this.settings.stallMs && !this.allIdle(true)) {
+        // Every worker parked on nothing but future timers is waiting, not stalled.
+        throw await this.stallError(now - lastStepMs);
+      }
+      if (now - startMs > this.settings.timeLimitMs) return 'time-limit';
+    }
+  }
+
+  private sumWord(word: number): number {
+    let sum = 0;
+    for (const h of this.handles) sum = (sum + Atomics.load(h.control, word)) | 0;
+    return sum;
+  }
+
+  /** Every worker parked with no timers (unless ignored) or refused sends, every eventfd and ring empty. */
+  private allIdle(ignoreTimers = false): boolean {
+    for (const h of this.handles) {
+      const c = h.control;
+      if (Atomics.load(c, kParked) !== 1 || Atomics.load(c, kBlocked) !== 0) return false;
+      if (!ignoreTimers && Atomics.load(c, kTimers) !== 0) return false;
+      if (Atomics.load(h.eventFdWords, kCounter) !== 0) return false;
+    }
+    for (const r of this.rings) if (r.depth() !== 0) return false;
+    return true;
+  }
+
+  private async stallError(quietMs: number): Promise<FaultlineError> {
+    const lines = [`nothing progressed for ${Math.round(quietMs)} ms while work was outstanding`];
+    lines.push('channels (depth/capacity):');
+    for (const c of this.layout.channels) lines.push(`  ${c.name}: ${this.rings[c.index]!.depth()}/${c.capacity}`);
+    lines.push('actors:');
+    for (const h of this.handles) {
+      const c = h.control;
+      const flags = `parked=${Atomics.load(c, kParked)} timers=${Atomics.load(c, kTimers)} blockedSends=${Atomics.load(c, kBlocked)}`;
+      try {
+        const snap = await this.call(h, (p) => p.snapshot(true), 1000);
+        for (const a of snap.actors) lines.push(`  ${a.name} (${a.kind}) pending=${a.pending} ${flags} state=${brief(a.state)}`);
+      } catch {
+        lines.push(`  ${h.names.join(', ')}: unresponsive (busy in a step?) ${flags}`);
+      }
+    }
+    return new FaultlineError('FAULTLINE_STALL', lines.join('\n'));
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const h of this.handles) {
+      Atomics.store(h.control, kStop, 1);
+      h.eventFd.signal(1);
+    }
+    const deadline = performance.now() + 10_000;
+    while (this.handles.some((h) => Atomics.load(h.control, kState) !== stateStopped)) {
+      this.throwIfFailed();
+      if (performance.now() > deadline) throw new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', 'a worker did not stop within 10 s');
+      await this.sleep(1);
+    }
+  }
+
+  private async terminateAll(): Promise<void> {
+    await Promise.all(this.handles.map(async (h) => {
+      h.proxy[Comlink.releaseProxy]();
+      h.port.close();
+      await h.worker.terminate();
+    }));
+  }
+
+  private result(stopReason: ThreadedStopReason, wallMs: number, snaps: WorkerSnapshot[]): ThreadedResult {
+    const counters = new Map(snaps.flatMap((s) => s.channels.map((c) => [c.name, c] as const)));
+    const marks: Record<string, number> = {};
+    for (const s of snaps) for (const [k, v] of Object.entries(s.marks)) marks[k] = (marks[k] ?? 0) + v;
+    const actors = snaps.flatMap((s) => s.actors);
+    actors.sort((a, b) => this.actorNames.indexOf(a.name) - this.actorNames.indexOf(b.name));
+    return {
+      stopReason, wallMs, workers: this.handles.length, spinIters: this.settings.spinIters,
+      steps: snaps.reduce((n, s) => n + s.steps, 0),
+      actors,
+      channels: this.layout.channels.map((c) => ({
+        name: c.name, sent: counters.get(c.name)?.sent ?? 0, refused: counters.get(c.name)?.refused ?? 0, depth: this.rings[c.index]!.depth(),
+      })),
+      marks,
+    };
+  }
+}
+
+function actorFailure(actor: string, error: { name?: string; message: string; stack: string | undefined; code: string | undefined }): FaultlineError {
+  const err = new FaultlineError('FAULTLINE_ACTOR_FAILED', `actor '${actor}' threw: ${error.message}`, { actor, causeCode: error.code });
+  if (error.stack) err.stack = `${err.stack}\ncaused by (in worker): ${error.stack}`;
+  return err;
+}
+
+function brief(state: unknown): string {
+  const text = JSON.stringify(state, (_, v: unknown) => (Array.isArray(v) && v.length > 8 ? `[${v.length} items]` : v));
+  return text === undefined ? 'undefined' : text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

@@ -1,0 +1,230 @@
+// The body of every worker of a threaded run: hosts one or more actors, drains their
+// inbound rings in batches, steps them, fires their timers, publishes outbound rings once
+// per batch and parks on the worker's eventfd when idle. The control plane (start,
+// snapshot) arrives over Comlink; since a worker parked in Atomics.wait cannot see its
+// event loop, the orchestrator announces each call in the control block and signals the
+// eventfd, and the loop yields to the event loop until the call has been served.
+
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
+import { messageCodec, type Message } from '../../protocol/messages.ts';
+import { EventFd } from '../../transport/eventfd.ts';
+import { SabPort } from '../../transport/sab-port.ts';
+import { SabRing } from '../../transport/sab-ring.ts';
+import { fail, toErrorRecord } from '../../util/errors.ts';
+import { createRng, rngStateFrom } from '../../util/rng.ts';
+import { TimerHeap } from '../sim/timer-heap.ts';
+import { memLookup, sharedMemView } from '../mem-view.ts';
+import type { ActorSnapshot, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
+import {
+  controlWords, kBlocked, kCtrlRequested, kCtrlServed, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch,
+  stateFailed, stateReady, stateRunning, stateStopped,
+} from './control-block.ts';
+
+interface Hosted {
+  index: number;
+  name: string;
+  def: AnyActorDef;
+  state: unknown;
+  ctx: ActorCtx;
+}
+
+async function loadDef(module: string, kind: string): Promise<AnyActorDef> {
+  const mod = (await import(module)) as Record<string, unknown>;
+  for (const value of Object.values(mod)) {
+    const def = value as Partial<AnyActorDef> | null;
+    if (def && typeof def === 'object' && def.kind === kind && typeof def.step === 'function') return def as AnyActorDef;
+  }
+  return fail('FAULTLINE_ACTOR_MODULE', `module ${module} exports no actor definition of kind '${kind}'`);
+}
+
+export async function runWorker(boot: WorkerBoot): Promise<void> {
+  const { sab, layout, workerIndex } = boot;
+  const me = layout.workers[workerIndex]!;
+  const control = new Int32Array(sab, me.controlOffset, controlWords);
+  const eventFds = layout.workers.map((w) => new EventFd(sab, w.eventFdOffset));
+  const myEventFd = eventFds[workerIndex]!;
+  const ports = layout.channels.map((c) => {
+    if (c.fromWorker !== workerIndex && c.toWorker !== workerIndex) return null;
+    const ring = new SabRing(sab, c.ringOffset, c.capacity, c.slotWords);
+    return new SabPort<Message>(ring, messageCodec, eventFds[c.toWorker]!, eventFds[c.fromWorker]!);
+  });
+  const outbound = layout.channels.filter((c) => c.fromWorker === workerIndex).map((c) => c.index);
+  const inbound = layout.channels.filter((c) => c.toWorker === workerIndex).map((c) => c.index);
+  const channelIndex = new Map(layout.channels.map((c) => [c.name, c.index]));
+  const sent = layout.channels.map(() => 0);
+  const refused = layout.channels.map(() => 0);
+  const blocked = new Set<number>();
+  const timers = new TimerHeap();
+  const marks = new Map<string, number>();
+  const selfInbox: { actor: number; msg: Inbound }[] = [];
+  let runStartMs = performance.now();
+  const nowNs = (): number => Math.round((performance.now() - runStartMs) * 1e6);
+  let steps = 0;
+  let ctrlServed = 0;
+
+  const memViews = new Map(layout.memories.map((m) => [m.name, sharedMemView(m.name, new Int32Array(sab, m.offset, m.words))]));
+  const hosted: Hosted[] = [];
+  const localOf = new Map<number, number>();
+  for (const a of boot.actors) {
+    const def = await loadDef(a.module, a.kind);
+    const local = hosted.length;
+    localOf.set(a.index, local);
+    const ctx: ActorCtx = {
+      self: a.name,
+      rng: createRng(rngStateFrom(boot.seed, a.index + 1)),
+      now: nowNs,
+      mem: memLookup(memViews, a.name),
+      mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
+      assert(cond, code, detail) {
+        if (!cond) fail(code, `assertion failed in actor '${a.name}'${detail ? `: ${detail}` : ''}`);
+      },
+      timer: (delayNs, msg) => {
+        if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${a.name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
+        timers.add(nowNs() + delayNs, local, msg);
+      },
+      send(channel, msg) {
+        const c = channelIndex.get(channel);
+        if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${a.name}' sent on unknown channel '${channel}'`);
+        if (layout.channels[c]!.from !== a.index) fail('FAULTLINE_CHANNEL_OWNER', `actor '${a.name}' sent on channel '${channel}', which it does not own`);
+        if (ports[c]!.trySend(msg)) {
+          sent[c]!++;
+          return true;
+        }
+        refused[c]!++;
+        blocked.add(c);
+        return false;
+      },
+    };
+    hosted.push({ index: a.index, name: a.name, def, state: def.init(a.config, a.name), ctx });
+  }
+
+  let failed = false;
+  const deliverTo = (local: number, msg: Inbound): void => {
+    const h = hosted[local]!;
+    try {
+      h.def.step(h.state, msg, h.ctx);
+    } catch (err) {
+      failed = true;
+      Atomics.store(control, kState, stateFailed);
+      const event: WorkerEvent = { type: 'actor-error', workerIndex, actor: h.name, error: toErrorRecord(err) };
+      parentPort!.postMessage(event);
+      throw err;
+    }
+    steps++;
+  };
+  const deliverFromRing = inbound.map((c) => {
+    const local = localOf.get(layout.channels[c]!.to)!;
+    return (msg: Message): void => deliverTo(local, msg);
+  });
+
+  const flushAll = (): void => {
+    for (const c of outbound) ports[c]!.flush();
+  };
+
+  /** One pass over every input; returns how many messages it handled. */
+  const pass = (): number => {
+    let work = 0;
+    if (timers.size > 0) {
+      const now = nowNs();
+      while (timers.peekNs() <= now) {
+        const t = timers.pop();
+        deliverTo(t.actor, t.msg);
+        work++;
+      }
+    }
+    if (blocked.size > 0) {
+      for (const c of blocked) {
+        // wantSpace arms the consumer's wake-up when the ring is still full, so parking is safe.
+        if (!ports[c]!.wantSpace()) {
+          blocked.delete(c);
+          selfInbox.push({ actor: localOf.get(layout.channels[c]!.from)!, msg: { type: 'sys.writable', channel: layout.channels[c]!.name } });
+        }
+      }
+    }
+    while (selfInbox.length > 0) {
+      const item = selfInbox.shift()!;
+      deliverTo(item.actor, item.msg);
+      work++;
+    }
+    for (let i = 0; i < inbound.length; i++) work += ports[inbound[i]!]!.drain(boot.batchMax, deliverFromRing[i]!);
+    flushAll();
+    return work;
+  };
+
+  const loop = (): void => {
+    try {
+      for (;;) {
+        myEventFd.tryRead();
+        const work = pass();
+        Atomics.store(control, kSteps, steps | 0);
+        if (Atomics.load(control, kStop) === 1) {
+          Atomics.store(control, kState, stateStopped);
+          return;
+        }
+        if (Atomics.load(control, kCtrlRequested) !== ctrlServed) {
+          setImmediate(loop);
+          return;
+        }
+        if (work === 0) park();
+      }
+    } catch (err) {
+      if (!failed) {
+        Atomics.store(control, kState, stateFailed);
+        parentPort!.postMessage({ type: 'actor-error', workerIndex, actor: `worker ${workerIndex}`, error: toErrorRecord(err) } satisfies WorkerEvent);
+      }
+    }
+  };
+
+  const park = (): void => {
+    Atomics.store(control, kTimers, timers.size);
+    Atomics.store(control, kBlocked, blocked.size);
+    Atomics.store(control, kParked, 1);
+    let timeoutMs = boot.maxParkMs;
+    if (timers.size > 0) timeoutMs = Math.min(timeoutMs, Math.max(0, (timers.peekNs() - nowNs()) / 1e6));
+    let anyInput = false;
+    for (const c of inbound) if (ports[c]!.depth() > 0) anyInput = true;
+    if (!anyInput && timeoutMs > 0) myEventFd.wait(timeoutMs, boot.spinIters);
+    Atomics.store(control, kParked, 0);
+    Atomics.add(control, kWakeEpoch, 1);
+  };
+
+  const api: WorkerControl = {
+    start(startMs) {
+      runStartMs = startMs;
+      ctrlServed++;
+      Atomics.store(control, kCtrlServed, ctrlServed);
+      Atomics.store(control, kState, stateRunning);
+      for (let i = 0; i < hosted.length; i++) selfInbox.push({ actor: i, msg: { type: 'sys.start' } });
+      setImmediate(loop);
+    },
+    snapshot(includeState) {
+      ctrlServed++;
+      Atomics.store(control, kCtrlServed, ctrlServed);
+      const actors: ActorSnapshot[] = hosted.map((h) => ({
+        name: h.name,
+        kind: h.def.kind,
+        pending: (h.def.pending?.(h.state) ?? 0) + timers.countFor(localOf.get(h.index)!),
+        stats: h.def.stats?.(h.state) ?? {},
+        state: includeState ? h.state : undefined,
+      }));
+      const snap: WorkerSnapshot = {
+        workerIndex, steps, actors, marks: Object.fromEntries(marks),
+        channels: outbound.map((c) => ({ name: layout.channels[c]!.name, sent: sent[c]!, refused: refused[c]! })),
+      };
+      return snap;
+    },
+  };
+  Comlink.expose(api, nodeEndpoint(boot.controlPort));
+  Atomics.store(control, kState, stateReady);
+  parentPort!.postMessage({ type: 'ready', workerIndex } satisfies WorkerEvent);
+}
+
+export function bootFromWorkerData(): WorkerBoot {
+  const boot = workerData as WorkerBoot | undefined;
+  if (!boot || !(boot.sab instanceof SharedArrayBuffer)) fail('FAULTLINE_WORKER_BOOT', 'worker started without a run boot record in workerData');
+  return boot;
+}

@@ -1,0 +1,89 @@
+// The scenario file: what a user writes (YAML or JSON) to describe a run of the nested
+// IOPF path. Every key is checked with its path; optional keys get the documented defaults.
+
+import { bugNames } from './bugs.ts';
+import { bool, int, list, nullable, num, obj, oneOf, str, type Check } from './validate.ts';
+
+const u16 = int(0, 0xffff);
+const pasid = int(1, 0xfffff);
+
+export const deviceCheck = obj({
+  name: str(),
+  rid: u16,
+  /** The physical function's RID when this function is a VF. */
+  pfRid: nullable(u16),
+  pasids: list(pasid, 0, 64),
+  /** Also fault without a PASID (RID only). */
+  ridOnly: bool,
+  /** iommufd dev_id; default: the device's position in the list, from 1. */
+  devId: nullable(int(1, 0xfffffff)),
+  /** The RID the guest sees; default: the same as rid. */
+  vrid: nullable(u16),
+  priAllocation: int(1, 65535),
+  prgResponsePasidRequired: bool,
+  atcEntries: int(0, 1 << 20),
+}, { name: '', pfRid: null, pasids: [], ridOnly: false, devId: null, vrid: null, priAllocation: 2048, prgResponsePasidRequired: true, atcEntries: 64 });
+
+export const workloadCheck = obj({
+  inFlight: int(1, 4096),
+  pages: int(1, 1 << 20),
+  mappablePages: int(0, 1 << 20),
+  pattern: oneOf('sequential', 'random'),
+  writeRatio: num(0, 1),
+  pagesPerGroup: int(1, 64),
+  /** Time one DMA access takes before the slot starts its next one; at least 1 ns so virtual time always advances. */
+  thinkNs: int(1, 1e12),
+  accessesMax: int(0, Number.MAX_SAFE_INTEGER),
+}, { inFlight: 4, pages: 4096, mappablePages: 3968, pattern: 'random', writeRatio: 0.3, pagesPerGroup: 1, thinkNs: 100, accessesMax: 0 });
+
+export const iommuCheck = obj({
+  prqEntries: int(2, 1 << 16),
+  overflowAutoResponse: oneOf('success', 'invalid', 'none'),
+  implicitInvalidation: bool,
+  iotlbEntries: int(0, 1 << 20),
+  itagsMax: int(1, 32),
+}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32 });
+
+export const vmmCheck = obj({
+  readBatchRecords: int(1, 4096),
+  vprqEntries: int(2, 1 << 16),
+  guestFailureMapsTo: oneOf('invalid', 'success'),
+  vprqOverflowResponse: oneOf('success', 'invalid'),
+}, { readBatchRecords: 100, vprqEntries: 2048, guestFailureMapsTo: 'invalid', vprqOverflowResponse: 'success' });
+
+export const guestCheck = obj({
+  handlerCostNs: int(0, 1e12),
+}, { handlerCostNs: 0 });
+
+export const threadsCheck = obj({
+  /** 'each': one worker per tier; a number: tiers grouped into that many workers. */
+  workers: (v, path) => (v === 'each' ? 'each' as const : int(1, 5)(v, path)),
+}, { workers: 'each' });
+
+export const simCheck = obj({
+  /** Virtual delay of every channel hop. */
+  latencyNs: int(0, 1e12),
+}, { latencyNs: 1000 });
+
+export const scenarioCheck = obj({
+  name: str(/^[a-z0-9][a-z0-9-]*$/, 'a name of lowercase letters, digits and dashes'),
+  description: str(),
+  durationMs: int(1, 3_600_000),
+  seed: int(0, 0xffffffff),
+  devices: list(deviceCheck, 1, 256),
+  workload: workloadCheck,
+  iommu: iommuCheck,
+  vmm: vmmCheck,
+  guest: guestCheck,
+  bugs: list(oneOf(...bugNames)),
+  threads: threadsCheck,
+  sim: simCheck,
+}, {
+  description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
+  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
+});
+
+export type Scenario = ReturnType<typeof scenarioCheck>;
+export type DeviceSpec = ReturnType<typeof deviceCheck>;
+
+export const validateScenario: Check<Scenario> = (v, path) => scenarioCheck(v, path);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { chainTopology } from '../../actors/chain/chain-topology.ts';
+import { liveWorkerCount } from '../../src/runtime/spawn-worker.ts';
+import { runThreaded } from '../../src/runtime/threads/threaded-runtime.ts';
+import { FaultlineError } from '../../src/util/errors.ts';
+import { throwerTopology } from '../fixtures/thrower-topology.ts';
+
+describe('threaded runtime', () => {
+  it('runs the five-stage chain on five real workers: every request answered, all channels empty', async () => {
+    const r = await runThreaded(chainTopology({ requests: 50_000, window: 64, capacity: 256 }));
+    expect(r.workers).toBe(5);
+    expect(r.stopReason).toBe('quiescent');
+    const source = r.actors.find((a) => a.name === 'device')!.stats as { completed: number; issued: number };
+    expect(source.completed).toBe(50_000);
+    expect(r.actors.map((a) => a.pending)).toEqual([0, 0, 0, 0, 0]);
+    for (const c of r.channels) {
+      expect(c.sent).toBe(50_000);
+      expect(c.depth).toBe(0);
+    }
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('co-locates actors when asked, and survives tiny rings through back-pressure', async () => {
+    const r = await runThreaded(chainTopology({ requests: 20_000, window: 128, capacity: 4, workers: 2 }));
+    expect(r.workers).toBe(2);
+    expect((r.actors[0]!.stats as { completed: number }).completed).toBe(20_000);
+    expect(r.channels.some((c) => c.refused > 0)).toBe(true);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('stops the run with the actor name and stack when a worker throws, leaving no worker', async () => {
+    const err = await runThreaded(throwerTopology('throw')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FaultlineError);
+    expect((err as FaultlineError).code).toBe('FAULTLINE_ACTOR_FAILED');
+    expect((err as Error).message).toMatch(/actor 'thrower' threw: .*FAULTLINE_TEST_BOOM/);
+    expect((err as Error).stack).toMatch(/thrower\.actor\.ts/);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('reports channel depths and actor states instead of hanging when nothing progresses', async () => {
+    const err = await runThreaded(throwerTopology('spin'), { stallMs: 400 }).catch((e: unknown) => e);
+    expect((err as FaultlineError).code).toBe('FAULTLINE_STALL');
+    expect((err as Error).message).toMatch(/device->thrower: \d+\/8/);
+    expect((err as Error).message).toMatch(/thrower: unresponsive/);
+    expect((err as Error).message).toMatch(/device \(chain-stage\) pending=/);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('is stopped by its time limit when the workload never ends', async () => {
+    const r = await runThreaded(chainTopology({ requests: 0, window: 8 }), { timeLimitMs: 300 });
+    expect(r.stopReason).toBe('time-limit');
+    expect((r.actors[0]!.stats as { completed: number }).completed).toBeGreaterThan(0);
+    expect(liveWorkerCount()).toBe(0);
+  });
+});

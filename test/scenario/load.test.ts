@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { deriveTierConfigs } from '../../src/scenario/derive.ts';
+import { loadScenario, parseScenarioText, shippedScenarios } from '../../src/scenario/load.ts';
+
+const err = (text: string, file = 's.yaml'): string => {
+  try {
+    deriveTierConfigs(parseScenarioText(text, file));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('scenario files', () => {
+  it('every shipped scenario loads and derives tier configs', () => {
+    expect(shippedScenarios()).toContain('default-storm');
+    for (const name of shippedScenarios()) {
+      const { scenario } = loadScenario(name);
+      expect(deriveTierConfigs(scenario).spaces.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('the default is one VM with 4 devices x 4 PASIDs for about ten seconds', () => {
+    const { scenario } = loadScenario();
+    expect(scenario.devices).toHaveLength(4);
+    expect(scenario.devices.every((d) => d.pasids.length === 4)).toBe(true);
+    expect(scenario.durationMs).toBe(10_000);
+  });
+
+  it('rejects a wrong key with its path and a suggestion', () => {
+    expect(err('name: x\ndevices: [{rid: 1, pasid: [1]}]')).toMatch(/s\.yaml: scenario\.devices\[0\]\.pasid: unknown key \(did you mean 'pasids'\?\)/);
+  });
+
+  it('rejects a wrong value with its path and what was expected', () => {
+    expect(err('name: x\ndevices: [{rid: 70000, pasids: [1]}]')).toMatch(/scenario\.devices\[0\]\.rid: expected an integer in 0\.\.65535, got 70000/);
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload: {pattern: zigzag}')).toMatch(/scenario\.workload\.pattern: expected one of 'sequential', 'random'/);
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nbugs: [nope]')).toMatch(/scenario\.bugs\[0\]: expected one of/);
+    expect(err('devices: [{rid: 1, pasids: [1]}]')).toMatch(/scenario\.name: required key is missing/);
+  });
+
+  it('rejects what no single key can: duplicate RIDs, a VF without its PF, more mappable pages than touched', () => {
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}, {rid: 1, pasids: [2]}]')).toMatch(/devices\[1\]\.rid: RID 0x0001 is used by another device/);
+    expect(err('name: x\ndevices: [{rid: 2, pfRid: 9, pasids: [1]}]')).toMatch(/pfRid: no physical function with RID 0x0009/);
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload: {pages: 10, mappablePages: 20}')).toMatch(/mappablePages: 20 is more than the 10 pages/);
+    expect(err('name: x\ndevices: [{rid: 1}]')).toMatch(/needs at least one PASID or ridOnly: true/);
+  });
+
+  it('reports YAML and JSON syntax errors with the file name', () => {
+    expect(err('name: [unclosed', 'bad.yaml')).toMatch(/bad\.yaml: not valid YAML/);
+    expect(err('{"name": ', 'bad.json')).toMatch(/bad\.json: not valid JSON/);
+    expect(() => loadScenario('no-such-scenario')).toThrow(/no scenario file 'no-such-scenario'.*shipped: .*default-storm/);
+  });
+});
