@@ -48,7 +48,7 @@ function heapAfterGc(): number {
 }
 
 /** Heap held per in-flight group: a run stopped while thousands of groups wait for a slow guest. */
-function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: number } | null {
+export function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: number } | null {
   if (!(globalThis as { gc?: () => void }).gc) return null;
   const s = storm(4096);
   s.guest.handlerCostNs = 1e9;
@@ -61,6 +61,26 @@ function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: numbe
   const groups = (busy.actors[0]!.stats as { groupsOutstanding: number }).groupsOutstanding;
   void idle;
   return { bytesPerGroup: (busyHeap - idleHeap) / Math.max(1, groups), groupsInFlight: groups };
+}
+
+/** Heap sampled while the deterministic runtime answers `faults` faults: it must stay flat. */
+export function heapOverLongRun(faults: number): { samples: { faults: number; heapMiB: number }[]; growthMiB: number } | null {
+  if (!(globalThis as { gc?: () => void }).gc) return null;
+  const s = storm(64);
+  s.durationMs = 3_600_000;
+  s.workload.accessesMax = Math.ceil(faults / 16);
+  const samples: { faults: number; heapMiB: number }[] = [];
+  const stepsPerFault = 16;
+  runSim(nestedTopology(s).topology, {
+    seed: 1, recordChoices: false,
+    progress: {
+      everySteps: Math.floor((faults * stepsPerFault) / 10),
+      fn: (steps) => samples.push({ faults: Math.round(steps / stepsPerFault), heapMiB: heapAfterGc() / 2 ** 20 }),
+    },
+  });
+  const tail = samples.slice(2);
+  const growthMiB = tail.length > 1 ? tail[tail.length - 1]!.heapMiB - tail[0]!.heapMiB : NaN;
+  return { samples, growthMiB };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -83,6 +103,8 @@ export async function run(): Promise<Record<string, unknown>> {
     return (r.actors[0]!.stats as { faults: number }).faults / ((performance.now() - t0) / 1000);
   });
   const memory = bytesPerInFlightGroup();
+  const longFaults = Number(process.env.BENCH_LONG_FAULTS ?? 1_000_000);
+  const longRun = heapOverLongRun(longFaults);
 
   console.log(`\nnested IOPF path vs the bare five-stage chain, threads, one worker per tier (median of ${runs}, ${durationMs} ms each)`);
   console.log('in flight   chain round trips/s   nested faults/s   ratio (target ≥ 0.2)   nested RTT p50');
@@ -93,7 +115,10 @@ export async function run(): Promise<Record<string, unknown>> {
   console.log(`deterministic runtime: ${(median(simRates) / 1e3).toFixed(1)} k nested faults per CPU second (target ≥ 100 k)`);
   if (memory) console.log(`heap per in-flight group: ${memory.bytesPerGroup.toFixed(0)} B over ${memory.groupsInFlight} groups in flight (target < 2048 B)`);
   else console.log('heap per in-flight group: skipped (run node with --expose-gc, as npm run bench does)');
-  return { rows, rtt, simFaultsPerCpuSec: median(simRates), memory, runs, durationMs };
+  if (longRun) {
+    console.log(`heap over ${longFaults} faults (deterministic runtime, choices not kept): ${longRun.samples.map((x) => x.heapMiB.toFixed(1)).join(' → ')} MiB; growth after warm-up ${longRun.growthMiB.toFixed(2)} MiB (BENCH_LONG_FAULTS=10000000 for the 10 M run)`);
+  }
+  return { rows, rtt, simFaultsPerCpuSec: median(simRates), memory, longRun, runs, durationMs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

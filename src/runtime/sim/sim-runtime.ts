@@ -22,6 +22,11 @@ export interface SimOptions {
   strategy?: Strategy;
   maxSteps?: number;
   maxVirtualNs?: number;
+  /** Keep the choice made at every step (default true). A seeded strategy replays from its seed
+   * alone, so very long runs may turn this off to keep memory flat. */
+  recordChoices?: boolean;
+  /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
+  progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
 }
 
 export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time';
@@ -98,6 +103,8 @@ class SimRun {
   private readonly strategy: Strategy;
   private readonly maxSteps: number;
   private readonly maxVirtualNs: number;
+  private readonly progress: SimOptions['progress'];
+  private readonly recordChoices: boolean;
   private readonly queues: SimQueue[];
   private readonly sent: number[];
   private readonly refused: number[];
@@ -121,6 +128,8 @@ class SimRun {
     this.strategy = options.strategy ?? randomStrategy(options.seed);
     this.maxSteps = options.maxSteps ?? defaultMaxSteps;
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
+    this.progress = options.progress;
+    this.recordChoices = options.recordChoices ?? true;
     this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
     this.sent = topo.channels.map(() => 0);
     this.refused = topo.channels.map(() => 0);
@@ -195,8 +204,9 @@ class SimRun {
         continue;
       }
       const pick = this.strategy.choose(n, this.steps);
-      this.choices.push(pick);
+      if (this.recordChoices) this.choices.push(pick);
       this.deliver(this.enabled[pick]!);
+      if (this.progress && this.steps % this.progress.everySteps === 0) this.progress.fn(this.steps, this.nowNs);
     }
     return this.report(stopReason);
   }
