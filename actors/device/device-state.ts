@@ -6,6 +6,7 @@
 
 import type { MachineState } from '../../src/machines/index.ts';
 import { createHistogram, type Histogram } from '../../src/report/histogram.ts';
+import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src/scenario/tier-configs.ts';
 import { fail } from '../../src/util/errors.ts';
 import type { PrgContext } from '../../machines/prg.machine.ts';
@@ -113,6 +114,8 @@ export interface DeviceState {
   running: boolean;
   c: DeviceCounters;
   faultRttNs: Histogram;
+  /** Sampled per-hop stamps (src/report/hops.ts): first page request sent, response received. */
+  hops: { 'dev.sent': HopStamps; 'dev.answered': HopStamps };
 }
 
 export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
@@ -142,6 +145,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
     translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
     c: createCounters(), faultRttNs: createHistogram(),
+    hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },
   };
 }
 

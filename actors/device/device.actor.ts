@@ -58,6 +58,7 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
       enabledRids: f.fnIdxs.filter((i) => s.fns[i]!.priCtl).map((i) => s.fns[i]!.cfg.rid),
     }])),
     faultRttNs: s.faultRttNs,
+    hops: s.hops,
   }),
 });
 

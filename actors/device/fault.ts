@@ -12,6 +12,7 @@ import type { Effect } from '../../src/machines/index.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { record } from '../../src/report/histogram.ts';
+import { stamp } from '../../src/report/hop-stamps.ts';
 import type { PrgOutcome } from '../../machines/prg.machine.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, requestTranslation, translateFor } from './access.ts';
@@ -62,6 +63,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   });
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;
+  stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
   const effects: Effect[] = [];
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
@@ -99,7 +101,9 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
     unexpected(s, ctx, fn);
     return;
   }
-  record(s.faultRttNs, ctx.now() - g.sentAtNs);
+  const now = ctx.now();
+  record(s.faultRttNs, now - g.sentAtNs);
+  stamp(s.hops['dev.answered'], g.ghost, now);
   const effects: Effect[] = [];
   prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
   ctx.assert(g.machine.status === 'done', 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);

@@ -15,6 +15,7 @@ import { encodePageGroupResponse, type PageGroupResponseFields } from '../../src
 import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
+import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { handleGroup } from './fault-handler.ts';
 import type { GuestState } from './guest-state.ts';
@@ -51,6 +52,7 @@ export class GuestDriver implements IopfCoreEnv, PrqConsumerSink {
   }
 
   pageResponse(last: IopfFault, code: IopfCode): void {
+    stamp(this.s.hops['guest.responded'], last.ghost, this.ctx.now());
     sendPgResp(this.s, this.ctx, { rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
   }
 
@@ -73,6 +75,7 @@ export class GuestDriver implements IopfCoreEnv, PrqConsumerSink {
 }
 
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
+  stamp(s.hops['guest.received'], group.faults[group.faults.length - 1]!.ghost, ctx.now());
   const m = exec.initial({ faults: group.faults.length });
   s.groups.set(group.id, m);
   const effects: Effect[] = [];

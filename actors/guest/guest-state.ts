@@ -6,6 +6,7 @@ import type { MachineState } from '../../src/machines/index.ts';
 import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
+import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 
 export interface GuestStats {
@@ -29,6 +30,8 @@ export interface GuestState {
   groups: Map<number, MachineState<GuestGroupContext>>;
   outboxes: Outboxes;
   stats: GuestStats;
+  /** Sampled per-hop stamps (src/report/hops.ts): group complete in the IOPF core, page group response sent. */
+  hops: { 'guest.received': HopStamps; 'guest.responded': HopStamps };
 }
 
 export function createGuestState(cfg: GuestConfig): GuestState {
@@ -42,5 +45,6 @@ export function createGuestState(cfg: GuestConfig): GuestState {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,
       pagesUnmappable: 0, overflowDiscardRounds: 0, handlerTimersStale: 0, unexpectedMessages: {},
     },
+    hops: { 'guest.received': createHopStamps(), 'guest.responded': createHopStamps() },
   };
 }

@@ -56,6 +56,7 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
       partialsDiscarded: c.partialsDiscarded, overflowDiscardRounds: s.stats.overflowDiscardRounds, duplicateResponsesDropped: c.duplicateResponsesDropped,
       handlerTimersStale: s.stats.handlerTimersStale, unexpectedMessages: s.stats.unexpectedMessages,
       pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), outboxBacklog: backlogSize(s.outboxes),
+      hops: s.hops,
     };
   },
 });

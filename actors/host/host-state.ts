@@ -6,6 +6,7 @@ import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
 import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
+import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 import { createUfdState, type UfdState } from './ufd-objects.ts';
 
@@ -45,6 +46,8 @@ export interface HostState {
   life: HostLifecycles;
   outboxes: Outboxes;
   stats: HostStats;
+  /** Sampled per-hop stamps (src/report/hops.ts): group reported to the IOPF core, page response sent. */
+  hops: { 'host.received': HopStamps; 'host.responded': HopStamps };
 }
 
 export function createHostState(cfg: HostConfig): HostState {
@@ -60,6 +63,7 @@ export function createHostState(cfg: HostConfig): HostState {
       partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, iopfEnables: 0, iopfDisables: 0, writeRecsIgnored: 0,
       unexpectedMessages: {}, syscalls: {},
     },
+    hops: { 'host.received': createHopStamps(), 'host.responded': createHopStamps() },
   };
 }
 

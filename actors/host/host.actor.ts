@@ -72,5 +72,6 @@ export function hostStats(s: HostState): Record<string, unknown> {
     syscalls: s.stats.syscalls, groupFinals: s.life.finals,
     pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), deliverList, readUnanswered,
     outboxBacklog: backlogSize(s.outboxes),
+    hops: s.hops,
   };
 }

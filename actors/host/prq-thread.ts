@@ -14,6 +14,7 @@ import { encodePageGroupResponse, type PageGroupResponseFields } from '../../src
 import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { iopfDiscardPartials } from '../../src/iopf/core.ts';
+import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
@@ -45,6 +46,7 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
   }
 
   pageResponse(last: IopfFault, code: IopfCode): void {
+    stamp(this.s.hops['host.responded'], last.ghost, this.ctx.now());
     sendPgResp(this.s, this.ctx, { rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
   }
 
@@ -97,5 +99,8 @@ function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqD
   const fault = faultFromRequest(req, d.ghost);
   const r = iopfReport(s.core, fault, env);
   if (r.kind === 'partial') lifePartial(s, fault);
-  else if (r.kind === 'group') lifeGroup(s, fault, r.groupId);
+  else if (r.kind === 'group') {
+    stamp(s.hops['host.received'], fault.ghost, ctx.now());
+    lifeGroup(s, fault, r.groupId);
+  }
 }

@@ -17,6 +17,7 @@ import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../
 import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqEnqueue } from '../../src/queues/prq-producer.ts';
+import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
@@ -76,13 +77,14 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
 function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRecord[], ctx: ActorCtx): void {
   s.n.recordsRead++;
   const last = (r.flags & pgfaultFlag.LAST_PAGE) !== 0;
+  if (last) stamp(s.hops['vmm.read'], ghost, ctx.now());
   const pasid = (r.flags & pgfaultFlag.PASID_VALID) !== 0 ? r.pasid : null;
   const space = spaceOfHost(s, r.devId, pasid);
   if (space === undefined) {
     // No guest device to inject into: answer the group Invalid rather than leave it pending.
     s.n.unmappedRecords++;
     ctx.mark('vmm.unmappedRecord');
-    if (last) writes.push({ cookie: r.cookie, code: pageRespCode.INVALID });
+    if (last) writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost });
     return;
   }
   const d = encodePageRequest({
@@ -106,10 +108,10 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRe
     s.n.vprqIrqs++;
     sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.irq' });
   }
-  if (last) rememberGroup(s, r, pasid, res.kind === 'queued', writes, ctx);
+  if (last) rememberGroup(s, r, ghost, pasid, res.kind === 'queued', writes, ctx);
 }
 
-function rememberGroup(s: VmmState, r: PgfaultRecord, pasid: number | null, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
+function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
   const m = forwardedFault.initial({
     cookie: r.cookie, devId: r.devId, pasid, prgi: r.grpid,
     overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
@@ -119,7 +121,7 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, pasid: number | null, queu
   const effects: Effect[] = [];
   forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
   if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
-  collectWrites(effects, writes);
+  collectWrites(effects, writes, ghost);
   if (m.status === 'done') {
     s.n.autoAnswers++;
     return;
@@ -128,5 +130,5 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, pasid: number | null, queu
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
-  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, m });
+  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m });
 }

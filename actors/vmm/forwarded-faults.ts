@@ -9,8 +9,15 @@ export const forwardedFault = executorFor(forwardedFaultMachine);
 export interface ResponseRecord {
   cookie: number;
   code: number;
+  /** The group's simulator-only ghost id, for hop stamps; never written to the host. */
+  ghost: number;
 }
 
-export function collectWrites(effects: Effect[], writes: ResponseRecord[]): void {
-  for (const e of effects) if (e.type === 'writeResponse') writes.push(e.params as ResponseRecord);
+/** The machine's `writeResponse` effects as response records of the group `ghost`. */
+export function collectWrites(effects: Effect[], writes: ResponseRecord[], ghost: number): void {
+  for (const e of effects) {
+    if (e.type !== 'writeResponse') continue;
+    const p = e.params as { cookie: number; code: number };
+    writes.push({ cookie: p.cookie, code: p.code, ghost });
+  }
 }

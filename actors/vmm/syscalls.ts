@@ -8,6 +8,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
+import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import type { CallPurpose, Syscall, VmmState } from './vmm-state.ts';
 
@@ -44,6 +45,10 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
     for (const r of call.purpose.records) sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.writeRec', seq: call.seq, cookie: r.cookie, code: r.code });
   }
   sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.call', seq: call.seq, op: call.op, a0: call.a0, a1: call.a1, a2: call.a2, a3: call.a3 });
+  if (call.purpose.kind === 'write') {
+    const now = ctx.now();
+    for (const r of call.purpose.records) stamp(s.hops['vmm.written'], r.ghost, now);
+  }
 }
 
 /** Take the finished call off the line (the caller routes the result), counting errors. */

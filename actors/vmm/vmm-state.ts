@@ -7,6 +7,7 @@ import type { MachineState } from '../../src/machines/index.ts';
 import type { Words10 } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { AddressSpace, VmmConfig } from '../../src/scenario/tier-configs.ts';
+import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 
 export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
@@ -18,7 +19,8 @@ export type CallPurpose =
   | { kind: 'hwptAlloc'; asid: number }
   | { kind: 'attach'; asid: number }
   | { kind: 'read' }
-  | { kind: 'write'; records: { cookie: number; code: number }[] };
+  /** Each record with its group's ghost id (simulator-only, for hop stamps; never written to the host). */
+  | { kind: 'write'; records: { cookie: number; code: number; ghost: number }[] };
 
 export interface Syscall {
   seq: number;
@@ -38,6 +40,8 @@ export interface ForwardedFault {
   pasid: number | null;
   prgi: number;
   cookie: number;
+  /** The group's simulator-only ghost id (hop stamps only). */
+  ghost: number;
   m: MachineState<ForwardedFaultContext>;
 }
 
@@ -109,6 +113,8 @@ export interface VmmState {
   errnos: Record<string, number>;
   n: VmmCounters;
   outboxes: Outboxes;
+  /** Sampled per-hop stamps (src/report/hops.ts): group's last record read, WRITE with its response sent. */
+  hops: { 'vmm.read': HopStamps; 'vmm.written': HopStamps };
 }
 
 function zeroCounters(): VmmCounters {
@@ -134,6 +140,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     syscallsByOp: {}, syscallErrorsByOp: {}, errnos: {},
     n: zeroCounters(),
     outboxes: {},
+    hops: { 'vmm.read': createHopStamps(), 'vmm.written': createHopStamps() },
   };
 }
 

@@ -97,5 +97,6 @@ export function vmmStats(s: VmmState): Record<string, unknown> {
     guestInvalidationsNotForwarded: n.guestInvalidationsNotForwarded,
     guestWaits: n.guestWaits,
     registers: { writes: n.registerWrites, reads: n.registerReads, bad: n.registerBad },
+    hops: s.hops,
   };
 }

@@ -54,12 +54,14 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   }
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
   const answered = s.prgiOnlyMatch ? matches : matches.slice(0, 1);
-  const effects: Effect[] = [];
-  for (const f of answered) forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
+  const writes: ResponseRecord[] = [];
+  for (const f of answered) {
+    const effects: Effect[] = [];
+    forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
+    collectWrites(effects, writes, f.ghost);
+  }
   s.n.pairsAnswered += answered.length;
   dropDone(s.faults);
-  const writes: ResponseRecord[] = [];
-  collectWrites(effects, writes);
   queueWrite(s, writes, ctx);
 }
 

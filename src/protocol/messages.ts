@@ -2,6 +2,7 @@
 // own file with its own tag range; this module merges them and checks that tags are unique.
 
 import { chainSpecs } from './chain.ts';
+import { checkEventSpecs } from './check-events.ts';
 import { hostIommuSpecs, iommufdSpecs, pcieSpecs, viommuSpecs } from './iopf.ts';
 import { deviceSpecs } from './tier-device.ts';
 import { guestSpecs } from './tier-guest.ts';
@@ -22,6 +23,7 @@ export const messageSpecs = {
   ...hostSpecs,
   ...vmmSpecs,
   ...guestSpecs,
+  ...checkEventSpecs,
 } as const;
 
 export type Message = MessagesOf<typeof messageSpecs>;
@@ -29,3 +31,6 @@ export type MessageType = Message['type'];
 export type MessageByType<T extends MessageType> = Extract<Message, { type: T }>;
 
 export const messageCodec = createSchemaCodec(messageSpecs);
+
+/** A check event (src/protocol/check-events.ts): what ctx.check takes. */
+export type CheckEvent = Extract<Message, { type: `chk.${string}` }>;

@@ -8,6 +8,13 @@ function nonzero(m: Record<string, number>): [string, number][] {
   return Object.entries(m).filter(([, n]) => n !== 0).sort((a, b) => b[1] - a[1]);
 }
 
+/** The per-hop table: one row per segment of the sampled groups, after the round-trip line. */
+function hopLines(r: NestedReport): string[] {
+  if (r.hops.length === 0) return [];
+  const rows = [['segment', 'p50', 'p99', 'samples'], ...r.hops.map((h) => [h.segment, fmtNs(h.p50Ns), fmtNs(h.p99Ns), fmtCount(h.samples)])];
+  return ['', 'per-hop latency (sampled)', table(rows)];
+}
+
 export function formatNestedReport(r: NestedReport): string {
   const where = r.runtime === 'sim' ? 'deterministic runtime' : `threads (${r.workers} workers)`;
   const a = r.faults.answered;
@@ -22,6 +29,7 @@ export function formatNestedReport(r: NestedReport): string {
       ['answered per second', fmtCount(r.faults.perSec)],
       ['round trip p50 / p99 / max', `${fmtNs(r.faults.roundTripNs.p50)} / ${fmtNs(r.faults.roundTripNs.p99)} / ${fmtNs(r.faults.roundTripNs.max)}`],
     ]),
+    ...hopLines(r),
     '',
     'DMA accesses',
     table([

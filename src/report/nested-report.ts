@@ -3,6 +3,7 @@
 
 import { endChecks, type CheckResult, type TierStats } from '../check/end-checks.ts';
 import { quantile, type Histogram } from './histogram.ts';
+import { collectHopPoints, hopLatencies, type HopLatency } from './hops.ts';
 
 export interface NestedReport {
   scenario: string;
@@ -21,6 +22,8 @@ export interface NestedReport {
     perSec: number;
     roundTripNs: { p50: number; p99: number; max: number };
   };
+  /** Per-hop latency of the round trip over sampled groups (src/report/hops.ts), in path order, then the total. */
+  hops: HopLatency[];
   dma: { started: number; ok: number; failed: Record<string, number>; perSec: number };
   drops: Record<string, number>;
   autoResponses: Record<string, number>;
@@ -45,6 +48,12 @@ type Stats = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const rec = (v: unknown): Record<string, number> => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, num(x)])) : {});
 
+function withoutHops(st: Stats): Stats {
+  if (!('hops' in st)) return st;
+  const { hops: _hops, ...rest } = st;
+  return rest;
+}
+
 function prefixed(prefix: string, v: unknown): Record<string, number> {
   return Object.fromEntries(Object.entries(rec(v)).map(([k, x]) => [`${prefix}.${k}`, x]));
 }
@@ -54,7 +63,10 @@ export function buildNestedReport(
   o: RunOutcome,
 ): NestedReport {
   const byName = Object.fromEntries(o.actors.map((a) => [a.name, a.stats])) as Record<string, Stats>;
-  const tiers: TierStats = { device: byName.device ?? {}, iommu: byName.iommu ?? {}, host: byName.host ?? {}, vmm: byName.vmm ?? {}, guest: byName.guest ?? {} };
+  const hops = hopLatencies(collectHopPoints(o.actors.map((a) => a.stats)));
+  // The raw hop stamps are thousands of samples per point: summarised in `hops`, left out of `tiers`.
+  const tierOf = (name: string): Stats => withoutHops(byName[name] ?? {});
+  const tiers: TierStats = { device: tierOf('device'), iommu: tierOf('iommu'), host: tierOf('host'), vmm: tierOf('vmm'), guest: tierOf('guest') };
   const d = tiers.device;
   const h = d.faultRttNs as Histogram | undefined;
   const seconds = o.elapsedMs / 1000;
@@ -77,6 +89,7 @@ export function buildNestedReport(
       perSec: Object.values(answered).reduce((a, b) => a + b, 0) / seconds,
       roundTripNs: h && h.total > 0 ? { p50: quantile(h, 0.5), p99: quantile(h, 0.99), max: h.max } : { p50: NaN, p99: NaN, max: NaN },
     },
+    hops,
     dma: { started: num(d.accessesStarted), ok: num(d.dmaOk), failed: rec(d.dmaFailed), perSec: num(d.dmaOk) / seconds },
     drops: {
       ...prefixed('iommu', tiers.iommu.drops),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runNested } from '../../src/cli/run-nested.ts';
+import { HOP_SEGMENTS } from '../../src/report/hops.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 
@@ -43,6 +44,20 @@ describe('nested IOPF path in the deterministic runtime', () => {
     const drops = Object.entries(r.drops).filter(([k, n]) => k.startsWith('iommu.') && n > 0);
     expect(drops.length).toBeGreaterThan(0);
     expect((r.autoResponses['iommu.success'] ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('reports per-hop latency: every segment sampled, p50 ≤ p99, each segment\'s p50 within the total\'s p99', async () => {
+    const r = await runNested(small(), { runtime: 'sim', seed: 9 });
+    expect(r.hops.map((h) => h.segment)).toEqual(HOP_SEGMENTS.map((s) => s.segment));
+    const total = r.hops.find((h) => h.segment === 'total')!;
+    for (const h of r.hops) {
+      expect(h.samples, h.segment).toBeGreaterThan(0);
+      expect(h.p50Ns, h.segment).toBeLessThanOrEqual(h.p99Ns);
+      expect(h.p50Ns, h.segment).toBeLessThanOrEqual(total.p99Ns);
+    }
+    // The raw stamps are summarised, not carried in the tiers section of the report.
+    for (const t of Object.values(r.tiers)) expect(t).not.toHaveProperty('hops');
+    expect(JSON.stringify(r.hops)).not.toContain('null');
   });
 
   it('multi-page groups and RID-only spaces go through end to end', async () => {
