@@ -26,6 +26,7 @@ export function runDirect(topology: Topology): DirectRunResult {
     rng: createRng(rngStateFrom(1, i + 1)),
     now: () => Math.round((performance.now() - t0) * 1e6),
     mark: () => undefined,
+    check: () => undefined,
     assert(cond, code) { if (!cond) throw new Error(code); },
     timer: () => { throw new Error('no timers in the direct chain'); },
     mem: () => { throw new Error('no memory in the direct chain'); },

@@ -77,10 +77,16 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   s.translationsOutstanding--;
   s.c.atsCompletions++;
   if (t.stale) {
-    s.c.dropped.atsCplStale++;
-    ctx.mark('device.ats-raced-invalidation');
-    if (t.owner >= 0) translateFor(s, ctx, t.owner);
-    return;
+    if (s.keepsRacedTranslation) {
+      // Bug 'atc-keeps-raced-translation': cached and used as if nothing had raced it.
+      s.c.racedTranslationsKept++;
+      ctx.mark('device.atc-kept-raced-translation');
+    } else {
+      s.c.dropped.atsCplStale++;
+      ctx.mark('device.ats-raced-invalidation');
+      if (t.owner >= 0) translateFor(s, ctx, t.owner);
+      return;
+    }
   }
   const fn = s.fns[space.fnIdx]!;
   if (msg.r || msg.w) {
@@ -99,6 +105,8 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
 export function completeAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   s.c.dmaOk++;
   think(s, ctx, slotIdx);
+  // The DMA uses the slot page's translation until the think timer (invalidate.ts waits for it).
+  s.slots[slotIdx]!.dma = true;
 }
 
 export function failAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number, reason: AccessFailure): void {

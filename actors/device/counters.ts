@@ -45,6 +45,14 @@ export interface DeviceCounters {
   creditWaits: number;
   prgiWaits: number;
   atcInvs: number;
+  /** ATC invalidations whose completion waited for in-flight DMA using the entries / for atcInvDelayNs. */
+  atcInvsWaitedForDma: number;
+  atcInvsDelayed: number;
+  /** Invalidate Completions sent; invalidations never answered (ignoresAtcInv). */
+  atcInvCompletions: number;
+  atcInvsIgnored: number;
+  /** Bug 'atc-keeps-raced-translation': raced completions cached and used anyway. */
+  racedTranslationsKept: number;
   /** PRI Control Enable writes received (pci.priCtl), by value. */
   priCtlEnables: number;
   priCtlDisables: number;
@@ -60,6 +68,7 @@ export function createCounters(): DeviceCounters {
     atsRequests: 0, atsCompletions: 0, prefetchTranslations: 0, prefetchDenied: 0,
     faults: 0, pageRequests: 0, responses: { success: 0, invalid: 0, failure: 0, reserved: 0 },
     retries: 0, refaults: 0, unexpectedPrgi: 0, responsePasidMismatch: 0, creditWaits: 0, prgiWaits: 0, atcInvs: 0,
+    atcInvsWaitedForDma: 0, atcInvsDelayed: 0, atcInvCompletions: 0, atcInvsIgnored: 0, racedTranslationsKept: 0,
     priCtlEnables: 0, priCtlDisables: 0, priEnableRefused: 0,
     dropped: {
       prgRespUnexpectedPrgi: 0, prgRespPasidMismatch: 0, prgRespUnknownRid: 0,

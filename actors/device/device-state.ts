@@ -14,7 +14,11 @@ import type { PriCapabilityContext } from '../../machines/pri-capability.machine
 import type { Outboxes } from '../chain/outbox.ts';
 import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
+import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
+
+/** Bug toggle (§1.4): the ATC caches a translation completion that raced an overlapping invalidation. */
+export const BUG_ATC_KEEPS_RACED = 'atc-keeps-raced-translation';
 
 /** PCIe PRG Index: 9 bits. */
 export const PRGI_COUNT = 512;
@@ -84,6 +88,8 @@ export interface Slot {
   ghost: number;
   /** The access re-translated after a Success response. */
   retried: boolean;
+  /** Phase 'thinking' after a successful access: its DMA is still using the translation of `page` (until device.think). */
+  dma: boolean;
 }
 
 export interface Translation {
@@ -113,6 +119,11 @@ export interface DeviceState {
   /** sys.start arrived: workloads may start (those of PRI functions only once PRI is enabled). */
   running: boolean;
   c: DeviceCounters;
+  /** ATC invalidations received and not answered yet (invalidate.ts). */
+  atcInvs: PendingAtcInv[];
+  nextAtcInvId: number;
+  /** Bug toggle 'atc-keeps-raced-translation': a completion that raced an invalidation is cached anyway. */
+  keepsRacedTranslation: boolean;
   faultRttNs: Histogram;
   /** Sampled per-hop stamps (src/report/hops.ts): first page request sent, response received. */
   hops: { 'dev.sent': HopStamps; 'dev.answered': HopStamps };
@@ -138,13 +149,13 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
   const slots: Slot[] = [];
   spaces.forEach((_, spaceIdx) => {
     for (let i = 0; i < cfg.workload.inFlight; i++) {
-      slots.push({ spaceIdx, phase: 'idle', page: 0, write: false, tag: 0, ghost: 0, retried: false });
+      slots.push({ spaceIdx, phase: 'idle', page: 0, write: false, tag: 0, ghost: 0, retried: false, dma: false });
     }
   });
   return {
     cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
     translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
-    c: createCounters(), faultRttNs: createHistogram(),
+    c: createCounters(), atcInvs: [], nextAtcInvId: 1, keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED), faultRttNs: createHistogram(),
     hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },
   };
 }

@@ -9,7 +9,7 @@ import { backlogSize, flushOutbox } from '../chain/outbox.ts';
 import { onAtsCpl, startAccess } from './access.ts';
 import { initDevice, type DeviceActorConfig, type DeviceState } from './device-state.ts';
 import { onPrgResp } from './fault.ts';
-import { onAtcInv } from './invalidate.ts';
+import { atcInvStats, dmaDone, onAtcInv, onAtcInvDelay } from './invalidate.ts';
 import { onPriCtl } from './pri.ts';
 import { startWorkloads } from './start.ts';
 
@@ -27,7 +27,11 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
         flushOutbox(s.outboxes, ctx, msg.channel);
         return;
       case 'device.think':
+        dmaDone(s, ctx, msg.slot);
         startAccess(s, ctx, msg.slot);
+        return;
+      case 'device.atcInvDelay':
+        onAtcInvDelay(s, ctx, msg.inv);
         return;
       case 'pci.atsCpl':
         onAtsCpl(s, ctx, msg);
@@ -45,7 +49,7 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `device got '${msg.type}'`);
     }
   },
-  pending: (s) => groupsOutstanding(s) + s.translationsOutstanding + backlogSize(s.outboxes),
+  pending: (s) => groupsOutstanding(s) + s.translationsOutstanding + s.atcInvs.length + backlogSize(s.outboxes),
   stats: (s) => ({
     ...s.c,
     groupsOutstanding: groupsOutstanding(s),
@@ -57,6 +61,7 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
       state: f.cap.value, rf: f.cap.context.rf, uprgi: f.cap.context.uprgi,
       enabledRids: f.fnIdxs.filter((i) => s.fns[i]!.priCtl).map((i) => s.fns[i]!.cfg.rid),
     }])),
+    atcInvPending: atcInvStats(s),
     faultRttNs: s.faultRttNs,
     hops: s.hops,
   }),

@@ -64,9 +64,14 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;
   stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
+  ctx.check({
+    type: 'chk.raise', ghost: g.ghost, rid: sp.cfg.rid, pasid: sp.cfg.pasid ?? 0, pasidPresent: sp.cfg.pasid !== null,
+    prgi: g.prgi, requests: pages, incarnation: fn.groupsRaised - 1, firstPage: slot.page,
+  });
   const effects: Effect[] = [];
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
+    ctx.check({ type: 'chk.pageReq', ghost: g.ghost, index: i, last });
     sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
       type: 'pci.pageReq', rid: sp.cfg.rid, pasidPresent: sp.cfg.pasid !== null, pasid: sp.cfg.pasid ?? 0,
       exe: false, priv: false, rd: !slot.write, wr: slot.write, last, prgi: g.prgi, addr: (slot.page + i) * 4096, ghost: g.ghost,
@@ -85,16 +90,19 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   const fnIdx = s.fnByRid[msg.rid];
   if (fnIdx === undefined) {
     s.c.dropped.prgRespUnknownRid++;
+    ctx.check({ type: 'chk.respDelivered', ghost: 0, rid: msg.rid, prgi: msg.prgi, code: msg.code });
     return;
   }
   const fn = s.fns[fnIdx]!;
   const g = msg.prgi < fn.groups.length ? fn.groups[msg.prgi] ?? null : null;
+  const matched = g !== null && !(fn.cfg.prgResponsePasidRequired && !pasidMatches(s.spaces[g.spaceIdx]!.cfg.pasid, msg));
+  ctx.check({ type: 'chk.respDelivered', ghost: matched ? g.ghost : 0, rid: msg.rid, prgi: msg.prgi, code: msg.code });
   if (g === null) {
     s.c.dropped.prgRespUnexpectedPrgi++;
     unexpected(s, ctx, fn);
     return;
   }
-  if (fn.cfg.prgResponsePasidRequired && !pasidMatches(s.spaces[g.spaceIdx]!.cfg.pasid, msg)) {
+  if (!matched) {
     s.c.responsePasidMismatch++;
     s.c.dropped.prgRespPasidMismatch++;
     ctx.mark('device.response-pasid-mismatch');

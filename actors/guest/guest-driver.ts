@@ -14,6 +14,7 @@ import { executorFor, type Effect } from '../../src/machines/index.ts';
 import { encodePageGroupResponse, type PageGroupResponseFields } from '../../src/protocol/layouts.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
+import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
@@ -53,6 +54,7 @@ export class GuestDriver implements IopfCoreEnv, PrqConsumerSink {
 
   pageResponse(last: IopfFault, code: IopfCode): void {
     stamp(this.s.hops['guest.responded'], last.ghost, this.ctx.now());
+    this.ctx.check({ type: 'chk.respond', layer: checkLayer.guest, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: false });
     sendPgResp(this.s, this.ctx, { rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
   }
 
@@ -70,12 +72,19 @@ export class GuestDriver implements IopfCoreEnv, PrqConsumerSink {
 
   discardPartials(): void {
     this.s.stats.overflowDiscardRounds++;
+    for (const key in this.s.core.devices) {
+      for (const p of this.s.core.devices[key]!.partials) {
+        this.ctx.check({ type: 'chk.retire', layer: checkLayer.guest, ghost: p.ghost, reason: checkReason.discardPartial, requests: 1 });
+      }
+    }
     iopfDiscardPartials(this.s.core);
   }
 }
 
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
-  stamp(s.hops['guest.received'], group.faults[group.faults.length - 1]!.ghost, ctx.now());
+  const ghost = group.faults[group.faults.length - 1]!.ghost;
+  stamp(s.hops['guest.received'], ghost, ctx.now());
+  ctx.check({ type: 'chk.deliver', layer: checkLayer.guest, ghost, requests: group.faults.length });
   const m = exec.initial({ faults: group.faults.length });
   s.groups.set(group.id, m);
   const effects: Effect[] = [];
@@ -111,6 +120,7 @@ function vridKnown(s: GuestState, rid: number): boolean {
 
 function handleDescriptor(s: GuestState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqDescriptor): void {
   const req = decodePageRequest(d);
+  ctx.check({ type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.dequeue, ghost: d.ghost, count: 1, reason: checkReason.none });
   const c = classifyRequest(req, (rid) => vridKnown(s, rid));
   if (c.kind === 'stopMarker') {
     s.stats.stopMarkers++;
@@ -118,10 +128,18 @@ function handleDescriptor(s: GuestState, ctx: ActorCtx, env: IopfCoreEnv, d: Prq
   }
   if (c.kind === 'malformed') {
     s.stats.malformed[c.reason] = (s.stats.malformed[c.reason] ?? 0) + 1;
-    if (!req.last) return;
+    if (!req.last) {
+      ctx.check({ type: 'chk.retire', layer: checkLayer.guest, ghost: d.ghost, reason: checkReason.malformed, requests: 1 });
+      return;
+    }
     s.stats.badRequestsAnswered++;
+    ctx.check({ type: 'chk.respond', layer: checkLayer.guest, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: req.rid, prgi: req.prgi, auto: true });
     sendPgResp(s, ctx, { rid: req.rid, pasidPresent: req.pasidPresent, pasid: req.pasid, prgi: req.prgi, code: pcieCodeOf(iopfCode.INVALID) });
     return;
   }
-  iopfReport(s.core, faultFromRequest(req, d.ghost), env);
+  ctx.check({ type: 'chk.reqSeen', layer: checkLayer.guest, ghost: d.ghost, page: Math.floor(req.addr / 4096), last: req.last });
+  const r = iopfReport(s.core, faultFromRequest(req, d.ghost), env);
+  if (r.kind === 'noHandler' && !r.answered) {
+    ctx.check({ type: 'chk.retire', layer: checkLayer.guest, ghost: d.ghost, reason: checkReason.noHandler, requests: 1 });
+  }
 }

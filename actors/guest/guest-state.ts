@@ -8,6 +8,7 @@ import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
+import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
 
 export interface GuestStats {
   malformed: Record<string, number>;
@@ -28,6 +29,8 @@ export interface GuestState {
   core: IopfCoreState;
   /** Machines of groups not answered yet, by core group id. */
   groups: Map<number, MachineState<GuestGroupContext>>;
+  /** The unmap workload and its outstanding invalidation waits (unmap.ts). */
+  unmap: GuestUnmapState;
   outboxes: Outboxes;
   stats: GuestStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group complete in the IOPF core, page group response sent. */
@@ -40,6 +43,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(cfg.bugs),
     groups: new Map(),
+    unmap: createGuestUnmapState(),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,

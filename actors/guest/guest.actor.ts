@@ -9,6 +9,7 @@ import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../chain/outbox.ts';
 import { GuestDriver, handlerDone } from './guest-driver.ts';
 import { createGuestState, type GuestState } from './guest-state.ts';
+import { onUnmapTick, onWaitDone, startUnmaps, unmapStats } from './unmap.ts';
 
 export const guestActor = defineActor<GuestState, GuestConfig>({
   kind: 'guest',
@@ -17,6 +18,7 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
   step(s, msg, ctx) {
     switch (msg.type) {
       case 'sys.start':
+        startUnmaps(s, ctx);
         return;
       case 'sys.writable':
         flushOutbox(s.outboxes, ctx, msg.channel);
@@ -33,15 +35,17 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
       case 'guest.handlerDone':
         handlerDone(s, ctx, msg.groupId);
         return;
+      case 'guest.unmapTick':
+        onUnmapTick(s, ctx);
+        return;
       case 'vcmd.waitDone':
-        // The guest issues no invalidation waits yet; counted so nothing passes unseen.
-        s.stats.unexpectedMessages[msg.type] = (s.stats.unexpectedMessages[msg.type] ?? 0) + 1;
+        onWaitDone(s, ctx, msg);
         return;
       default:
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `guest got '${msg.type}'`);
     }
   },
-  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + backlogSize(s.outboxes),
+  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + s.unmap.waits.size + backlogSize(s.outboxes),
   stats: (s) => {
     const c = s.core.stats;
     const p = s.prq.stats;
@@ -55,6 +59,7 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
       noHandler: { answered: c.noHandlerAnswered, partialsDropped: c.noHandlerPartialsDropped, partialsAnswered: c.noHandlerPartialsAnswered },
       partialsDiscarded: c.partialsDiscarded, overflowDiscardRounds: s.stats.overflowDiscardRounds, duplicateResponsesDropped: c.duplicateResponsesDropped,
       handlerTimersStale: s.stats.handlerTimersStale, unexpectedMessages: s.stats.unexpectedMessages,
+      unmap: unmapStats(s),
       pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), outboxBacklog: backlogSize(s.outboxes),
       hops: s.hops,
     };

@@ -8,6 +8,7 @@ import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
+import { createHostInvState, type HostInvState } from './invalidate.ts';
 import { createUfdState, type UfdState } from './ufd-objects.ts';
 
 export interface HostStats {
@@ -44,6 +45,8 @@ export interface HostState {
   core: IopfCoreState;
   ufd: UfdState;
   life: HostLifecycles;
+  /** HWPT_INVALIDATE calls and their entries (invalidate.ts). */
+  inv: HostInvState;
   outboxes: Outboxes;
   stats: HostStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group reported to the IOPF core, page response sent. */
@@ -57,6 +60,7 @@ export function createHostState(cfg: HostConfig): HostState {
     core: createIopfCore(cfg.bugs),
     ufd: createUfdState(cfg),
     life: { partial: new Map(), groups: new Map(), finals: {} },
+    inv: createHostInvState(),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsDelivered: 0, groupsAnsweredByUser: 0, autoAnswered: {},

@@ -7,9 +7,10 @@ import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
 import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
 import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../chain/outbox.ts';
-import { bump, createHostState, type HostState } from './host-state.ts';
+import { createHostState, type HostState } from './host-state.ts';
 import { HostDriver } from './prq-thread.ts';
-import { bufferWriteRec, ufdCall } from './syscalls.ts';
+import { bufferInvEntry, onInvWaitDone } from './invalidate.ts';
+import { bufferWriteRec, replySyscall, ufdCall } from './syscalls.ts';
 
 export const hostActor = defineActor<HostState, HostConfig>({
   kind: 'host',
@@ -37,15 +38,20 @@ export const hostActor = defineActor<HostState, HostConfig>({
       case 'ufd.call':
         ufdCall(s, ctx, new HostDriver(s, ctx), msg);
         return;
-      case 'cmd.waitDone':
-        // The host issues no invalidation waits yet; counted so nothing passes unseen.
-        bump(s.stats.unexpectedMessages, msg.type);
+      case 'ufd.invEntry':
+        bufferInvEntry(s, msg);
         return;
+      case 'cmd.waitDone': {
+        // The invalidation wait of a HWPT_INVALIDATE: the call returns now (unknown tags are counted).
+        const done = onInvWaitDone(s, msg);
+        if (done !== null) replySyscall(s, ctx, done.seq, done.op, done.r);
+        return;
+      }
       default:
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `host got '${msg.type}'`);
     }
   },
-  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + backlogSize(s.outboxes),
+  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + s.inv.calls.size + backlogSize(s.outboxes),
   stats: (s) => hostStats(s),
 });
 
@@ -70,6 +76,7 @@ export function hostStats(s: HostState): Record<string, unknown> {
     pollins: s.stats.pollins, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables },
     writeRecsIgnored: s.stats.writeRecsIgnored, unexpectedMessages: s.stats.unexpectedMessages,
     syscalls: s.stats.syscalls, groupFinals: s.life.finals,
+    invalidate: { ...s.inv.n, callsWaiting: s.inv.calls.size },
     pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), deliverList, readUnanswered,
     outboxBacklog: backlogSize(s.outboxes),
     hops: s.hops,

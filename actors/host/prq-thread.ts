@@ -11,6 +11,7 @@ import { iopfReport, type IopfCoreEnv, type IopfGroup } from '../../src/iopf/cor
 import { decodePageRequest } from '../../src/protocol/layouts.ts';
 import { faultFromRequest, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../../src/iopf/fault.ts';
 import { encodePageGroupResponse, type PageGroupResponseFields } from '../../src/protocol/layouts.ts';
+import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { iopfDiscardPartials } from '../../src/iopf/core.ts';
@@ -47,6 +48,8 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
 
   pageResponse(last: IopfFault, code: IopfCode): void {
     stamp(this.s.hops['host.responded'], last.ghost, this.ctx.now());
+    // auto: the host does not tell its handler's (the VMM's) answers from its own here yet.
+    this.ctx.check({ type: 'chk.respond', layer: checkLayer.host, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: true });
     sendPgResp(this.s, this.ctx, { rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
   }
 
@@ -63,6 +66,11 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
   }
 
   discardPartials(): void {
+    for (const key in this.s.core.devices) {
+      for (const p of this.s.core.devices[key]!.partials) {
+        this.ctx.check({ type: 'chk.retire', layer: checkLayer.host, ghost: p.ghost, reason: checkReason.discardPartial, requests: 1 });
+      }
+    }
     iopfDiscardPartials(this.s.core);
     this.s.stats.partialSetsDiscarded += this.s.life.partial.size;
     lifeDiscardPartials(this.s);
@@ -72,6 +80,8 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
   const fault = faultOfHandle(s.ufd, group.handler);
   ctx.assert(fault !== undefined, 'FAULTLINE_HOST_HANDLER', `group ${group.id}: handle ${group.handler} has no fault object`);
+  const ghost = group.faults[group.faults.length - 1]!.ghost;
+  ctx.check({ type: 'chk.deliver', layer: checkLayer.host, ghost, requests: group.faults.length });
   const wasEmpty = fault!.deliver.length === 0;
   fault!.deliver.push(group.id);
   if (wasEmpty && fault!.fdOpen) pollin(s, ctx, fault!.fd);
@@ -84,6 +94,7 @@ export function pollin(s: HostState, ctx: ActorCtx, fd: number): void {
 
 function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqDescriptor): void {
   const req = decodePageRequest(d);
+  ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.dequeue, ghost: d.ghost, count: 1, reason: checkReason.none });
   const c = classifyRequest(req, (rid) => ridKnown(s.ufd, rid));
   if (c.kind === 'stopMarker') {
     s.stats.stopMarkers++;
@@ -91,13 +102,21 @@ function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqD
   }
   if (c.kind === 'malformed') {
     bump(s.stats.malformed, c.reason);
-    if (!req.last) return;
+    if (!req.last) {
+      ctx.check({ type: 'chk.retire', layer: checkLayer.host, ghost: d.ghost, reason: checkReason.malformed, requests: 1 });
+      return;
+    }
     s.stats.badRequestsAnswered++;
+    ctx.check({ type: 'chk.respond', layer: checkLayer.host, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: req.rid, prgi: req.prgi, auto: true });
     sendPgResp(s, ctx, { rid: req.rid, pasidPresent: req.pasidPresent, pasid: req.pasid, prgi: req.prgi, code: pcieCodeOf(iopfCode.INVALID) });
     return;
   }
   const fault = faultFromRequest(req, d.ghost);
+  ctx.check({ type: 'chk.reqSeen', layer: checkLayer.host, ghost: d.ghost, page: Math.floor(req.addr / 4096), last: req.last });
   const r = iopfReport(s.core, fault, env);
+  if (r.kind === 'noHandler' && !r.answered) {
+    ctx.check({ type: 'chk.retire', layer: checkLayer.host, ghost: d.ghost, reason: checkReason.noHandler, requests: 1 });
+  }
   if (r.kind === 'partial') lifePartial(s, fault);
   else if (r.kind === 'group') {
     stamp(s.hops['host.received'], fault.ghost, ctx.now());

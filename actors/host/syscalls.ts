@@ -9,6 +9,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import type { HostState } from './host-state.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
+import { hwptInvalidate } from './invalidate.ts';
 import { EBADF, faultClose, faultRead, faultWrite } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
 
@@ -32,11 +33,22 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       break;
     }
     case ufdOp.CLOSE: r = faultClose(s, m.a0); break;
-    // HWPT_INVALIDATE belongs to the invalidation path (not modelled by this tier yet).
+    case ufdOp.HWPT_INVALIDATE: {
+      // null: the call returns when its invalidation wait completes (invalidate.ts, replySyscall).
+      const now = hwptInvalidate(s, ctx, m);
+      if (now === null) return;
+      r = now;
+      break;
+    }
     default: r = err(errno.EOPNOTSUPP);
   }
-  count(s, m.op, r.ret);
-  sendOrQueue(s.outboxes, ctx, TO_VMM, { type: 'ufd.ret', seq: m.seq, ret: r.ret, out0: r.out0, out1: r.out1 });
+  replySyscall(s, ctx, m.seq, m.op, r);
+}
+
+/** Count a syscall's result and send its ufd.ret. */
+export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: number, r: SyscallResult): void {
+  count(s, op, r.ret);
+  sendOrQueue(s.outboxes, ctx, TO_VMM, { type: 'ufd.ret', seq, ret: r.ret, out0: r.out0, out1: r.out1 });
 }
 
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {

@@ -4,6 +4,16 @@
 // a device-TLB invalidation with no free ITag, and a wait while any ITag is still out (a wait
 // completes only after every earlier command, device-TLB invalidations included, completed —
 // modelled like a VT-d wait with fence). An ATC completion frees ITags and restarts the queue.
+//
+// Time-outs (§1.4: VT-d ITE, RISC-V do_ats_timer_expiry): an ATC invalidation not completed
+// within `atcInvTimeoutNs` (0: never) frees its ITag, is counted, and the next wait to
+// complete — the one covering it, since the queue runs in order — reports it with status
+// WAIT_STATUS_ITE instead of 0. A completion arriving later finds its ITag free (or reused) and
+// is counted as unexpected. The time-out is watched by one timer at a time (the actor cannot
+// cancel timers): it is set when an invalidation goes out and none is set, and fires after
+// min(time left to the oldest deadline, max(WATCH_MIN_NS, age of the oldest)), so a run's
+// last stale tick lands at most a few round trips after its last completion, not a whole
+// time-out later, while a device that never answers is still caught at its deadline.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
@@ -16,6 +26,10 @@ import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
 const PGRP_RESP_TYPE = 0x9;
 /** PCIe Invalidate Completion CC: completions the function sends for the ITag, modulo 8 (0 means 8). */
 const CC_MODULUS = 8;
+/** cmd.waitDone status: 0 ok; ITE: an ATC invalidation the wait covers timed out (VT-d FSTS.ITE). */
+export const WAIT_STATUS_ITE = 1;
+/** Shortest period of the time-out watchdog. */
+export const WATCH_MIN_NS = 10_000;
 
 export function acceptCommand(s: IommuState, m: Message, ctx: ActorCtx): void {
   s.cmdQueue.push(m);
@@ -83,8 +97,9 @@ function issueAtcInvalidation(s: IommuState, m: MessageByType<'cmd.devtlbInv'>, 
     return false;
   }
   s.stalledOnItag = false;
-  s.itags[itag] = { rid: m.rid, completions: 0 };
+  s.itags[itag] = { rid: m.rid, completions: 0, issuedAtNs: ctx.now() };
   s.n.devtlbInvalidations++;
+  armWatch(s, ctx);
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
     type: 'pci.atcInv', rid: m.rid, pasidPresent: m.pasidPresent, pasid: m.pasid, addr: m.addr, pages: m.pages, global: false, itag,
   });
@@ -94,8 +109,48 @@ function issueAtcInvalidation(s: IommuState, m: MessageByType<'cmd.devtlbInv'>, 
 function completeWait(s: IommuState, m: MessageByType<'cmd.wait'>, ctx: ActorCtx): boolean {
   if (itagsInUse(s) > 0) return false;
   s.n.waitsDone++;
-  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'cmd.waitDone', tag: m.tag, status: 0 });
+  const status = s.iteSinceWait > 0 ? WAIT_STATUS_ITE : 0;
+  if (status !== 0) s.n.waitsWithIte++;
+  s.iteSinceWait = 0;
+  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'cmd.waitDone', tag: m.tag, status });
   return true;
+}
+
+function timeoutNs(s: IommuState): number {
+  return s.cfg.atcInvTimeoutNs ?? 0;
+}
+
+/** Set the watchdog timer if a time-out applies, an ITag is out and no timer is set. */
+function armWatch(s: IommuState, ctx: ActorCtx): void {
+  const limit = timeoutNs(s);
+  if (limit <= 0 || s.watchArmed) return;
+  let oldest = Infinity;
+  for (const t of s.itags) if (t !== null && t.issuedAtNs < oldest) oldest = t.issuedAtNs;
+  if (oldest === Infinity) return;
+  const now = ctx.now();
+  const left = Math.max(0, oldest + limit - now);
+  s.watchArmed = true;
+  ctx.timer(Math.min(left, Math.max(WATCH_MIN_NS, now - oldest)), { type: 'iommu.atcInvWatch' });
+}
+
+/** The watchdog fired: time out every ATC invalidation past its deadline, then watch the rest. */
+export function onAtcInvWatch(s: IommuState, ctx: ActorCtx): void {
+  s.watchArmed = false;
+  const limit = timeoutNs(s);
+  if (limit <= 0) return;
+  const now = ctx.now();
+  let freed = false;
+  for (let itag = 0; itag < s.itags.length; itag++) {
+    const t = s.itags[itag];
+    if (t === null || t === undefined || now - t.issuedAtNs < limit) continue;
+    s.itags[itag] = null;
+    s.n.atcInvTimeouts++;
+    s.iteSinceWait++;
+    ctx.mark('iommu.atcInvTimeout');
+    freed = true;
+  }
+  armWatch(s, ctx);
+  if (freed) runCommands(s, ctx);
 }
 
 /** Every ITag in the vector counts one completion; it is free once CC completions arrived. */

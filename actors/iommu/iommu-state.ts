@@ -13,6 +13,8 @@ export interface ItagSlot {
   rid: number;
   /** Completion messages received for this ITag so far. */
   completions: number;
+  /** When the invalidation went out (the time-out counts from here). */
+  issuedAtNs: number;
 }
 
 export interface IommuCounters {
@@ -42,6 +44,9 @@ export interface IommuCounters {
   itagStalls: number;
   unexpectedAtcCompletions: number;
   waitsDone: number;
+  /** ATC invalidations that timed out (ITag freed, ITE reported), and waits that reported ITE. */
+  atcInvTimeouts: number;
+  waitsWithIte: number;
   /** cmd.ctxPri executed (PRE set / cleared), each forwarded to the device as pci.priCtl. */
   preEnables: number;
   preDisables: number;
@@ -66,6 +71,10 @@ export interface IommuState {
   /** True while the head of cmdQueue is a device-TLB invalidation waiting for an ITag. */
   stalledOnItag: boolean;
   itags: (ItagSlot | null)[];
+  /** The ATC invalidation time-out watchdog (command-queue.ts) has a timer set. */
+  watchArmed: boolean;
+  /** ATC invalidations timed out since the last completed wait: the next wait reports ITE. */
+  iteSinceWait: number;
   n: IommuCounters;
   outboxes: Outboxes;
 }
@@ -82,7 +91,7 @@ function zeroCounters(): IommuCounters {
     prqQueued: 0, irqsRaised: 0, dropFull: 0, dropOverflow: 0, dropPriDisabled: 0, dropStopMarkerOnOverflow: 0,
     autoResponseSuccess: 0, autoResponseInvalid: 0, implicitInvalidations: 0, responsesForwarded: 0,
     responsesPasidStripped: 0, badCommands: 0, iotlbInvalidations: 0, iotlbEntriesInvalidated: 0,
-    devtlbInvalidations: 0, devtlbCompleted: 0, itagStalls: 0, unexpectedAtcCompletions: 0, waitsDone: 0, preEnables: 0, preDisables: 0,
+    devtlbInvalidations: 0, devtlbCompleted: 0, itagStalls: 0, unexpectedAtcCompletions: 0, waitsDone: 0, atcInvTimeouts: 0, waitsWithIte: 0, preEnables: 0, preDisables: 0,
     registerWrites: 0, registerReads: 0, registerWritesReadOnly: 0, registerUnknown: 0,
   };
 }
@@ -103,6 +112,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     iotlb: createIotlb(cfg.iotlbEntries),
     cmdQueue: [], stalledOnItag: false,
     itags: Array.from({ length: cfg.itagsMax }, () => null),
+    watchArmed: false, iteSinceWait: 0,
     n: zeroCounters(),
     outboxes: {},
   };

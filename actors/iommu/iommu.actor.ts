@@ -11,7 +11,7 @@ import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer
 import type { IommuConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../chain/outbox.ts';
 import { onAtsRequest } from './ats.ts';
-import { acceptCommand, itagsInUse, onAtcCompletion } from './command-queue.ts';
+import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch } from './command-queue.ts';
 import { initIommu, type IommuState } from './iommu-state.ts';
 import { onPageRequest } from './page-request.ts';
 
@@ -26,6 +26,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'pci.atsReq': onAtsRequest(s, msg, ctx); return;
       case 'pci.pageReq': onPageRequest(s, msg, ctx); return;
       case 'pci.atcInvCpl': onAtcCompletion(s, msg, ctx); return;
+      case 'iommu.atcInvWatch': onAtcInvWatch(s, ctx); return;
       case 'mmio.write': onRegisterWrite(s, msg, ctx); return;
       case 'mmio.read': onRegisterRead(s, msg, ctx); return;
       case 'cmd.pgResp':
@@ -73,6 +74,7 @@ export function iommuStats(s: IommuState): Record<string, unknown> {
       iotlb: n.iotlbInvalidations, iotlbEntries: n.iotlbEntriesInvalidated, devtlb: n.devtlbInvalidations,
       devtlbCompleted: n.devtlbCompleted, itagsInUse: itagsInUse(s), itagStalls: n.itagStalls,
       unexpectedAtcCompletions: n.unexpectedAtcCompletions, waitsDone: n.waitsDone, commandsQueued: s.cmdQueue.length,
+      timeouts: n.atcInvTimeouts, waitsWithIte: n.waitsWithIte,
     },
     registers: { writes: n.registerWrites, reads: n.registerReads, readOnlyWrites: n.registerWritesReadOnly, unknown: n.registerUnknown },
   };

@@ -6,6 +6,7 @@
 // dropped last request gets the configured auto-response; Stop Markers never get one.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
+import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { encodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -25,6 +26,7 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
   if (s.priEnabled[m.rid] !== true) {
     s.n.dropPriDisabled++;
     ctx.mark('iommu.priDisabledRequest');
+    ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.drop, ghost: m.ghost, count: 1, reason: checkReason.priDisabled });
     if (m.last && !isStopMarker(m)) autoRespond(s, m, prgCode.INVALID, ctx);
     return;
   }
@@ -32,6 +34,7 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
   const r = prqEnqueue(s.prq, d, s.cfg.overflowAutoResponse);
   if (r.kind === 'queued') {
     s.n.prqQueued++;
+    ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.enqueue, ghost: m.ghost, count: 1, reason: checkReason.none });
     sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'prq.desc', ...d, ghost: m.ghost });
     if (r.raiseIrq) raiseIrq(s, ctx);
     if (s.cfg.implicitInvalidation && !isStopMarker(m)) implicitInvalidate(s, m);
@@ -41,6 +44,7 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
   else if (r.reason === 'full') s.n.dropFull++;
   else s.n.dropOverflow++;
   ctx.mark(r.reason === 'full' ? 'iommu.prqFull' : 'iommu.prqDropWhileOverflow');
+  ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.drop, ghost: m.ghost, count: 1, reason: checkReason.overflow });
   if (r.raiseIrq) raiseIrq(s, ctx);
   if (r.autoResponseCode !== null) {
     ctx.mark('iommu.prqAutoResponse');
@@ -61,6 +65,7 @@ function implicitInvalidate(s: IommuState, m: PageReq): void {
 function autoRespond(s: IommuState, m: PageReq, code: number, ctx: ActorCtx): void {
   if (code === prgCode.SUCCESS) s.n.autoResponseSuccess++;
   else s.n.autoResponseInvalid++;
+  ctx.check({ type: 'chk.respond', layer: checkLayer.iommu, ghost: m.ghost, code, rid: m.rid, prgi: m.prgi, auto: true });
   const withPasid = responseCarriesPasid(s, m.rid, m.pasidPresent);
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
     type: 'pci.prgResp', rid: m.rid, pasidPresent: withPasid, pasid: withPasid ? m.pasid : 0, prgi: m.prgi, code,

@@ -17,6 +17,7 @@ import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../
 import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqEnqueue } from '../../src/queues/prq-producer.ts';
+import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
@@ -84,7 +85,12 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRe
     // No guest device to inject into: answer the group Invalid rather than leave it pending.
     s.n.unmappedRecords++;
     ctx.mark('vmm.unmappedRecord');
-    if (last) writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost });
+    if (last) {
+      ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: pageRespCode.INVALID, rid: 0, prgi: r.grpid, auto: true });
+      writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost });
+    } else {
+      ctx.check({ type: 'chk.retire', layer: checkLayer.vmm, ghost, reason: checkReason.unmapped, requests: 1 });
+    }
     return;
   }
   const d = encodePageRequest({
@@ -97,12 +103,14 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRe
   const res = prqEnqueue(s.vprq, d, 'none');
   if (res.kind === 'queued') {
     s.n.descsInjected++;
+    ctx.check({ type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });
     if (last) s.n.groupsInjected++;
     sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.desc', ...d, ghost });
   } else {
     if (res.reason === 'full') s.n.vprqDropFull++;
     else s.n.vprqDropOverflow++;
     ctx.mark(res.reason === 'full' ? 'vmm.vprqFull' : 'vmm.vprqDropWhileOverflow');
+    ctx.check({ type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.drop, ghost, count: 1, reason: checkReason.overflow });
   }
   if (res.raiseIrq) {
     s.n.vprqIrqs++;
@@ -121,7 +129,11 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
   const effects: Effect[] = [];
   forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
   if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
+  const before = writes.length;
   collectWrites(effects, writes, ghost);
+  for (let i = before; i < writes.length; i++) {
+    ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: writes[i]!.code, rid: 0, prgi: r.grpid, auto: true });
+  }
   if (m.status === 'done') {
     s.n.autoAnswers++;
     return;

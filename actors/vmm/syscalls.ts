@@ -43,6 +43,14 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
   if (call.purpose.kind === 'write') {
     if (call.purpose.records.length > s.n.writeBatchMax) s.n.writeBatchMax = call.purpose.records.length;
     for (const r of call.purpose.records) sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.writeRec', seq: call.seq, cookie: r.cookie, code: r.code });
+  } else if (call.purpose.kind === 'invalidate') {
+    // The VTD_S1 entries of an IOMMU_HWPT_INVALIDATE, ahead of the call (a1 = their count).
+    call.a1 = call.purpose.entries.length;
+    for (const e of call.purpose.entries) {
+      sendOrQueue(s.outboxes, ctx, 'vmm->host', {
+        type: 'ufd.invEntry', seq: call.seq, addrLo: e.addr >>> 0, addrHi: Math.floor(e.addr / 0x100000000) >>> 0, npages: e.npages, flags: e.flags,
+      });
+    }
   }
   sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.call', seq: call.seq, op: call.op, a0: call.a0, a1: call.a1, a2: call.a2, a3: call.a3 });
   if (call.purpose.kind === 'write') {

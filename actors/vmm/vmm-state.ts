@@ -9,6 +9,7 @@ import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-p
 import type { AddressSpace, VmmConfig } from '../../src/scenario/tier-configs.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
+import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
 
 export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
 export const BUG_VPRQ_DROP_LEAKS_COOKIE = 'vprq-drop-leaks-cookie';
@@ -20,7 +21,9 @@ export type CallPurpose =
   | { kind: 'attach'; asid: number }
   | { kind: 'read' }
   /** Each record with its group's ghost id (simulator-only, for hop stamps; never written to the host). */
-  | { kind: 'write'; records: { cookie: number; code: number; ghost: number }[] };
+  | { kind: 'write'; records: { cookie: number; code: number; ghost: number }[] }
+  /** HWPT_INVALIDATE number `index` (from 1, in queue order) with its VTD_S1 entries (invalidate.ts). */
+  | { kind: 'invalidate'; index: number; entries: VmmInvEntry[] };
 
 export interface Syscall {
   seq: number;
@@ -108,6 +111,8 @@ export interface VmmState {
   rereadWanted: boolean;
   vprq: PrqProducerState;
   faults: ForwardedFault[];
+  /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
+  inv: VmmInvState;
   syscallsByOp: Record<string, number>;
   syscallErrorsByOp: Record<string, number>;
   errnos: Record<string, number>;
@@ -137,6 +142,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     nextSeq: 1, callQueue: [], inFlight: null, rereadWanted: false,
     vprq: createPrqProducer(cfg.vprqEntries),
     faults: [],
+    inv: createVmmInvState(),
     syscallsByOp: {}, syscallErrorsByOp: {}, errnos: {},
     n: zeroCounters(),
     outboxes: {},

@@ -10,6 +10,7 @@ import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer
 import type { VmmConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../chain/outbox.ts';
 import { onPollin, onReadResult, onRecord } from './fault-reader.ts';
+import { onGuestDevtlbInv, onGuestIotlbInv, onGuestWait, onInvalidateResult } from './invalidate.ts';
 import { onSetupResult, startSetup } from './setup.ts';
 import { callsOwed, completeCall, resumeCalls } from './syscalls.ts';
 import { initVmm, type VmmState } from './vmm-state.ts';
@@ -29,20 +30,14 @@ export const vmmActor = defineActor<VmmState, VmmConfig>({
       case 'vmmio.write': onRegisterWrite(s, msg, ctx); return;
       case 'vmmio.read': onRegisterRead(s, msg, ctx); return;
       case 'vcmd.pgResp': onGuestResponse(s, msg, ctx); return;
-      case 'vcmd.iotlbInv':
-      case 'vcmd.devtlbInv':
-        // Forwarding guest invalidations (HWPT_INVALIDATE) belongs to the invalidation path (issue 4).
-        s.n.guestInvalidationsNotForwarded++;
-        return;
-      case 'vcmd.wait':
-        s.n.guestWaits++;
-        sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vcmd.waitDone', tag: msg.tag, status: 0 });
-        return;
+      case 'vcmd.iotlbInv': onGuestIotlbInv(s, msg, ctx); return;
+      case 'vcmd.devtlbInv': onGuestDevtlbInv(s); return;
+      case 'vcmd.wait': onGuestWait(s, msg, ctx); return;
       default:
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `vmm got '${msg.type}'`);
     }
   },
-  pending: (s) => s.faults.length + callsOwed(s) + backlogSize(s.outboxes),
+  pending: (s) => s.faults.length + callsOwed(s) + s.inv.waits.length + backlogSize(s.outboxes),
   stats: (s) => vmmStats(s),
 });
 
@@ -51,6 +46,7 @@ function onSyscallReturn(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx
   switch (call.purpose.kind) {
     case 'read': onReadResult(s, call, m, ctx); break;
     case 'write': onWriteResult(s, call, m, ctx); break;
+    case 'invalidate': onInvalidateResult(s, call, m, ctx); break;
     default: onSetupResult(s, call, m, ctx);
   }
   resumeCalls(s, ctx);
@@ -96,6 +92,7 @@ export function vmmStats(s: VmmState): Record<string, unknown> {
     },
     guestInvalidationsNotForwarded: n.guestInvalidationsNotForwarded,
     guestWaits: n.guestWaits,
+    invalidate: { ...s.inv.n, waitsPending: s.inv.waits.length },
     registers: { writes: n.registerWrites, reads: n.registerReads, bad: n.registerBad },
     hops: s.hops,
   };

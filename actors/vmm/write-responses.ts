@@ -15,6 +15,7 @@
 // and the records after it, which the host never looked at, are written again. Any other
 // error (EBADF: the fd is gone) loses the whole batch, counted.
 
+import { checkLayer } from '../../src/protocol/check-events.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { errno, pageResponseBytes, ufdOp } from '../../src/protocol/iommufd.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
@@ -58,7 +59,11 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   for (const f of answered) {
     const effects: Effect[] = [];
     forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
+    const before = writes.length;
     collectWrites(effects, writes, f.ghost);
+    for (let i = before; i < writes.length; i++) {
+      ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
+    }
   }
   s.n.pairsAnswered += answered.length;
   dropDone(s.faults);

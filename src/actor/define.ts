@@ -2,7 +2,7 @@
 // time, randomness, sending and timers reach it through `ctx`, which is what lets the same
 // actor run on worker threads and under the seeded single-thread scheduler.
 
-import type { Message } from '../protocol/messages.ts';
+import type { CheckEvent, Message } from '../protocol/messages.ts';
 import type { Rng } from '../util/rng.ts';
 
 /** Messages the runtime itself delivers to an actor; they never cross a ring. */
@@ -41,6 +41,12 @@ export interface ActorCtx {
   timer(delayNs: number, msg: Message): void;
   /** A memory region declared in the topology. */
   mem(region: string): MemView;
+  /**
+   * Tell the checker (src/check/) what just happened to a page request group, a queue or a
+   * translation. An observation only: it never changes the run, and costs nearly nothing
+   * when the checker is off.
+   */
+  check(event: CheckEvent): void;
 }
 
 export interface ActorDef<S = unknown, C = unknown> {

@@ -15,6 +15,14 @@ export interface NestedRunOptions {
   json?: string;
   /** Simulator: stop after this many steps (a guard against a workload that never ends). */
   maxSteps?: number;
+  /** The online checker (default on). */
+  check?: boolean;
+}
+
+/** The one line that replays a run in the deterministic runtime. */
+export function replayLine(scenario: Scenario, seed: number): string {
+  const bugs = scenario.bugs.map((b) => ` --bug ${b}`).join('');
+  return `faultline run ${scenario.name} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}`;
 }
 
 export async function runNested(scenario: Scenario, o: NestedRunOptions): Promise<NestedReport> {
@@ -22,14 +30,19 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   const { topology } = nestedTopology(scenario, workers);
   let report: NestedReport;
   if (o.runtime === 'sim') {
-    const r = runSim(topology, { seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000 });
+    const r = runSim(topology, { seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
-      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6 });
+      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
+      { replay: replayLine(scenario, o.seed), requiredMarks: scenario.marks });
     report.traceHash = r.traceHash;
   } else {
-    const r = await runThreaded(topology, { seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000 });
+    const r = await runThreaded(topology, { seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers },
-      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs });
+      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
+      {
+        replay: `${replayLine(scenario, o.seed)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds)`,
+        requiredMarks: scenario.marks,
+      });
   }
   if (o.json) writeFileSync(o.json, `${JSON.stringify(report, (k, v: unknown) => (k === 'counts' ? undefined : v), 2)}\n`);
   return report;

@@ -76,6 +76,7 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
     now: () => 0,
     rng: createRng(rngStateFrom(1, 1)),
     mark: () => {},
+    check: () => {},
     assert(cond, code, detail) {
       if (!cond) throw new FaultlineError(code, `assertion failed in 'host'${detail ? `: ${detail}` : ''}`);
     },

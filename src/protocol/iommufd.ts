@@ -20,7 +20,11 @@ export const ufdOp = {
   WRITE: 8,
   /** a0 fd */
   CLOSE: 9,
-  /** a0 hwpt_id, a1 entries (ufd.writeRec-like payloads follow in issue 4) */
+  /**
+   * a0 hwpt_id (nested), a1 entry_num, after a1 ufd.invEntry (IOMMU_HWPT_INVALIDATE_DATA_VTD_S1)
+   * → ret 0 or -errno, out0 = entries handled (entry_num out); returns only once the host's
+   * invalidation wait completed. a1 = 0 probes support.
+   */
   HWPT_INVALIDATE: 10,
 } as const;
 
@@ -34,6 +38,7 @@ export const errno = {
   EINVAL: 22,
   ESPIPE: 29,
   EOPNOTSUPP: 95,
+  ETIMEDOUT: 110,
 } as const;
 
 export const hwptAllocFlag = {
@@ -46,6 +51,10 @@ export const hwptAllocFlag = {
 export const pgfaultFlag = { PASID_VALID: 1 << 0, LAST_PAGE: 1 << 1 } as const;
 export const pgfaultPerm = { READ: 1 << 0, WRITE: 1 << 1, EXEC: 1 << 2, PRIV: 1 << 3 } as const;
 export const pageRespCode = { SUCCESS: 0, INVALID: 1 } as const;
+/** struct iommu_hwpt_vtd_s1_invalidate flags: IOMMU_VTD_INV_FLAGS_LEAF. */
+export const vtdInvFlag = { LEAF: 1 << 0 } as const;
+/** npages as carried by ufd.invEntry for U64_MAX (with addr 0: invalidate everything). */
+export const VTD_INV_ALL_PAGES = 0xffffffff;
 
 /** IOMMU_NO_PASID: the requester's RID rather than a PASID. */
 export const NO_PASID = 0xffffffff;

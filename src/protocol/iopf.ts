@@ -62,6 +62,12 @@ export const iommufdSpecs = {
   'ufd.record': { tag: 0x304, fields: { seq: 'u32', w0: 'u32', w1: 'u32', w2: 'u32', w3: 'u32', w4: 'u32', w5: 'u32', w6: 'u32', w7: 'u32', w8: 'u32', w9: 'u32', ghost: 'u32' } },
   /** Poll readiness: the fault fd became readable (EPOLLIN), like an eventfd wake-up. */
   'ufd.pollin': { tag: 0x305, fields: { fd: 'u32' } },
+  /**
+   * One struct iommu_hwpt_vtd_s1_invalidate entry {addr (4 KiB aligned), npages, flags (LEAF)} of
+   * an IOMMU_HWPT_INVALIDATE that follows with op HWPT_INVALIDATE and the same seq. `addr` is
+   * carried as two words; npages 0xffffffff stands for U64_MAX (with addr 0: everything).
+   */
+  'ufd.invEntry': { tag: 0x306, fields: { seq: 'u32', addrLo: 'u32', addrHi: 'u32', npages: 'u32', flags: 'u32' } },
 } as const;
 
 export const viommuSpecs = {

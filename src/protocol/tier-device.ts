@@ -3,4 +3,6 @@
 export const deviceSpecs = {
   /** Think-time timer: access slot `slot` starts its next access. */
   'device.think': { tag: 0x180, fields: { slot: 'u32' } },
+  /** Timer: ATC invalidation `inv` waited its function's atcInvDelayNs (invalidate.ts). */
+  'device.atcInvDelay': { tag: 0x181, fields: { inv: 'u32' } },
 } as const;

@@ -3,4 +3,6 @@
 export const guestSpecs = {
   /** Timer: the fault handler of core group `groupId` finished its handlerCostNs of work. */
   'guest.handlerDone': { tag: 0x581, fields: { groupId: 'u32' } },
+  /** Timer: time for the next unmap of the unmap workload (unmap.ts). */
+  'guest.unmapTick': { tag: 0x582, fields: {} },
 } as const;

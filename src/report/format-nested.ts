@@ -15,6 +15,43 @@ function hopLines(r: NestedReport): string[] {
   return ['', 'per-hop latency (sampled)', table(rows)];
 }
 
+/** The online checker: one line per invariant, then each violation with its ghosts, causal chain and replay line. */
+function checkerLines(r: NestedReport): string[] {
+  const c = r.checker;
+  if (c === null) return ['', 'invariants: checker off'];
+  const waits = c.backPressureWaits ? `, ${fmtCount(c.backPressureWaits)} back-pressure waits` : '';
+  const lines = ['', `invariants (online checker, ${fmtCount(c.events)} events${waits})`];
+  for (const inv of c.invariants) {
+    const verdict = inv.ok === null ? 'n/a ' : inv.ok ? 'ok  ' : 'FAIL';
+    lines.push(`  ${verdict} ${inv.id} ${inv.name}${inv.note ? `: ${inv.note}` : ''}`);
+  }
+  for (const v of c.violations) {
+    lines.push('', `violation ${v.invariant}: ${v.message}`);
+    if (v.ghosts.length) lines.push(`  ghosts: ${v.ghosts.join(', ')}`);
+    if (v.chain.length) lines.push('  causal chain (oldest first):');
+    for (const e of v.chain) lines.push(`    #${e.seq}${e.timeNs >= 0 ? ` ${fmtNs(e.timeNs)}` : ''} ${e.actor}: ${e.text}`);
+    if (v.replay) lines.push(`  replay: ${v.replay}`);
+  }
+  if (c.violationsDropped > 0) lines.push(`  (${c.violationsDropped} further violation(s) not shown)`);
+  return lines;
+}
+
+/** The invalidation path, when anything was invalidated. */
+function invalidationLines(r: NestedReport): string[] {
+  const v = r.invalidations;
+  if (v.unmaps === 0 && v.atcIssued === 0 && v.iotlbIssued === 0) return [];
+  return ['', 'invalidations (guest unmaps → HWPT_INVALIDATE → IOTLB, then ATC)', table([
+    ['unmaps (pages)', `${fmtCount(v.unmaps)}  (${fmtCount(v.pagesUnmapped)})`],
+    ['guest PASID-IOTLB / devTLB invalidations', `${fmtCount(v.guestIotlb)} / ${fmtCount(v.guestDevtlb)}`],
+    ['forwarded entries (HWPT_INVALIDATE calls)', `${fmtCount(v.forwardedEntries)}  (${fmtCount(v.hwptInvalidateCalls)})`],
+    ['host IOTLB / ATC invalidations issued', `${fmtCount(v.iotlbIssued)} / ${fmtCount(v.atcIssued)}`],
+    ['ATC invalidations completed / timed out', `${fmtCount(v.atcCompleted)} / ${fmtCount(v.timeouts)}`],
+    ['ITag stalls', fmtCount(v.itagStalls)],
+    ['waits issued / completed (with error)', `${fmtCount(v.waitsIssued)} / ${fmtCount(v.waitsCompleted)}  (${fmtCount(v.waitsWithError)})`],
+    ['wait latency p50 / p99', `${fmtNs(v.waitNs.p50)} / ${fmtNs(v.waitNs.p99)}`],
+  ])];
+}
+
 export function formatNestedReport(r: NestedReport): string {
   const where = r.runtime === 'sim' ? 'deterministic runtime' : `threads (${r.workers} workers)`;
   const a = r.faults.answered;
@@ -37,6 +74,7 @@ export function formatNestedReport(r: NestedReport): string {
       ['completed', `${fmtCount(r.dma.ok)}  (${fmtCount(r.dma.perSec)}/s)`],
       ...nonzero(r.dma.failed).map(([k, n]) => [`failed: ${k}`, fmtCount(n)]),
     ]),
+    ...invalidationLines(r),
     '',
     'drops by reason',
     nonzero(r.drops).length ? table(nonzero(r.drops).map(([k, n]) => [k, fmtCount(n)])) : '  none',
@@ -50,8 +88,10 @@ export function formatNestedReport(r: NestedReport): string {
   if (marks.length) lines.push('', 'coverage marks', table(marks.map(([k, n]) => [k, fmtCount(n)])));
   lines.push('', 'checks');
   for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
+  lines.push(...checkerLines(r));
   if (r.traceHash) lines.push('', `trace hash ${r.traceHash}`);
-  const failed = r.checks.filter((c) => !c.ok).length;
-  lines.push('', failed === 0 ? 'verdict: OK — every check passed' : `verdict: FAILED — ${failed} check(s) failed`);
+  const failed = r.checks.filter((c) => !c.ok).length + (r.checker?.violations.length ?? 0);
+  lines.push('', failed === 0 ? 'verdict: OK — every check passed' : `verdict: FAILED — ${failed} check(s) or violation(s) failed`);
+  if (failed !== 0) lines.push(`replay: ${r.replay}`);
   return lines.join('\n');
 }

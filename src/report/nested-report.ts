@@ -2,6 +2,8 @@
 // reads in the summary and what --json writes, field for field.
 
 import { endChecks, type CheckResult, type TierStats } from '../check/end-checks.ts';
+import { requiredMarkChecks } from '../check/marks.ts';
+import type { CheckerResult, InvariantVerdict, Violation } from '../check/types.ts';
 import { quantile, type Histogram } from './histogram.ts';
 import { collectHopPoints, hopLatencies, type HopLatency } from './hops.ts';
 
@@ -25,12 +27,39 @@ export interface NestedReport {
   /** Per-hop latency of the round trip over sampled groups (src/report/hops.ts), in path order, then the total. */
   hops: HopLatency[];
   dma: { started: number; ok: number; failed: Record<string, number>; perSec: number };
+  /** The invalidation path (guest unmaps → HWPT_INVALIDATE → IOTLB + ATC → waits), from the tiers' counters. */
+  invalidations: {
+    unmaps: number;
+    pagesUnmapped: number;
+    /** Guest PASID-IOTLB / device-TLB invalidations sent on the virtual invalidation queue. */
+    guestIotlb: number;
+    guestDevtlb: number;
+    /** VTD_S1 entries forwarded by the VMM, in HWPT_INVALIDATE calls. */
+    forwardedEntries: number;
+    hwptInvalidateCalls: number;
+    /** Host commands: IOTLB and ATC (device-TLB) invalidations issued; ATC invalidations completed by the device. */
+    iotlbIssued: number;
+    atcIssued: number;
+    atcCompleted: number;
+    itagStalls: number;
+    /** ATC invalidations the IOMMU timed out (ITE), and HWPT_INVALIDATE calls that returned -ETIMEDOUT. */
+    timeouts: number;
+    hostTimeouts: number;
+    waitsIssued: number;
+    waitsCompleted: number;
+    waitsWithError: number;
+    waitNs: { p50: number; p99: number; max: number };
+  };
   drops: Record<string, number>;
   autoResponses: Record<string, number>;
   hostIopf: { noHandlerAnswered: number; malformed: number; stopMarkers: number; partialsDiscarded: number };
   channels: { name: string; sent: number; refused: number }[];
   marks: Record<string, number>;
   checks: CheckResult[];
+  /** The online checker's verdict (src/check/): events seen, violations, one line per invariant. */
+  checker: { events: number; violations: Violation[]; violationsDropped: number; invariants: InvariantVerdict[]; backPressureWaits?: number } | null;
+  /** The command that replays this run deterministically. */
+  replay: string;
   ok: boolean;
   tiers: TierStats;
   traceHash?: string;
@@ -42,6 +71,7 @@ export interface RunOutcome {
   marks: Record<string, number>;
   stopReason: string;
   elapsedMs: number;
+  checker?: CheckerResult | null;
 }
 
 type Stats = Record<string, unknown>;
@@ -61,6 +91,7 @@ function prefixed(prefix: string, v: unknown): Record<string, number> {
 export function buildNestedReport(
   meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null },
   o: RunOutcome,
+  extra: { replay?: string; requiredMarks?: readonly string[] } = {},
 ): NestedReport {
   const byName = Object.fromEntries(o.actors.map((a) => [a.name, a.stats])) as Record<string, Stats>;
   const hops = hopLatencies(collectHopPoints(o.actors.map((a) => a.stats)));
@@ -73,7 +104,9 @@ export function buildNestedReport(
   const answered = rec(d.responses);
   const pending = Object.fromEntries(o.actors.map((a) => [a.name, a.pending]));
   const quiescent = o.stopReason === 'quiescent';
-  const checks = endChecks(tiers, pending, quiescent);
+  const checks = [...endChecks(tiers, pending, quiescent), ...requiredMarkChecks(extra.requiredMarks ?? [], o.marks)];
+  const replay = extra.replay ?? `faultline run ${meta.scenario} --runtime sim --seed ${meta.seed}`;
+  const checker = o.checker ? { ...o.checker, violations: o.checker.violations.map((v) => ({ ...v, replay })) } : null;
   const host = tiers.host;
   return {
     ...meta,
@@ -91,6 +124,7 @@ export function buildNestedReport(
     },
     hops,
     dma: { started: num(d.accessesStarted), ok: num(d.dmaOk), failed: rec(d.dmaFailed), perSec: num(d.dmaOk) / seconds },
+    invalidations: invalidationsOf(tiers),
     drops: {
       ...prefixed('iommu', tiers.iommu.drops),
       ...prefixed('vmm.vprq', tiers.vmm.vprqDrops),
@@ -116,7 +150,25 @@ export function buildNestedReport(
     channels: o.channels,
     marks: o.marks,
     checks,
-    ok: checks.every((c) => c.ok),
+    checker,
+    replay,
+    ok: checks.every((c) => c.ok) && (checker === null || checker.violations.length === 0),
     tiers,
+  };
+}
+
+function invalidationsOf(t: TierStats): NestedReport['invalidations'] {
+  const g = (t.guest.unmap ?? {}) as Stats;
+  const v = (t.vmm.invalidate ?? {}) as Stats;
+  const h = (t.host.invalidate ?? {}) as Stats;
+  const i = (t.iommu.invalidations ?? {}) as Stats;
+  const w = g.waitNs as Histogram | undefined;
+  return {
+    unmaps: num(g.unmaps), pagesUnmapped: num(g.pagesUnmapped), guestIotlb: num(g.iotlbInvs), guestDevtlb: num(g.devtlbInvs),
+    forwardedEntries: num(v.entriesForwarded), hwptInvalidateCalls: num(v.calls),
+    iotlbIssued: num(h.iotlbInvs), atcIssued: num(i.devtlb), atcCompleted: num(i.devtlbCompleted), itagStalls: num(i.itagStalls),
+    timeouts: num(i.timeouts), hostTimeouts: num(h.timeouts),
+    waitsIssued: num(g.waits), waitsCompleted: num(g.waitsCompleted), waitsWithError: num(g.waitErrors),
+    waitNs: w && w.total > 0 ? { p50: quantile(w, 0.5), p99: quantile(w, 0.99), max: w.max } : { p50: NaN, p99: NaN, max: NaN },
   };
 }

@@ -34,7 +34,10 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     if (d.priAllocation < s.workload.pagesPerGroup) {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.priAllocation: ${d.priAllocation} credits cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests`);
     }
-    functions.push({ rid: d.rid, pfRid: d.pfRid, priAllocation: d.priAllocation, prgResponsePasidRequired: d.prgResponsePasidRequired, atcEntries: d.atcEntries });
+    functions.push({
+      rid: d.rid, pfRid: d.pfRid, priAllocation: d.priAllocation, prgResponsePasidRequired: d.prgResponsePasidRequired, atcEntries: d.atcEntries,
+      atcInvDelayNs: d.atcInvDelayNs, ignoresAtcInv: d.ignoresAtcInv,
+    });
     const vrid = d.vrid ?? d.rid;
     const add = (pasid: number | null): void => {
       spaces.push({ asid: spaces.length, rid: d.rid, pasid, devId, vrid, vpasid: pasid, mappablePages: s.workload.mappablePages });
@@ -62,7 +65,10 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     iommu: { ...s.iommu, functions, spaces, pagesPerAsid, bugs: bugsFor('iommu', s.bugs) },
     host: { functions, spaces, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs) },
     vmm: { ...s.vmm, functions, spaces, bugs: bugsFor('vmm', s.bugs) },
-    guest: { spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs, bugs: bugsFor('guest', s.bugs) },
+    guest: {
+      spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs,
+      unmapEveryNs: s.guest.unmapEveryNs, unmapPages: s.guest.unmapPages, durationNs, bugs: bugsFor('guest', s.bugs),
+    },
   };
 }
 

@@ -22,7 +22,11 @@ export const deviceCheck = obj({
   priAllocation: int(1, 65535),
   prgResponsePasidRequired: bool,
   atcEntries: int(0, 1 << 20),
-}, { name: '', pfRid: null, pasids: [], ridOnly: false, devId: null, vrid: null, priAllocation: 2048, prgResponsePasidRequired: true, atcEntries: 64 });
+  /** Extra time the function takes to answer an ATC invalidation, after its in-flight DMA using the entries finished. */
+  atcInvDelayNs: int(0, 1e12),
+  /** The function never answers ATC invalidations (a broken or surprise-removed device): the IOMMU's time-out fires. */
+  ignoresAtcInv: bool,
+}, { name: '', pfRid: null, pasids: [], ridOnly: false, devId: null, vrid: null, priAllocation: 2048, prgResponsePasidRequired: true, atcEntries: 64, atcInvDelayNs: 0, ignoresAtcInv: false });
 
 export const workloadCheck = obj({
   inFlight: int(1, 4096),
@@ -42,7 +46,9 @@ export const iommuCheck = obj({
   implicitInvalidation: bool,
   iotlbEntries: int(0, 1 << 20),
   itagsMax: int(1, 32),
-}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32 });
+  /** An ATC invalidation not completed within this time frees its ITag and is reported (ITE); 0: never. */
+  atcInvTimeoutNs: int(0, 1e12),
+}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9 });
 
 export const vmmCheck = obj({
   readBatchRecords: int(1, 4096),
@@ -53,7 +59,11 @@ export const vmmCheck = obj({
 
 export const guestCheck = obj({
   handlerCostNs: int(0, 1e12),
-}, { handlerCostNs: 0 });
+  /** Unmap workload: every this many ns the guest unmaps mapped pages and invalidates them (0: never). */
+  unmapEveryNs: int(0, 1e12),
+  /** Pages per unmap (consecutive, from a mapped page). */
+  unmapPages: int(1, 1 << 20),
+}, { handlerCostNs: 0, unmapEveryNs: 0, unmapPages: 1 });
 
 export const threadsCheck = obj({
   /** 'each': one worker per tier; a number: tiers grouped into that many workers. */
@@ -76,11 +86,13 @@ export const scenarioCheck = obj({
   vmm: vmmCheck,
   guest: guestCheck,
   bugs: list(oneOf(...bugNames)),
+  /** Coverage marks (ctx.mark names) the run must reach; a run that misses one fails. */
+  marks: list(str(/^[a-z0-9][a-z0-9.-]*$/, 'a mark name such as device.prgi-reused')),
   threads: threadsCheck,
   sim: simCheck,
 }, {
   description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
-  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
+  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
 });
 
 export type Scenario = ReturnType<typeof scenarioCheck>;

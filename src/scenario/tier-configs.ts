@@ -28,6 +28,10 @@ export interface DeviceFunctionConfig {
   prgResponsePasidRequired: boolean;
   /** ATC entries of this function (0: no ATC, every access translates). */
   atcEntries: number;
+  /** Extra delay before the function answers an ATC invalidation (default 0). */
+  atcInvDelayNs?: number;
+  /** The function never answers ATC invalidations (default false): only the IOMMU time-out ends them. */
+  ignoresAtcInv?: boolean;
 }
 
 export interface WorkloadConfig {
@@ -70,6 +74,8 @@ export interface IommuConfig {
   spaces: AddressSpace[];
   pagesPerAsid: number;
   itagsMax: number;
+  /** ATC invalidation time-out (ITE): the ITag is freed and the covering wait reports it; 0 or absent: never. */
+  atcInvTimeoutNs?: number;
   bugs: string[];
 }
 
@@ -100,5 +106,9 @@ export interface GuestConfig {
   vprqEntries: number;
   /** Virtual time (or real delay on threads) the fault handler takes per group. */
   handlerCostNs: number;
+  /** Unmap workload (unmap.ts): period in ns (0 or absent: never), pages per unmap (default 1), stop time (0: none). */
+  unmapEveryNs?: number;
+  unmapPages?: number;
+  durationNs?: number;
   bugs: string[];
 }

@@ -3,7 +3,7 @@
 // memory are set by the test.
 
 import type { ActorCtx, MemView } from '../../src/actor/define.ts';
-import type { Message } from '../../src/protocol/messages.ts';
+import type { CheckEvent, Message } from '../../src/protocol/messages.ts';
 import { plainMemView } from '../../src/runtime/mem-view.ts';
 import { FaultlineError } from '../../src/util/errors.ts';
 import { createRng, rngStateFrom } from '../../src/util/rng.ts';
@@ -12,6 +12,8 @@ export interface FakeCtx extends ActorCtx {
   sent: { channel: string; msg: Message }[];
   timers: { atNs: number; msg: Message }[];
   marks: Map<string, number>;
+  /** Check events the actor emitted, in order. */
+  checks: CheckEvent[];
   nowNs: number;
   /** Channels whose sends return false. */
   full: Set<string>;
@@ -29,6 +31,7 @@ export function fakeCtx(opts: { self?: string; seed?: number; memories?: Record<
     sent: [],
     timers: [],
     marks: new Map(),
+    checks: [],
     nowNs: 0,
     full: new Set(),
     rng: createRng(rngStateFrom(opts.seed ?? 1, 1)),
@@ -40,6 +43,9 @@ export function fakeCtx(opts: { self?: string; seed?: number; memories?: Record<
     },
     timer(delayNs, msg) {
       ctx.timers.push({ atNs: ctx.nowNs + delayNs, msg });
+    },
+    check(event) {
+      ctx.checks.push(event);
     },
     mark(name) {
       ctx.marks.set(name, (ctx.marks.get(name) ?? 0) + 1);

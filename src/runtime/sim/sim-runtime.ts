@@ -5,6 +5,8 @@
 // same code → same trace hash; the recorded choices replay the run exactly.
 
 import type { ActorCtx, Inbound } from '../../actor/define.ts';
+import { Checker } from '../../check/checker.ts';
+import type { CheckerResult } from '../../check/types.ts';
 import { ChoiceLog } from '../../explore/choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { FaultlineError, fail } from '../../util/errors.ts';
@@ -25,6 +27,8 @@ export interface SimOptions {
   /** Keep the choice made at every step (default true). A seeded strategy replays from its seed
    * alone, so very long runs may turn this off to keep memory flat. */
   recordChoices?: boolean;
+  /** Run the online checker (default true); off, ctx.check does nothing. */
+  check?: boolean;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
 }
@@ -59,6 +63,8 @@ export interface SimResult {
   actors: SimActorReport[];
   channels: SimChannelReport[];
   marks: Record<string, number>;
+  /** The online checker's verdict; null when it was off. */
+  checker: CheckerResult | null;
 }
 
 /** An actor threw: carries what is needed to replay up to the failure. */
@@ -118,6 +124,7 @@ class SimRun {
   private readonly scratch = new Int32Array(messageCodec.slotWords);
   private readonly enabled: Int32Array;
   private readonly memViews: Map<string, MemView>;
+  private readonly checker: Checker | null;
   private nowNs = 0;
   private steps = 0;
   private current = -1;
@@ -136,6 +143,7 @@ class SimRun {
     this.depthMax = topo.channels.map(() => 0);
     this.producerBlocked = topo.channels.map(() => false);
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
+    this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name) });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.serviceNs ?? 0));
   }
@@ -158,6 +166,7 @@ class SimRun {
       now: () => this.nowNs,
       mem: memLookup(this.memViews, name),
       mark: (m) => this.marks.set(m, (this.marks.get(m) ?? 0) + 1),
+      check: this.checkFor(index),
       assert(cond, code, detail) {
         if (!cond) fail(code, `assertion failed in actor '${name}'${detail ? `: ${detail}` : ''}`);
       },
@@ -182,6 +191,13 @@ class SimRun {
         return true;
       },
     };
+  }
+
+  /** Events go straight to the checker, stamped with the step that emitted them and the virtual time. */
+  private checkFor(index: number): ActorCtx['check'] {
+    const checker = this.checker;
+    if (checker === null) return () => undefined;
+    return (ev) => checker.event(ev, this.steps, this.nowNs, index);
   }
 
   run(): SimResult {
@@ -307,6 +323,7 @@ class SimRun {
         name: c.name, depth: this.queues[i]!.length, sent: this.sent[i]!, refused: this.refused[i]!, depthMax: this.depthMax[i]!,
       })),
       marks: Object.fromEntries(this.marks),
+      checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null,
     };
   }
 }

@@ -18,6 +18,8 @@ export interface WorkerBoot {
   workerIndex: number;
   actors: HostedActor[];
   seed: number;
+  /** Machine engine for this worker (set before the actor modules are imported). */
+  machinesMode: 'compiled' | 'xstate';
   spinIters: number;
   maxParkMs: number;
   batchMax: number;
@@ -44,6 +46,8 @@ export interface WorkerSnapshot {
   actors: ActorSnapshot[];
   channels: ChannelCounters[];
   marks: Record<string, number>;
+  /** Times the worker waited for room in its check-event log (checker back-pressure). */
+  checkLogWaits: number;
 }
 
 /** The control plane a worker exposes over Comlink. */

@@ -11,6 +11,9 @@
 //   6     kParked         worker        1 while parked (or about to park)
 //   7     kTimers         worker        timers pending in this worker
 //   8     kBlocked        worker        outbound channels refused and waiting for room
+//   9     kLogBusy        worker        1 while it holds check-log sequence numbers not yet published
+//   10    kLogFloor       worker        while busy: a lower bound of every sequence number it holds
+//   11    kLogFull        both          1: the worker waits for room in its check log (orchestrator clears + notifies)
 
 export const kState = 0;
 export const kStop = 1;
@@ -21,6 +24,9 @@ export const kWakeEpoch = 5;
 export const kParked = 6;
 export const kTimers = 7;
 export const kBlocked = 8;
+export const kLogBusy = 9;
+export const kLogFloor = 10;
+export const kLogFull = 11;
 export const controlWords = 16;
 export const controlBytes = controlWords * 4;
 

@@ -1,7 +1,9 @@
 // Where everything of a threaded run lives in its one SharedArrayBuffer: a ring per
-// channel, and per worker an eventfd and a control block. Regions are 64-byte aligned so
-// two threads' hot words never share a cache line.
+// channel, per worker an eventfd, a control block and (with the checker on) a check-event
+// log ring, and one word holding the run's check-event sequence counter. Regions are
+// 64-byte aligned so two threads' hot words never share a cache line.
 
+import { messageCodec } from '../../protocol/messages.ts';
 import { eventFdBytes } from '../../transport/eventfd.ts';
 import { ringBytes } from '../../transport/sab-ring.ts';
 import type { ResolvedTopology } from '../topology.ts';
@@ -25,7 +27,13 @@ export interface WorkerLayout {
   actors: number[];
   eventFdOffset: number;
   controlOffset: number;
+  /** The worker's check-event log ring (producer: the worker, consumer: the orchestrator); -1 with the checker off. */
+  logOffset: number;
 }
+
+/** A check-log slot: the sequence number, then the event as a message (tag word's high half: the actor index). */
+export const logSlotWords = messageCodec.slotWords + 1;
+export const logCapacityDefault = 16384;
 
 export interface MemoryLayout {
   name: string;
@@ -40,11 +48,20 @@ export interface RunLayout {
   workers: WorkerLayout[];
   /** Worker index of each actor. */
   actorWorker: number[];
+  /** The check-event sequence counter (one Int32 word); -1 with the checker off. */
+  seqOffset: number;
+  logCapacity: number;
+}
+
+export interface LayoutOptions {
+  /** Give every worker a check-event log of this many slots (a power of two); 0: checker off. */
+  logCapacity?: number;
 }
 
 const align = (n: number): number => Math.ceil(n / 64) * 64;
 
-export function layoutRun(topo: ResolvedTopology): RunLayout {
+export function layoutRun(topo: ResolvedTopology, options: LayoutOptions = {}): RunLayout {
+  const logCapacity = options.logCapacity ?? 0;
   const groups = new Map<string, number[]>();
   topo.actors.forEach((a, i) => {
     const g = a.group ?? `actor:${a.name}`;
@@ -60,8 +77,18 @@ export function layoutRun(topo: ResolvedTopology): RunLayout {
     offset = align(offset + eventFdBytes);
     const controlOffset = offset;
     offset = align(offset + controlBytes);
-    return { index, group, actors, eventFdOffset, controlOffset };
+    let logOffset = -1;
+    if (logCapacity > 0) {
+      logOffset = offset;
+      offset = align(offset + ringBytes(logCapacity, logSlotWords));
+    }
+    return { index, group, actors, eventFdOffset, controlOffset, logOffset };
   });
+  let seqOffset = -1;
+  if (logCapacity > 0) {
+    seqOffset = offset;
+    offset = align(offset + 4);
+  }
   const channels = topo.channels.map((c): ChannelLayout => {
     const ringOffset = offset;
     offset = align(offset + ringBytes(c.capacity, c.slotWords));
@@ -76,5 +103,5 @@ export function layoutRun(topo: ResolvedTopology): RunLayout {
     offset = align(offset + m.words * 4);
     return { name: m.name, words: m.words, offset: at };
   });
-  return { sabBytes: offset, memories, channels, workers, actorWorker };
+  return { sabBytes: offset, memories, channels, workers, actorWorker, seqOffset, logCapacity };
 }

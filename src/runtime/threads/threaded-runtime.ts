@@ -2,13 +2,18 @@
 // SharedArrayBuffer rings between them, an eventfd per worker, and a Comlink control plane.
 // The orchestrator (this module, on the main thread) never blocks: it starts the workers,
 // watches the control blocks for quiescence, stalls and failures, and always tears every
-// worker down — on success, on an actor's exception, on a stall and on Ctrl-C.
+// worker down — on success, on an actor's exception, on a stall and on Ctrl-C. With the
+// checker on (the default) it also merges the workers' check-event logs every poll and
+// feeds them to the online Checker (check-log.ts explains the merge), so a long run is
+// judged while it goes; after the workers stop it drains the rest for the final verdict.
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { Checker } from '../../check/checker.ts';
+import type { CheckerResult } from '../../check/types.ts';
 import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
 import { FaultlineError } from '../../util/errors.ts';
@@ -16,7 +21,8 @@ import { spawnWorker } from '../spawn-worker.ts';
 import { resolveTopology, type Topology } from '../topology.ts';
 import type { ActorSnapshot, HostedActor, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
 import { controlWords, kBlocked, kCtrlRequested, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateStopped } from './control-block.ts';
-import { layoutRun, type RunLayout } from './layout.ts';
+import { CheckLogMerger } from './check-log.ts';
+import { layoutRun, logCapacityDefault, logSlotWords, type RunLayout } from './layout.ts';
 
 export interface ThreadedOptions {
   seed?: number;
@@ -34,6 +40,12 @@ export interface ThreadedOptions {
   pollMs?: number;
   /** Include each actor's full state in the result. */
   includeState?: boolean;
+  /** Machine engine in every worker: the compiled executor (default) or XState itself. */
+  machines?: 'compiled' | 'xstate';
+  /** Run the online checker (default true). */
+  check?: boolean;
+  /** Slots of each worker's check-event log (a power of two). */
+  checkLogCapacity?: number;
 }
 
 export type ThreadedStopReason = 'quiescent' | 'time-limit';
@@ -54,6 +66,8 @@ export interface ThreadedResult {
   actors: ActorSnapshot[];
   channels: ThreadedChannelReport[];
   marks: Record<string, number>;
+  /** The online checker's verdict; null when it was off. */
+  checker: CheckerResult | null;
 }
 
 interface WorkerHandle {
@@ -71,15 +85,26 @@ const workerMainUrl = new URL('./worker-main.ts', import.meta.url);
 
 export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
   const topo = resolveTopology(topology);
-  const layout = layoutRun(topo);
+  const check = options.check ?? true;
+  const layout = layoutRun(topo, { logCapacity: check ? options.checkLogCapacity ?? logCapacityDefault : 0 });
   const sab = new SharedArrayBuffer(layout.sabBytes);
   const rings = layout.channels.map((c) => new SabRing(sab, c.ringOffset, c.capacity, c.slotWords, undefined, { init: true }));
+  // Created (and initialised) before any worker attaches to its producer side.
+  const checker = check ? new Checker({ actorNames: topo.actors.map((a) => a.name) }) : null;
+  const merger = checker === null ? null : new CheckLogMerger(
+    layout.workers.map((w) => ({
+      ring: new SabRing(sab, w.logOffset, layout.logCapacity, logSlotWords, undefined, { init: true }),
+      control: new Int32Array(sab, w.controlOffset, controlWords),
+    })),
+    new Int32Array(sab, layout.seqOffset, 1),
+    (ev, seq, actor) => checker.event(ev, seq, -1, actor),
+  );
   const cores = os.availableParallelism();
   const spinIters = options.spinIters ?? spinBudgetFor(layout.workers.length, cores);
-  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), {
+  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), checker, merger, {
     seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256,
     stallMs: options.stallMs ?? 10_000, timeLimitMs: options.timeLimitMs ?? Infinity, pollMs: options.pollMs ?? 5,
-    includeState: options.includeState ?? false,
+    includeState: options.includeState ?? false, machines: options.machines ?? 'compiled',
   });
   const hosted = layout.workers.map((w) => w.actors.map((i): HostedActor => {
     const a = topo.actors[i]!;
@@ -88,7 +113,7 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
   return run.execute(hosted);
 }
 
-type Settings = Required<Omit<ThreadedOptions, 'seed'>> & { seed: number };
+type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity'>> & { seed: number };
 
 class ThreadedRun {
   private readonly handles: WorkerHandle[] = [];
@@ -102,6 +127,8 @@ class ThreadedRun {
     private readonly sab: SharedArrayBuffer,
     private readonly rings: SabRing[],
     private readonly actorNames: string[],
+    private readonly checker: Checker | null,
+    private readonly merger: CheckLogMerger | null,
     private readonly settings: Settings,
   ) {}
 
@@ -117,7 +144,11 @@ class ThreadedRun {
       await this.stopAll();
       const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
       this.throwIfFailed();
-      return this.result(stopReason, wallMs, snaps);
+      // Every worker has stopped and published: the whole history is below the watermark now.
+      this.merger?.pump();
+      const checker = this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null;
+      if (checker) checker.backPressureWaits = snaps.reduce((n, s) => n + s.checkLogWaits, 0);
+      return this.result(stopReason, wallMs, snaps, checker);
     } finally {
       process.off('SIGINT', onSigint);
       this.finished = true;
@@ -129,7 +160,7 @@ class ThreadedRun {
     const ready = this.layout.workers.map((w) => {
       const { port1, port2 } = new MessageChannel();
       const boot: WorkerBoot = {
-        sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed,
+        sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed, machinesMode: this.settings.machines,
         spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax, controlPort: port2,
       };
       const worker = spawnWorker(workerMainUrl, boot, { transferList: [port2] });
@@ -218,6 +249,7 @@ class ThreadedRun {
     for (;;) {
       await this.sleep(this.settings.pollMs);
       this.throwIfFailed();
+      this.merger?.pump();
       const now = performance.now();
       const steps = this.sumWord(kSteps);
       // Quiescence needs no step and no wake-up between two looks, with everyone idle both times.
@@ -269,7 +301,11 @@ class ThreadedRun {
         lines.push(`  ${h.names.join(', ')}: unresponsive (busy in a step?) ${flags}`);
       }
     }
-    return new FaultlineError('FAULTLINE_STALL', lines.join('\n'));
+    const report = lines.join('\n');
+    // The checker's liveness verdict, with this report attached, goes along with the error.
+    this.merger?.pump();
+    const checker = this.checker?.finish({ quiescent: false, stopReason: 'stall', stallReport: report });
+    return new FaultlineError('FAULTLINE_STALL', report, checker ? { checker } : undefined);
   }
 
   private async stopAll(): Promise<void> {
@@ -280,6 +316,8 @@ class ThreadedRun {
     const deadline = performance.now() + 10_000;
     while (this.handles.some((h) => Atomics.load(h.control, kState) !== stateStopped)) {
       this.throwIfFailed();
+      // A worker waiting for room in its check log can only finish its step once we drain.
+      this.merger?.pump();
       if (performance.now() > deadline) throw new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', 'a worker did not stop within 10 s');
       await this.sleep(1);
     }
@@ -293,7 +331,7 @@ class ThreadedRun {
     }));
   }
 
-  private result(stopReason: ThreadedStopReason, wallMs: number, snaps: WorkerSnapshot[]): ThreadedResult {
+  private result(stopReason: ThreadedStopReason, wallMs: number, snaps: WorkerSnapshot[], checker: CheckerResult | null): ThreadedResult {
     const counters = new Map(snaps.flatMap((s) => s.channels.map((c) => [c.name, c] as const)));
     const marks: Record<string, number> = {};
     for (const s of snaps) for (const [k, v] of Object.entries(s.marks)) marks[k] = (marks[k] ?? 0) + v;
@@ -307,6 +345,7 @@ class ThreadedRun {
         name: c.name, sent: counters.get(c.name)?.sent ?? 0, refused: counters.get(c.name)?.refused ?? 0, depth: this.rings[c.index]!.depth(),
       })),
       marks,
+      checker,
     };
   }
 }

@@ -18,6 +18,9 @@ import { fail, toErrorRecord } from '../../util/errors.ts';
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
 import { memLookup, sharedMemView } from '../mem-view.ts';
+import { setMachinesMode } from '../../machines/mode.ts';
+import { CheckLogWriter } from './check-log.ts';
+import { logSlotWords } from './layout.ts';
 import type { ActorSnapshot, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
 import {
   controlWords, kBlocked, kCtrlRequested, kCtrlServed, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch,
@@ -66,7 +69,11 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   let steps = 0;
   let ctrlServed = 0;
 
+  const logWriter = me.logOffset < 0 ? null : new CheckLogWriter(
+    new SabRing(sab, me.logOffset, layout.logCapacity, logSlotWords), new Int32Array(sab, layout.seqOffset, 1), control,
+  );
   const memViews = new Map(layout.memories.map((m) => [m.name, sharedMemView(m.name, new Int32Array(sab, m.offset, m.words))]));
+  setMachinesMode(boot.machinesMode);
   const hosted: Hosted[] = [];
   const localOf = new Map<number, number>();
   for (const a of boot.actors) {
@@ -79,6 +86,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       now: nowNs,
       mem: memLookup(memViews, a.name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
+      check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index),
       assert(cond, code, detail) {
         if (!cond) fail(code, `assertion failed in actor '${a.name}'${detail ? `: ${detail}` : ''}`);
       },
@@ -123,6 +131,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
 
   const flushAll = (): void => {
     for (const c of outbound) ports[c]!.flush();
+    logWriter?.publish();
   };
 
   /** One pass over every input; returns how many messages it handled. */
@@ -212,7 +221,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         state: includeState ? h.state : undefined,
       }));
       const snap: WorkerSnapshot = {
-        workerIndex, steps, actors, marks: Object.fromEntries(marks),
+        workerIndex, steps, actors, marks: Object.fromEntries(marks), checkLogWaits: logWriter?.waits ?? 0,
         channels: outbound.map((c) => ({ name: layout.channels[c]!.name, sent: sent[c]!, refused: refused[c]! })),
       };
       return snap;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { iommuActor } from '../../../actors/iommu/iommu.actor.ts';
 import { encodePageGroupResponse } from '../../../src/protocol/layouts.ts';
 import { iotlbKeys } from '../../../actors/iommu/iotlb.ts';
+import { WAIT_STATUS_ITE, WATCH_MIN_NS } from '../../../actors/iommu/command-queue.ts';
 import { atsReq, devtlbInv, pte, rig, RID_A, RID_B } from './iommu-fixture.ts';
 
 function pgResp(rid: number, pasidPresent: boolean, pasid: number, prgi: number, code: number) {
@@ -110,3 +111,75 @@ describe('iommu command queue', () => {
 function iommuPending(r: ReturnType<typeof rig>): number {
   return iommuActor.pending!(r.s);
 }
+
+// ATC invalidation time-outs (VT-d ITE): the ITag is freed, counted, and the covering wait reports it.
+describe('iommu ATC invalidation time-out', () => {
+  /** Advance the fake clock to `ns`, delivering the watchdog timers due by then. */
+  function advance(r: ReturnType<typeof rig>, ns: number): void {
+    r.ctx.nowNs = ns;
+    for (const m of r.ctx.dueTimers()) r.send(m);
+  }
+
+  it('frees the ITag of an invalidation not completed in time and the wait covering it reports ITE', () => {
+    const r = rig({ atcInvTimeoutNs: 1_000_000 });
+    r.send(devtlbInv(0x1000));
+    r.send({ type: 'cmd.wait', tag: 7 });
+    expect(r.ctx.timers).toEqual([{ atNs: WATCH_MIN_NS, msg: { type: 'iommu.atcInvWatch' } }]);
+    advance(r, 999_999);
+    expect(r.s.itags[0]).not.toBeNull();
+    expect(r.ctx.take('iommu->host')).toEqual([]);
+    advance(r, 1_000_000);
+    expect(r.s.itags[0]).toBeNull();
+    expect(r.ctx.take('iommu->host')).toEqual([{ type: 'cmd.waitDone', tag: 7, status: WAIT_STATUS_ITE }]);
+    expect(r.s.n).toMatchObject({ atcInvTimeouts: 1, waitsWithIte: 1, devtlbCompleted: 0 });
+    expect(r.ctx.timers).toEqual([]); // nothing left to watch
+    expect(r.ctx.marks.get('iommu.atcInvTimeout')).toBe(1);
+    // The late completion finds its ITag free: counted, not credited.
+    r.send({ type: 'pci.atcInvCpl', rid: RID_A, itagVector: 1, cc: 1 });
+    expect(r.s.n).toMatchObject({ unexpectedAtcCompletions: 1, devtlbCompleted: 0 });
+    // The ITE was reported once: the next wait is clean.
+    r.send({ type: 'cmd.wait', tag: 8 });
+    expect(r.ctx.take('iommu->host')).toEqual([{ type: 'cmd.waitDone', tag: 8, status: 0 }]);
+  });
+
+  it('a time-out frees a stalled queue: the invalidation waiting for an ITag goes out', () => {
+    const r = rig({ itagsMax: 1, atcInvTimeoutNs: 50_000 });
+    r.send(devtlbInv(0x1000));
+    r.send(devtlbInv(0x2000));
+    expect(r.ctx.take('iommu->dev')).toMatchObject([{ addr: 0x1000, itag: 0 }]);
+    for (let t = 10_000; t <= 50_000; t += 10_000) advance(r, t);
+    expect(r.ctx.take('iommu->dev')).toMatchObject([{ addr: 0x2000, itag: 0 }]);
+    expect(r.s.n.atcInvTimeouts).toBe(1);
+  });
+
+  it('an invalidation completed in time is not timed out; the watchdog stops once nothing is out', () => {
+    const r = rig({ atcInvTimeoutNs: 1_000_000 });
+    r.send(devtlbInv(0x1000));
+    r.ctx.nowNs = 2_000;
+    r.send({ type: 'pci.atcInvCpl', rid: RID_A, itagVector: 1, cc: 1 });
+    r.send({ type: 'cmd.wait', tag: 1 });
+    expect(r.ctx.take('iommu->host')).toEqual([{ type: 'cmd.waitDone', tag: 1, status: 0 }]);
+    advance(r, 2_000_000);
+    expect(r.s.n.atcInvTimeouts).toBe(0);
+    expect(r.ctx.timers).toEqual([]);
+  });
+
+  it('the watchdog period grows with the age of the oldest invalidation, capped by its deadline', () => {
+    const r = rig({ atcInvTimeoutNs: 100_000 });
+    r.send(devtlbInv(0x1000));
+    const due: number[] = [];
+    while (r.ctx.timers.length > 0) {
+      const at = r.ctx.timers[0]!.atNs;
+      due.push(at);
+      advance(r, at);
+    }
+    expect(due).toEqual([10_000, 20_000, 40_000, 80_000, 100_000]);
+    expect(r.s.n.atcInvTimeouts).toBe(1);
+  });
+
+  it('atcInvTimeoutNs 0 (or absent) never times out and sets no timer', () => {
+    const r = rig();
+    r.send(devtlbInv(0x1000));
+    expect(r.ctx.timers).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+// The online checker: takes the check events of a run in one total order (the simulator's
+// steps; on threads the shared sequence number), hands each to every invariant monitor, then
+// updates the shared group table and the causal chains. At the end it runs each monitor's
+// sweep and returns the verdict per invariant with the violations found, each carrying the
+// ghosts involved and their recent events. It holds only live state, so a long run is judged
+// in bounded memory.
+
+import type { CheckEvent } from '../protocol/messages.ts';
+import { Chains, type Stamped } from './chains.ts';
+import { describeEvent, ghostOf } from './describe.ts';
+import { GroupTable } from './group-table.ts';
+import { exactlyOnceMonitor } from './monitors/i1-exactly-once.ts';
+import { staleResponseMonitor } from './monitors/i2-stale-response.ts';
+import { translationMonitor } from './monitors/i3-translation.ts';
+import { conservationMonitor, type QueueTotals } from './monitors/i4-conservation.ts';
+import { groupOrderMonitor } from './monitors/i6-group-order.ts';
+import { livenessMonitor } from './monitors/i8-liveness.ts';
+import {
+  invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict,
+  type Monitor, type MonitorEnv, type RunEnd, type Violation,
+} from './types.ts';
+
+export interface CheckerOptions {
+  /** Actor names by index, for chains. */
+  actorNames?: readonly string[];
+  /** Violations kept per invariant; further ones are only counted. */
+  keepPerInvariant?: number;
+}
+
+export class Checker {
+  readonly table = new GroupTable();
+  readonly queueTotals: QueueTotals[] = [];
+  private readonly chains = new Chains();
+  private readonly monitors: Monitor[];
+  private readonly violations: Violation[] = [];
+  private readonly failed = new Map<InvariantId, number>();
+  private readonly env: MonitorEnv;
+  private readonly actorNames: readonly string[];
+  private readonly keepPerInvariant: number;
+  private count = 0;
+  private dropped = 0;
+
+  constructor(options: CheckerOptions = {}) {
+    this.actorNames = options.actorNames ?? [];
+    this.keepPerInvariant = options.keepPerInvariant ?? 5;
+    this.monitors = [
+      exactlyOnceMonitor(), staleResponseMonitor(), translationMonitor(), conservationMonitor(this.queueTotals),
+      groupOrderMonitor(), livenessMonitor(),
+    ];
+    this.env = { table: this.table, violate: (inv, message, ghosts) => this.violate(inv, message, ghosts) };
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */
+  event(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+    this.count++;
+    const ghost = ghostOf(ev);
+    const stamped = { order: this.count, seq, timeNs, actor, event: ev };
+    this.chains.add(ghost, stamped);
+    if (ev.type === 'chk.respDelivered') {
+      // The device cannot name the group a response was meant for; the group it was sent for can.
+      const meant = this.table.peekIntended(ev.rid, ev.prgi);
+      if (meant !== undefined && meant !== ghost) this.chains.add(meant, stamped);
+    }
+    for (const m of this.monitors) m.event(ev, this.env);
+    this.table.apply(ev);
+    if (ev.type === 'chk.respDelivered' && ghost !== 0) this.chains.retire(ghost);
+    else if (ev.type === 'chk.retire' && !this.table.isLive(ghost)) this.chains.retire(ghost);
+  }
+
+  finish(end: RunEnd): CheckerResult {
+    for (const m of this.monitors) m.finish(end, this.env);
+    const byId = new Map(this.monitors.map((m) => [m.invariant, m]));
+    const invariants: InvariantVerdict[] = (Object.keys(invariantNames) as InvariantId[]).map((id) => {
+      const m = byId.get(id);
+      const note = m === undefined ? notYetChecked[id] : m.seen?.() === 0 && !this.failed.has(id) ? m.idleNote : undefined;
+      if (m === undefined || note !== undefined) return { id, name: invariantNames[id], ok: null, ...(note ? { note } : {}) };
+      const n = this.failed.get(id) ?? 0;
+      return { id, name: invariantNames[id], ok: n === 0, ...(n > 0 ? { note: `${n} violation(s)` } : {}) };
+    });
+    return { events: this.count, violations: this.violations, violationsDropped: this.dropped, invariants };
+  }
+
+  private violate(invariant: InvariantId, message: string, ghosts: number[]): void {
+    const n = (this.failed.get(invariant) ?? 0) + 1;
+    this.failed.set(invariant, n);
+    if (n > this.keepPerInvariant) {
+      this.dropped++;
+      return;
+    }
+    this.violations.push({ invariant, message, ghosts, chain: this.chains.chainOf(ghosts, (s) => this.render(s)) });
+  }
+
+  private render(s: Stamped): ChainEntry {
+    return { seq: s.seq, timeNs: s.timeNs, actor: this.actorNames[s.actor] ?? `actor ${s.actor}`, text: describeEvent(s.event) };
+  }
+}

@@ -1,0 +1,49 @@
+// I2: no response to a stale or retired group. A response sent towards the device must be
+// for a group still live (not answered, not retired); a response reaching the device must
+// answer the very incarnation it was sent for, not a later group reusing the same (RID,
+// PRGI); and a layer passing a handler's answer on (auto = false) must have had that answer
+// from the layer above for the same group — otherwise it answered a group nobody answered.
+
+import { checkLayer, layerNames } from '../../protocol/check-events.ts';
+import type { CheckEvent } from '../../protocol/messages.ts';
+import type { Monitor, MonitorEnv } from '../types.ts';
+
+/** The layer whose answer a layer passes on. */
+const answerFrom: Partial<Record<number, number>> = {
+  [checkLayer.host]: checkLayer.vmm,
+  [checkLayer.vmm]: checkLayer.guest,
+};
+
+export function staleResponseMonitor(): Monitor {
+  return {
+    invariant: 'I2',
+    event(ev: CheckEvent, env: MonitorEnv): void {
+      const t = env.table;
+      if (ev.type === 'chk.respond') {
+        const how = t.finishedAs(ev.ghost);
+        if (how !== undefined && t.isFinal(ev.layer)) {
+          env.violate('I2', `the ${layerNames[ev.layer]} sent a response for group ${ev.ghost}, which was already ${how}`, [ev.ghost]);
+          return;
+        }
+        const from = answerFrom[ev.layer];
+        const g = t.get(ev.ghost);
+        if (!ev.auto && from !== undefined && g && (g.respondedMask & (1 << from)) === 0) {
+          env.violate('I2', `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered`, [ev.ghost]);
+        }
+        return;
+      }
+      if (ev.type !== 'chk.respDelivered') return;
+      const intended = t.peekIntended(ev.rid, ev.prgi);
+      if (intended === undefined) return;
+      if (ev.ghost !== 0 && intended !== ev.ghost) {
+        const a = t.get(intended);
+        const b = t.get(ev.ghost);
+        env.violate('I2', `a response sent for group ${intended} (incarnation ${a?.incarnation ?? '?'}) answered group ${ev.ghost} `
+          + `(incarnation ${b?.incarnation ?? '?'}) reusing rid ${ev.rid} prgi ${ev.prgi}`, [intended, ev.ghost]);
+      } else if (ev.ghost === 0 && t.finishedAs(intended) === 'retired') {
+        env.violate('I2', `a response for retired group ${intended} reached the device`, [intended]);
+      }
+    },
+    finish(): void {},
+  };
+}

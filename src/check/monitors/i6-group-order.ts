@@ -1,0 +1,75 @@
+// I6: order within a group. At each IOPF core (host, guest) the page requests of a group
+// arrive in index order, the group reaches the handler only after its last request, and the
+// delivered group holds only requests of its own ghost: a group delivered with more requests
+// than the core saw of it (less those it discarded) merged someone else's partial — the
+// partial discarded last under the same (RID, PRGI) is named as the likely culprit.
+
+import { layerNames } from '../../protocol/check-events.ts';
+import type { CheckEvent } from '../../protocol/messages.ts';
+import type { Monitor, MonitorEnv } from '../types.ts';
+
+interface Seen {
+  lastIndex: number;
+  count: number;
+  discarded: number;
+  lastSeen: boolean;
+}
+
+export function groupOrderMonitor(): Monitor {
+  const seen = new Map<number, Seen>();
+  /** Per (layer, rid, prgi): the ghost whose partial the layer discarded most recently. */
+  const discardedAt = new Map<number, number>();
+  const k = (layer: number, ghost: number): number => ghost * 8 + layer;
+  const slotKey = (layer: number, rid: number, prgi: number): number => (rid * 512 + prgi) * 8 + layer;
+  return {
+    invariant: 'I6',
+    event(ev: CheckEvent, env: MonitorEnv): void {
+      const t = env.table;
+      if (ev.type === 'chk.reqSeen') {
+        const g = t.get(ev.ghost);
+        if (!g) return;
+        const index = ev.page - g.firstPage;
+        const key = k(ev.layer, ev.ghost);
+        let s = seen.get(key);
+        if (!s) seen.set(key, (s = { lastIndex: -1, count: 0, discarded: 0, lastSeen: false }));
+        if (index <= s.lastIndex || s.lastSeen) {
+          env.violate('I6', `the ${layerNames[ev.layer]} got page request ${index} of group ${ev.ghost} after request ${s.lastSeen ? 'marked last' : s.lastIndex}`, [ev.ghost]);
+        }
+        s.lastIndex = Math.max(s.lastIndex, index);
+        s.count++;
+        if (ev.last) s.lastSeen = true;
+        return;
+      }
+      if (ev.type === 'chk.retire') {
+        const s = seen.get(k(ev.layer, ev.ghost));
+        if (s) s.discarded += ev.requests;
+        const g = t.get(ev.ghost);
+        if (g) discardedAt.set(slotKey(ev.layer, g.rid, g.prgi), ev.ghost);
+        return;
+      }
+      if (ev.type === 'chk.respDelivered') {
+        // The group is over at the device: forget what the cores saw of it (bounded memory).
+        for (let layer = 0; layer < 8; layer++) seen.delete(k(layer, ev.ghost));
+        return;
+      }
+      if (ev.type !== 'chk.deliver') return;
+      const key = k(ev.layer, ev.ghost);
+      const s = seen.get(key);
+      seen.delete(key);
+      const where = layerNames[ev.layer];
+      if (!s?.lastSeen) {
+        env.violate('I6', `the ${where} delivered group ${ev.ghost} before its last page request arrived`, [ev.ghost]);
+        return;
+      }
+      const own = s.count - s.discarded;
+      if (ev.requests > own) {
+        const g = t.get(ev.ghost);
+        const culprit = g ? discardedAt.get(slotKey(ev.layer, g.rid, g.prgi)) : undefined;
+        const ghosts = culprit !== undefined && culprit !== ev.ghost ? [ev.ghost, culprit] : [ev.ghost];
+        env.violate('I6', `the ${where} delivered group ${ev.ghost} with ${ev.requests} requests but only ${own} are its own`
+          + (ghosts.length > 1 ? `: a discarded partial of group ${culprit} was merged into it` : ''), ghosts);
+      }
+    },
+    finish(): void {},
+  };
+}

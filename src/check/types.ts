@@ -1,0 +1,86 @@
+// The checker's vocabulary: invariant ids and names, a violation with its causal chain,
+// the verdict a run ends with, and the small interface every monitor implements.
+
+import type { CheckEvent } from '../protocol/messages.ts';
+import type { GroupTable } from './group-table.ts';
+
+export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8';
+
+export const invariantNames: Record<InvariantId, string> = {
+  I1: 'every accepted group answered exactly once',
+  I2: 'no response to a stale or retired group',
+  I3: 'no translation used after its invalidation completed',
+  I4: 'no silent loss: every queue conserves what entered it',
+  I5: 'drain completes only after every in-flight request is answered',
+  I6: 'order within a group; no discarded partial merged into a later group',
+  I7: 'no fault of a freed PASID reaches the new address space',
+  I8: 'liveness: nothing accepted is outstanding at the end',
+};
+
+/** Invariants that have no events yet, and why (shown in the report instead of a verdict). */
+export const notYetChecked: Partial<Record<InvariantId, string>> = {
+  I5: 'not yet checked: needs the PASID teardown and drain path',
+  I7: 'not yet checked: needs the PASID teardown and drain path',
+};
+
+/** One event of a causal chain, as a person reads it. */
+export interface ChainEntry {
+  /** The simulator's step, or the threaded run's shared sequence number. */
+  seq: number;
+  /** Virtual ns in the simulator; -1 on threads (events carry no clock there). */
+  timeNs: number;
+  actor: string;
+  text: string;
+}
+
+export interface Violation {
+  invariant: InvariantId;
+  message: string;
+  ghosts: number[];
+  /** The last events (at most 12) that involve those ghosts, oldest first. */
+  chain: ChainEntry[];
+  /** The command that replays the run (filled in by the report). */
+  replay?: string;
+}
+
+export interface InvariantVerdict {
+  id: InvariantId;
+  name: string;
+  /** null: not checked in this run (see note). */
+  ok: boolean | null;
+  note?: string;
+}
+
+export interface CheckerResult {
+  events: number;
+  violations: Violation[];
+  /** Violations found beyond the kept ones (the report keeps the first few per invariant). */
+  violationsDropped: number;
+  invariants: InvariantVerdict[];
+  /** Threads: times a worker waited for room in its check log (checker back-pressure). */
+  backPressureWaits?: number;
+}
+
+/** How the run ended, for the end-of-run sweeps. */
+export interface RunEnd {
+  quiescent: boolean;
+  stopReason: string;
+  /** The stall/deadlock detector's report when the run stalled. */
+  stallReport?: string;
+}
+
+export interface MonitorEnv {
+  readonly table: GroupTable;
+  violate(invariant: InvariantId, message: string, ghosts: number[]): void;
+}
+
+export interface Monitor {
+  readonly invariant: InvariantId;
+  /** Sees each event before the group table applies it, so it compares against the state before. */
+  event(ev: CheckEvent, env: MonitorEnv): void;
+  finish(end: RunEnd, env: MonitorEnv): void;
+  /** When present and 0 at the end: the monitor saw none of its events, so it gives no verdict. */
+  seen?(): number;
+  /** Why a monitor that saw no events gives no verdict. */
+  readonly idleNote?: string;
+}
