@@ -16,6 +16,8 @@ const runOptions: Record<string, OptionSpec> = {
   workers: { kind: 'string', help: "'each' (one worker per tier) or a number of workers to group the tiers into" },
   'duration-ms': { kind: 'int', help: 'override how long the workload runs' },
   bug: { kind: 'list', help: 'turn on a bug toggle (repeatable); see `faultline bugs`' },
+  machines: { kind: 'string', help: 'machine engine: compiled (default) or xstate (reference mode, slow, for debugging)', choices: ['compiled', 'xstate'] },
+  'stall-ms': { kind: 'int', help: 'threads: fail with a report when nothing progresses this long (default 10000)' },
   requests: { kind: 'int', help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', help: 'chain only: requests in flight at once' },
   help: { kind: 'flag', help: 'show this help' },
@@ -120,8 +122,10 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   scenario.bugs = [...new Set([...scenario.bugs, ...bugs])];
   const report = await runNested(scenario, {
-    runtime, seed: (options.seed as number | undefined) ?? scenario.seed,
+    runtime, seed: (options.seed as number | undefined) ?? scenario.seed, source: ref,
     ...(workers !== undefined ? { workers } : {}),
+    ...(options.machines ? { machines: options.machines as 'compiled' | 'xstate' } : {}),
+    ...(options['stall-ms'] !== undefined ? { stallMs: options['stall-ms'] as number } : {}),
     ...(json ? { json } : {}),
   });
   console.log(formatNestedReport(report));

@@ -3,6 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
+import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
 import { runSim } from '../runtime/sim/sim-runtime.ts';
 import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
@@ -17,12 +18,18 @@ export interface NestedRunOptions {
   maxSteps?: number;
   /** The online checker (default on). */
   check?: boolean;
+  /** Machine engine: the compiled executor (default) or XState itself (reference mode). */
+  machines?: MachinesMode;
+  /** Threads: fail when nothing progresses this long while work is outstanding. */
+  stallMs?: number;
+  /** How the user named the scenario (a shipped name or a file path), for the replay line. */
+  source?: string;
 }
 
 /** The one line that replays a run in the deterministic runtime. */
-export function replayLine(scenario: Scenario, seed: number): string {
+export function replayLine(scenario: Scenario, seed: number, source: string = scenario.name): string {
   const bugs = scenario.bugs.map((b) => ` --bug ${b}`).join('');
-  return `faultline run ${scenario.name} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}`;
+  return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}`;
 }
 
 export async function runNested(scenario: Scenario, o: NestedRunOptions): Promise<NestedReport> {
@@ -30,17 +37,21 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   const { topology } = nestedTopology(scenario, workers);
   let report: NestedReport;
   if (o.runtime === 'sim') {
+    setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, { seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
-      { replay: replayLine(scenario, o.seed), requiredMarks: scenario.marks });
+      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks });
     report.traceHash = r.traceHash;
   } else {
-    const r = await runThreaded(topology, { seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true });
+    const r = await runThreaded(topology, {
+      seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
+    });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
-        replay: `${replayLine(scenario, o.seed)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds)`,
+        replay: `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds)`,
         requiredMarks: scenario.marks,
       });
   }

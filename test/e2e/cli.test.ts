@@ -36,6 +36,16 @@ describe('faultline command line', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
   });
 
+  it('runs the machines through XState itself (--machines xstate) with the very same trace as the compiled executor', async () => {
+    const hash = (out: string): string | undefined => /trace hash ([0-9a-f]+)/.exec(out)?.[1];
+    const compiled = await cli(['run', '--runtime', 'sim', '--duration-ms', '1', '--seed', '4']);
+    const reference = await cli(['run', '--runtime', 'sim', '--duration-ms', '1', '--seed', '4', '--machines', 'xstate']);
+    expect(compiled.code).toBe(0);
+    expect(reference.code).toBe(0);
+    expect(hash(reference.out)).toBeDefined();
+    expect(hash(reference.out)).toBe(hash(compiled.out));
+  });
+
   it('lists bug toggles and scenarios', async () => {
     expect((await cli(['bugs'])).out).toMatch(/replace-wrong-hwpt\s+R11/);
     expect((await cli(['scenarios'])).out).toMatch(/default-storm/);
