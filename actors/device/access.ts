@@ -36,6 +36,7 @@ export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): voi
   const hit = atcLookup(fn.atc, space.cfg.pasid, page, s.atcReplacement);
   if (hit !== undefined && (write ? hit.w : hit.r)) {
     s.c.atcHits++;
+    ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page, version: hit.version });
     completeAccess(s, ctx, slotIdx);
     return;
   }
@@ -98,7 +99,10 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   }
   const slot = s.slots[t.owner]!;
   ctx.assert(slot.phase === 'translating' && slot.tag === msg.tag, 'FAULTLINE_DEVICE_SLOT', `slot ${t.owner} got tag ${msg.tag} while ${slot.phase}`);
-  if (t.write ? msg.w : msg.r) completeAccess(s, ctx, t.owner);
+  if (t.write ? msg.w : msg.r) {
+    ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page: t.page, version: msg.version });
+    completeAccess(s, ctx, t.owner);
+  }
   else raiseFault(s, ctx, t.owner);
 }
 

@@ -2,7 +2,9 @@
 // in `guest.s1` (flat: one 32-bit PTE per page, index asid * pagesPerAsid + page; bit 0
 // present, 1 R, 2 W, 8..31 version). Stage 2 is pinned and fully mapped (mainline iommufd
 // nesting parent), so it never faults and is not walked. A present translation fills the
-// IOTLB; a not-present one answers R=W=0 (the device may then send a page request).
+// IOTLB; a not-present one answers R=W=0 (the device may then send a page request). With
+// `atsLatencyNs` the completion, computed now, leaves that much later (an iommu.atsDone timer):
+// an invalidation executed meanwhile overtakes it, which is the race the device must not cache.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -28,10 +30,21 @@ const NO_ACCESS: Translation = { r: false, w: false, version: 0 };
 export function onAtsRequest(s: IommuState, msg: MessageByType<'pci.atsReq'>, ctx: ActorCtx): void {
   s.n.atsRequests++;
   const t = translate(s, msg.rid, msg.pasidPresent ? msg.pasid : null, msg.addr, ctx);
-  sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
-    type: 'pci.atsCpl', rid: msg.rid, pasidPresent: msg.pasidPresent, pasid: msg.pasid,
-    addr: msg.addr, tag: msg.tag, r: t.r, w: t.w, version: t.version,
-  });
+  const cpl = { rid: msg.rid, pasidPresent: msg.pasidPresent, pasid: msg.pasid, addr: msg.addr, tag: msg.tag, r: t.r, w: t.w, version: t.version };
+  const latency = s.cfg.atsLatencyNs ?? 0;
+  if (latency > 0) {
+    s.atsDelayed++;
+    ctx.timer(latency, { type: 'iommu.atsDone', ...cpl });
+    return;
+  }
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.atsCpl', ...cpl });
+}
+
+/** A delayed completion's time has come (atsLatencyNs). */
+export function onAtsDone(s: IommuState, msg: MessageByType<'iommu.atsDone'>, ctx: ActorCtx): void {
+  s.atsDelayed--;
+  const { type: _type, ...cpl } = msg;
+  sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.atsCpl', ...cpl });
 }
 
 function translate(s: IommuState, rid: number, pasid: number | null, addr: number, ctx: ActorCtx): Translation {

@@ -75,6 +75,8 @@ export interface IommuState {
   watchArmed: boolean;
   /** ATC invalidations timed out since the last completed wait: the next wait reports ITE. */
   iteSinceWait: number;
+  /** ATS completions computed and waiting for atsLatencyNs (ats.ts). */
+  atsDelayed: number;
   n: IommuCounters;
   outboxes: Outboxes;
 }
@@ -112,7 +114,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     iotlb: createIotlb(cfg.iotlbEntries),
     cmdQueue: [], stalledOnItag: false,
     itags: Array.from({ length: cfg.itagsMax }, () => null),
-    watchArmed: false, iteSinceWait: 0,
+    watchArmed: false, iteSinceWait: 0, atsDelayed: 0,
     n: zeroCounters(),
     outboxes: {},
   };

@@ -10,7 +10,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
 import type { IommuConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../chain/outbox.ts';
-import { onAtsRequest } from './ats.ts';
+import { onAtsDone, onAtsRequest } from './ats.ts';
 import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch } from './command-queue.ts';
 import { initIommu, type IommuState } from './iommu-state.ts';
 import { onPageRequest } from './page-request.ts';
@@ -27,6 +27,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'pci.pageReq': onPageRequest(s, msg, ctx); return;
       case 'pci.atcInvCpl': onAtcCompletion(s, msg, ctx); return;
       case 'iommu.atcInvWatch': onAtcInvWatch(s, ctx); return;
+      case 'iommu.atsDone': onAtsDone(s, msg, ctx); return;
       case 'mmio.write': onRegisterWrite(s, msg, ctx); return;
       case 'mmio.read': onRegisterRead(s, msg, ctx); return;
       case 'cmd.pgResp':
@@ -40,7 +41,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `iommu got '${msg.type}'`);
     }
   },
-  pending: (s) => itagsInUse(s) + s.cmdQueue.length + backlogSize(s.outboxes),
+  pending: (s) => itagsInUse(s) + s.cmdQueue.length + s.atsDelayed + backlogSize(s.outboxes),
   stats: (s) => iommuStats(s),
 });
 

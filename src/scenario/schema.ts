@@ -48,7 +48,9 @@ export const iommuCheck = obj({
   itagsMax: int(1, 32),
   /** An ATC invalidation not completed within this time frees its ITag and is reported (ITE); 0: never. */
   atcInvTimeoutNs: int(0, 1e12),
-}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9 });
+  /** Time between an ATS translation's walk and its completion leaving the IOMMU (0: at once): the window in which an invalidation can overtake it. */
+  atsLatencyNs: int(0, 1e12),
+}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9, atsLatencyNs: 0 });
 
 export const vmmCheck = obj({
   readBatchRecords: int(1, 4096),

@@ -76,6 +76,8 @@ export interface IommuConfig {
   itagsMax: number;
   /** ATC invalidation time-out (ITE): the ITag is freed and the covering wait reports it; 0 or absent: never. */
   atcInvTimeoutNs?: number;
+  /** Delay from an ATS translation's walk to its completion being sent (0 or absent: at once). */
+  atsLatencyNs?: number;
   bugs: string[];
 }
 

@@ -79,6 +79,35 @@ describe('invalidation path in the deterministic runtime', () => {
   });
 });
 
+describe('a translation completion that raced an invalidation (ATS latency opens the window)', () => {
+  /** Few pages (they stay in the ATC) and completions leaving the IOMMU 10 µs after their walk. */
+  const racy = (bugs: string[] = []) => scenario((s) => {
+    s.durationMs = 2;
+    s.workload.pages = 48;
+    s.workload.mappablePages = 48;
+    s.guest.unmapPages = 1;
+    s.iommu.atsLatencyNs = 10_000;
+    s.bugs = bugs;
+  });
+
+  it('is not cached: the device translates again and I3 (no translation used after its invalidation) holds', async () => {
+    const r = await runNested(racy(), { runtime: 'sim', seed: 1 });
+    expect(failed(r)).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.marks['device.ats-raced-invalidation']).toBeGreaterThan(0);
+    expect(r.checker!.invariants.find((i) => i.id === 'I3')).toMatchObject({ ok: true });
+  });
+
+  it('bug atc-keeps-raced-translation: the stale ATC entry is used after the guest\'s wait completed, and I3 catches it', async () => {
+    const r = await runNested(racy(['atc-keeps-raced-translation']), { runtime: 'sim', seed: 1 });
+    expect(r.marks['device.atc-kept-raced-translation']).toBeGreaterThan(0);
+    expect(r.ok).toBe(false);
+    const v = r.checker!.violations.filter((x) => x.invariant === 'I3');
+    expect(v.length).toBeGreaterThan(0);
+    expect(v[0]!.message).toMatch(/^a DMA used the translation of asid \d+ page \d+ at version \d+ after the invalidation up to version \d+ completed$/);
+  });
+});
+
 function loadScenarioSmall(): Scenario {
   const { scenario: s } = loadScenario('default-storm');
   s.durationMs = 1;

@@ -84,6 +84,7 @@ describe('device ATC invalidation', () => {
     expect(stats(r)).toMatchObject({ dmaOk: 1, racedTranslationsKept: 1, dropped: { atsCplStale: 0 } });
     expect(atcKeys(r.s.fns[0]!.atc)).toEqual(['5:0']);
     expect(r.s.fns[0]!.atc.entries.values().next().value).toMatchObject({ version: 7 });
+    expect(r.ctx.checks).toEqual([{ type: 'chk.xlateUsed', asid: 0, page: 0, version: 7 }]);
   });
 
   it('another PASID or a range outside keeps the entry', () => {

@@ -1,7 +1,8 @@
 // ATS translation: the stage-1 walk of guest.s1, the IOTLB, implicit invalidation on enqueue.
 
 import { describe, expect, it } from 'vitest';
-import { atsReq, pageReq, pte, rig, RID_B } from './iommu-fixture.ts';
+import { iommuActor } from '../../../actors/iommu/iommu.actor.ts';
+import { atsReq, pageReq, pte, rig, RID_A, RID_B } from './iommu-fixture.ts';
 
 describe('iommu ATS translation', () => {
   it('answers a present PTE with its R/W bits and version, echoing tag and address', () => {
@@ -76,5 +77,24 @@ describe('iommu ATS translation', () => {
     r.send(atsReq());
     expect(r.ctx.take('iommu->dev')).toMatchObject([{ version: 1 }, { version: 1 }]);
     expect(r.s.n.implicitInvalidations).toBe(0);
+  });
+});
+
+describe('iommu ATS latency', () => {
+  it('computes the translation at the request and sends the completion atsLatencyNs later, after an invalidation sent meanwhile', () => {
+    const r = rig({ atsLatencyNs: 5000 });
+    r.setPte(0, 3, pte(true, true, false, 4));
+    r.send(atsReq({ addr: 0x3000, tag: 1 }));
+    expect(r.ctx.take('iommu->dev')).toEqual([]);
+    r.setPte(0, 3, pte(false, false, false, 5)); // the guest unmaps meanwhile
+    r.send({ type: 'cmd.iotlbInv', did: 0, pasidPresent: true, pasid: 7, addr: 0x3000, pages: 1 });
+    r.send({ type: 'cmd.devtlbInv', rid: RID_A, pasidPresent: true, pasid: 7, addr: 0x3000, pages: 1 });
+    expect(iommuActor.pending!(r.s)).toBe(2); // the delayed completion and the ITag
+    r.ctx.nowNs = 5000;
+    for (const m of r.ctx.dueTimers()) r.send(m);
+    expect(r.ctx.take('iommu->dev')).toEqual([
+      { type: 'pci.atcInv', rid: RID_A, pasidPresent: true, pasid: 7, addr: 0x3000, pages: 1, global: false, itag: 0 },
+      { type: 'pci.atsCpl', rid: RID_A, pasidPresent: true, pasid: 7, addr: 0x3000, tag: 1, r: true, w: false, version: 4 },
+    ]);
   });
 });
