@@ -1,7 +1,8 @@
 // Where the CPU of a nested fault goes, on threads: a default-storm run under V8's sampling
 // profiler (every worker writes a profile), self time classified by the file it runs in —
 // transport and runtime (rings, eventfds, codecs, the worker loop), machines (the executor
-// and machine definitions), tier logic (actors, the IOPF core, the PRQ rules), garbage
+// and machine definitions), tier logic (actors, the IOPF core, the PRQ rules), the online
+// checker (monitors on the orchestrator's thread), garbage
 // collection, other (Node, the loader). Time a worker spends parked in Atomics.wait is not
 // CPU and is reported apart. Profiling slows the run; the split is what this measures.
 
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string } }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-const categories = ['transport+runtime', 'machines', 'tier logic', 'gc', 'native (V8/libuv: wake-ups, syscalls)', 'other', 'parked', 'idle', 'startup'] as const;
+const categories = ['transport+runtime', 'machines', 'tier logic', 'checker (online monitors)', 'gc', 'native (V8/libuv: wake-ups, syscalls)', 'other', 'parked', 'idle', 'startup'] as const;
 type Category = (typeof categories)[number];
 
 function classify(frame: ProfileNode['callFrame']): Category {
@@ -26,6 +27,7 @@ function classify(frame: ProfileNode['callFrame']): Category {
   // Module loading through tsx happens once per worker at start-up, before the run's clock starts.
   if (/esm\/|\/tsx\/|register-|bootstrap\/|esbuild|modules\/|cjs\/|lexer|node:internal|^node:/.test(url)
     || ['makeSyncRequest', 'waitForWorker', 'compileForInternalLoader', 'openFileHandle', 'fstat', 'wrapSafe', 'postMessage', 'close', 'read', 'readFileUtf8', 'lstat', 'internalBinding'].includes(functionName)) return 'startup';
+  if (url.includes('/src/check/')) return 'checker (online monitors)';
   if (/\/src\/(transport|runtime|protocol)\//.test(url) || url.includes('/src/util/')) return 'transport+runtime';
   if (/\/src\/machines\/|\/machines\//.test(url)) return 'machines';
   if (/\/actors\/|\/src\/iopf\/|\/src\/queues\/|\/src\/report\//.test(url)) return 'tier logic';

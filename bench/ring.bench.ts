@@ -8,6 +8,7 @@
 // Each figure is the median (with min–max) of `runs` runs after one warm-up run; both workers
 // live for the whole benchmark (worker start-up stays outside every measured interval).
 // Run: node --import tsx bench/ring.bench.ts
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -33,8 +34,12 @@ export interface RingBenchOptions {
 export interface LatencyResult { p50Us: Spread; p99Us: Spread; tripsPerSec: Spread }
 
 export interface RingBenchResults {
-  /** loadAvg1m: other processes competing for the cores skew every figure; see formatResults. */
-  machine: { cpus: number; node: string; loadAvg1mBefore: number; loadAvg1mAfter: number };
+  /**
+   * otherCores: CPU time used by everything except this process during the bench, per second
+   * of wall time (from /proc/stat; NaN elsewhere). Other work competing for the two cores skews
+   * every figure — spinning above all — so the table flags it.
+   */
+  machine: { cpus: number; node: string; otherCores: number };
   options: RingBenchOptions;
   spinIters: number;
   throughput: {
@@ -68,6 +73,24 @@ export const defaultOptions: RingBenchOptions = {
   capacitySlots: 4096,
   batch: 32,
 };
+
+/** Busy CPU seconds of the whole machine since boot (Linux /proc/stat, USER_HZ = 100), or NaN. */
+function machineBusySeconds(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+    return (cpu.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function otherCores(busyBefore: number, ownBefore: NodeJS.CpuUsage, startedMs: number): number {
+  const own = process.cpuUsage(ownBefore);
+  const ownSeconds = (own.user + own.system) / 1e6;
+  const wallSeconds = (performance.now() - startedMs) / 1000;
+  return Math.max(0, (machineBusySeconds() - busyBefore - ownSeconds) / wallSeconds);
+}
 
 const spread = (xs: number[]): Spread => {
   const s = [...xs].sort((a, b) => a - b);
@@ -162,7 +185,8 @@ export async function run(options: Partial<RingBenchOptions> = {}): Promise<Ring
   const cores = os.availableParallelism();
   const spinIters = spinBudgetFor(2, cores);
   const started = performance.now();
-  const loadBefore = os.loadavg()[0]!;
+  const busyBefore = machineBusySeconds();
+  const ownBefore = process.cpuUsage();
   const pair = new Pair();
   try {
     const pm = new MessageChannel();
@@ -194,7 +218,7 @@ export async function run(options: Partial<RingBenchOptions> = {}): Promise<Ring
     });
     const perRun = (num: Trip[], den: Trip[]): Spread => spread(num.map((x, i) => x.p50 / den[i]!.p50));
     return {
-      machine: { cpus: cores, node: process.version, loadAvg1mBefore: loadBefore, loadAvg1mAfter: os.loadavg()[0]! },
+      machine: { cpus: cores, node: process.version, otherCores: otherCores(busyBefore, ownBefore, started) },
       options: o,
       spinIters,
       throughput: {
@@ -230,8 +254,8 @@ export function formatResults(r: RingBenchResults): string {
   const l = r.latency;
   const lines = [
     `ring.bench — ${r.machine.cpus} CPUs, Node ${r.machine.node}, median [min–max] of ${r.options.runs} runs, spin budget ${r.spinIters} polls`,
-    `  1-min load average ${r.machine.loadAvg1mBefore.toFixed(2)} before, ${r.machine.loadAvg1mAfter.toFixed(2)} after (the bench itself adds ≈ 1–2)`
-      + (r.machine.loadAvg1mBefore > 0.5 ? ' — other work was running: figures are skewed, rerun on an idle machine' : ''),
+    `  other processes used ${r.machine.otherCores.toFixed(2)} cores on average during the run`
+      + (r.machine.otherCores > 0.15 ? ' — the machine was not idle: figures are skewed, rerun on an idle machine' : ''),
     '',
     `Throughput, 32-byte records, thread → thread (ring ${r.options.capacitySlots} slots, publish + doorbell every ${r.options.batch})`,
     `  ${'transport'.padEnd(40)}${'msgs/s'.padEnd(26)}× postMessage`,

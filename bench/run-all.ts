@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const all: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = {
-  transport: () => import('./transport.bench.ts'),
+  ring: () => import('./ring.bench.ts'),
+  oversubscribed: () => import('./oversubscribed.bench.ts'),
   cpu: () => import('./cpu-split.bench.ts'),
   machines: () => import('./machines.bench.ts'),
   chain: () => import('./chain.bench.ts'),

@@ -112,11 +112,12 @@ export class SabRing {
       if (!Number.isInteger(start) || start < -(2 ** 31) || start > 2 ** 32 - 1) {
         fail('FAULTLINE_RING_COUNTER', `initialCounter must be a 32-bit integer, got ${start}`, { start });
       }
-      atomics.store(this.header, kCapacity, capacitySlots);
-      atomics.store(this.header, kSlotWords, slotWords);
+      // Layout words last: a side that sees them also sees the counters (SC stores).
       atomics.store(this.header, kSpaceWanted, 0);
       atomics.store(this.header, kHead, start | 0);
       atomics.store(this.header, kTail, start | 0);
+      atomics.store(this.header, kSlotWords, slotWords);
+      atomics.store(this.header, kCapacity, capacitySlots);
     } else {
       const seenCapacity = atomics.load(this.header, kCapacity);
       const seenSlotWords = atomics.load(this.header, kSlotWords);
