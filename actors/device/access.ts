@@ -12,6 +12,7 @@ import { atcInsert, atcLookup } from './atc.ts';
 import type { AccessFailure } from './counters.ts';
 import type { DeviceState } from './device-state.ts';
 import { raiseFault } from './fault.ts';
+import { fnRemoved } from './reset.ts';
 import { nextAccess, workloadDone } from './workload.ts';
 
 export const DEV_TO_IOMMU = 'dev->iommu';
@@ -21,7 +22,7 @@ export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): voi
   ctx.assert(slot.phase === 'idle' || slot.phase === 'thinking', 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
   const space = s.spaces[slot.spaceIdx]!;
   const w = s.cfg.workload;
-  if (workloadDone(w, space, ctx.now())) {
+  if (workloadDone(w, space, ctx.now()) || fnRemoved(s, space.fnIdx)) {
     slot.phase = 'stopped';
     return;
   }

@@ -58,6 +58,8 @@ export interface DeviceCounters {
   priCtlDisables: number;
   /** Enable writes the capability refused because RF was still set (software must reset PRI first). */
   priEnableRefused: number;
+  /** Function resets / removals completed (reset.ts). */
+  resetsCompleted: number;
   dropped: Record<DropReason, number>;
 }
 
@@ -69,7 +71,7 @@ export function createCounters(): DeviceCounters {
     faults: 0, pageRequests: 0, responses: { success: 0, invalid: 0, failure: 0, reserved: 0 },
     retries: 0, refaults: 0, unexpectedPrgi: 0, responsePasidMismatch: 0, creditWaits: 0, prgiWaits: 0, atcInvs: 0,
     atcInvsWaitedForDma: 0, atcInvsDelayed: 0, atcInvCompletions: 0, atcInvsIgnored: 0, racedTranslationsKept: 0,
-    priCtlEnables: 0, priCtlDisables: 0, priEnableRefused: 0,
+    priCtlEnables: 0, priCtlDisables: 0, priEnableRefused: 0, resetsCompleted: 0,
     dropped: {
       prgRespUnexpectedPrgi: 0, prgRespPasidMismatch: 0, prgRespUnknownRid: 0,
       atsCplUnknownTag: 0, atsCplStale: 0, atcInvUnknownRid: 0, priCtlUnknownRid: 0,

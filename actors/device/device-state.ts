@@ -16,6 +16,7 @@ import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
+import type { FnReset } from './reset.ts';
 
 /** Bug toggle (§1.4): the ATC caches a translation completion that raced an overlapping invalidation. */
 export const BUG_ATC_KEEPS_RACED = 'atc-keeps-raced-translation';
@@ -119,6 +120,8 @@ export interface DeviceState {
   /** sys.start arrived: workloads may start (those of PRI functions only once PRI is enabled). */
   running: boolean;
   c: DeviceCounters;
+  /** Function resets by fn index (reset.ts; absent: never reset). */
+  resets: Record<number, FnReset>;
   /** ATC invalidations received and not answered yet (invalidate.ts). */
   atcInvs: PendingAtcInv[];
   nextAtcInvId: number;
@@ -155,7 +158,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
   return {
     cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
     translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
-    c: createCounters(), atcInvs: [], nextAtcInvId: 1, keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED), faultRttNs: createHistogram(),
+    c: createCounters(), resets: {}, atcInvs: [], nextAtcInvId: 1, keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED), faultRttNs: createHistogram(),
     hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },
   };
 }

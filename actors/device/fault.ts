@@ -20,6 +20,7 @@ import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './dev
 import { prgExec } from './machines.ts';
 import { priEvent, priFailure, priUsable } from './pri.ts';
 import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
+import { completeReset } from './reset.ts';
 
 export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
@@ -118,6 +119,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
   drainWaitQueue(s, ctx, fnIdx);
+  completeReset(s, ctx, fnIdx);
 }
 
 /** "PRG Response PASID Required": the response carries the request's PASID, and only then. */

@@ -28,6 +28,8 @@ export function priEvent(s: DeviceState, ctx: ActorCtx, familyIdx: number, ev: P
     if (e.type === 'priDown') {
       ctx.mark('device.pri-down');
       const reason = (e.params as { reason: string }).reason === 'disabled' ? 'priDisabled' : 'priFailed';
+      // R16: a Response Failure stops the PRI shared by the PF and all its VFs.
+      if (reason === 'priFailed' && s.families[familyIdx]!.fnIdxs.length > 1) ctx.mark('device.pri-failed-family');
       for (const fnIdx of s.families[familyIdx]!.fnIdxs) failFunction(s, ctx, fnIdx, reason);
     } else if (e.type === 'enableRefused') {
       s.c.priEnableRefused++;

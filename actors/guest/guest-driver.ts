@@ -19,6 +19,7 @@ import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { handleGroup } from './fault-handler.ts';
+import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';
 
 export const TO_VMM = 'guest->vmm';
@@ -106,8 +107,10 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   const effects: Effect[] = [];
   exec.step(m, { type: 'handle.done', code: out.code as 0 | 1, pagesMapped: out.pagesMapped }, effects);
   ctx.assert(m.status === 'done', 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
+  // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
+  const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, (e.params as { code: number }).code as IopfCode, new GuestDriver(s, ctx));
+    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : (e.params as { code: number }).code as IopfCode, new GuestDriver(s, ctx));
   }
   s.stats.groupsHandled++;
   s.groups.delete(groupId);

@@ -8,6 +8,7 @@ import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
+import { createGuestTimeline, type GuestTimeline } from './timeline.ts';
 import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
 
 export interface GuestStats {
@@ -31,6 +32,8 @@ export interface GuestState {
   groups: Map<number, MachineState<GuestGroupContext>>;
   /** The unmap workload and its outstanding invalidation waits (unmap.ts). */
   unmap: GuestUnmapState;
+  /** The scenario timeline's guest actions (timeline.ts). */
+  timeline: GuestTimeline;
   outboxes: Outboxes;
   stats: GuestStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group complete in the IOPF core, page group response sent. */
@@ -44,6 +47,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     core: createIopfCore(cfg.bugs),
     groups: new Map(),
     unmap: createGuestUnmapState(),
+    timeline: createGuestTimeline(cfg),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,

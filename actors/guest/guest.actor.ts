@@ -9,6 +9,7 @@ import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../chain/outbox.ts';
 import { GuestDriver, handlerDone } from './guest-driver.ts';
 import { createGuestState, type GuestState } from './guest-state.ts';
+import { onGuestEvent, scheduleGuestEvents } from './timeline.ts';
 import { onUnmapTick, onWaitDone, startUnmaps, unmapStats } from './unmap.ts';
 
 export const guestActor = defineActor<GuestState, GuestConfig>({
@@ -19,6 +20,10 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
     switch (msg.type) {
       case 'sys.start':
         startUnmaps(s, ctx);
+        scheduleGuestEvents(s.timeline, ctx);
+        return;
+      case 'guest.event':
+        onGuestEvent(s.timeline, s.cfg, msg.index, ctx);
         return;
       case 'sys.writable':
         flushOutbox(s.outboxes, ctx, msg.channel);
@@ -60,6 +65,7 @@ export const guestActor = defineActor<GuestState, GuestConfig>({
       partialsDiscarded: c.partialsDiscarded, overflowDiscardRounds: s.stats.overflowDiscardRounds, duplicateResponsesDropped: c.duplicateResponsesDropped,
       handlerTimersStale: s.stats.handlerTimersStale, unexpectedMessages: s.stats.unexpectedMessages,
       unmap: unmapStats(s),
+      responseFailuresSent: s.timeline.failuresSent,
       pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), outboxBacklog: backlogSize(s.outboxes),
       hops: s.hops,
     };

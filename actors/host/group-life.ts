@@ -42,6 +42,17 @@ export function lifeDiscardPartials(s: HostState): void {
   }
 }
 
+/** iopf_queue_remove_device freed function `rid`'s partials: their partial sets end discarded. */
+export function lifeRemovePartials(s: HostState, rid: number, env: IopfCoreEnv): void {
+  for (const [key, m] of s.life.partial) {
+    if (typeof key === 'number' ? Math.floor(key / 0x200) !== rid : !key.startsWith(`${rid}:`)) continue;
+    exec.step(m, { type: 'device.removed' }, []);
+    finish(s, m);
+    s.life.partial.delete(key);
+  }
+  void env;
+}
+
 /** Feed a group event; returns whether the machine took it. Effects answer the group through the core. */
 export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env: IopfCoreEnv): boolean {
   const m = s.life.groups.get(groupId);

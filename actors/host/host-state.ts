@@ -9,6 +9,7 @@ import type { HostGroupContext } from '../../machines/host-fault-group.machine.t
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 import { createHostInvState, type HostInvState } from './invalidate.ts';
+import { createHostTimeline, type HostTimeline } from './timeline.ts';
 import { createUfdState, type UfdState } from './ufd-objects.ts';
 
 export interface HostStats {
@@ -22,6 +23,8 @@ export interface HostStats {
   staleGroupsDropped: number;
   userResponsesToAnsweredGroups: number;
   pollins: number;
+  /** close() of a fault fd while its object still held groups (unread or read-but-unanswered). */
+  fdClosedWithPending: number;
   /** cmd.ctxPri sent: IOPF enabled for a device (first fault-capable attach) / disabled (last one gone). */
   iopfEnables: number;
   iopfDisables: number;
@@ -47,6 +50,8 @@ export interface HostState {
   life: HostLifecycles;
   /** HWPT_INVALIDATE calls and their entries (invalidate.ts). */
   inv: HostInvState;
+  /** The scenario timeline's host actions (timeline.ts). */
+  timeline: HostTimeline;
   outboxes: Outboxes;
   stats: HostStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group reported to the IOPF core, page response sent. */
@@ -61,10 +66,11 @@ export function createHostState(cfg: HostConfig): HostState {
     ufd: createUfdState(cfg),
     life: { partial: new Map(), groups: new Map(), finals: {} },
     inv: createHostInvState(),
+    timeline: createHostTimeline(cfg),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsDelivered: 0, groupsAnsweredByUser: 0, autoAnswered: {},
-      partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, iopfEnables: 0, iopfDisables: 0, writeRecsIgnored: 0,
+      partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, fdClosedWithPending: 0, iopfEnables: 0, iopfDisables: 0, writeRecsIgnored: 0,
       unexpectedMessages: {}, syscalls: {},
     },
     hops: { 'host.received': createHopStamps(), 'host.responded': createHopStamps() },

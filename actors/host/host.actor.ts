@@ -11,6 +11,7 @@ import { createHostState, type HostState } from './host-state.ts';
 import { HostDriver } from './prq-thread.ts';
 import { bufferInvEntry, onInvWaitDone } from './invalidate.ts';
 import { bufferWriteRec, replySyscall, ufdCall } from './syscalls.ts';
+import { onHostEvent, scheduleHostEvents } from './timeline.ts';
 
 export const hostActor = defineActor<HostState, HostConfig>({
   kind: 'host',
@@ -19,6 +20,10 @@ export const hostActor = defineActor<HostState, HostConfig>({
   step(s, msg, ctx) {
     switch (msg.type) {
       case 'sys.start':
+        scheduleHostEvents(s, ctx);
+        return;
+      case 'host.event':
+        onHostEvent(s, msg.index, ctx, new HostDriver(s, ctx));
         return;
       case 'sys.writable':
         flushOutbox(s.outboxes, ctx, msg.channel);
@@ -73,12 +78,13 @@ export function hostStats(s: HostState): Record<string, unknown> {
     autoAnswered: s.stats.autoAnswered, noHandler: { answered: c.noHandlerAnswered, partialsDropped: c.noHandlerPartialsDropped, partialsAnswered: c.noHandlerPartialsAnswered },
     partialsDiscarded: c.partialsDiscarded, partialSetsDiscarded: s.stats.partialSetsDiscarded,
     duplicateResponsesDropped: c.duplicateResponsesDropped, staleGroupsDropped: s.stats.staleGroupsDropped,
-    pollins: s.stats.pollins, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables },
+    pollins: s.stats.pollins, fdClosedWithPending: s.stats.fdClosedWithPending, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables },
     writeRecsIgnored: s.stats.writeRecsIgnored, unexpectedMessages: s.stats.unexpectedMessages,
     syscalls: s.stats.syscalls, groupFinals: s.life.finals,
     invalidate: { ...s.inv.n, callsWaiting: s.inv.calls.size },
     pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), deliverList, readUnanswered,
     outboxBacklog: backlogSize(s.outboxes),
+    timeline: s.timeline.n,
     hops: s.hops,
   };
 }

@@ -19,6 +19,7 @@ import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
+import { answerRefused, refuseGroup } from './timeline.ts';
 import { faultOfHandle, findIopfHandle, ridKnown } from './ufd-objects.ts';
 
 export const TO_IOMMU = 'host->iommu';
@@ -66,18 +67,21 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
   }
 
   discardPartials(): void {
+    this.ctx.mark('host.prq-overflow-cleared');
     for (const key in this.s.core.devices) {
       for (const p of this.s.core.devices[key]!.partials) {
         this.ctx.check({ type: 'chk.retire', layer: checkLayer.host, ghost: p.ghost, reason: checkReason.discardPartial, requests: 1 });
       }
     }
-    iopfDiscardPartials(this.s.core);
+    if (iopfDiscardPartials(this.s.core) > 0) this.ctx.mark('host.partials-discarded');
     this.s.stats.partialSetsDiscarded += this.s.life.partial.size;
     lifeDiscardPartials(this.s);
   }
 }
 
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
+  // Timeline vfResponseFailure: the core fails this function's group (R23), answered in handleDescriptor.
+  if (refuseGroup(s, group, ctx)) return;
   const fault = faultOfHandle(s.ufd, group.handler);
   ctx.assert(fault !== undefined, 'FAULTLINE_HOST_HANDLER', `group ${group.id}: handle ${group.handler} has no fault object`);
   const ghost = group.faults[group.faults.length - 1]!.ghost;
@@ -114,6 +118,7 @@ function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqD
   const fault = faultFromRequest(req, d.ghost);
   ctx.check({ type: 'chk.reqSeen', layer: checkLayer.host, ghost: d.ghost, page: Math.floor(req.addr / 4096), last: req.last });
   const r = iopfReport(s.core, fault, env);
+  if (r.kind === 'noHandler') ctx.mark('host.no-handler');
   if (r.kind === 'noHandler' && !r.answered) {
     ctx.check({ type: 'chk.retire', layer: checkLayer.host, ghost: d.ghost, reason: checkReason.noHandler, requests: 1 });
   }
@@ -121,5 +126,6 @@ function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqD
   else if (r.kind === 'group') {
     stamp(s.hops['host.received'], fault.ghost, ctx.now());
     lifeGroup(s, fault, r.groupId);
+    answerRefused(s, env);
   }
 }

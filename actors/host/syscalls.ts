@@ -24,7 +24,7 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
     case ufdOp.ATTACH: r = attach(s, ctx, m.a0, m.a1, m.a2); break;
     case ufdOp.REPLACE: r = replace(s, ctx, env, m.a0, m.a1, m.a2); break;
     case ufdOp.DETACH: r = detach(s, ctx, env, m.a0, m.a1); break;
-    case ufdOp.DESTROY: r = destroy(s, env, m.a0); break;
+    case ufdOp.DESTROY: r = destroy(s, ctx, env, m.a0); break;
     case ufdOp.READ: r = read(s, ctx, env, m); break;
     case ufdOp.WRITE: {
       const recs = s.ufd.writeRecs[m.seq] ?? [];

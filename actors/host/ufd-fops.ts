@@ -8,6 +8,7 @@ import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, pageResponseBytes, pageRespCode, pgfaultBytes, pgfaultFlag } from '../../src/protocol/iommufd.ts';
 import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
 import { lifeEvent } from './group-life.ts';
+import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
 import { allocCookie, type UfdFault } from './ufd-objects.ts';
 import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
@@ -78,6 +79,9 @@ export function faultWrite(s: HostState, env: IopfCoreEnv, fd: number, count: nu
     if (gid === undefined) { rc = -errno.EINVAL; break; }
     delete fault.response[r.cookie];
     if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
+    else if (lateResponseAfterRemove(s, gid)) {
+      // iopf_queue_remove_device answered it: the late response does nothing.
+    }
     else {
       // The group was answered elsewhere; iopf_group_response() drops this one (and the core counts it).
       s.stats.userResponsesToAnsweredGroups++;
@@ -91,6 +95,8 @@ export function faultWrite(s: HostState, env: IopfCoreEnv, fd: number, count: nu
 export function faultClose(s: HostState, fd: number): SyscallResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return err(EBADF);
+  // Groups left in the object until its hwpts and then the object itself are released (auto-responses).
+  if (fault.deliver.length > 0 || Object.keys(fault.response).length > 0) s.stats.fdClosedWithPending++;
   fault.fdOpen = false;
   delete s.ufd.fds[fd];
   return ok();

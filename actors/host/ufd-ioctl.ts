@@ -11,7 +11,14 @@ import { errno, hwptAllocFlag } from '../../src/protocol/iommufd.ts';
 import { autoRespond } from './auto-response.ts';
 import type { HostState } from './host-state.ts';
 import { hwptFaultCapable, iopfDisable, iopfEnable } from './iopf-enable.ts';
-import { allocObjectId, attachKey, NESTING_PARENT_ID } from './ufd-objects.ts';
+import { allocObjectId, attachKey, NESTING_PARENT_ID, type UfdFault } from './ufd-objects.ts';
+
+/** Coverage marks of auto-responses (scenario `marks:`), including those of a fault object whose fd was closed first. */
+function markAuto(ctx: ActorCtx, fault: UfdFault, reason: 'replace' | 'detach' | 'destroy', answered: number): void {
+  if (answered === 0) return;
+  ctx.mark(`host.${reason}-auto-answered`);
+  if (!fault.fdOpen) ctx.mark('host.fd-close-auto-answered');
+}
 
 export interface SyscallResult {
   ret: number;
@@ -90,7 +97,7 @@ export function replace(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: nu
   // R11: the buggy refactor passed the new hwpt with the old handle.
   const via = s.cfg.bugs.includes('replace-wrong-hwpt') ? newHwpt : oldHwpt;
   const fault = via === undefined ? undefined : u.faults[via.faultId];
-  if (fault) autoRespond(s, env, fault, oldId, 'replace', true);
+  if (fault) markAuto(ctx, fault, 'replace', autoRespond(s, env, fault, oldId, 'replace', true));
   if (oldFaulty && !newFaulty) iopfDisable(s, ctx, devId);
   delete u.handles[oldId];
   return ok();
@@ -104,7 +111,7 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   if (handleId === undefined) return err(errno.ENOENT);
   const hwpt = u.hwpts[u.handles[handleId]!.hwptId];
   const fault = hwpt === undefined ? undefined : u.faults[hwpt.faultId];
-  if (fault) autoRespond(s, env, fault, handleId, 'detach', true);
+  if (fault) markAuto(ctx, fault, 'detach', autoRespond(s, env, fault, handleId, 'detach', true));
   if (hwpt && hwpt.faultId !== 0) iopfDisable(s, ctx, devId);
   if (hwpt) hwpt.attached--;
   delete u.attach[key];
@@ -112,7 +119,7 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   return ok();
 }
 
-export function destroy(s: HostState, env: IopfCoreEnv, id: number): SyscallResult {
+export function destroy(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, id: number): SyscallResult {
   const u = s.ufd;
   // The nesting parent and the devices belong to the VMM's IOAS and VFIO: still in use.
   if (id === NESTING_PARENT_ID || u.devices[id] !== undefined) return err(errno.EBUSY);
@@ -127,7 +134,7 @@ export function destroy(s: HostState, env: IopfCoreEnv, id: number): SyscallResu
   if (fault === undefined) return err(errno.ENOENT);
   // The open fd holds a reference on the object, as the hwpts do.
   if (fault.hwptRefs > 0 || fault.fdOpen) return err(errno.EBUSY);
-  autoRespond(s, env, fault, null, 'destroy', !s.cfg.bugs.includes('destroy-misses-read'));
+  markAuto(ctx, fault, 'destroy', autoRespond(s, env, fault, null, 'destroy', !s.cfg.bugs.includes('destroy-misses-read')));
   delete u.faults[id];
   return ok();
 }

@@ -51,6 +51,8 @@ function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
     case 'cmd.iotlbInv': invalidateIotlb(s, m); return true;
     case 'cmd.devtlbInv': return issueAtcInvalidation(s, m, ctx);
     case 'cmd.ctxPri': setPre(s, m, ctx); return true;
+    // The host's function reset, forwarded after the responses queued before it.
+    case 'cmd.devReset': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.reset', rid: m.rid, remove: m.remove }); return true;
     case 'cmd.wait': return completeWait(s, m, ctx);
     default:
       ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);

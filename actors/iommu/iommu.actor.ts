@@ -35,6 +35,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'cmd.devtlbInv':
       case 'cmd.wait':
       case 'cmd.ctxPri':
+      case 'cmd.devReset':
         acceptCommand(s, msg, ctx);
         return;
       default:

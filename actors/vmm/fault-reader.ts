@@ -23,29 +23,30 @@ import { sendOrQueue } from '../chain/outbox.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
-import { queueWrite } from './write-responses.ts';
+import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
 
 export function onPollin(s: VmmState, m: MessageByType<'ufd.pollin'>, ctx: ActorCtx): void {
   const fdOpen = s.setup !== 'idle' && s.setup !== 'failed' && s.setupStep > 0;
-  if (!fdOpen || m.fd !== s.faultFd) {
+  if (!fdOpen || !s.faultFds.includes(m.fd)) {
     s.n.pollinUnknownFd++;
     ctx.mark('vmm.pollinUnknownFd');
     return;
   }
-  if (readOwed(s)) {
-    s.rereadWanted = true;
+  if (readOwed(s, m.fd)) {
+    if (!s.rereadFds.includes(m.fd)) s.rereadFds.push(m.fd);
     return;
   }
-  startRead(s, ctx);
+  startRead(s, ctx, m.fd);
 }
 
-function readOwed(s: VmmState): boolean {
-  return s.inFlight?.purpose.kind === 'read' || s.callQueue.some((c) => c.purpose.kind === 'read');
+function readOwed(s: VmmState, fd: number): boolean {
+  const isRead = (c: Syscall | null): boolean => c !== null && c.purpose.kind === 'read' && c.purpose.fd === fd;
+  return isRead(s.inFlight) || s.callQueue.some(isRead);
 }
 
-function startRead(s: VmmState, ctx: ActorCtx): void {
+function startRead(s: VmmState, ctx: ActorCtx, fd: number): void {
   s.n.reads++;
-  queueCall(s, ctx, ufdOp.READ, [s.faultFd, s.cfg.readBatchRecords * pgfaultBytes, 0, 0], { kind: 'read' });
+  queueCall(s, ctx, ufdOp.READ, [fd, s.cfg.readBatchRecords * pgfaultBytes, 0, 0], { kind: 'read', fd });
 }
 
 export function onRecord(s: VmmState, m: MessageByType<'ufd.record'>, ctx: ActorCtx): void {
@@ -65,17 +66,21 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
     s.n.readLengthMismatches++;
     ctx.mark('vmm.readLengthMismatch');
   }
+  const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
-  for (const w of call.records) inject(s, decodePgfault(w), w.ghost, writes, ctx);
+  for (const w of call.records) inject(s, decodePgfault(w), w.ghost, fd, writes, ctx);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;
-  if (m.ret > 0 || s.rereadWanted) {
-    s.rereadWanted = false;
-    startRead(s, ctx);
+  // A fd closed meanwhile (a teardown) is not read again.
+  if (!s.faultFds.includes(fd)) return;
+  const i = s.rereadFds.indexOf(fd);
+  if (m.ret > 0 || i >= 0) {
+    if (i >= 0) s.rereadFds.splice(i, 1);
+    startRead(s, ctx, fd);
   }
 }
 
-function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRecord[], ctx: ActorCtx): void {
+function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes: ResponseRecord[], ctx: ActorCtx): void {
   s.n.recordsRead++;
   const last = (r.flags & pgfaultFlag.LAST_PAGE) !== 0;
   if (last) stamp(s.hops['vmm.read'], ghost, ctx.now());
@@ -87,7 +92,7 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRe
     ctx.mark('vmm.unmappedRecord');
     if (last) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: pageRespCode.INVALID, rid: 0, prgi: r.grpid, auto: true });
-      writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost });
+      writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost, fd, asid: -1 });
     } else {
       ctx.check({ type: 'chk.retire', layer: checkLayer.vmm, ghost, reason: checkReason.unmapped, requests: 1 });
     }
@@ -116,21 +121,21 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, writes: ResponseRe
     s.n.vprqIrqs++;
     sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.irq' });
   }
-  if (last) rememberGroup(s, r, ghost, pasid, res.kind === 'queued', writes, ctx);
+  if (last) rememberGroup(s, r, ghost, pasid, fd, space.asid, res.kind === 'queued', writes, ctx);
 }
 
-function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
+function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, fd: number, asid: number, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
   const m = forwardedFault.initial({
     cookie: r.cookie, devId: r.devId, pasid, prgi: r.grpid,
     overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
-    failureCode: s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
+    failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
     leakOnDrop: s.leakOnDrop,
   });
   const effects: Effect[] = [];
   forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
   if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
   const before = writes.length;
-  collectWrites(effects, writes, ghost);
+  collectWrites(effects, writes, ghost, fd, asid);
   for (let i = before; i < writes.length; i++) {
     ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: writes[i]!.code, rid: 0, prgi: r.grpid, auto: true });
   }
@@ -142,5 +147,5 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
-  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m });
+  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
 }

@@ -11,13 +11,17 @@ export interface ResponseRecord {
   code: number;
   /** The group's simulator-only ghost id, for hop stamps; never written to the host. */
   ghost: number;
+  /** The fault fd the cookie belongs to (the write goes there). */
+  fd: number;
+  /** The address space answered (-1: none), so a teardown can drop records of a space it auto-answered. */
+  asid: number;
 }
 
-/** The machine's `writeResponse` effects as response records of the group `ghost`. */
-export function collectWrites(effects: Effect[], writes: ResponseRecord[], ghost: number): void {
+/** The machine's `writeResponse` effects as response records of the group `ghost`, read from `fd`, of space `asid`. */
+export function collectWrites(effects: Effect[], writes: ResponseRecord[], ghost: number, fd: number, asid: number): void {
   for (const e of effects) {
     if (e.type !== 'writeResponse') continue;
     const p = e.params as { cookie: number; code: number };
-    writes.push({ cookie: p.cookie, code: p.code, ghost });
+    writes.push({ cookie: p.cookie, code: p.code, ghost, fd, asid });
   }
 }

@@ -36,8 +36,10 @@ export function onSetupResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
     if (!ok) return failSetup(s, ctx);
     s.faultId = m.out0;
     s.faultFd = m.out1;
+    s.faultFds.push(m.out1);
   } else if (p.kind === 'hwptAlloc' && ok) {
     s.hwpts[p.asid] = m.out0;
+    s.spaceFault[p.asid] = { faultId: s.faultId, fd: s.faultFd };
   }
   s.setupStep++;
   nextSetupCall(s, ctx);

@@ -10,6 +10,7 @@ import type { AddressSpace, VmmConfig } from '../../src/scenario/tier-configs.ts
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
+import { createReconfState, type ReconfJob, type ReconfState } from './reconfigure.ts';
 
 export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
 export const BUG_VPRQ_DROP_LEAKS_COOKIE = 'vprq-drop-leaks-cookie';
@@ -19,9 +20,15 @@ export type CallPurpose =
   | { kind: 'faultQueueAlloc' }
   | { kind: 'hwptAlloc'; asid: number }
   | { kind: 'attach'; asid: number }
-  | { kind: 'read' }
-  /** Each record with its group's ghost id (simulator-only, for hop stamps; never written to the host). */
-  | { kind: 'write'; records: { cookie: number; code: number; ghost: number }[] }
+  /** READ of fault fd `fd` (a0). */
+  | { kind: 'read'; fd: number }
+  /**
+   * WRITE on fd a0. Each record with its group's ghost id (simulator-only, for hop stamps; never
+   * written to the host) and the address space it answers (-1: none), so a teardown can drop it.
+   */
+  | { kind: 'write'; records: { cookie: number; code: number; ghost: number; fd: number; asid: number }[] }
+  /** One call of a timeline reconfiguration (reconfigure.ts). */
+  | { kind: 'reconf'; job: ReconfJob }
   /** HWPT_INVALIDATE number `index` (from 1, in queue order) with its VTD_S1 entries (invalidate.ts). */
   | { kind: 'invalidate'; index: number; entries: VmmInvEntry[] };
 
@@ -46,6 +53,10 @@ export interface ForwardedFault {
   /** The group's simulator-only ghost id (hop stamps only). */
   ghost: number;
   m: MachineState<ForwardedFaultContext>;
+  /** The fault fd the group was read from (its cookie belongs to that fault object). */
+  fd: number;
+  /** The address space (asid) it belongs to. */
+  asid: number;
 }
 
 export interface VmmCounters {
@@ -107,8 +118,14 @@ export interface VmmState {
   nextSeq: number;
   callQueue: Syscall[];
   inFlight: Syscall | null;
-  /** A pollin arrived while a read was queued or running: read once more afterwards. */
-  rereadWanted: boolean;
+  /** Fault fds with a pollin that arrived while a read of them was queued or running: read once more afterwards. */
+  rereadFds: number[];
+  /** Fault fds the VMM has open and reads (the setup FAULTQ, then per-entry ones from replaceHwpt). */
+  faultFds: number[];
+  /** asid → the FAULTQ {fault_id, fd} its hwpt reports to (absent: none). */
+  spaceFault: Record<number, { faultId: number; fd: number }>;
+  /** Timeline reconfigurations (reconfigure.ts). */
+  reconf: ReconfState;
   vprq: PrqProducerState;
   faults: ForwardedFault[];
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
@@ -139,7 +156,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     prgiOnlyMatch: cfg.bugs.includes(BUG_PRGI_ONLY_MATCH),
     leakOnDrop: cfg.bugs.includes(BUG_VPRQ_DROP_LEAKS_COOKIE),
     setup: 'idle', setupStep: 0, faultId: 0, faultFd: 0, hwpts: {},
-    nextSeq: 1, callQueue: [], inFlight: null, rereadWanted: false,
+    nextSeq: 1, callQueue: [], inFlight: null, rereadFds: [], faultFds: [], spaceFault: {}, reconf: createReconfState(cfg),
     vprq: createPrqProducer(cfg.vprqEntries),
     faults: [],
     inv: createVmmInvState(),

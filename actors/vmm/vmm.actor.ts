@@ -11,6 +11,7 @@ import type { VmmConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../chain/outbox.ts';
 import { onPollin, onReadResult, onRecord } from './fault-reader.ts';
 import { onGuestDevtlbInv, onGuestIotlbInv, onGuestWait, onInvalidateResult } from './invalidate.ts';
+import { onReconfResult, onVmmEvent, reconfStats, scheduleVmmEvents } from './reconfigure.ts';
 import { onSetupResult, startSetup } from './setup.ts';
 import { callsOwed, completeCall, resumeCalls } from './syscalls.ts';
 import { initVmm, type VmmState } from './vmm-state.ts';
@@ -22,7 +23,8 @@ export const vmmActor = defineActor<VmmState, VmmConfig>({
   init: (cfg) => initVmm(cfg),
   step(s, msg, ctx) {
     switch (msg.type) {
-      case 'sys.start': startSetup(s, ctx); return;
+      case 'sys.start': startSetup(s, ctx); scheduleVmmEvents(s, ctx); return;
+      case 'vmm.event': onVmmEvent(s, msg.index, ctx); return;
       case 'sys.writable': flushOutbox(s.outboxes, ctx, msg.channel); return;
       case 'ufd.ret': onSyscallReturn(s, msg, ctx); return;
       case 'ufd.record': onRecord(s, msg, ctx); return;
@@ -47,6 +49,7 @@ function onSyscallReturn(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx
     case 'read': onReadResult(s, call, m, ctx); break;
     case 'write': onWriteResult(s, call, m, ctx); break;
     case 'invalidate': onInvalidateResult(s, call, m, ctx); break;
+    case 'reconf': onReconfResult(s, call, m, ctx); break;
     default: onSetupResult(s, call, m, ctx);
   }
   resumeCalls(s, ctx);
@@ -94,6 +97,7 @@ export function vmmStats(s: VmmState): Record<string, unknown> {
     guestWaits: n.guestWaits,
     invalidate: { ...s.inv.n, waitsPending: s.inv.waits.length },
     registers: { writes: n.registerWrites, reads: n.registerReads, bad: n.registerBad },
+    reconf: reconfStats(s),
     hops: s.hops,
   };
 }

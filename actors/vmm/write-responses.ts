@@ -27,6 +27,8 @@ import { queueCall } from './syscalls.ts';
 import { spaceOfGuest, type ForwardedFault, type Syscall, type VmmState } from './vmm-state.ts';
 
 const PGRP_RESP_TYPE = 0x9;
+/** enum iommu_page_response_code FAILURE, which iommufd's write() does not accept (bug vmm-failure-passthrough writes it). */
+export const IOMMU_PAGE_RESP_FAILURE = 2;
 
 /**
  * Records per write() at most (2 KiB of struct iommu_hwpt_page_response): bounds the buffer a
@@ -42,7 +44,10 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     return;
   }
   s.n.guestResponses++;
-  if (d.code === prgCode.FAILURE) s.n.guestFailures++;
+  if (d.code === prgCode.FAILURE) {
+    s.n.guestFailures++;
+    ctx.mark('vmm.guest-failure');
+  }
   const space = spaceOfGuest(s, d.rid, d.pasidPresent ? d.pasid : null);
   const matches: ForwardedFault[] = [];
   if (space !== undefined) {
@@ -60,7 +65,7 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     const effects: Effect[] = [];
     forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
     const before = writes.length;
-    collectWrites(effects, writes, f.ghost);
+    collectWrites(effects, writes, f.ghost, f.fd, f.asid);
     for (let i = before; i < writes.length; i++) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
     }
@@ -88,8 +93,15 @@ export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx
 }
 
 function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
+  // Records go to the fault fd their cookie came from, one WRITE per fd.
+  const fds: number[] = [];
+  for (const r of records) if (!fds.includes(r.fd)) fds.push(r.fd);
+  for (const fd of fds) appendRecordsOf(s, fd, fds.length === 1 ? records : records.filter((r) => r.fd === fd), ctx);
+}
+
+function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx: ActorCtx): void {
   let i = 0;
-  const open = openWrite(s);
+  const open = openWrite(s, fd);
   if (open !== undefined) {
     const recs = (open.purpose as { records: ResponseRecord[] }).records;
     while (i < records.length && recs.length < WRITE_BATCH_MAX) recs.push(records[i++]!);
@@ -100,15 +112,15 @@ function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): v
     const chunk = records.slice(i, i + WRITE_BATCH_MAX);
     i += chunk.length;
     s.n.writes++;
-    queueCall(s, ctx, ufdOp.WRITE, [s.faultFd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
+    queueCall(s, ctx, ufdOp.WRITE, [fd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
   }
 }
 
-/** The last WRITE still waiting in the call queue (not issued yet) when it has room. */
-function openWrite(s: VmmState): Syscall | undefined {
+/** The last WRITE on `fd` still waiting in the call queue (not issued yet) when it has room. */
+function openWrite(s: VmmState, fd: number): Syscall | undefined {
   for (let i = s.callQueue.length - 1; i >= 0; i--) {
     const call = s.callQueue[i]!;
-    if (call.purpose.kind !== 'write') continue;
+    if (call.purpose.kind !== 'write' || call.a0 !== fd) continue;
     return call.purpose.records.length < WRITE_BATCH_MAX ? call : undefined;
   }
   return undefined;
@@ -135,6 +147,11 @@ export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
   if (refused < 0) return;
   s.n.writeRecordsRejected++;
   ctx.mark('vmm.writeRecordRejected');
+  if (records[refused]?.code === IOMMU_PAGE_RESP_FAILURE) {
+    // vmm-failure-passthrough: the host refused the Failure code; the pair is forgotten, the group stays pending (R20).
+    s.reconf.n.failureCodesRejected++;
+    ctx.mark('vmm.failure-code-rejected');
+  }
   const rest = records.slice(refused + 1);
   if (rest.length === 0) return;
   s.n.writeRecordsResent += rest.length;

@@ -7,7 +7,10 @@ import { formatNestedReport } from '../report/format-nested.ts';
 import { FaultlineError } from '../util/errors.ts';
 import { parseArgs, type OptionSpec } from './args.ts';
 import { formatChainReport, runChain } from './run-chain.ts';
-import { runNested } from './run-nested.ts';
+import { replayLine, runNested } from './run-nested.ts';
+import { formatReplay, parseReplay, replayOptions, runReplay } from './replay.ts';
+import { explore, formatExplore } from '../explore/explore.ts';
+import { writeFileSync } from 'node:fs';
 
 const runOptions: Record<string, OptionSpec> = {
   runtime: { kind: 'string', help: 'threads (real workers, the default) or sim (deterministic, seeded)', choices: ['threads', 'sim'] },
@@ -20,28 +23,53 @@ const runOptions: Record<string, OptionSpec> = {
   'stall-ms': { kind: 'int', help: 'threads: fail with a report when nothing progresses this long (default 10000)' },
   requests: { kind: 'int', help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', help: 'chain only: requests in flight at once' },
+  'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule (recorded choices, one line) for `faultline replay ... --schedule`' },
   help: { kind: 'flag', help: 'show this help' },
 };
 
+const exploreOptions: Record<string, OptionSpec> = {
+  seeds: { kind: 'int', help: 'run seeds 1..N (default 20)' },
+  from: { kind: 'int', help: 'first seed (with --to)' },
+  to: { kind: 'int', help: 'last seed' },
+  bug: { kind: 'list', help: 'turn on a bug toggle (repeatable)' },
+  jobs: { kind: 'int', help: 'parallel workers (Piscina); default 1 for up to 4 seeds, else up to 4 (cores)' },
+  'stop-at-first': { kind: 'flag', help: 'stop at the first failing seed' },
+  'duration-ms': { kind: 'int', help: 'override how long each run\'s workload runs' },
+  json: { kind: 'string', help: 'also write the per-seed summaries as JSON to this file' },
+  help: { kind: 'flag', help: 'show this help' },
+};
+
+const optionLines = (specs: Record<string, OptionSpec>): string => Object.entries(specs).map(([k, v]) => `  --${k.padEnd(15)} ${v.help}`).join('\n');
+
 function usage(): string {
-  const opts = Object.entries(runOptions).map(([k, v]) => `  --${k.padEnd(12)} ${v.help}`).join('\n');
   return [
     'faultline — an emulator of the IOMMU I/O page-fault path of a virtualised machine',
     '',
     'usage:',
     `  faultline run [scenario] [options]   run a scenario: a YAML/JSON file or a shipped name (default: ${defaultScenarioName})`,
+    '  faultline explore <scenario> [opts]  run a scenario in the deterministic runtime over many seeds',
+    '  faultline replay <replay line>       re-run a reported run deterministically and print its causal chains',
     '  faultline scenarios                  list the shipped scenarios',
     '  faultline bugs                       list the bug toggles (historic races you can turn on)',
     '  faultline help                       this text',
     '',
     'run options:',
-    opts,
+    optionLines(runOptions),
+    '',
+    'explore options (faultline explore <scenario> [--seeds N | --from A --to B] [--bug NAME]... [--jobs N] [--stop-at-first]):',
+    optionLines(exploreOptions),
+    '',
+    'replay (faultline replay <the replay line a report printed> | <scenario> --seed N [--duration-ms D] [--bug NAME]... [--schedule S]):',
+    optionLines(replayOptions),
+    '  exit status: 1 when a violation (or failed check) reproduces, 0 when the replayed run is clean',
     '',
     'examples:',
     '  faultline run                                    the default nested fault storm on threads (~10 s)',
     '  faultline run default-storm --runtime sim --seed 7',
     '  faultline run scenarios/default-storm.yaml --workers 2 --json out.json',
     '  faultline run chain --requests 200000 --window 64    the bare five-stage chain (transport ceiling)',
+    '  faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first',
+    "  faultline replay 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie'",
   ].join('\n');
 }
 
@@ -51,6 +79,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'explore':
+        return await exploreCommand(rest);
+      case 'replay':
+        return await replayCommand(rest);
       case 'scenarios':
         for (const s of shippedScenarios()) {
           const { scenario } = loadScenario(s);
@@ -121,13 +153,62 @@ async function runCommand(argv: string[]): Promise<number> {
     if (!bugToggles.some((t) => t.name === b)) throw new FaultlineError('FAULTLINE_CLI_OPTION', `unknown bug toggle '${b}'; see \`faultline bugs\``);
   }
   scenario.bugs = [...new Set([...scenario.bugs, ...bugs])];
+  const recordSchedule = options['record-schedule'] === true;
+  if (recordSchedule && runtime !== 'sim') throw new FaultlineError('FAULTLINE_CLI_OPTION', '--record-schedule needs --runtime sim');
+  const seed = (options.seed as number | undefined) ?? scenario.seed;
   const report = await runNested(scenario, {
-    runtime, seed: (options.seed as number | undefined) ?? scenario.seed, source: ref,
+    runtime, seed, source: ref, recordSchedule,
     ...(workers !== undefined ? { workers } : {}),
     ...(options.machines ? { machines: options.machines as 'compiled' | 'xstate' } : {}),
     ...(options['stall-ms'] !== undefined ? { stallMs: options['stall-ms'] as number } : {}),
     ...(json ? { json } : {}),
   });
   console.log(formatNestedReport(report));
+  if (recordSchedule) {
+    if (report.ok) console.log('schedule: not printed (the run passed; a seed alone replays it)');
+    else console.log(`schedule (${report.schedule!.length} characters): faultline replay ${replayLine(scenario, seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`);
+  }
+  return report.ok ? 0 : 1;
+}
+
+async function exploreCommand(argv: string[]): Promise<number> {
+  const { positionals, options } = parseArgs(argv, exploreOptions);
+  if (options.help) {
+    console.log(usage());
+    return 0;
+  }
+  if (positionals.length !== 1) throw new FaultlineError('FAULTLINE_CLI_ARGS', `explore takes one scenario, got: ${positionals.length ? positionals.join(' ') : 'none'}`);
+  const ref = positionals[0]!;
+  if (options.seeds !== undefined && (options.from !== undefined || options.to !== undefined)) {
+    throw new FaultlineError('FAULTLINE_CLI_OPTION', 'give either --seeds N or --from A --to B, not both');
+  }
+  const from = (options.from as number | undefined) ?? 1;
+  const to = (options.to as number | undefined) ?? (options.from !== undefined ? from : (options.seeds as number | undefined) ?? 20);
+  if (!(from >= 0 && to >= from && to - from < 1_000_000)) throw new FaultlineError('FAULTLINE_CLI_OPTION', `bad seed range ${from}..${to}`);
+  const jobs = options.jobs as number | undefined;
+  if (jobs !== undefined && !(jobs >= 1 && jobs <= 64)) throw new FaultlineError('FAULTLINE_CLI_OPTION', `--jobs must be from 1 to 64; got ${jobs}`);
+  const bugs = (options.bug as string[] | undefined) ?? [];
+  for (const b of bugs) {
+    if (!bugToggles.some((t) => t.name === b)) throw new FaultlineError('FAULTLINE_CLI_OPTION', `unknown bug toggle '${b}'; see \`faultline bugs\``);
+  }
+  loadScenario(ref); // a bad scenario fails here, before any worker starts
+  const result = await explore({
+    ref, from, to, bugs, stopAtFirst: options['stop-at-first'] === true,
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(options['duration-ms'] !== undefined ? { durationMs: options['duration-ms'] as number } : {}),
+  });
+  console.log(formatExplore(result));
+  if (options.json) writeFileSync(options.json as string, `${JSON.stringify(result, null, 2)}\n`);
+  return result.failing === 0 && result.missingMarks.length === 0 ? 0 : 1;
+}
+
+async function replayCommand(argv: string[]): Promise<number> {
+  const spec = parseReplay(argv);
+  if (spec.help) {
+    console.log(usage());
+    return 0;
+  }
+  const report = await runReplay(spec);
+  console.log(formatReplay(spec, report));
   return report.ok ? 0 : 1;
 }

@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
 import { runSim } from '../runtime/sim/sim-runtime.ts';
+import { replayStrategy } from '../runtime/sim/strategy.ts';
+import { decodeChoices, encodeChoices } from '../explore/choices.ts';
 import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -24,6 +26,10 @@ export interface NestedRunOptions {
   stallMs?: number;
   /** How the user named the scenario (a shipped name or a file path), for the replay line. */
   source?: string;
+  /** Simulator: replay this recorded schedule (base64url choices, `--schedule`) instead of the seeded random strategy. */
+  schedule?: string;
+  /** Simulator: put the run's schedule (its recorded choices, one base64url line) in report.schedule. */
+  recordSchedule?: boolean;
 }
 
 /** The one line that replays a run in the deterministic runtime. */
@@ -38,11 +44,15 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   let report: NestedReport;
   if (o.runtime === 'sim') {
     setMachinesMode(o.machines ?? 'compiled');
-    const r = runSim(topology, { seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true });
+    const r = runSim(topology, {
+      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true,
+      ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
+    });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
       { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks });
     report.traceHash = r.traceHash;
+    if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {
       seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',

@@ -29,6 +29,11 @@ export const pcieSpecs = {
    * pci_disable_pri), iommu → device on 'iommu->dev' when the host flips the context PRE bit.
    */
   'pci.priCtl': { tag: 0x107, fields: { rid: 'u16', enable: 'bool' } },
+  /**
+   * Function level reset of `rid` (or its removal: `remove`), iommu → device in command order,
+   * after the page group responses the host sent before it (actors/host/timeline.ts).
+   */
+  'pci.reset': { tag: 0x108, fields: { rid: 'u16', remove: 'bool' } },
 } as const;
 
 export const hostIommuSpecs = {
@@ -49,6 +54,8 @@ export const hostIommuSpecs = {
   'cmd.waitDone': { tag: 0x20a, fields: { tag: 'u32', status: 'u8' } },
   /** Context-entry PRE bit for a requester: PRI reception on or off. */
   'cmd.ctxPri': { tag: 0x20b, fields: { rid: 'u16', enable: 'bool' } },
+  /** The host resets (or removes) function `rid`: forwarded to the device as pci.reset, in command order. */
+  'cmd.devReset': { tag: 0x20c, fields: { rid: 'u16', remove: 'bool' } },
 } as const;
 
 export const iommufdSpecs = {

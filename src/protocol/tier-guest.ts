@@ -5,4 +5,6 @@ export const guestSpecs = {
   'guest.handlerDone': { tag: 0x581, fields: { groupId: 'u32' } },
   /** Timer: time for the next unmap of the unmap workload (unmap.ts). */
   'guest.unmapTick': { tag: 0x582, fields: {} },
+  /** Timer: timeline event `index` of the guest's events (events.ts) is due. */
+  'guest.event': { tag: 0x583, fields: { index: 'u32' } },
 } as const;

@@ -63,6 +63,8 @@ export interface NestedReport {
   ok: boolean;
   tiers: TierStats;
   traceHash?: string;
+  /** Simulator with --record-schedule: the run's recorded choices as one base64url line (src/explore/choices.ts). */
+  schedule?: string;
 }
 
 export interface RunOutcome {

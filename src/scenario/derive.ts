@@ -4,6 +4,7 @@
 
 import { fail } from '../util/errors.ts';
 import { bugsFor } from './bugs.ts';
+import { resolveEvents } from './events.ts';
 import type { Scenario } from './schema.ts';
 import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig } from './tier-configs.ts';
 
@@ -58,16 +59,17 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     fail('FAULTLINE_SCENARIO_INVALID', `scenario: ${spaces.length} address spaces × ${pagesPerAsid} pages needs more than 2^26 page table entries; touch fewer pages`);
   }
   const durationNs = s.durationMs * 1e6;
+  const events = resolveEvents(s.events, s.devices);
   return {
     spaces,
     pagesPerAsid,
     device: { functions, spaces, pagesPerAsid, workload: { ...s.workload, durationNs }, bugs: bugsFor('device', s.bugs) },
     iommu: { ...s.iommu, functions, spaces, pagesPerAsid, bugs: bugsFor('iommu', s.bugs) },
-    host: { functions, spaces, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs) },
-    vmm: { ...s.vmm, functions, spaces, bugs: bugsFor('vmm', s.bugs) },
+    host: { functions, spaces, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs), events },
+    vmm: { ...s.vmm, functions, spaces, bugs: bugsFor('vmm', s.bugs), events },
     guest: {
       spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs,
-      unmapEveryNs: s.guest.unmapEveryNs, unmapPages: s.guest.unmapPages, durationNs, bugs: bugsFor('guest', s.bugs),
+      unmapEveryNs: s.guest.unmapEveryNs, unmapPages: s.guest.unmapPages, durationNs, bugs: bugsFor('guest', s.bugs), events,
     },
   };
 }

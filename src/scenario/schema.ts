@@ -2,6 +2,7 @@
 // IOPF path. Every key is checked with its path; optional keys get the documented defaults.
 
 import { bugNames } from './bugs.ts';
+import { eventCheck } from './events.ts';
 import { bool, int, list, nullable, num, obj, oneOf, str, type Check } from './validate.ts';
 
 const u16 = int(0, 0xffff);
@@ -89,12 +90,14 @@ export const scenarioCheck = obj({
   guest: guestCheck,
   bugs: list(oneOf(...bugNames)),
   /** Coverage marks (ctx.mark names) the run must reach; a run that misses one fails. */
-  marks: list(str(/^[a-z0-9][a-z0-9.-]*$/, 'a mark name such as device.prgi-reused')),
+  marks: list(str(/^[a-z0-9][a-zA-Z0-9.-]*$/, 'a mark name such as device.prgi-reused or iommu.prqFull')),
+  /** Teardown and reconfiguration timeline (events.ts): actions at given times, under load. */
+  events: list(eventCheck),
   threads: threadsCheck,
   sim: simCheck,
 }, {
   description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
-  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
+  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
 });
 
 export type Scenario = ReturnType<typeof scenarioCheck>;

@@ -2,6 +2,8 @@
 // scenario loader from one scenario file. Plain data: it crosses to workers by structured
 // clone. Defaults are documented here and applied by the loader, not by the tiers.
 
+import type { TimelineEvent } from './events.ts';
+
 /** One address space: a (device function, PASID) pair, numbered globally. */
 export interface AddressSpace {
   asid: number;
@@ -87,6 +89,8 @@ export interface HostConfig {
   spaces: AddressSpace[];
   prqEntries: number;
   bugs: string[];
+  /** The scenario's timeline (events.ts); each tier runs the actions it executes (none when absent). */
+  events?: TimelineEvent[];
 }
 
 export interface VmmConfig {
@@ -100,6 +104,8 @@ export interface VmmConfig {
   /** What the VMM answers the host for a last request its full vPRQ dropped. */
   vprqOverflowResponse: 'success' | 'invalid';
   bugs: string[];
+  /** The scenario's timeline (events.ts). */
+  events?: TimelineEvent[];
 }
 
 export interface GuestConfig {
@@ -113,4 +119,6 @@ export interface GuestConfig {
   unmapPages?: number;
   durationNs?: number;
   bugs: string[];
+  /** The scenario's timeline (events.ts). */
+  events?: TimelineEvent[];
 }

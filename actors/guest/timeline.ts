@@ -1,0 +1,44 @@
+// The guest's part of the scenario timeline (src/scenario/events.ts): `guestFailure` makes its
+// driver answer the next `count` groups of a device with Response Failure (PCIe 0xF) instead of
+// its handler's answer — what a guest does when it gives up on a device's faults. The VMM
+// cannot pass that code to iommufd (only Success/Invalid): it maps it (vmm.guestFailureMapsTo),
+// or with bug vmm-failure-passthrough writes code 2, which the host refuses (R20).
+
+import type { ActorCtx } from '../../src/actor/define.ts';
+import { eventsOf, type TimelineEvent } from '../../src/scenario/events.ts';
+import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+
+export interface GuestTimeline {
+  events: TimelineEvent[];
+  /** vRID → groups still to be answered Response Failure. */
+  failuresOwed: Record<number, number>;
+  failuresSent: number;
+}
+
+export function createGuestTimeline(cfg: GuestConfig): GuestTimeline {
+  return { events: eventsOf(cfg.events, 'guest'), failuresOwed: {}, failuresSent: 0 };
+}
+
+export function scheduleGuestEvents(t: GuestTimeline, ctx: ActorCtx): void {
+  t.events.forEach((e, index) => ctx.timer(e.atNs, { type: 'guest.event', index }));
+}
+
+export function onGuestEvent(t: GuestTimeline, cfg: GuestConfig, index: number, ctx: ActorCtx): void {
+  const e = t.events[index];
+  if (e === undefined || e.action !== 'guestFailure') return;
+  // The guest knows the device by its vRID.
+  const vrid = cfg.spaces.find((sp) => sp.rid === e.rid)?.vrid;
+  if (vrid === undefined) return;
+  t.failuresOwed[vrid] = (t.failuresOwed[vrid] ?? 0) + e.count;
+  ctx.mark('guest.failure-armed');
+}
+
+/** Whether the group of device `vrid` is to be answered Response Failure (consumes one). */
+export function takeFailure(t: GuestTimeline, vrid: number, ctx: ActorCtx): boolean {
+  const n = t.failuresOwed[vrid] ?? 0;
+  if (n <= 0) return false;
+  t.failuresOwed[vrid] = n - 1;
+  t.failuresSent++;
+  ctx.mark('guest.response-failure');
+  return true;
+}

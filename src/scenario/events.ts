@@ -1,0 +1,97 @@
+// The scenario's event timeline (issue 4, teardown and reconfiguration under load): at `atMs`
+// of virtual time (run time on threads) one tier performs a teardown or reconfiguration
+// action while the fault storm goes on. Who executes each action, as in the real stack:
+//
+// - the VMM (QEMU) — `replaceHwpt` (the guest changed a PASID entry: a new per-entry FAULTQ
+//   and nested hwpt, REPLACE, then the old hwpt destroyed and the old FAULTQ closed and
+//   destroyed when nothing of the VMM uses it any more), `destroyHwpt` (DETACH + DESTROY),
+//   `closeFaultFd` (close the fault fd of a space's FAULTQ with groups pending, move every
+//   space using it off it, destroy the hwpts and the fault object);
+// - the host — `flr` (function level reset: IOPF disabled for the function, the IOPF core's
+//   iopf_queue_remove_device answers its pending groups Invalid and frees its partials, the
+//   function is reset through the IOMMU, then IOPF re-enabled), `removeDevice` (the same, the
+//   function is gone afterwards), `vfResponseFailure` (the host's IOPF core answers the next
+//   `count` groups of a function with Response Failure, as on a group allocation failure, R23);
+// - the guest — `guestFailure` (its driver answers the next `count` groups of a device with
+//   Response Failure).
+//
+// The scenario names a device by name or RID; derive.ts resolves it to a RID.
+
+import { fail } from '../util/errors.ts';
+import { int, invalid, nullable, num, obj, oneOf, type Check } from './validate.ts';
+
+export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure'] as const;
+export type EventAction = (typeof eventActions)[number];
+
+export const eventTier: Record<EventAction, 'vmm' | 'host' | 'guest'> = {
+  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host',
+};
+
+const deviceRef: Check<string | number> = (v, path) => {
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff) return v;
+  return invalid(path, 'a device name or RID', v);
+};
+
+export const eventCheck = obj({
+  atMs: num(0, 3_600_000),
+  action: oneOf(...eventActions),
+  /** The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ). */
+  device: nullable(deviceRef),
+  /** The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device's first PASID. */
+  pasid: nullable(int(1, 0xfffff)),
+  /** guestFailure, vfResponseFailure: how many groups are answered Response Failure. */
+  count: int(1, 1_000_000),
+}, { device: null, pasid: null, count: 1 });
+
+export type ScenarioEvent = ReturnType<typeof eventCheck>;
+
+/** One timeline event as a tier receives it (tier-configs.ts): device resolved to a RID. */
+export interface TimelineEvent {
+  atNs: number;
+  action: EventAction;
+  /** RID of the device, or null (closeFaultFd on the shared FAULTQ). */
+  rid: number | null;
+  /** Host PASID of the space, or null for the RID-only space / not given. */
+  pasid: number | null;
+  count: number;
+}
+
+interface DeviceLike {
+  name: string;
+  rid: number;
+  pfRid: number | null;
+  pasids: number[];
+  ridOnly: boolean;
+}
+
+/** Resolve and cross-check the timeline against the devices (paths name the bad event). */
+export function resolveEvents(events: readonly ScenarioEvent[], devices: readonly DeviceLike[]): TimelineEvent[] {
+  return events.map((e, i) => {
+    const where = `scenario.events[${i}]`;
+    let d: DeviceLike | undefined;
+    if (e.device !== null) {
+      d = devices.find((x) => (typeof e.device === 'string' ? x.name === e.device : x.rid === e.device));
+      if (d === undefined) fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: no device ${JSON.stringify(e.device)} in the scenario`, { path: `${where}.device` });
+    } else if (e.action !== 'closeFaultFd') {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: action '${e.action}' needs a device`, { path: `${where}.device` });
+    }
+    let pasid = e.pasid;
+    const spaceAction = e.action === 'replaceHwpt' || e.action === 'destroyHwpt' || e.action === 'closeFaultFd';
+    if (d !== undefined && spaceAction) {
+      if (pasid === null && !d.ridOnly) pasid = d.pasids[0] ?? null;
+      if (pasid !== null && !d.pasids.includes(pasid)) {
+        fail('FAULTLINE_SCENARIO_INVALID', `${where}.pasid: device '${d.name || d.rid}' has no PASID ${pasid}`, { path: `${where}.pasid` });
+      }
+    }
+    if (e.action === 'vfResponseFailure' && d !== undefined && d.pfRid === null) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: vfResponseFailure needs a VF (a device with pfRid)`, { path: `${where}.device` });
+    }
+    return { atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count };
+  });
+}
+
+/** The events one tier executes, with their index in the whole timeline. */
+export function eventsOf(events: readonly TimelineEvent[] | undefined, tier: 'vmm' | 'host' | 'guest'): TimelineEvent[] {
+  return (events ?? []).filter((e) => eventTier[e.action] === tier);
+}

@@ -1,0 +1,81 @@
+// Each bug toggle the race scenarios make observable: exploration finds a failing seed within
+// 20 seeds, and the replay line of the first failure reproduces the same violation (same
+// invariant, ghosts and message). vmm-prgi-only-match cannot be reached by the model yet
+// (scenarios/prgi-reuse.yaml says why): with it on, prgi-reuse stays clean.
+
+import { describe, expect, it } from 'vitest';
+import { explore, formatExplore } from '../../src/explore/explore.ts';
+import { formatReplay, parseReplay, runReplay } from '../../src/cli/replay.ts';
+import type { InvariantId } from '../../src/check/types.ts';
+
+const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
+  { scenario: 'prq-clear-pro-early', bug: 'clear-pro-early', invariant: 'I6' },
+  { scenario: 'vprq-overflow', bug: 'vprq-drop-leaks-cookie', invariant: 'I1' },
+  { scenario: 'no-handler-partial', bug: 'no-handler-answers-partial', invariant: 'I1' },
+  { scenario: 'ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation', invariant: 'I3' },
+];
+
+describe('bug toggles found by exploration and reproduced by replay', () => {
+  for (const c of cases) {
+    it(`${c.scenario} --bug ${c.bug}: ${c.invariant} within 20 seeds, and the replay line reproduces it`, async () => {
+      const r = await explore({ ref: c.scenario, from: 1, to: 20, bugs: [c.bug], jobs: 1, stopAtFirst: true });
+      const f = r.firstFailure;
+      expect(f, formatExplore(r)).not.toBeNull();
+      expect(r.perInvariant.find((i) => i.id === c.invariant)!.failingSeeds).toBeGreaterThan(0);
+      const first = f!.violations.find((v) => v.invariant === c.invariant)!;
+      expect(first).toBeDefined();
+      expect(f!.replay).toBe(`faultline run ${c.scenario} --runtime sim --seed ${f!.seed} --duration-ms ${r.durationMs} --bug ${c.bug}`);
+
+      const spec = parseReplay([`${f!.replay}   (re-runs the scenario deterministically with this seed)`]);
+      const rep = await runReplay(spec);
+      expect(rep.ok).toBe(false);
+      expect(rep.traceHash).toBe(f!.traceHash);
+      const again = rep.checker!.violations.find((v) => v.invariant === c.invariant)!;
+      expect({ invariant: again.invariant, ghosts: again.ghosts, first: again.message }).toEqual(first);
+      const text = formatReplay(spec, rep);
+      expect(text).toContain(`violation ${c.invariant}: ${first.first}`);
+      expect(text).toMatch(/^reproduced: \d+ violation/m);
+    }, 20_000);
+  }
+
+  it('prgi-reuse --bug vmm-prgi-only-match: unreachable in this model, the runs stay clean and no PRGI is ever ambiguous at the VMM', async () => {
+    const r = await explore({ ref: 'prgi-reuse', from: 1, to: 3, bugs: ['vmm-prgi-only-match'], jobs: 1 });
+    expect(r.failing).toBe(0);
+    expect(r.marks.find((m) => m.name === 'vmm.prgiAmbiguous')).toBeUndefined();
+    expect(r.marks.find((m) => m.name === 'device.prgi-reused')?.seeds).toBe(3);
+  }, 20_000);
+});
+
+describe('replay', () => {
+  it('a clean run replays clean, from the bare arguments', async () => {
+    const spec = parseReplay(['prq-overflow-mid-group', '--seed', '2', '--duration-ms', '1']);
+    expect(spec).toEqual({ scenario: 'prq-overflow-mid-group', seed: 2, durationMs: 1, bugs: [] });
+    const rep = await runReplay(spec);
+    expect(rep.ok).toBe(true);
+    expect(formatReplay(spec, rep)).toMatch(/^clean: the replayed run held every invariant/m);
+  }, 20_000);
+
+  it('parses the replay line as one argument or as words, with or without faultline run and a note', () => {
+    const want = { scenario: 'vprq-overflow', seed: 7, durationMs: 1, bugs: ['vprq-drop-leaks-cookie'] };
+    expect(parseReplay(['faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie'])).toEqual(want);
+    expect(parseReplay('faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie (a note) here'.split(' '))).toEqual(want);
+    expect(parseReplay(['run', 'vprq-overflow', '--seed=7', '--duration-ms', '1', '--bug', 'vprq-drop-leaks-cookie'])).toEqual(want);
+    expect(parseReplay(['vprq-overflow', '--seed', '7', '--schedule', 'AAEC'])).toEqual({ scenario: 'vprq-overflow', seed: 7, bugs: [], schedule: 'AAEC' });
+    expect(() => parseReplay(['vprq-overflow'])).toThrow(/needs --seed/);
+    expect(() => parseReplay(['vprq-overflow', '--seed', '1', '--runtime', 'threads'])).toThrow(/--runtime must be one of sim/);
+    expect(() => parseReplay(['vprq-overflow', '--seed', '1', '--bug', 'nope'])).toThrow(/unknown bug toggle 'nope'/);
+  });
+
+  it('a recorded schedule replays the failing run step for step (same trace hash, same violation)', async () => {
+    const { runNested } = await import('../../src/cli/run-nested.ts');
+    const { loadScenario } = await import('../../src/scenario/load.ts');
+    const { scenario } = loadScenario('vprq-overflow');
+    scenario.bugs = ['vprq-drop-leaks-cookie'];
+    const rec = await runNested(scenario, { runtime: 'sim', seed: 3, source: 'vprq-overflow', recordSchedule: true });
+    expect(rec.ok).toBe(false);
+    expect(rec.schedule).toMatch(/^[A-Za-z0-9_-]+$/);
+    const rep = await runReplay(parseReplay(['vprq-overflow', '--seed', '3', '--bug', 'vprq-drop-leaks-cookie', '--schedule', rec.schedule!]));
+    expect(rep.traceHash).toBe(rec.traceHash);
+    expect(rep.checker!.violations.map((v) => [v.invariant, v.ghosts])).toEqual(rec.checker!.violations.map((v) => [v.invariant, v.ghosts]));
+  }, 20_000);
+});
