@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
-const all: Record<string, () => Promise<{ run: () => Promise<unknown> }>> = {
+const all: Record<string, () => Promise<{ run: () => Promise<unknown>; formatResults?: (r: never) => string }>> = {
   ring: () => import('./ring.bench.ts'),
   oversubscribed: () => import('./oversubscribed.bench.ts'),
   cpu: () => import('./cpu-split.bench.ts'),
@@ -24,6 +24,7 @@ for (const [name, load] of Object.entries(all)) {
   console.log(`\n=== ${name} ===`);
   const mod = await load();
   results[name] = await mod.run();
+  if (mod.formatResults) console.log(mod.formatResults(results[name] as never));
 }
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
