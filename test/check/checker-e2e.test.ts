@@ -6,15 +6,8 @@ import { runThreaded } from '../../src/runtime/threads/threaded-runtime.ts';
 import { nestedTopology } from '../../src/scenario/nested-topology.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
+import { smallStorm } from '../support/small-storm.ts';
 
-function small(over: (s: Scenario) => void = () => undefined): Scenario {
-  const { scenario } = loadScenario('default-storm');
-  scenario.durationMs = 1;
-  scenario.workload.pages = 2048;
-  scenario.workload.mappablePages = 1900;
-  over(scenario);
-  return scenario;
-}
 
 const tinyQueues = (s: Scenario): void => {
   s.iommu.prqEntries = 8;
@@ -25,7 +18,7 @@ const tinyQueues = (s: Scenario): void => {
 describe('online checker, end to end', () => {
   it('the default storm in the simulator has zero violations over several seeds, tiny queues included', async () => {
     for (let seed = 1; seed <= 6; seed++) {
-      const r = await runNested(small(seed % 2 === 0 ? tinyQueues : undefined), { runtime: 'sim', seed });
+      const r = await runNested(smallStorm(seed % 2 === 0 ? tinyQueues : undefined), { runtime: 'sim', seed });
       expect(r.checker!.violations, `seed ${seed}`).toEqual([]);
       expect(r.checker!.events).toBeGreaterThan(10_000);
       const verdict = Object.fromEntries(r.checker!.invariants.map((i) => [i.id, i.ok]));
@@ -35,14 +28,14 @@ describe('online checker, end to end', () => {
   });
 
   it('is an observer only: the trace hash is the same with the checker off', async () => {
-    const on = await runNested(small(), { runtime: 'sim', seed: 21 });
-    const off = await runNested(small(), { runtime: 'sim', seed: 21, check: false });
+    const on = await runNested(smallStorm(), { runtime: 'sim', seed: 21 });
+    const off = await runNested(smallStorm(), { runtime: 'sim', seed: 21, check: false });
     expect(off.checker).toBeNull();
     expect(on.traceHash).toBe(off.traceHash);
   });
 
   it('catches a leaked vPRQ cookie (bug vprq-drop-leaks-cookie): I1 names the ghost, shows its chain and the replay line', async () => {
-    const r = await runNested(small((s) => {
+    const r = await runNested(smallStorm((s) => {
       tinyQueues(s);
       s.bugs = ['vprq-drop-leaks-cookie'];
     }), { runtime: 'sim', seed: 3 });
@@ -59,7 +52,7 @@ describe('online checker, end to end', () => {
   });
 
   it('fails a run that misses a required coverage mark', async () => {
-    const r = await runNested(small((s) => {
+    const r = await runNested(smallStorm((s) => {
       s.marks = ['device.prgi-reused', 'vmm.prgiAmbiguous'];
     }), { runtime: 'sim', seed: 4 });
     const marks = r.checks.filter((c) => c.name.startsWith('coverage: mark'));

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runNested } from '../../src/cli/run-nested.ts';
 import { HOP_SEGMENTS } from '../../src/report/hops.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
-import type { Scenario } from '../../src/scenario/schema.ts';
+import { smallStorm } from '../support/small-storm.ts';
 
-function small(over: (s: Scenario) => void = () => undefined): Scenario {
-  const { scenario } = loadScenario('default-storm');
-  scenario.durationMs = 1;
-  scenario.workload.pages = 2048;
-  scenario.workload.mappablePages = 1900;
-  over(scenario);
-  return scenario;
-}
 
 describe('nested IOPF path in the deterministic runtime', () => {
   it('holds every check over many seeds: each group answered once, every queue conserves, nothing owed', async () => {
     for (let seed = 1; seed <= 12; seed++) {
-      const r = await runNested(small(), { runtime: 'sim', seed });
+      const r = await runNested(smallStorm(), { runtime: 'sim', seed });
       const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
       expect(failed, `seed ${seed}`).toEqual([]);
       expect(r.faults.raised).toBeGreaterThan(100);
@@ -26,16 +17,16 @@ describe('nested IOPF path in the deterministic runtime', () => {
   });
 
   it('is deterministic: the same seed gives the same trace hash and the same counters', async () => {
-    const a = await runNested(small(), { runtime: 'sim', seed: 77 });
-    const b = await runNested(small(), { runtime: 'sim', seed: 77 });
-    const c = await runNested(small(), { runtime: 'sim', seed: 78 });
+    const a = await runNested(smallStorm(), { runtime: 'sim', seed: 77 });
+    const b = await runNested(smallStorm(), { runtime: 'sim', seed: 77 });
+    const c = await runNested(smallStorm(), { runtime: 'sim', seed: 78 });
     expect(a.traceHash).toBe(b.traceHash);
     expect(a.faults).toEqual(b.faults);
     expect(c.traceHash).not.toBe(a.traceHash);
   });
 
   it('survives a PRQ and a vPRQ far smaller than the load: overflow drops are counted and auto-answered, checks hold', async () => {
-    const r = await runNested(small((s) => {
+    const r = await runNested(smallStorm((s) => {
       s.iommu.prqEntries = 8;
       s.vmm.vprqEntries = 8;
       s.workload.inFlight = 16;
@@ -47,7 +38,7 @@ describe('nested IOPF path in the deterministic runtime', () => {
   });
 
   it('reports per-hop latency: every segment sampled, p50 ≤ p99, each segment\'s p50 within the total\'s p99', async () => {
-    const r = await runNested(small(), { runtime: 'sim', seed: 9 });
+    const r = await runNested(smallStorm(), { runtime: 'sim', seed: 9 });
     expect(r.hops.map((h) => h.segment)).toEqual(HOP_SEGMENTS.map((s) => s.segment));
     const total = r.hops.find((h) => h.segment === 'total')!;
     for (const h of r.hops) {
@@ -61,7 +52,7 @@ describe('nested IOPF path in the deterministic runtime', () => {
   });
 
   it('multi-page groups and RID-only spaces go through end to end', async () => {
-    const r = await runNested(small((s) => {
+    const r = await runNested(smallStorm((s) => {
       s.workload.pagesPerGroup = 4;
       s.devices[0]!.ridOnly = true;
     }), { runtime: 'sim', seed: 5 });

@@ -1,0 +1,13 @@
+// The default-storm scenario cut down for tests: 1 ms of workload over 2 048 pages, so a
+// deterministic run takes a fraction of a second; `over` adjusts it further.
+import { loadScenario } from '../../src/scenario/load.ts';
+import type { Scenario } from '../../src/scenario/schema.ts';
+
+export function smallStorm(over: (s: Scenario) => void = () => undefined): Scenario {
+  const { scenario } = loadScenario('default-storm');
+  scenario.durationMs = 1;
+  scenario.workload.pages = 2048;
+  scenario.workload.mappablePages = 1900;
+  over(scenario);
+  return scenario;
+}
