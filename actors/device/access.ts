@@ -12,6 +12,7 @@ import { atcInsert, atcLookup } from './atc.ts';
 import type { AccessFailure } from './counters.ts';
 import type { DeviceState } from './device-state.ts';
 import { raiseFault } from './fault.ts';
+import { parkIfStopped } from './pasid.ts';
 import { fnRemoved } from './reset.ts';
 import { nextAccess, workloadDone } from './workload.ts';
 
@@ -20,6 +21,7 @@ export const DEV_TO_IOMMU = 'dev->iommu';
 export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
   ctx.assert(slot.phase === 'idle' || slot.phase === 'thinking', 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
+  if (parkIfStopped(s, slotIdx)) return;
   const space = s.spaces[slot.spaceIdx]!;
   const w = s.cfg.workload;
   if (workloadDone(w, space, ctx.now()) || fnRemoved(s, space.fnIdx)) {

@@ -17,6 +17,7 @@ import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
 import type { FnReset } from './reset.ts';
+import type { PasidStop } from './pasid.ts';
 
 /** Bug toggle (§1.4): the ATC caches a translation completion that raced an overlapping invalidation. */
 export const BUG_ATC_KEEPS_RACED = 'atc-keeps-raced-translation';
@@ -74,6 +75,10 @@ export interface SpaceState {
   fnIdx: number;
   started: number;
   nextPage: number;
+  /** Incarnation of the PASID's address space (1; +1 each time the PASID is rebound to a new one). */
+  pasidGen: number;
+  /** The PASID is stopped (pasid.ts), until it is bound again. */
+  stop?: PasidStop;
 }
 
 export type SlotPhase = 'idle' | 'translating' | 'waitingCredits' | 'faulted' | 'thinking' | 'stopped';
@@ -148,7 +153,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
       prgiCursor: 0, waitQueue: [], priCtl: false,
     };
   });
-  const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0 }));
+  const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0, pasidGen: 1 }));
   const slots: Slot[] = [];
   spaces.forEach((_, spaceIdx) => {
     for (let i = 0; i < cfg.workload.inFlight; i++) {

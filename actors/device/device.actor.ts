@@ -11,6 +11,7 @@ import { initDevice, type DeviceActorConfig, type DeviceState } from './device-s
 import { onPrgResp } from './fault.ts';
 import { atcInvStats, dmaDone, onAtcInv, onAtcInvDelay } from './invalidate.ts';
 import { onPriCtl } from './pri.ts';
+import { onPasidCtl } from './pasid.ts';
 import { onReset } from './reset.ts';
 import { startWorkloads } from './start.ts';
 
@@ -48,6 +49,9 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
         return;
       case 'pci.reset':
         onReset(s, ctx, msg);
+        return;
+      case 'pci.pasidCtl':
+        onPasidCtl(s, ctx, msg);
         return;
       default:
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `device got '${msg.type}'`);

@@ -21,11 +21,13 @@ import { prgExec } from './machines.ts';
 import { priEvent, priFailure, priUsable } from './pri.ts';
 import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
 import { completeReset } from './reset.ts';
+import { checkPasidStopped, faultOnStopped } from './pasid.ts';
 
 export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
   const space = s.spaces[slot.spaceIdx]!;
   const fn = s.fns[space.fnIdx]!;
+  if (faultOnStopped(s, ctx, slotIdx)) return;
   if (slot.retried) {
     s.c.refaults++;
     ctx.mark('device.refault');
@@ -67,7 +69,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
   ctx.check({
     type: 'chk.raise', ghost: g.ghost, rid: sp.cfg.rid, pasid: sp.cfg.pasid ?? 0, pasidPresent: sp.cfg.pasid !== null,
-    prgi: g.prgi, requests: pages, incarnation: fn.groupsRaised - 1, firstPage: slot.page,
+    prgi: g.prgi, requests: pages, incarnation: fn.groupsRaised - 1, firstPage: slot.page, pasidGen: sp.pasidGen,
   });
   const effects: Effect[] = [];
   for (let i = 0; i < pages; i++) {
@@ -120,6 +122,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
   drainWaitQueue(s, ctx, fnIdx);
   completeReset(s, ctx, fnIdx);
+  checkPasidStopped(s, ctx, fnIdx);
 }
 
 /** "PRG Response PASID Required": the response carries the request's PASID, and only then. */

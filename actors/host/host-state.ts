@@ -9,6 +9,7 @@ import type { HostGroupContext } from '../../machines/host-fault-group.machine.t
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../chain/outbox.ts';
 import { createHostInvState, type HostInvState } from './invalidate.ts';
+import { createHostPasids, type HostPasids } from './pasid-reuse.ts';
 import { createHostTimeline, type HostTimeline } from './timeline.ts';
 import { createUfdState, type UfdState } from './ufd-objects.ts';
 
@@ -52,6 +53,8 @@ export interface HostState {
   inv: HostInvState;
   /** The scenario timeline's host actions (timeline.ts). */
   timeline: HostTimeline;
+  /** PASID lifecycles of the timeline's pasidReuse (pasid-reuse.ts). */
+  pasids: HostPasids;
   outboxes: Outboxes;
   stats: HostStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group reported to the IOPF core, page response sent. */
@@ -67,6 +70,7 @@ export function createHostState(cfg: HostConfig): HostState {
     life: { partial: new Map(), groups: new Map(), finals: {} },
     inv: createHostInvState(),
     timeline: createHostTimeline(cfg),
+    pasids: createHostPasids(cfg),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsDelivered: 0, groupsAnsweredByUser: 0, autoAnswered: {},

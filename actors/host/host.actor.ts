@@ -11,6 +11,7 @@ import { createHostState, type HostState } from './host-state.ts';
 import { HostDriver } from './prq-thread.ts';
 import { bufferInvEntry, onInvWaitDone } from './invalidate.ts';
 import { bufferWriteRec, replySyscall, ufdCall } from './syscalls.ts';
+import { onPasidDrainRead, onPasidDrainWaitDone, onPasidStopped, pasidBusy, pollPasidDrains } from './pasid-reuse.ts';
 import { onHostEvent, scheduleHostEvents } from './timeline.ts';
 
 export const hostActor = defineActor<HostState, HostConfig>({
@@ -35,18 +36,25 @@ export const hostActor = defineActor<HostState, HostConfig>({
         prqConsumerIrq(s.prq, new HostDriver(s, ctx));
         return;
       case 'mmio.readResult':
+        if (onPasidDrainRead(s, ctx, msg.reg, msg.tag, msg.value)) return;
         prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, new HostDriver(s, ctx));
+        if (s.pasids.lives.length > 0) pollPasidDrains(s, ctx);
+        return;
+      case 'pci.pasidStopped':
+        onPasidStopped(s, ctx, msg);
         return;
       case 'ufd.writeRec':
         bufferWriteRec(s, msg);
         return;
       case 'ufd.call':
         ufdCall(s, ctx, new HostDriver(s, ctx), msg);
+        if (s.pasids.lives.length > 0) pollPasidDrains(s, ctx);
         return;
       case 'ufd.invEntry':
         bufferInvEntry(s, msg);
         return;
       case 'cmd.waitDone': {
+        if (onPasidDrainWaitDone(s, ctx, msg.tag)) return;
         // The invalidation wait of a HWPT_INVALIDATE: the call returns now (unknown tags are counted).
         const done = onInvWaitDone(s, msg);
         if (done !== null) replySyscall(s, ctx, done.seq, done.op, done.r);
@@ -56,7 +64,7 @@ export const hostActor = defineActor<HostState, HostConfig>({
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `host got '${msg.type}'`);
     }
   },
-  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + s.inv.calls.size + backlogSize(s.outboxes),
+  pending: (s) => iopfPendingGroups(s.core) + prqConsumerPending(s.prq) + s.inv.calls.size + backlogSize(s.outboxes) + pasidBusy(s),
   stats: (s) => hostStats(s),
 });
 
@@ -85,6 +93,7 @@ export function hostStats(s: HostState): Record<string, unknown> {
     pendingGroups: iopfPendingGroups(s.core), partials: iopfPartialCount(s.core), deliverList, readUnanswered,
     outboxBacklog: backlogSize(s.outboxes),
     timeline: s.timeline.n,
+    pasidReuse: s.pasids.n,
     hops: s.hops,
   };
 }

@@ -102,6 +102,7 @@ function handleDescriptor(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, d: PrqD
   const c = classifyRequest(req, (rid) => ridKnown(s.ufd, rid));
   if (c.kind === 'stopMarker') {
     s.stats.stopMarkers++;
+    ctx.mark('host.stop-marker-dropped');
     return;
   }
   if (c.kind === 'malformed') {

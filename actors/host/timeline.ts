@@ -35,6 +35,7 @@ import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import { sendOrQueue } from '../chain/outbox.ts';
 import { lifeEvent, lifeRemovePartials } from './group-life.ts';
 import type { HostState } from './host-state.ts';
+import { startPasidReuse } from './pasid-reuse.ts';
 import { TO_IOMMU } from './prq-thread.ts';
 
 /** Time from a function level reset to the host restoring PRI (PCIe waits 100 ms after FLR; shortened for short runs). */
@@ -87,6 +88,9 @@ export function onHostEvent(s: HostState, index: number, ctx: ActorCtx, env: Iop
     case 'removeDevice':
       resetFunction(s, e.rid, e.action === 'removeDevice', ctx, env);
       if (e.action === 'flr') ctx.timer(FLR_RECOVERY_NS, { type: 'host.event', index: (index | REENABLE) >>> 0 });
+      return;
+    case 'pasidReuse':
+      startPasidReuse(s, ctx, e);
       return;
     case 'vfResponseFailure':
       t.failuresOwed[e.rid] = (t.failuresOwed[e.rid] ?? 0) + e.count;

@@ -54,6 +54,8 @@ function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
     // The host's function reset, forwarded after the responses queued before it.
     case 'cmd.devReset': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.reset', rid: m.rid, remove: m.remove }); return true;
     case 'cmd.wait': return completeWait(s, m, ctx);
+    // The host's PASID stop or rebind, forwarded after the commands queued before it.
+    case 'cmd.pasidCtl': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker }); return true;
     default:
       ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
       return true;

@@ -26,6 +26,8 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'pci.atsReq': onAtsRequest(s, msg, ctx); return;
       case 'pci.pageReq': onPageRequest(s, msg, ctx); return;
       case 'pci.atcInvCpl': onAtcCompletion(s, msg, ctx); return;
+      // The device's PASID stop status, after its page requests: on to the host in the same order.
+      case 'pci.pasidStopped': sendOrQueue(s.outboxes, ctx, 'iommu->host', msg); return;
       case 'iommu.atcInvWatch': onAtcInvWatch(s, ctx); return;
       case 'iommu.atsDone': onAtsDone(s, msg, ctx); return;
       case 'mmio.write': onRegisterWrite(s, msg, ctx); return;
@@ -36,6 +38,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'cmd.wait':
       case 'cmd.ctxPri':
       case 'cmd.devReset':
+      case 'cmd.pasidCtl':
         acceptCommand(s, msg, ctx);
         return;
       default:

@@ -13,7 +13,9 @@ import { exactlyOnceMonitor } from './monitors/i1-exactly-once.ts';
 import { staleResponseMonitor } from './monitors/i2-stale-response.ts';
 import { translationMonitor } from './monitors/i3-translation.ts';
 import { conservationMonitor, type QueueTotals } from './monitors/i4-conservation.ts';
+import { drainMonitor } from './monitors/i5-drain.ts';
 import { groupOrderMonitor } from './monitors/i6-group-order.ts';
+import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
 import {
   invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict,
@@ -45,7 +47,7 @@ export class Checker {
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.monitors = [
       exactlyOnceMonitor(), staleResponseMonitor(), translationMonitor(), conservationMonitor(this.queueTotals),
-      groupOrderMonitor(), livenessMonitor(),
+      drainMonitor(), groupOrderMonitor(), pasidReuseMonitor(), livenessMonitor(),
     ];
     this.env = { table: this.table, violate: (inv, message, ghosts) => this.violate(inv, message, ghosts) };
   }

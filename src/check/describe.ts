@@ -8,7 +8,7 @@ const name = (table: string[], v: number): string => table[v] ?? `#${v}`;
 export function describeEvent(ev: CheckEvent): string {
   switch (ev.type) {
     case 'chk.raise':
-      return `device raised group ghost=${ev.ghost} rid=${ev.rid} prgi=${ev.prgi}${ev.pasidPresent ? ` pasid=${ev.pasid}` : ''} requests=${ev.requests} incarnation=${ev.incarnation}`;
+      return `device raised group ghost=${ev.ghost} rid=${ev.rid} prgi=${ev.prgi}${ev.pasidPresent ? ` pasid=${ev.pasid}` : ''} requests=${ev.requests} incarnation=${ev.incarnation}${ev.pasidGen > 1 ? ` pasid-incarnation=${ev.pasidGen}` : ''}`;
     case 'chk.pageReq':
       return `device sent page request ${ev.index}${ev.last ? ' (last)' : ''} of ghost=${ev.ghost}`;
     case 'chk.queue':
@@ -27,6 +27,12 @@ export function describeEvent(ev: CheckEvent): string {
       return `DMA used translation asid=${ev.asid} page=${ev.page} version=${ev.version}`;
     case 'chk.invDone':
       return `invalidation done asid=${ev.asid} pages ${ev.firstPage}..${ev.firstPage + ev.pages - 1} version=${ev.version}`;
+    case 'chk.drainStart':
+      return `host started draining rid=${ev.rid} pasid=${ev.pasid} (incarnation ${ev.gen})`;
+    case 'chk.drainDone':
+      return `host finished draining rid=${ev.rid} pasid=${ev.pasid} (incarnation ${ev.gen})`;
+    case 'chk.pasidBind':
+      return `rid=${ev.rid} pasid=${ev.pasid} bound to a new address space (incarnation ${ev.gen})`;
   }
 }
 

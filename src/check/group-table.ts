@@ -15,6 +15,8 @@ export interface GroupInfo {
   pasid: number;
   pasidPresent: boolean;
   incarnation: number;
+  /** Incarnation of the PASID's address space (chk.raise pasidGen). */
+  pasidGen: number;
   requests: number;
   firstPage: number;
   /** Bit per layer (checkLayer) that sent a response for this group. */
@@ -73,7 +75,7 @@ export class GroupTable {
       case 'chk.raise': {
         const info: GroupInfo = {
           ghost: ev.ghost, rid: ev.rid, prgi: ev.prgi, pasid: ev.pasid, pasidPresent: ev.pasidPresent,
-          incarnation: ev.incarnation, requests: ev.requests, firstPage: ev.firstPage, respondedMask: 0, finals: 0,
+          incarnation: ev.incarnation, pasidGen: ev.pasidGen, requests: ev.requests, firstPage: ev.firstPage, respondedMask: 0, finals: 0,
         };
         this.live.set(ev.ghost, info);
         this.liveByKey.set(key(ev.rid, ev.prgi), ev.ghost);

@@ -6,8 +6,11 @@
 // operations and reasons; the name tables below turn them back into words for reports.
 
 export const checkEventSpecs = {
-  /** The device raised a page request group. `incarnation`: how many groups this function raised before (ABA guard for a reused PRGI). */
-  'chk.raise': { tag: 0x601, fields: { ghost: 'u32', rid: 'u16', pasid: 'u32', pasidPresent: 'bool', prgi: 'u16', requests: 'u16', incarnation: 'u32', firstPage: 'u32' } },
+  /**
+   * The device raised a page request group. `incarnation`: how many groups this function raised before (ABA guard for a reused PRGI).
+   * `pasidGen`: the incarnation of the PASID's address space the group belongs to (1, then +1 at each rebind; chk.pasidBind).
+   */
+  'chk.raise': { tag: 0x601, fields: { ghost: 'u32', rid: 'u16', pasid: 'u32', pasidPresent: 'bool', prgi: 'u16', requests: 'u16', incarnation: 'u32', firstPage: 'u32', pasidGen: 'u32' } },
   /** The device sent page request `index` of a group (`last` on the final one). */
   'chk.pageReq': { tag: 0x602, fields: { ghost: 'u32', index: 'u16', last: 'bool' } },
   /** A queue did something with `count` items (page requests, records or groups) of a group: op from checkQueueOp. */
@@ -29,6 +32,12 @@ export const checkEventSpecs = {
   'chk.xlateUsed': { tag: 0x609, fields: { asid: 'u32', page: 'u32', version: 'u32' } },
   /** An invalidation of `pages` pages from firstPage in asid completed; translations older than `version` are gone. */
   'chk.invDone': { tag: 0x60a, fields: { asid: 'u32', firstPage: 'u32', pages: 'u32', version: 'u32' } },
+  /** The host started draining (rid, pasid) of incarnation `gen` before freeing the PASID (VT-d intel_drain_pasid_prq). */
+  'chk.drainStart': { tag: 0x60b, fields: { rid: 'u16', pasid: 'u32', gen: 'u32' } },
+  /** That drain completed: every request of (rid, pasid, gen) is to have been answered in every layer (I5). */
+  'chk.drainDone': { tag: 0x60c, fields: { rid: 'u16', pasid: 'u32', gen: 'u32' } },
+  /** (rid, pasid) was bound to a new address space: incarnation `gen` from now on (I7). */
+  'chk.pasidBind': { tag: 0x60d, fields: { rid: 'u16', pasid: 'u32', gen: 'u32' } },
 } as const;
 
 export const checkLayer = { device: 0, iommu: 1, host: 2, vmm: 3, guest: 4 } as const;

@@ -34,6 +34,15 @@ export const pcieSpecs = {
    * after the page group responses the host sent before it (actors/host/timeline.ts).
    */
   'pci.reset': { tag: 0x108, fields: { rid: 'u16', remove: 'bool' } },
+  /**
+   * The driver tells function `rid` to stop DMA on `pasid` (op 0, device-specific register write;
+   * `stopMarker`: stop without waiting for outstanding page requests, closing them with a Stop
+   * Marker) or that `pasid` is bound to a new address space (op 1). iommu → device in command
+   * order (actors/host/pasid-reuse.ts).
+   */
+  'pci.pasidCtl': { tag: 0x109, fields: { rid: 'u16', pasid: 'u32', op: 'u8', stopMarker: 'bool' } },
+  /** The function stopped using `pasid` (its stop status as the driver reads it), after its last page requests; the iommu passes it on to the host in order. */
+  'pci.pasidStopped': { tag: 0x10a, fields: { rid: 'u16', pasid: 'u32' } },
 } as const;
 
 export const hostIommuSpecs = {
@@ -56,6 +65,8 @@ export const hostIommuSpecs = {
   'cmd.ctxPri': { tag: 0x20b, fields: { rid: 'u16', enable: 'bool' } },
   /** The host resets (or removes) function `rid`: forwarded to the device as pci.reset, in command order. */
   'cmd.devReset': { tag: 0x20c, fields: { rid: 'u16', remove: 'bool' } },
+  /** The host's PASID stop (op 0) or rebind (op 1) for function `rid`: forwarded to the device as pci.pasidCtl, in command order. */
+  'cmd.pasidCtl': { tag: 0x20d, fields: { rid: 'u16', pasid: 'u32', op: 'u8', stopMarker: 'bool' } },
 } as const;
 
 export const iommufdSpecs = {
@@ -96,3 +107,5 @@ export const vtdReg = { PQH: 0xc0, PQT: 0xc8, PRS: 0xdc } as const;
 export const prsBit = { PPR: 1, PRO: 2 } as const;
 /** PCIe PRG response codes. */
 export const prgCode = { SUCCESS: 0, INVALID: 1, FAILURE: 0xf } as const;
+/** pci.pasidCtl / cmd.pasidCtl operations. */
+export const pasidOp = { STOP: 0, BIND: 1 } as const;

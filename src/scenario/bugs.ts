@@ -18,6 +18,7 @@ export const bugToggles: readonly BugToggle[] = [
   { name: 'vprq-drop-leaks-cookie', race: 'R20', tier: 'vmm', summary: 'a last request dropped by a full virtual PRQ leaves its host group pending (the cookie is remembered)' },
   { name: 'vmm-failure-passthrough', race: 'R20', tier: 'vmm', summary: 'the VMM forwards a guest Response Failure as iommufd code 2, which the host refuses (-EINVAL): the group stays pending until teardown' },
   { name: 'atc-before-iotlb', race: 'R18', tier: 'host', summary: 'HWPT_INVALIDATE issues the device-TLB (ATC) invalidation before the IOTLB invalidation, so an ATS refill can fetch the stale IOTLB entry' },
+  { name: 'no-drain-before-reuse', race: 'R1', tier: 'host', summary: 'a freed PASID is rebound as soon as the device stopped, without the PRQ drain: requests of the old address space still queued reach the new one' },
   { name: 'atc-keeps-raced-translation', race: '§1.4', tier: 'device', summary: 'the ATC caches (and uses) a translation completion that raced an overlapping ATC invalidation: a stale entry survives the invalidation' },
 ];
 

@@ -13,18 +13,22 @@
 //   function is gone afterwards), `vfResponseFailure` (the host's IOPF core answers the next
 //   `count` groups of a function with Response Failure, as on a group allocation failure, R23);
 // - the guest — `guestFailure` (its driver answers the next `count` groups of a device with
-//   Response Failure).
+//   Response Failure);
+// - `pasidReuse` (issue 4, PASID lifecycle) — the guest driver frees a PASID and gives it to a
+//   new address space: the device stops DMA on it (waiting for its responses, or at once with a
+//   Stop Marker when `stopMarker`), the host drains it (VT-d intel_drain_pasid_prq) and only
+//   then is it rebound. The host runs the sequence (actors/host/pasid-reuse.ts).
 //
 // The scenario names a device by name or RID; derive.ts resolves it to a RID.
 
 import { fail } from '../util/errors.ts';
-import { int, invalid, nullable, num, obj, oneOf, type Check } from './validate.ts';
+import { bool, int, invalid, nullable, num, obj, oneOf, type Check } from './validate.ts';
 
-export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure'] as const;
+export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure', 'pasidReuse'] as const;
 export type EventAction = (typeof eventActions)[number];
 
 export const eventTier: Record<EventAction, 'vmm' | 'host' | 'guest'> = {
-  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host',
+  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host', pasidReuse: 'host',
 };
 
 const deviceRef: Check<string | number> = (v, path) => {
@@ -42,7 +46,9 @@ export const eventCheck = obj({
   pasid: nullable(int(1, 0xfffff)),
   /** guestFailure, vfResponseFailure: how many groups are answered Response Failure. */
   count: int(1, 1_000_000),
-}, { device: null, pasid: null, count: 1 });
+  /** pasidReuse: the device stops without waiting for its responses and sends a Stop Marker. */
+  stopMarker: bool,
+}, { device: null, pasid: null, count: 1, stopMarker: false });
 
 export type ScenarioEvent = ReturnType<typeof eventCheck>;
 
@@ -55,6 +61,8 @@ export interface TimelineEvent {
   /** Host PASID of the space, or null for the RID-only space / not given. */
   pasid: number | null;
   count: number;
+  /** pasidReuse: stop with a Stop Marker instead of waiting for the responses (absent: false). */
+  stopMarker?: boolean;
 }
 
 interface DeviceLike {
@@ -77,17 +85,20 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: action '${e.action}' needs a device`, { path: `${where}.device` });
     }
     let pasid = e.pasid;
-    const spaceAction = e.action === 'replaceHwpt' || e.action === 'destroyHwpt' || e.action === 'closeFaultFd';
+    const spaceAction = e.action === 'replaceHwpt' || e.action === 'destroyHwpt' || e.action === 'closeFaultFd' || e.action === 'pasidReuse';
     if (d !== undefined && spaceAction) {
       if (pasid === null && !d.ridOnly) pasid = d.pasids[0] ?? null;
       if (pasid !== null && !d.pasids.includes(pasid)) {
         fail('FAULTLINE_SCENARIO_INVALID', `${where}.pasid: device '${d.name || d.rid}' has no PASID ${pasid}`, { path: `${where}.pasid` });
       }
     }
+    if (e.action === 'pasidReuse' && pasid === null) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.pasid: pasidReuse needs a device with a PASID`, { path: `${where}.pasid` });
+    }
     if (e.action === 'vfResponseFailure' && d !== undefined && d.pfRid === null) {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: vfResponseFailure needs a VF (a device with pfRid)`, { path: `${where}.device` });
     }
-    return { atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count };
+    return { atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count, ...(e.action === 'pasidReuse' ? { stopMarker: e.stopMarker } : {}) };
   });
 }
 

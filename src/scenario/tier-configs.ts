@@ -87,6 +87,8 @@ export interface HostConfig {
   /** Devices known to the host: RID → iommufd dev_id. */
   functions: DeviceFunctionConfig[];
   spaces: AddressSpace[];
+  /** Pages per address space in guest.s1 (a rebound PASID's new stage-1 table starts empty). */
+  pagesPerAsid?: number;
   prqEntries: number;
   bugs: string[];
   /** The scenario's timeline (events.ts); each tier runs the actions it executes (none when absent). */

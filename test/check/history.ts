@@ -8,8 +8,8 @@ import type { CheckEvent } from '../../src/protocol/messages.ts';
 
 export const rid = 0x100;
 
-export function raise(ghost: number, prgi: number, requests = 2, incarnation = ghost, firstPage = 10): CheckEvent {
-  return { type: 'chk.raise', ghost, rid, pasid: 1, pasidPresent: true, prgi, requests, incarnation, firstPage };
+export function raise(ghost: number, prgi: number, requests = 2, incarnation = ghost, firstPage = 10, pasidGen = 1): CheckEvent {
+  return { type: 'chk.raise', ghost, rid, pasid: 1, pasidPresent: true, prgi, requests, incarnation, firstPage, pasidGen };
 }
 
 export const q = (queue: number, op: number, ghost: number, count = 1, reason: number = R.none): CheckEvent =>

@@ -13,6 +13,7 @@ const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
   { scenario: 'vprq-overflow', bug: 'vprq-drop-leaks-cookie', invariant: 'I1' },
   { scenario: 'no-handler-partial', bug: 'no-handler-answers-partial', invariant: 'I1' },
   { scenario: 'ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation', invariant: 'I3' },
+  { scenario: 'pasid-teardown-reuse', bug: 'no-drain-before-reuse', invariant: 'I7' },
 ];
 
 describe('bug toggles found by exploration and reproduced by replay', () => {

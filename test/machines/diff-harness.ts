@@ -46,6 +46,8 @@ export interface DiffOptions<TEvent extends EventObject> {
   traversalStatesMax?: number;
   /** Stop collecting after this many mismatches. */
   mismatchesMax?: number;
+  /** How the graph walk tells states apart (default: value and context); a machine whose context counts around a cycle passes one that ignores the counters. */
+  serializeState?: (s: AnyMachineSnapshot) => string;
 }
 
 type AnyExecutor = MachineExecutor<unknown, EventObject, unknown>;
@@ -82,6 +84,7 @@ function enumeratePaths<TEvent extends EventObject>(machine: AnyStateMachine, op
     stopWhen: (s: AnyMachineSnapshot) => s.status !== 'active',
     // A fixture whose context grows without bound would otherwise hang the walk.
     limit: options.traversalStatesMax ?? 20_000,
+    ...(options.serializeState ? { serializeState: options.serializeState } : {}),
   };
   const paths = getShortestPaths(machine, traversal as never);
   const all = options.simplePaths !== true ? paths : [...paths, ...getSimplePaths(machine, traversal as never)];

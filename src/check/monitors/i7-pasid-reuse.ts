@@ -1,0 +1,69 @@
+// I7: no fault of a freed PASID reaches the new address space (Brucker's PASID-reuse hazard,
+// reference §1.5). Each group carries the incarnation of its (RID, PASID) address space
+// (chk.raise pasidGen); chk.pasidBind starts a new incarnation. After that, a group of an
+// older incarnation must not be delivered to any layer's handler (it would fix up the new
+// owner's page tables) and no layer may pass on a handler's answer for it (an answer given
+// as if it belonged to the new owner); auto-responses (the drain's own) are fine. A group
+// raised with an incarnation the PASID no longer has is reported too, and a rebind must move
+// the incarnation forward.
+
+import { layerNames } from '../../protocol/check-events.ts';
+import type { CheckEvent } from '../../protocol/messages.ts';
+import type { Monitor, MonitorEnv } from '../types.ts';
+
+const scopeKey = (rid: number, pasid: number): number => rid * 0x100000 + pasid;
+
+export function pasidReuseMonitor(): Monitor {
+  const current = new Map<number, number>();
+  let binds = 0;
+  const stale = (ghost: number, env: MonitorEnv): { gen: number; now: number } | undefined => {
+    const g = env.table.get(ghost);
+    if (g === undefined || !g.pasidPresent) return undefined;
+    const now = current.get(scopeKey(g.rid, g.pasid));
+    return now !== undefined && g.pasidGen < now ? { gen: g.pasidGen, now } : undefined;
+  };
+  return {
+    invariant: 'I7',
+    idleNote: 'not exercised: no PASID was rebound in this run (scenario event pasidReuse)',
+    seen: () => binds,
+    event(ev: CheckEvent, env: MonitorEnv): void {
+      switch (ev.type) {
+        case 'chk.pasidBind': {
+          binds++;
+          const k = scopeKey(ev.rid, ev.pasid);
+          const before = current.get(k) ?? 1;
+          if (ev.gen <= before) env.violate('I7', `rid ${ev.rid} pasid ${ev.pasid} rebound as incarnation ${ev.gen}, not after ${before}`, []);
+          current.set(k, Math.max(before, ev.gen));
+          return;
+        }
+        case 'chk.raise': {
+          const now = ev.pasidPresent ? current.get(scopeKey(ev.rid, ev.pasid)) : undefined;
+          if (now !== undefined && ev.pasidGen < now) {
+            env.violate('I7', `the device raised group ${ev.ghost} for incarnation ${ev.pasidGen} of rid ${ev.rid} pasid ${ev.pasid} `
+              + `after it was rebound (incarnation ${now})`, [ev.ghost]);
+          }
+          return;
+        }
+        case 'chk.deliver': {
+          const s = stale(ev.ghost, env);
+          if (s) {
+            env.violate('I7', `group ${ev.ghost} of incarnation ${s.gen} reached the ${layerNames[ev.layer]} handler after the PASID `
+              + `was rebound to incarnation ${s.now}`, [ev.ghost]);
+          }
+          return;
+        }
+        case 'chk.respond': {
+          if (ev.auto) return;
+          const s = stale(ev.ghost, env);
+          if (s) {
+            env.violate('I7', `the ${layerNames[ev.layer]} passed on a handler's answer for group ${ev.ghost} of incarnation ${s.gen} `
+              + `after the PASID was rebound to incarnation ${s.now}`, [ev.ghost]);
+          }
+          return;
+        }
+        default:
+      }
+    },
+    finish(): void {},
+  };
+}
