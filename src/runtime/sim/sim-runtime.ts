@@ -4,7 +4,7 @@
 // fixed order, asks the strategy for one, records the index and delivers it. Same seed,
 // same code → same trace hash; the recorded choices replay the run exactly.
 
-import type { ActorCtx, Inbound } from '../../actor/define.ts';
+import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { ChoiceLog } from '../../explore/choices.ts';
@@ -91,6 +91,7 @@ const defaultMaxSteps = 50_000_000;
 
 interface ActorSlot {
   name: string;
+  def: AnyActorDef;
   state: unknown;
   ctx: ActorCtx;
   rngState: RngState;
@@ -123,6 +124,12 @@ class SimRun {
   private readonly choices = new ChoiceLog();
   private readonly scratch = new Int32Array(messageCodec.slotWords);
   private readonly enabled: Int32Array;
+  /** Receiving actor of each channel, for collectEnabled's scan. */
+  private readonly channelTo: Int32Array;
+  /** Each queue's headReadyNs() (Infinity when empty), kept up to date on push and shift. */
+  private readonly headNs: Float64Array;
+  /** Some actor has a service time, so busyUntilNs can hold a delivery back. */
+  private readonly anyService: boolean;
   private readonly memViews: Map<string, MemView>;
   private readonly checker: Checker | null;
   private nowNs = 0;
@@ -143,15 +150,18 @@ class SimRun {
     this.depthMax = topo.channels.map(() => 0);
     this.producerBlocked = topo.channels.map(() => false);
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
+    this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
+    this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
+    this.anyService = topo.actors.some((a) => (a.serviceNs ?? 0) > 0);
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name) });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
-    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.serviceNs ?? 0));
+    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, a.serviceNs ?? 0));
   }
 
-  private makeSlot(index: number, name: string, serviceNs: number): ActorSlot {
+  private makeSlot(index: number, name: string, def: AnyActorDef, serviceNs: number): ActorSlot {
     const rngState = rngStateFrom(this.seed, index + 1);
     const slot: ActorSlot = {
-      name, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
+      name, def, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
       ctx: undefined as unknown as ActorCtx,
     };
     slot.ctx = this.makeCtx(index, name, rngState);
@@ -160,6 +170,9 @@ class SimRun {
 
   private makeCtx(index: number, name: string, rngState: RngState): ActorCtx {
     const { channelIndex, channels } = this.topo;
+    // This actor's own channels by name → channel index, so a send is one lookup.
+    const owned = new Map<string, number>();
+    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
     return {
       self: name,
       rng: createRng(rngState),
@@ -175,10 +188,13 @@ class SimRun {
         this.timers.add(this.nowNs + delayNs, index, msg);
       },
       send: (channel, msg) => {
-        const c = channelIndex.get(channel);
-        if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${name}' sent on unknown channel '${channel}'`);
+        const c = owned.get(channel);
+        if (c === undefined) {
+          const other = channelIndex.get(channel);
+          if (other === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${name}' sent on unknown channel '${channel}'`);
+          fail('FAULTLINE_CHANNEL_OWNER', `actor '${name}' sent on channel '${channel}', which belongs to '${this.slots[channels[other]!.from]!.name}'`);
+        }
         const spec = channels[c]!;
-        if (spec.from !== index) fail('FAULTLINE_CHANNEL_OWNER', `actor '${name}' sent on channel '${channel}', which belongs to '${this.slots[spec.from]!.name}'`);
         const q = this.queues[c]!;
         if (q.isFull()) {
           this.refused[c]!++;
@@ -186,6 +202,7 @@ class SimRun {
           return false;
         }
         q.push(msg, this.nowNs + spec.latencyNs);
+        if (q.length === 1) this.headNs[c] = q.headReadyNs();
         this.sent[c]!++;
         if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
         return true;
@@ -236,15 +253,15 @@ class SimRun {
 
   /** Fills `enabled` with sources in canonical order: channels by index, then self inboxes. */
   private collectEnabled(): number {
-    const { channels } = this.topo;
+    const { headNs, anyService, slots, channelTo, enabled } = this;
     const now = this.nowNs;
     let n = 0;
-    for (let c = 0; c < channels.length; c++) {
-      if (this.queues[c]!.headReadyNs() <= now && this.slots[channels[c]!.to]!.busyUntilNs <= now) this.enabled[n++] = c;
+    for (let c = 0; c < headNs.length; c++) {
+      if (headNs[c]! <= now && (!anyService || slots[channelTo[c]!]!.busyUntilNs <= now)) enabled[n++] = c;
     }
-    for (let a = 0; a < this.slots.length; a++) {
-      const s = this.slots[a]!;
-      if (s.inbox.length > 0 && s.busyUntilNs <= now) this.enabled[n++] = -1 - a;
+    for (let a = 0; a < slots.length; a++) {
+      const s = slots[a]!;
+      if (s.inbox.length > 0 && s.busyUntilNs <= now) enabled[n++] = -1 - a;
     }
     return n;
   }
@@ -266,7 +283,9 @@ class SimRun {
     if (source >= 0) {
       const spec = this.topo.channels[source]!;
       actor = spec.to;
-      msg = this.queues[source]!.shift();
+      const q = this.queues[source]!;
+      msg = q.shift();
+      this.headNs[source] = q.headReadyNs();
       if (this.producerBlocked[source]) {
         this.producerBlocked[source] = false;
         this.slots[spec.from]!.inbox.push({ type: 'sys.writable', channel: spec.name });
@@ -277,10 +296,9 @@ class SimRun {
     }
     this.hashDelivery(source, msg);
     const slot = this.slots[actor]!;
-    const def = this.topo.actors[actor]!.def;
     this.current = actor;
     try {
-      def.step(slot.state, msg, slot.ctx);
+      slot.def.step(slot.state, msg, slot.ctx);
     } catch (err) {
       throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
     }

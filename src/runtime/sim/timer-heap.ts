@@ -25,8 +25,11 @@ export class TimerHeap {
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const up = h[i]!;
+      const parent = h[p]!;
+      if (!less(up, parent)) break;
+      h[i] = parent;
+      h[p] = up;
       i = p;
     }
   }
@@ -49,7 +52,9 @@ export class TimerHeap {
         if (l < h.length && less(h[l]!, h[m]!)) m = l;
         if (r < h.length && less(h[r]!, h[m]!)) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const down = h[i]!;
+        h[i] = h[m]!;
+        h[m] = down;
         i = m;
       }
     }

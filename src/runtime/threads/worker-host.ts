@@ -66,6 +66,11 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   const selfInbox: { actor: number; msg: Inbound }[] = [];
   let runStartMs = performance.now();
   const nowNs = (): number => Math.round((performance.now() - runStartMs) * 1e6);
+  // ctx.now() (and ctx.timer's base) read the clock once per delivered message: every call made
+  // while one message is handled sees the same instant, as on the deterministic runtime.
+  // deliverTo resets it to -1 before each step.
+  let stepNs = -1;
+  const stepNow = (): number => (stepNs >= 0 ? stepNs : (stepNs = nowNs()));
   let steps = 0;
   let ctrlServed = 0;
 
@@ -80,10 +85,12 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
     const def = await loadDef(a.module, a.kind);
     const local = hosted.length;
     localOf.set(a.index, local);
+    // This actor's own channels by name → channel index, so a send is one lookup.
+    const owned = new Map(layout.channels.filter((c) => c.from === a.index).map((c) => [c.name, c.index]));
     const ctx: ActorCtx = {
       self: a.name,
       rng: createRng(rngStateFrom(boot.seed, a.index + 1)),
-      now: nowNs,
+      now: stepNow,
       mem: memLookup(memViews, a.name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
       check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index),
@@ -92,12 +99,15 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       },
       timer: (delayNs, msg) => {
         if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${a.name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
-        timers.add(nowNs() + delayNs, local, msg);
+        timers.add(stepNow() + delayNs, local, msg);
       },
       send(channel, msg) {
-        const c = channelIndex.get(channel);
-        if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${a.name}' sent on unknown channel '${channel}'`);
-        if (layout.channels[c]!.from !== a.index) fail('FAULTLINE_CHANNEL_OWNER', `actor '${a.name}' sent on channel '${channel}', which it does not own`);
+        let c = owned.get(channel);
+        if (c === undefined) {
+          c = channelIndex.get(channel);
+          if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${a.name}' sent on unknown channel '${channel}'`);
+          fail('FAULTLINE_CHANNEL_OWNER', `actor '${a.name}' sent on channel '${channel}', which it does not own`);
+        }
         if (ports[c]!.trySend(msg)) {
           sent[c]!++;
           return true;
@@ -113,6 +123,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   let failed = false;
   const deliverTo = (local: number, msg: Inbound): void => {
     const h = hosted[local]!;
+    stepNs = -1;
     try {
       h.def.step(h.state, msg, h.ctx);
     } catch (err) {
@@ -169,7 +180,8 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       for (;;) {
         myEventFd.tryRead();
         const work = pass();
-        Atomics.store(control, kSteps, steps | 0);
+        // steps only moves when a pass handled something; otherwise the word already holds it.
+        if (work > 0) Atomics.store(control, kSteps, steps | 0);
         if (Atomics.load(control, kStop) === 1) {
           Atomics.store(control, kState, stateStopped);
           return;
