@@ -4,7 +4,7 @@
 
 import { defineActor } from '../../src/actor/define.ts';
 import { createHistogram, record, type Histogram } from '../../src/report/histogram.ts';
-import { backlogSize, flushOutbox, sendOrQueue, type Outboxes } from './outbox.ts';
+import { backlogSize, flushOutbox, sendOrQueue, type Outboxes } from '../../src/actor/outbox.ts';
 
 export interface ChainStageConfig {
   role: 'source' | 'relay' | 'sink';

@@ -7,7 +7,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { atcInsert, atcLookup } from './atc.ts';
 import type { AccessFailure } from './counters.ts';
 import type { DeviceState } from './device-state.ts';

@@ -11,7 +11,7 @@ import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src
 import { fail } from '../../src/util/errors.ts';
 import type { PrgContext } from '../../machines/prg.machine.ts';
 import type { PriCapabilityContext } from '../../machines/pri-capability.machine.ts';
-import type { Outboxes } from '../chain/outbox.ts';
+import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';

@@ -5,7 +5,7 @@
 // This file only dispatches; each concern lives in its own module.
 
 import { defineActor } from '../../src/actor/define.ts';
-import { backlogSize, flushOutbox } from '../chain/outbox.ts';
+import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { onAtsCpl, startAccess } from './access.ts';
 import { initDevice, type DeviceActorConfig, type DeviceState } from './device-state.ts';
 import { onPrgResp } from './fault.ts';

@@ -14,7 +14,7 @@ import { prgCode } from '../../src/protocol/iopf.ts';
 import { record } from '../../src/report/histogram.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
 import type { PrgOutcome } from '../../machines/prg.machine.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, requestTranslation, translateFor } from './access.ts';
 import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './device-state.ts';
 import { prgExec } from './machines.ts';

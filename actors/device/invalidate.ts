@@ -11,7 +11,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU } from './access.ts';
 import { atcInvalidate } from './atc.ts';
 import type { DeviceState } from './device-state.ts';

@@ -12,7 +12,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { pasidOp } from '../../src/protocol/iopf.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, startAccess } from './access.ts';
 import type { DeviceState } from './device-state.ts';
 

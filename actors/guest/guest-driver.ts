@@ -17,7 +17,7 @@ import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consum
 import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { handleGroup } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';

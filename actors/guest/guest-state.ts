@@ -7,7 +7,7 @@ import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../
 import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
-import type { Outboxes } from '../chain/outbox.ts';
+import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createGuestTimeline, type GuestTimeline } from './timeline.ts';
 import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
 

@@ -7,7 +7,7 @@ import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../.
 import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
-import type { Outboxes } from '../chain/outbox.ts';
+import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createHostInvState, type HostInvState } from './invalidate.ts';
 import { createHostPasids, type HostPasids } from './pasid-reuse.ts';
 import { createHostTimeline, type HostTimeline } from './timeline.ts';

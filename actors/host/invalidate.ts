@@ -22,7 +22,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { errno, NO_PASID, ufdOp, VTD_INV_ALL_PAGES, vtdInvFlag } from '../../src/protocol/iommufd.ts';
 import type { Message, MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { bump, type HostState } from './host-state.ts';
 import { TO_IOMMU } from './prq-thread.ts';
 import { err, type SyscallResult } from './ufd-ioctl.ts';

@@ -8,7 +8,7 @@
 // PRI-capable VFs (PRI is shared with the PF), so VF attaches succeed here.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
 import { TO_IOMMU } from './prq-thread.ts';
 import type { UfdState } from './ufd-objects.ts';

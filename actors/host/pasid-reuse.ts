@@ -31,7 +31,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { TimelineEvent } from '../../src/scenario/events.ts';
 import type { HostConfig } from '../../src/scenario/tier-configs.ts';
 import { pasidMachine, type PasidContext } from '../../machines/pasid.machine.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
 import { TO_IOMMU } from './prq-thread.ts';
 

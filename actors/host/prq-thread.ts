@@ -16,7 +16,7 @@ import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { iopfDiscardPartials } from '../../src/iopf/core.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
 import { answerRefused, refuseGroup } from './timeline.ts';

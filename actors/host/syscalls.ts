@@ -6,7 +6,7 @@ import type { ActorCtx } from '../../src/actor/define.ts';
 import type { IopfCoreEnv } from '../../src/iopf/core.ts';
 import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';

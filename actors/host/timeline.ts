@@ -32,7 +32,7 @@ import { iopfCode } from '../../src/iopf/fault.ts';
 import { checkLayer, checkReason } from '../../src/protocol/check-events.ts';
 import { eventsOf, type TimelineEvent } from '../../src/scenario/events.ts';
 import type { HostConfig } from '../../src/scenario/tier-configs.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeEvent, lifeRemovePartials } from './group-life.ts';
 import type { HostState } from './host-state.ts';
 import { startPasidReuse } from './pasid-reuse.ts';

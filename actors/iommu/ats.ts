@@ -8,7 +8,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { iotlbFill, iotlbKey, iotlbLookup } from './iotlb.ts';
 import { spaceKey, type IommuState } from './iommu-state.ts';
 

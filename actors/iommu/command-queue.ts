@@ -18,7 +18,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { Message, MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES } from './ats.ts';
 import { iotlbDropRange } from './iotlb.ts';
 import { responseCarriesPasid, type IommuState } from './iommu-state.ts';

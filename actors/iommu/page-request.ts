@@ -11,7 +11,7 @@ import { prgCode } from '../../src/protocol/iopf.ts';
 import { encodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqEnqueue } from '../../src/queues/prq-producer.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES } from './ats.ts';
 import { iotlbDrop, iotlbKey } from './iotlb.ts';
 import { responseCarriesPasid, type IommuState } from './iommu-state.ts';

@@ -14,7 +14,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { ufdOp, vtdInvFlag } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { sendOrQueue } from '../chain/outbox.ts';
+import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { queueCall } from './syscalls.ts';
 import type { Syscall, VmmState } from './vmm-state.ts';
 

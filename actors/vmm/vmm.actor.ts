@@ -8,7 +8,7 @@ import { defineActor, type ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
 import type { VmmConfig } from '../../src/scenario/tier-configs.ts';
-import { backlogSize, flushOutbox, sendOrQueue } from '../chain/outbox.ts';
+import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
 import { onPollin, onReadResult, onRecord } from './fault-reader.ts';
 import { onGuestDevtlbInv, onGuestIotlbInv, onGuestWait, onInvalidateResult } from './invalidate.ts';
 import { onReconfResult, onVmmEvent, reconfStats, scheduleVmmEvents } from './reconfigure.ts';

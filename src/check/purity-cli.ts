@@ -8,7 +8,7 @@ import { checkPurityFiles } from './purity.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Pure code: actor step logic, machine definitions, the machine executor and the shared tier logic. */
-export const pureRoots = ['actors', 'machines', 'src/machines', 'src/iopf', 'src/queues'];
+export const pureRoots = ['actors', 'machines', 'src/actor', 'src/machines', 'src/iopf', 'src/queues'];
 
 function tsFiles(dir: string): string[] {
   let entries: string[];

@@ -1,8 +1,9 @@
-// Back-pressure for software queues: messages a full channel refused wait here, in order,
-// until the runtime says the channel is writable again. Plain data, part of actor state.
+// Back-pressure for software queues, used by every tier: messages a full channel refused
+// wait here, in order, until the runtime says the channel is writable again. Plain data,
+// part of actor state.
 
-import type { ActorCtx } from '../../src/actor/define.ts';
-import type { Message } from '../../src/protocol/messages.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { ActorCtx } from './define.ts';
 
 export type Outboxes = Record<string, Message[]>;
 
