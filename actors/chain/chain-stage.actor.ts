@@ -52,7 +52,7 @@ export const chainStageActor = defineActor<ChainStageState, ChainStageConfig>({
         flushOutbox(s.outboxes, ctx, msg.channel);
         return;
       case 'chain.req':
-        ctx.assert(msg.stage === cfg.index - 1, 'FAULTLINE_CHAIN_ORDER', `request ${msg.id} reached stage ${cfg.index} from stage ${msg.stage}`);
+        if (!(msg.stage === cfg.index - 1)) ctx.assert(false, 'FAULTLINE_CHAIN_ORDER', `request ${msg.id} reached stage ${cfg.index} from stage ${msg.stage}`);
         if (cfg.role === 'sink') {
           sendOrQueue(s.outboxes, ctx, cfg.up!, { type: 'chain.resp', id: msg.id, stage: cfg.index, originNs: msg.originNs });
         } else {
@@ -61,7 +61,7 @@ export const chainStageActor = defineActor<ChainStageState, ChainStageConfig>({
         }
         return;
       case 'chain.resp':
-        ctx.assert(msg.stage === cfg.index + 1, 'FAULTLINE_CHAIN_ORDER', `response ${msg.id} reached stage ${cfg.index} from stage ${msg.stage}`);
+        if (!(msg.stage === cfg.index + 1)) ctx.assert(false, 'FAULTLINE_CHAIN_ORDER', `response ${msg.id} reached stage ${cfg.index} from stage ${msg.stage}`);
         if (cfg.role === 'source') {
           s.completed++;
           record(s.latencyNs!, ctx.now() - msg.originNs);

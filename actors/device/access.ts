@@ -20,7 +20,7 @@ export const DEV_TO_IOMMU = 'dev->iommu';
 
 export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
-  ctx.assert(slot.phase === 'idle' || slot.phase === 'thinking', 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
+  if (!(slot.phase === 'idle' || slot.phase === 'thinking')) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
   if (parkIfStopped(s, slotIdx)) return;
   const space = s.spaces[slot.spaceIdx]!;
   const w = s.cfg.workload;
@@ -58,7 +58,7 @@ export function requestTranslation(s: DeviceState, ctx: ActorCtx, owner: number,
   const sp = s.spaces[spaceIdx]!.cfg;
   const tag = s.nextTag;
   s.nextTag = (s.nextTag + 1) >>> 0;
-  ctx.assert(!s.translations.has(tag), 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
+  if (!(!s.translations.has(tag))) ctx.assert(false, 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
   s.translations.set(tag, { owner, spaceIdx, page, write, stale: false });
   s.translationsOutstanding++;
   s.c.atsRequests++;
@@ -101,7 +101,7 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     return;
   }
   const slot = s.slots[t.owner]!;
-  ctx.assert(slot.phase === 'translating' && slot.tag === msg.tag, 'FAULTLINE_DEVICE_SLOT', `slot ${t.owner} got tag ${msg.tag} while ${slot.phase}`);
+  if (!(slot.phase === 'translating' && slot.tag === msg.tag)) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${t.owner} got tag ${msg.tag} while ${slot.phase}`);
   if (t.write ? msg.w : msg.r) {
     ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page: t.page, version: msg.version });
     completeAccess(s, ctx, t.owner);

@@ -117,7 +117,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   stamp(s.hops['dev.answered'], g.ghost, now);
   const effects: Effect[] = [];
   prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
-  ctx.assert(g.machine.status === 'done', 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
+  if (!(g.machine.status === 'done')) ctx.assert(false, 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
   drainWaitQueue(s, ctx, fnIdx);
@@ -154,7 +154,7 @@ function applyGroupEffect(s: DeviceState, ctx: ActorCtx, fn: FnState, g: PrgGrou
   switch (e.type) {
     case 'releaseCredits':
       fn.creditsUsed -= (e.params as { pages: number }).pages;
-      ctx.assert(fn.creditsUsed >= 0, 'FAULTLINE_DEVICE_CREDITS', `credits used ${fn.creditsUsed} < 0`);
+      if (!(fn.creditsUsed >= 0)) ctx.assert(false, 'FAULTLINE_DEVICE_CREDITS', `credits used ${fn.creditsUsed} < 0`);
       return;
     case 'retryTranslations':
       retryGroup(s, ctx, g);
@@ -176,7 +176,7 @@ function applyGroupEffect(s: DeviceState, ctx: ActorCtx, fn: FnState, g: PrgGrou
 function retryGroup(s: DeviceState, ctx: ActorCtx, g: PrgGroup): void {
   for (const slotIdx of g.waiters) {
     const slot = s.slots[slotIdx]!;
-    ctx.assert(slot.phase === 'faulted' && slot.ghost === g.ghost, 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} not waiting on group ${g.ghost}`);
+    if (!(slot.phase === 'faulted' && slot.ghost === g.ghost)) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} not waiting on group ${g.ghost}`);
     s.c.retries++;
     slot.retried = true;
     translateFor(s, ctx, slotIdx);

@@ -106,7 +106,7 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   const out = handleGroup(s, ctx.mem(GUEST_S1), group);
   const effects: Effect[] = [];
   exec.step(m, { type: 'handle.done', code: out.code as 0 | 1, pagesMapped: out.pagesMapped }, effects);
-  ctx.assert(m.status === 'done', 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
+  if (!(m.status === 'done')) ctx.assert(false, 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {

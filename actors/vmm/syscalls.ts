@@ -62,7 +62,7 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
 /** Take the finished call off the line (the caller routes the result), counting errors. */
 export function completeCall(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): Syscall {
   const call = s.inFlight;
-  ctx.assert(call !== null && call.seq === m.seq, 'FAULTLINE_VMM_SYSCALL_SEQ', `ufd.ret seq ${m.seq} while ${call === null ? 'no call' : `call ${call.seq}`} is in flight`);
+  if (!(call !== null && call.seq === m.seq)) ctx.assert(false, 'FAULTLINE_VMM_SYSCALL_SEQ', `ufd.ret seq ${m.seq} while ${call === null ? 'no call' : `call ${call.seq}`} is in flight`);
   s.inFlight = null;
   if (m.ret < 0) {
     const name = opName(call!.op);

@@ -35,7 +35,11 @@ export interface ActorCtx {
   readonly rng: Rng;
   /** Count a coverage mark: an interesting situation this run reached. */
   mark(name: string): void;
-  /** Programmer-error check: throws FaultlineError(code) naming the actor when cond is false. */
+  /**
+   * Programmer-error check: throws FaultlineError(code) naming the actor when cond is false.
+   * The detail is evaluated by the caller, so on per-message paths write
+   * `if (!cond) ctx.assert(false, code, detail)` to build it only on failure.
+   */
   assert(cond: unknown, code: string, detail?: string): void;
   /** Deliver `msg` to this actor itself after `delayNs`. */
   timer(delayNs: number, msg: Message): void;
