@@ -2,7 +2,7 @@
 // is actors/host/timeline.ts). The host cleared the function's PRI Enable first, so it raises no
 // new groups; the reset completes once the function has no group outstanding (PRI "Stopped":
 // every outstanding request answered — by the host's iopf_queue_remove_device, the IOMMU's
-// PRE-off path or the user), then the function's ATC is dropped. A removed function issues no
+// PRE-off path or the user), then the function's ATC is dropped and its PRGI allocator restarts at 0. A removed function issues no
 // more DMA: each of its access slots stops at its next access.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
@@ -37,6 +37,9 @@ export function completeReset(s: DeviceState, ctx: ActorCtx, fnIdx: number): voi
   if (r === undefined || !r.pending || fn.groupsOutstanding > 0) return;
   r.pending = false;
   fn.atc.entries.clear();
+  // The reset returns the function to its power-on state, PRGI allocator included: the first
+  // groups after it take the lowest indexes again, which the VMM may still remember (R20).
+  fn.prgiCursor = 0;
   s.c.resetsCompleted++;
   ctx.mark(r.removed ? 'device.removed' : 'device.flr-done');
 }

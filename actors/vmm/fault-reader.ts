@@ -147,5 +147,18 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
+  for (const f of s.faults) {
+    if (f.devId === r.devId && f.pasid === pasid && f.prgi === r.grpid) {
+      ctx.mark('vmm.prgi-remembered-twice');
+      break;
+    }
+  }
+  for (const f of s.faults) {
+    if (f.devId === r.devId && f.pasid === pasid && f.prgi === r.grpid) {
+      // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
+      ctx.mark('vmm.prgi-remembered-twice');
+      break;
+    }
+  }
   s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
 }

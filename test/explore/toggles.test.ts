@@ -1,7 +1,6 @@
 // Each bug toggle the race scenarios make observable: exploration finds a failing seed within
 // 20 seeds, and the replay line of the first failure reproduces the same violation (same
-// invariant, ghosts and message). vmm-prgi-only-match cannot be reached by the model yet
-// (scenarios/prgi-reuse.yaml says why): with it on, prgi-reuse stays clean.
+// invariant, ghosts and message).
 
 import { describe, expect, it } from 'vitest';
 import { explore, formatExplore } from '../../src/explore/explore.ts';
@@ -14,6 +13,7 @@ const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
   { scenario: 'no-handler-partial', bug: 'no-handler-answers-partial', invariant: 'I1' },
   { scenario: 'ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation', invariant: 'I3' },
   { scenario: 'pasid-teardown-reuse', bug: 'no-drain-before-reuse', invariant: 'I7' },
+  { scenario: 'flr-prgi-reuse', bug: 'vmm-prgi-only-match', invariant: 'I2' },
 ];
 
 describe('bug toggles found by exploration and reproduced by replay', () => {
@@ -39,10 +39,10 @@ describe('bug toggles found by exploration and reproduced by replay', () => {
     }, 20_000);
   }
 
-  it('prgi-reuse --bug vmm-prgi-only-match: unreachable in this model, the runs stay clean and no PRGI is ever ambiguous at the VMM', async () => {
+  it('prgi-reuse --bug vmm-prgi-only-match: without a reset the VMM never holds two groups with one PRGI, so the runs stay clean', async () => {
     const r = await explore({ ref: 'prgi-reuse', from: 1, to: 3, bugs: ['vmm-prgi-only-match'], jobs: 1 });
     expect(r.failing).toBe(0);
-    expect(r.marks.find((m) => m.name === 'vmm.prgiAmbiguous')).toBeUndefined();
+    expect(r.marks.find((m) => m.name === 'vmm.prgi-remembered-twice')).toBeUndefined();
     expect(r.marks.find((m) => m.name === 'device.prgi-reused')?.seeds).toBe(3);
   }, 20_000);
 });
