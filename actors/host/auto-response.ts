@@ -4,21 +4,28 @@
 // reproduce R11 (replace answers through the new hwpt) at the call site and R12
 // (destroy skips the response map) here.
 
+import type { ActorCtx } from '../../src/actor/define.ts';
 import type { IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { AutoReason } from '../../machines/host-fault-group.machine.ts';
+import { faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
 import type { UfdFault } from './ufd-objects.ts';
 
 /** Answers the groups of `handleId` (null: every group) held by `fault`; returns how many. */
-export function autoRespond(s: HostState, env: IopfCoreEnv, fault: UfdFault, handleId: number | null, reason: AutoReason, includeRead: boolean): number {
+export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault: UfdFault, handleId: number | null, reason: AutoReason, includeRead: boolean): number {
   const belongs = (gid: number): boolean => handleId === null || s.core.groups.get(gid)?.handler === handleId;
   let n = 0;
   const keep: number[] = [];
   const take: number[] = [];
   for (const gid of fault.deliver) {
-    if (!s.core.groups.has(gid)) s.stats.staleGroupsDropped++;
-    else (belongs(gid) ? take : keep).push(gid);
+    if (s.core.groups.has(gid) && !belongs(gid)) {
+      keep.push(gid);
+      continue;
+    }
+    faultQueueTake(fault, gid, ctx);
+    if (s.core.groups.has(gid)) take.push(gid);
+    else s.stats.staleGroupsDropped++;
   }
   fault.deliver = keep;
   for (const gid of take) n += answer(s, env, gid, reason);
@@ -27,6 +34,7 @@ export function autoRespond(s: HostState, env: IopfCoreEnv, fault: UfdFault, han
     const gid = fault.response[cookie]!;
     if (s.core.groups.has(gid) && !belongs(gid)) continue;
     delete fault.response[cookie];
+    faultQueueTake(fault, gid, ctx);
     n += answer(s, env, gid, reason);
   }
   return n;

@@ -59,6 +59,8 @@ export interface HostState {
   stats: HostStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group reported to the IOPF core, page response sent. */
   hops: { 'host.received': HopStamps; 'host.responded': HopStamps };
+  /** True while a write() record's answer goes through the core: the page response passes the VMM's answer on (checker auto = false). */
+  answeringForUser: boolean;
 }
 
 export function createHostState(cfg: HostConfig): HostState {
@@ -78,6 +80,7 @@ export function createHostState(cfg: HostConfig): HostState {
       unexpectedMessages: {}, syscalls: {},
     },
     hops: { 'host.received': createHopStamps(), 'host.responded': createHopStamps() },
+    answeringForUser: false,
   };
 }
 

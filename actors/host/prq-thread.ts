@@ -18,6 +18,7 @@ import { iopfDiscardPartials } from '../../src/iopf/core.ts';
 import { stamp } from '../../src/report/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
+import { faultQueueAdd } from './fault-queue.ts';
 import { bump, type HostState } from './host-state.ts';
 import { answerRefused, refuseGroup } from './timeline.ts';
 import { faultOfHandle, findIopfHandle, ridKnown } from './ufd-objects.ts';
@@ -49,8 +50,8 @@ export class HostDriver implements IopfCoreEnv, PrqConsumerSink {
 
   pageResponse(last: IopfFault, code: IopfCode): void {
     stamp(this.s.hops['host.responded'], last.ghost, this.ctx.now());
-    // auto: the host does not tell its handler's (the VMM's) answers from its own here yet.
-    this.ctx.check({ type: 'chk.respond', layer: checkLayer.host, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: true });
+    // auto = false only for the answer of a user write(): I2 then requires the VMM's answer first.
+    this.ctx.check({ type: 'chk.respond', layer: checkLayer.host, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: !this.s.answeringForUser });
     sendPgResp(this.s, this.ctx, { rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
   }
 
@@ -87,7 +88,7 @@ function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   ctx.check({ type: 'chk.deliver', layer: checkLayer.host, ghost, requests: group.faults.length });
   const wasEmpty = fault!.deliver.length === 0;
-  fault!.deliver.push(group.id);
+  faultQueueAdd(fault!, group.id, ghost, ctx);
   if (wasEmpty && fault!.fdOpen) pollin(s, ctx, fault!.fd);
 }
 

@@ -29,7 +29,7 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
     case ufdOp.WRITE: {
       const recs = s.ufd.writeRecs[m.seq] ?? [];
       delete s.ufd.writeRecs[m.seq];
-      r = faultWrite(s, env, m.a0, m.a1, recs);
+      r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
       break;
     }
     case ufdOp.CLOSE: r = faultClose(s, m.a0); break;
@@ -52,7 +52,7 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
 }
 
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
-  const r = faultRead(s, env, m.a0, m.a1);
+  const r = faultRead(s, ctx, env, m.a0, m.a1);
   for (const w of r.records) {
     sendOrQueue(s.outboxes, ctx, TO_VMM, {
       type: 'ufd.record', seq: m.seq, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost: w.ghost,

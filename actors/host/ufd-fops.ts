@@ -7,6 +7,8 @@ import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, pageResponseBytes, pageRespCode, pgfaultBytes, pgfaultFlag } from '../../src/protocol/iommufd.ts';
 import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
+import type { ActorCtx } from '../../src/actor/define.ts';
+import { faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
@@ -27,7 +29,7 @@ function openFault(s: HostState, fd: number): UfdFault | undefined {
   return id === undefined ? undefined : s.ufd.faults[id];
 }
 
-export function faultRead(s: HostState, env: IopfCoreEnv, fd: number, count: number): ReadResult {
+export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number): ReadResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return { ...err(EBADF), records: [] };
   if (count % pgfaultBytes !== 0) return { ...err(errno.ESPIPE), records: [] };
@@ -39,6 +41,7 @@ export function faultRead(s: HostState, env: IopfCoreEnv, fd: number, count: num
     if (group === undefined) {
       // Answered behind iommufd's back (device removed): nothing left to deliver.
       fault.deliver.shift();
+      faultQueueTake(fault, gid, ctx);
       s.stats.staleGroupsDropped++;
       continue;
     }
@@ -61,7 +64,7 @@ export function faultRead(s: HostState, env: IopfCoreEnv, fd: number, count: num
   return { ...ok(), ret: count - room, records };
 }
 
-export function faultWrite(s: HostState, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {
+export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return err(EBADF);
   // Mainline eventq.c answers a partial record with -ESPIPE, as read() does (not EINVAL).
@@ -78,7 +81,11 @@ export function faultWrite(s: HostState, env: IopfCoreEnv, fd: number, count: nu
     const gid = fault.response[r.cookie];
     if (gid === undefined) { rc = -errno.EINVAL; break; }
     delete fault.response[r.cookie];
-    if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
+    faultQueueTake(fault, gid, ctx);
+    s.answeringForUser = true;
+    const taken = lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env);
+    s.answeringForUser = false;
+    if (taken) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {
       // iopf_queue_remove_device answered it: the late response does nothing.
     }

@@ -36,7 +36,7 @@ export function faultQueueAlloc(s: HostState, flags: number): SyscallResult {
   if (flags !== 0) return err(errno.EOPNOTSUPP);
   const id = allocObjectId(s.ufd);
   const fd = s.ufd.nextFd++;
-  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: {} };
+  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: {}, ghosts: new Map() };
   s.ufd.fds[fd] = id;
   return ok(id, fd);
 }
@@ -97,7 +97,7 @@ export function replace(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: nu
   // R11: the buggy refactor passed the new hwpt with the old handle.
   const via = s.cfg.bugs.includes('replace-wrong-hwpt') ? newHwpt : oldHwpt;
   const fault = via === undefined ? undefined : u.faults[via.faultId];
-  if (fault) markAuto(ctx, fault, 'replace', autoRespond(s, env, fault, oldId, 'replace', true));
+  if (fault) markAuto(ctx, fault, 'replace', autoRespond(s, ctx, env, fault, oldId, 'replace', true));
   if (oldFaulty && !newFaulty) iopfDisable(s, ctx, devId);
   delete u.handles[oldId];
   return ok();
@@ -111,7 +111,7 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   if (handleId === undefined) return err(errno.ENOENT);
   const hwpt = u.hwpts[u.handles[handleId]!.hwptId];
   const fault = hwpt === undefined ? undefined : u.faults[hwpt.faultId];
-  if (fault) markAuto(ctx, fault, 'detach', autoRespond(s, env, fault, handleId, 'detach', true));
+  if (fault) markAuto(ctx, fault, 'detach', autoRespond(s, ctx, env, fault, handleId, 'detach', true));
   if (hwpt && hwpt.faultId !== 0) iopfDisable(s, ctx, devId);
   if (hwpt) hwpt.attached--;
   delete u.attach[key];
@@ -134,7 +134,7 @@ export function destroy(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, id: numbe
   if (fault === undefined) return err(errno.ENOENT);
   // The open fd holds a reference on the object, as the hwpts do.
   if (fault.hwptRefs > 0 || fault.fdOpen) return err(errno.EBUSY);
-  markAuto(ctx, fault, 'destroy', autoRespond(s, env, fault, null, 'destroy', !s.cfg.bugs.includes('destroy-misses-read')));
+  markAuto(ctx, fault, 'destroy', autoRespond(s, ctx, env, fault, null, 'destroy', !s.cfg.bugs.includes('destroy-misses-read')));
   delete u.faults[id];
   return ok();
 }

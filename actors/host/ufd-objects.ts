@@ -33,6 +33,8 @@ export interface UfdFault {
   hwptRefs: number;
   /** Core group ids not read yet, FIFO. */
   deliver: number[];
+  /** Core group id → ghost id of every group the object holds (deliver list and response map). */
+  ghosts: Map<number, number>;
   /** cookie → core group id of groups read and not answered. */
   response: Record<number, number>;
 }
