@@ -8,6 +8,7 @@ import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createGuestPause, type GuestPause } from './pause.ts';
 import { createGuestTimeline, type GuestTimeline } from './timeline.ts';
 import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
 
@@ -34,6 +35,8 @@ export interface GuestState {
   unmap: GuestUnmapState;
   /** The scenario timeline's guest actions (timeline.ts). */
   timeline: GuestTimeline;
+  /** pauseGuest windows and the work waiting for the vCPUs (pause.ts). */
+  pause: GuestPause;
   outboxes: Outboxes;
   stats: GuestStats;
   /** Sampled per-hop stamps (src/report/hops.ts): group complete in the IOPF core, page group response sent. */
@@ -48,6 +51,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     groups: new Map(),
     unmap: createGuestUnmapState(),
     timeline: createGuestTimeline(cfg),
+    pause: createGuestPause(),
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,

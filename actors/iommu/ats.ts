@@ -5,11 +5,15 @@
 // IOTLB; a not-present one answers R=W=0 (the device may then send a page request). With
 // `atsLatencyNs` the completion, computed now, leaves that much later (an iommu.atsDone timer):
 // an invalidation executed meanwhile overtakes it, which is the race the device must not cache.
+// An IOTLB hit on an entry whose invalidation is still executing (iotlbInvLatencyNs,
+// iotlb-inv.ts) answers the old translation, as real hardware does until the invalidation
+// completes; it is counted and marked (iommu.ats-hit-during-iotlb-inv).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { iotlbFill, iotlbKey, iotlbLookup } from './iotlb.ts';
+import { underIotlbInv } from './iotlb-inv.ts';
 import { spaceKey, type IommuState } from './iommu-state.ts';
 
 export const PAGE_BYTES = 4096;
@@ -62,6 +66,10 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
   const hit = iotlbLookup(s.iotlb, key);
   if (hit !== undefined) {
     s.n.atsHits++;
+    if (underIotlbInv(s, hit)) {
+      s.n.atsHitsDuringIotlbInv++;
+      ctx.mark('iommu.ats-hit-during-iotlb-inv');
+    }
     return hit; // read-only to the caller: an IotlbEntry is a Translation
   }
   s.n.atsMisses++;

@@ -1,9 +1,11 @@
 // The IOMMU's command (invalidation) queue, executed in order: page group responses →
 // `pci.prgResp`, IOTLB invalidations, device-TLB invalidations (one ATS ITag each, 32 per
-// IOMMU), context PRE changes and invalidation waits. Two things stall the queue at its head:
-// a device-TLB invalidation with no free ITag, and a wait while any ITag is still out (a wait
-// completes only after every earlier command, device-TLB invalidations included, completed —
-// modelled like a VT-d wait with fence). An ATC completion frees ITags and restarts the queue.
+// IOMMU), context PRE changes and invalidation waits. Three things stall the queue at its head:
+// an IOTLB invalidation still executing (`iotlbInvLatencyNs`, iotlb-inv.ts; its timer restarts
+// the queue), a device-TLB invalidation with no free ITag, and a wait while any ITag is still
+// out (a wait completes only after every earlier command, device-TLB invalidations included,
+// completed — modelled like a VT-d wait with fence). An ATC completion frees ITags and
+// restarts the queue.
 //
 // Time-outs (§1.4: VT-d ITE, RISC-V do_ats_timer_expiry): an ATC invalidation not completed
 // within `atcInvTimeoutNs` (0: never) frees its ITag, is counted, and the next wait to
@@ -19,8 +21,7 @@ import type { ActorCtx } from '../../src/actor/define.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { Message, MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
-import { PAGE_BYTES } from './ats.ts';
-import { iotlbDropRange } from './iotlb.ts';
+import { executeIotlbInv, markIotlbInvDone } from './iotlb-inv.ts';
 import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
 
 const PGRP_RESP_TYPE = 0x9;
@@ -48,7 +49,7 @@ export function runCommands(s: IommuState, ctx: ActorCtx): void {
 function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
   switch (m.type) {
     case 'cmd.pgResp': forwardResponse(s, m, ctx); return true;
-    case 'cmd.iotlbInv': invalidateIotlb(s, m); return true;
+    case 'cmd.iotlbInv': return executeIotlbInv(s, m, ctx);
     case 'cmd.devtlbInv': return issueAtcInvalidation(s, m, ctx);
     case 'cmd.ctxPri': setPre(s, m, ctx); return true;
     // The host's function reset, forwarded after the responses queued before it.
@@ -82,12 +83,6 @@ function forwardResponse(s: IommuState, m: MessageByType<'cmd.pgResp'>, ctx: Act
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
     type: 'pci.prgResp', rid: d.rid, pasidPresent: withPasid, pasid: withPasid ? d.pasid : 0, prgi: d.prgi, code: d.code,
   });
-}
-
-/** DID names the address space (DID = asid in this model); pages 0 = the whole space. */
-function invalidateIotlb(s: IommuState, m: MessageByType<'cmd.iotlbInv'>): void {
-  s.n.iotlbInvalidations++;
-  s.n.iotlbEntriesInvalidated += iotlbDropRange(s.iotlb, m.did, Math.floor(m.addr / PAGE_BYTES), m.pages);
 }
 
 function issueAtcInvalidation(s: IommuState, m: MessageByType<'cmd.devtlbInv'>, ctx: ActorCtx): boolean {
@@ -155,6 +150,12 @@ export function onAtcInvWatch(s: IommuState, ctx: ActorCtx): void {
   }
   armWatch(s, ctx);
   if (freed) runCommands(s, ctx);
+}
+
+/** The IOTLB invalidation at the head has taken its time: apply it and run the queue on. */
+export function onIotlbInvTimeUp(s: IommuState, ctx: ActorCtx): void {
+  markIotlbInvDone(s, ctx);
+  runCommands(s, ctx);
 }
 
 /** Every ITag in the vector counts one completion; it is free once CC completions arrived. */

@@ -1,12 +1,14 @@
 // The iommu tier's plain-data state and its initial value: the PRQ producer, the IOTLB, the
 // per-requester PRE bits (all off until the host enables IOPF for a device: cmd.ctxPri), the
-// command queue with its ITag pool, and the counters stats() shows.
+// command queue with its ITag pool and the IOTLB invalidation executing at its head, and the
+// counters stats() shows.
 
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/scenario/tier-configs.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createIotlb, type Iotlb } from './iotlb.ts';
+import type { IotlbInvRunning } from './iotlb-inv.ts';
 
 /** One issued ATC invalidation, by ITag. */
 export interface ItagSlot {
@@ -39,6 +41,10 @@ export interface IommuCounters {
   badCommands: number;
   iotlbInvalidations: number;
   iotlbEntriesInvalidated: number;
+  /** IOTLB invalidations that took iotlbInvLatencyNs at the queue head (iotlb-inv.ts). */
+  iotlbInvsTimed: number;
+  /** ATS requests answered from an IOTLB entry whose invalidation was executing. */
+  atsHitsDuringIotlbInv: number;
   devtlbInvalidations: number;
   devtlbCompleted: number;
   itagStalls: number;
@@ -68,6 +74,8 @@ export interface IommuState {
   iotlb: Iotlb;
   /** Commands accepted but not yet executed: the queue stalls behind its head. */
   cmdQueue: Message[];
+  /** The IOTLB invalidation executing at the head of cmdQueue (iotlbInvLatencyNs > 0), else null. */
+  iotlbInvRunning: IotlbInvRunning | null;
   /** True while the head of cmdQueue is a device-TLB invalidation waiting for an ITag. */
   stalledOnItag: boolean;
   itags: (ItagSlot | null)[];
@@ -92,7 +100,7 @@ function zeroCounters(): IommuCounters {
     atsRequests: 0, atsHits: 0, atsMisses: 0, atsWalks: 0, atsNotPresent: 0, atsUnknownSpace: 0, atsOutOfRange: 0,
     prqQueued: 0, irqsRaised: 0, dropFull: 0, dropOverflow: 0, dropPriDisabled: 0, dropStopMarkerOnOverflow: 0,
     autoResponseSuccess: 0, autoResponseInvalid: 0, implicitInvalidations: 0, responsesForwarded: 0,
-    responsesPasidStripped: 0, badCommands: 0, iotlbInvalidations: 0, iotlbEntriesInvalidated: 0,
+    responsesPasidStripped: 0, badCommands: 0, iotlbInvalidations: 0, iotlbEntriesInvalidated: 0, iotlbInvsTimed: 0, atsHitsDuringIotlbInv: 0,
     devtlbInvalidations: 0, devtlbCompleted: 0, itagStalls: 0, unexpectedAtcCompletions: 0, waitsDone: 0, atcInvTimeouts: 0, waitsWithIte: 0, preEnables: 0, preDisables: 0,
     registerWrites: 0, registerReads: 0, registerWritesReadOnly: 0, registerUnknown: 0,
   };
@@ -112,7 +120,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     cfg, spaces, functions, priEnabled,
     prq: createPrqProducer(cfg.prqEntries),
     iotlb: createIotlb(cfg.iotlbEntries),
-    cmdQueue: [], stalledOnItag: false,
+    cmdQueue: [], iotlbInvRunning: null, stalledOnItag: false,
     itags: Array.from({ length: cfg.itagsMax }, () => null),
     watchArmed: false, iteSinceWait: 0, atsDelayed: 0,
     n: zeroCounters(),

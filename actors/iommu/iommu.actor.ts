@@ -11,7 +11,7 @@ import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer
 import type { IommuConfig } from '../../src/scenario/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
 import { onAtsDone, onAtsRequest } from './ats.ts';
-import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch } from './command-queue.ts';
+import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch, onIotlbInvTimeUp } from './command-queue.ts';
 import { initIommu, type IommuState } from './iommu-state.ts';
 import { onPageRequest } from './page-request.ts';
 
@@ -30,6 +30,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'pci.pasidStopped': sendOrQueue(s.outboxes, ctx, 'iommu->host', msg); return;
       case 'iommu.atcInvWatch': onAtcInvWatch(s, ctx); return;
       case 'iommu.atsDone': onAtsDone(s, msg, ctx); return;
+      case 'iommu.iotlbInvDone': onIotlbInvTimeUp(s, ctx); return;
       case 'mmio.write': onRegisterWrite(s, msg, ctx); return;
       case 'mmio.read': onRegisterRead(s, msg, ctx); return;
       case 'cmd.pgResp':
@@ -76,7 +77,8 @@ export function iommuStats(s: IommuState): Record<string, unknown> {
     pre: { enabled: Object.values(s.priEnabled).filter((on) => on).length, enables: n.preEnables, disables: n.preDisables },
     responses: { forwarded: n.responsesForwarded, pasidStripped: n.responsesPasidStripped, badCommands: n.badCommands },
     invalidations: {
-      iotlb: n.iotlbInvalidations, iotlbEntries: n.iotlbEntriesInvalidated, devtlb: n.devtlbInvalidations,
+      iotlb: n.iotlbInvalidations, iotlbEntries: n.iotlbEntriesInvalidated, iotlbTimed: n.iotlbInvsTimed,
+      atsHitsDuringIotlbInv: n.atsHitsDuringIotlbInv, devtlb: n.devtlbInvalidations,
       devtlbCompleted: n.devtlbCompleted, itagsInUse: itagsInUse(s), itagStalls: n.itagStalls,
       unexpectedAtcCompletions: n.unexpectedAtcCompletions, waitsDone: n.waitsDone, commandsQueued: s.cmdQueue.length,
       timeouts: n.atcInvTimeouts, waitsWithIte: n.waitsWithIte,

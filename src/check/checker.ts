@@ -67,8 +67,8 @@ export class Checker {
       const meant = this.table.peekIntended(ev.rid, ev.prgi);
       if (meant !== undefined && meant !== ghost) this.chains.add(meant, stamped);
     }
-    for (const m of this.monitors) m.event(ev, this.env);
-    this.table.apply(ev);
+    for (const m of this.monitors) m.event(ev, this.env, timeNs);
+    this.table.apply(ev, timeNs);
     if (ev.type === 'chk.respDelivered' && ghost !== 0) this.chains.retire(ghost);
     else if (ev.type === 'chk.retire' && !this.table.isLive(ghost)) this.chains.retire(ghost);
   }
@@ -81,7 +81,9 @@ export class Checker {
       const note = m === undefined ? notYetChecked[id] : m.seen?.() === 0 && !this.failed.has(id) ? m.idleNote : undefined;
       if (m === undefined || note !== undefined) return { id, name: invariantNames[id], ok: null, ...(note ? { note } : {}) };
       const n = this.failed.get(id) ?? 0;
-      return { id, name: invariantNames[id], ok: n === 0, ...(n > 0 ? { note: `${n} violation(s)` } : {}) };
+      const d = m.detail?.();
+      const notes = [...(n > 0 ? [`${n} violation(s)`] : []), ...(d ? [d.note] : [])];
+      return { id, name: invariantNames[id], ok: n === 0, ...(notes.length ? { note: notes.join('; ') } : {}), ...(d?.bound ? { bound: d.bound } : {}) };
     });
     return { events: this.count, violations: this.violations, violationsDropped: this.dropped, invariants };
   }

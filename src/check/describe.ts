@@ -33,6 +33,8 @@ export function describeEvent(ev: CheckEvent): string {
       return `host finished draining rid=${ev.rid} pasid=${ev.pasid} (incarnation ${ev.gen})`;
     case 'chk.pasidBind':
       return `rid=${ev.rid} pasid=${ev.pasid} bound to a new address space (incarnation ${ev.gen})`;
+    case 'chk.liveness':
+      return `liveness plan: every group answered within ${ev.boundNs} ns from ${ev.healAtNs} ns on`;
   }
 }
 

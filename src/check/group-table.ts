@@ -23,6 +23,8 @@ export interface GroupInfo {
   respondedMask: number;
   /** Final responses (host or iommu, towards the device) sent. */
   finals: number;
+  /** Run time of the raise (ns), -1 when the runtime gives events no time. */
+  raisedNs: number;
 }
 
 export type Finished = 'answered' | 'retired';
@@ -70,12 +72,13 @@ export class GroupTable {
     return layer === checkLayer.host || layer === checkLayer.iommu;
   }
 
-  apply(ev: CheckEvent): void {
+  apply(ev: CheckEvent, timeNs = -1): void {
     switch (ev.type) {
       case 'chk.raise': {
         const info: GroupInfo = {
           ghost: ev.ghost, rid: ev.rid, prgi: ev.prgi, pasid: ev.pasid, pasidPresent: ev.pasidPresent,
           incarnation: ev.incarnation, pasidGen: ev.pasidGen, requests: ev.requests, firstPage: ev.firstPage, respondedMask: 0, finals: 0,
+          raisedNs: timeNs,
         };
         this.live.set(ev.ghost, info);
         this.liveByKey.set(key(ev.rid, ev.prgi), ev.ghost);

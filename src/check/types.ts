@@ -14,7 +14,7 @@ export const invariantNames: Record<InvariantId, string> = {
   I5: 'drain completes only after every in-flight request is answered',
   I6: 'order within a group; no discarded partial merged into a later group',
   I7: 'no fault of a freed PASID reaches the new address space',
-  I8: 'liveness: nothing accepted is outstanding at the end',
+  I8: 'liveness: nothing accepted is outstanding at the end, nor past the bound after the heal',
 };
 
 /** Invariants that have no events yet, and why (shown in the report instead of a verdict). */
@@ -46,6 +46,21 @@ export interface InvariantVerdict {
   /** null: not checked in this run (see note). */
   ok: boolean | null;
   note?: string;
+  /** I8 with a liveness bound: the bound, the heal and the worst response time after it. */
+  bound?: BoundVerdict;
+}
+
+/** The bounded part of I8 (src/check/monitors/i8-liveness.ts), as data for --json. */
+export interface BoundVerdict {
+  boundNs: number;
+  healAtNs: number;
+  /** false: not judged (no clock on the events, or the run ended before the heal); see the note. */
+  judged: boolean;
+  /** Groups answered after the heal, and the longest of their response times from max(heal, raise). */
+  answered: number;
+  worstNs: number;
+  /** Groups found past the bound. */
+  overdue: number;
 }
 
 export interface CheckerResult {
@@ -73,11 +88,16 @@ export interface MonitorEnv {
 
 export interface Monitor {
   readonly invariant: InvariantId;
-  /** Sees each event before the group table applies it, so it compares against the state before. */
-  event(ev: CheckEvent, env: MonitorEnv): void;
+  /**
+   * Sees each event before the group table applies it, so it compares against the state before.
+   * `timeNs`: the event's run time (virtual ns in the simulator), -1 when the runtime gives none.
+   */
+  event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void;
   finish(end: RunEnd, env: MonitorEnv): void;
   /** When present and 0 at the end: the monitor saw none of its events, so it gives no verdict. */
   seen?(): number;
   /** Why a monitor that saw no events gives no verdict. */
   readonly idleNote?: string;
+  /** After finish: what the verdict line adds (a note), and I8's bound as data. */
+  detail?(): { note: string; bound?: BoundVerdict } | undefined;
 }

@@ -38,6 +38,11 @@ export const checkEventSpecs = {
   'chk.drainDone': { tag: 0x60c, fields: { rid: 'u16', pasid: 'u32', gen: 'u32' } },
   /** (rid, pasid) was bound to a new address space: incarnation `gen` from now on (I7). */
   'chk.pasidBind': { tag: 0x60d, fields: { rid: 'u16', pasid: 'u32', gen: 'u32' } },
+  /**
+   * The scenario's liveness plan (I8), announced once at start by the tier that runs the fault windows:
+   * from healAtNs (run time) on, every group is to be answered within boundNs.
+   */
+  'chk.liveness': { tag: 0x60e, fields: { healAtNs: 'u64', boundNs: 'u64' } },
 } as const;
 
 export const checkLayer = { device: 0, iommu: 1, host: 2, vmm: 3, guest: 4 } as const;

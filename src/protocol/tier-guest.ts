@@ -7,4 +7,6 @@ export const guestSpecs = {
   'guest.unmapTick': { tag: 0x582, fields: {} },
   /** Timer: timeline event `index` of the guest's events (events.ts) is due. */
   'guest.event': { tag: 0x583, fields: { index: 'u32' } },
+  /** Timer: the pauseGuest window of timeline event `index` ends (the heal). */
+  'guest.resume': { tag: 0x584, fields: { index: 'u32' } },
 } as const;

@@ -5,4 +5,6 @@ export const iommuSpecs = {
   'iommu.atcInvWatch': { tag: 0x280, fields: {} },
   /** Timer: an ATS translation computed atsLatencyNs ago is sent now (its completion's fields; ats.ts). */
   'iommu.atsDone': { tag: 0x281, fields: { rid: 'u16', pasidPresent: 'bool', pasid: 'u32', addr: 'u64', tag: 'u32', r: 'bool', w: 'bool', version: 'u32' } },
+  /** Timer: the IOTLB invalidation at the command queue head has taken iotlbInvLatencyNs (iotlb-inv.ts). */
+  'iommu.iotlbInvDone': { tag: 0x282, fields: {} },
 } as const;

@@ -4,7 +4,7 @@
 
 import { fail } from '../util/errors.ts';
 import { bugsFor } from './bugs.ts';
-import { resolveEvents } from './events.ts';
+import { healAtNs, resolveEvents } from './events.ts';
 import type { Scenario } from './schema.ts';
 import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig } from './tier-configs.ts';
 
@@ -70,6 +70,7 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     guest: {
       spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs,
       unmapEveryNs: s.guest.unmapEveryNs, unmapPages: s.guest.unmapPages, durationNs, bugs: bugsFor('guest', s.bugs), events,
+      ...(s.liveness.boundUs === null ? {} : { liveness: { healAtNs: healAtNs(events), boundNs: Math.round(s.liveness.boundUs * 1e3) } }),
     },
   };
 }

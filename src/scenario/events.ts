@@ -18,18 +18,27 @@
 //   new address space: the device stops DMA on it (waiting for its responses, or at once with a
 //   Stop Marker when `stopMarker`), the host drains it (VT-d intel_drain_pasid_prq) and only
 //   then is it rebound. The host runs the sequence (actors/host/pasid-reuse.ts).
+// - `pauseGuest` (fault injection with a heal) — the VM is paused (or its vCPUs preempted) from
+//   `atMs` to `untilMs`: the guest processes nothing (virtual PRQ, invalidation completions,
+//   handler work) while the host, the VMM and the devices go on; then it catches up. The latest
+//   `untilMs` of the timeline is the heal time of the scenario's liveness bound (schema.ts).
 //
 // The scenario names a device by name or RID; derive.ts resolves it to a RID.
 
 import { fail } from '../util/errors.ts';
 import { bool, int, invalid, nullable, num, obj, oneOf, type Check } from './validate.ts';
 
-export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure', 'pasidReuse'] as const;
+export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure', 'pasidReuse', 'pauseGuest'] as const;
 export type EventAction = (typeof eventActions)[number];
 
 export const eventTier: Record<EventAction, 'vmm' | 'host' | 'guest'> = {
-  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host', pasidReuse: 'host',
+  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host', pasidReuse: 'host', pauseGuest: 'guest',
 };
+
+/** Actions that open a fault window ended by `untilMs` (the heal). */
+const windowActions: readonly EventAction[] = ['pauseGuest'];
+/** Actions that concern the whole machine rather than one device. */
+const machineActions: readonly EventAction[] = ['closeFaultFd', 'pauseGuest'];
 
 const deviceRef: Check<string | number> = (v, path) => {
   if (typeof v === 'string' && v.length > 0) return v;
@@ -40,7 +49,7 @@ const deviceRef: Check<string | number> = (v, path) => {
 export const eventCheck = obj({
   atMs: num(0, 3_600_000),
   action: oneOf(...eventActions),
-  /** The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ). */
+  /** The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ) and pauseGuest. */
   device: nullable(deviceRef),
   /** The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device's first PASID. */
   pasid: nullable(int(1, 0xfffff)),
@@ -48,7 +57,9 @@ export const eventCheck = obj({
   count: int(1, 1_000_000),
   /** pasidReuse: the device stops without waiting for its responses and sends a Stop Marker. */
   stopMarker: bool,
-}, { device: null, pasid: null, count: 1, stopMarker: false });
+  /** pauseGuest: when the window ends (the heal); after atMs. */
+  untilMs: nullable(num(0, 3_600_000)),
+}, { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null });
 
 export type ScenarioEvent = ReturnType<typeof eventCheck>;
 
@@ -63,6 +74,8 @@ export interface TimelineEvent {
   count: number;
   /** pasidReuse: stop with a Stop Marker instead of waiting for the responses (absent: false). */
   stopMarker?: boolean;
+  /** pauseGuest: end of the window (absent for other actions). */
+  untilNs?: number;
 }
 
 interface DeviceLike {
@@ -81,7 +94,7 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
     if (e.device !== null) {
       d = devices.find((x) => (typeof e.device === 'string' ? x.name === e.device : x.rid === e.device));
       if (d === undefined) fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: no device ${JSON.stringify(e.device)} in the scenario`, { path: `${where}.device` });
-    } else if (e.action !== 'closeFaultFd') {
+    } else if (!machineActions.includes(e.action)) {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: action '${e.action}' needs a device`, { path: `${where}.device` });
     }
     let pasid = e.pasid;
@@ -98,8 +111,32 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
     if (e.action === 'vfResponseFailure' && d !== undefined && d.pfRid === null) {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: vfResponseFailure needs a VF (a device with pfRid)`, { path: `${where}.device` });
     }
-    return { atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count, ...(e.action === 'pasidReuse' ? { stopMarker: e.stopMarker } : {}) };
+    const window = windowActions.includes(e.action);
+    if (e.action === 'pauseGuest' && e.device !== null) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: pauseGuest pauses the whole guest; it takes no device`, { path: `${where}.device` });
+    }
+    if (window && e.untilMs === null) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.untilMs: action '${e.action}' needs untilMs, when the window ends`, { path: `${where}.untilMs` });
+    }
+    if (window && e.untilMs !== null && e.untilMs <= e.atMs) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.untilMs: ${e.untilMs} must be after atMs (${e.atMs})`, { path: `${where}.untilMs` });
+    }
+    if (!window && e.untilMs !== null) {
+      fail('FAULTLINE_SCENARIO_INVALID', `${where}.untilMs: only ${windowActions.join(', ')} takes untilMs, not '${e.action}'`, { path: `${where}.untilMs` });
+    }
+    return {
+      atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count,
+      ...(e.action === 'pasidReuse' ? { stopMarker: e.stopMarker } : {}),
+      ...(window ? { untilNs: Math.round(e.untilMs! * 1e6) } : {}),
+    };
   });
+}
+
+/** The heal time: when the last fault window of the timeline ends (0 when it has none). */
+export function healAtNs(events: readonly TimelineEvent[]): number {
+  let at = 0;
+  for (const e of events) if (e.untilNs !== undefined && e.untilNs > at) at = e.untilNs;
+  return at;
 }
 
 /** The events one tier executes, with their index in the whole timeline. */

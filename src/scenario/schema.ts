@@ -51,7 +51,9 @@ export const iommuCheck = obj({
   atcInvTimeoutNs: int(0, 1e12),
   /** Time between an ATS translation's walk and its completion leaving the IOMMU (0: at once): the window in which an invalidation can overtake it. */
   atsLatencyNs: int(0, 1e12),
-}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9, atsLatencyNs: 0 });
+  /** Time an IOTLB invalidation occupies the command queue head before it takes effect (0: at once); ATS requests meanwhile hit the old entries. */
+  iotlbInvLatencyNs: int(0, 1e12),
+}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9, atsLatencyNs: 0, iotlbInvLatencyNs: 0 });
 
 export const vmmCheck = obj({
   readBatchRecords: int(1, 4096),
@@ -67,6 +69,12 @@ export const guestCheck = obj({
   /** Pages per unmap (consecutive, from a mapped page). */
   unmapPages: int(1, 1 << 20),
 }, { handlerCostNs: 0, unmapEveryNs: 0, unmapPages: 1 });
+
+/** The liveness bound (I8, src/check/monitors/i8-liveness.ts): after the heal (the last fault window's end), every group is answered within boundUs. */
+export const livenessCheck = obj({
+  /** null: no bounded check, only "nothing owed at the end". */
+  boundUs: nullable(num(0.001, 3_600_000_000)),
+}, { boundUs: null });
 
 export const threadsCheck = obj({
   /** 'each': one worker per tier; a number: tiers grouped into that many workers. */
@@ -93,11 +101,13 @@ export const scenarioCheck = obj({
   marks: list(str(/^[a-z0-9][a-zA-Z0-9.-]*$/, 'a mark name such as device.prgi-reused or iommu.prqFull')),
   /** Teardown and reconfiguration timeline (events.ts): actions at given times, under load. */
   events: list(eventCheck),
+  /** Liveness bound after the timeline's fault windows heal (livenessCheck). */
+  liveness: livenessCheck,
   threads: threadsCheck,
   sim: simCheck,
 }, {
   description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
-  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], threads: { workers: 'each' }, sim: { latencyNs: 1000 },
+  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], liveness: { boundUs: null }, threads: { workers: 'each' }, sim: { latencyNs: 1000 },
 });
 
 export type Scenario = ReturnType<typeof scenarioCheck>;

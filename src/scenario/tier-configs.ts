@@ -80,6 +80,8 @@ export interface IommuConfig {
   atcInvTimeoutNs?: number;
   /** Delay from an ATS translation's walk to its completion being sent (0 or absent: at once). */
   atsLatencyNs?: number;
+  /** Time an IOTLB invalidation executes at the command queue head before it takes effect (0 or absent: at once). */
+  iotlbInvLatencyNs?: number;
   bugs: string[];
 }
 
@@ -123,4 +125,12 @@ export interface GuestConfig {
   bugs: string[];
   /** The scenario's timeline (events.ts). */
   events?: TimelineEvent[];
+  /** The scenario's liveness bound, announced to the checker at start (absent: no bounded check). */
+  liveness?: LivenessPlan;
+}
+
+/** I8's bounded check: from healAtNs on, every group is answered within boundNs. */
+export interface LivenessPlan {
+  healAtNs: number;
+  boundNs: number;
 }

@@ -1,23 +1,28 @@
 // I8: liveness. A run must end quiescent, and then no handler may still hold a group it was
 // given without answering it. When the run stalled, the stall detector's report (channel
-// depths, parked actors, their pending work) is attached to the violation.
+// depths, parked actors, their pending work) is attached to the violation. A scenario with a
+// liveness bound also gets the bounded check of the healing phase (i8-bound.ts).
 
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
+import { boundTracker } from './i8-bound.ts';
 
 const listedMax = 8;
 
 export function livenessMonitor(): Monitor {
   /** Groups at a handler, keyed ghost*8+layer. */
   const atHandler = new Map<number, { layer: number; ghost: number }>();
+  const bound = boundTracker();
   return {
     invariant: 'I8',
-    event(ev: CheckEvent): void {
+    event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void {
+      bound.event(ev, env, timeNs);
       if (ev.type === 'chk.deliver') atHandler.set(ev.ghost * 8 + ev.layer, { layer: ev.layer, ghost: ev.ghost });
       else if (ev.type === 'chk.respond' || ev.type === 'chk.retire') atHandler.delete(ev.ghost * 8 + ev.layer);
     },
     finish(end: RunEnd, env: MonitorEnv): void {
+      bound.finish(end, env);
       const live = [...env.table.liveGhosts()];
       if (!end.quiescent) {
         env.violate('I8', `the run ended '${end.stopReason}' without reaching quiescence; ${live.length} group(s) outstanding`
@@ -28,5 +33,6 @@ export function livenessMonitor(): Monitor {
       for (const h of held.slice(0, listedMax)) env.violate('I8', `the ${layerNames[h.layer]} handler still holds group ${h.ghost} unanswered at quiescence`, [h.ghost]);
       if (held.length > listedMax) env.violate('I8', `${held.length - listedMax} more groups are held unanswered by handlers`, []);
     },
+    detail: () => bound.verdict(),
   };
 }
