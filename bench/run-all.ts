@@ -13,6 +13,7 @@ const all: Record<string, () => Promise<{ run: () => Promise<unknown>; formatRes
   machines: () => import('./machines.bench.ts'),
   chain: () => import('./chain.bench.ts'),
   nested: () => import('./nested.bench.ts'),
+  record: () => import('./record.bench.ts'),
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);

@@ -10,7 +10,7 @@ import { formatChainReport, runChain } from './run-chain.ts';
 import { replayLine, runNested } from './run-nested.ts';
 import { formatReplay, parseReplay, replayOptions, runReplay } from './replay.ts';
 import { explore, formatExplore } from '../explore/explore.ts';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 
 const runOptions: Record<string, OptionSpec> = {
   runtime: { kind: 'string', help: 'threads (real workers, the default) or sim (deterministic, seeded)', choices: ['threads', 'sim'] },
@@ -23,6 +23,7 @@ const runOptions: Record<string, OptionSpec> = {
   'stall-ms': { kind: 'int', help: 'threads: fail with a report when nothing progresses this long (default 10000)' },
   requests: { kind: 'int', help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', help: 'chain only: requests in flight at once' },
+  record: { kind: 'string', help: 'threads: record every step into FILE for an exact replay (`faultline replay --record FILE`)' },
   'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule (recorded choices, one line) for `faultline replay ... --schedule`' },
   help: { kind: 'flag', help: 'show this help' },
 };
@@ -49,6 +50,7 @@ function usage(): string {
     `  faultline run [scenario] [options]   run a scenario: a YAML/JSON file or a shipped name (default: ${defaultScenarioName})`,
     '  faultline explore <scenario> [opts]  run a scenario in the deterministic runtime over many seeds',
     '  faultline replay <replay line>       re-run a reported run deterministically and print its causal chains',
+    '  faultline replay --record FILE       replay a threaded run recorded with run --record FILE, exactly',
     '  faultline scenarios                  list the shipped scenarios',
     '  faultline bugs                       list the bug toggles (historic races you can turn on)',
     '  faultline help                       this text',
@@ -59,7 +61,7 @@ function usage(): string {
     'explore options (faultline explore <scenario> [--seeds N | --from A --to B] [--bug NAME]... [--jobs N] [--stop-at-first]):',
     optionLines(exploreOptions),
     '',
-    'replay (faultline replay <the replay line a report printed> | <scenario> --seed N [--duration-ms D] [--bug NAME]... [--schedule S]):',
+    'replay (faultline replay <the replay line a report printed> | <scenario> --seed N [--duration-ms D] [--bug NAME]... [--schedule S] | --record FILE):',
     optionLines(replayOptions),
     '  exit status: 1 when a violation (or failed check) reproduces, 0 when the replayed run is clean',
     '',
@@ -70,6 +72,7 @@ function usage(): string {
     '  faultline run chain --requests 200000 --window 64    the bare five-stage chain (transport ceiling)',
     '  faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first',
     "  faultline replay 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie'",
+    '  faultline run vprq-overflow --duration-ms 100 --bug vprq-drop-leaks-cookie --record run.flrec   then: faultline replay --record run.flrec',
   ].join('\n');
 }
 
@@ -155,6 +158,8 @@ async function runCommand(argv: string[]): Promise<number> {
   scenario.bugs = [...new Set([...scenario.bugs, ...bugs])];
   const recordSchedule = options['record-schedule'] === true;
   if (recordSchedule && runtime !== 'sim') throw new FaultlineError('FAULTLINE_CLI_OPTION', '--record-schedule needs --runtime sim');
+  const record = options.record as string | undefined;
+  if (record !== undefined && runtime !== 'threads') throw new FaultlineError('FAULTLINE_CLI_OPTION', '--record needs --runtime threads (a sim run replays from its seed or --record-schedule)');
   const seed = (options.seed as number | undefined) ?? scenario.seed;
   const report = await runNested(scenario, {
     runtime, seed, source: ref, recordSchedule,
@@ -162,8 +167,10 @@ async function runCommand(argv: string[]): Promise<number> {
     ...(options.machines ? { machines: options.machines as 'compiled' | 'xstate' } : {}),
     ...(options['stall-ms'] !== undefined ? { stallMs: options['stall-ms'] as number } : {}),
     ...(json ? { json } : {}),
+    ...(record !== undefined ? { record } : {}),
   });
   console.log(formatNestedReport(report));
+  if (record !== undefined) console.log(`recording: ${record} (${statSync(record).size} bytes); replays exactly with: ${report.replay}`);
   if (recordSchedule) {
     if (report.ok) console.log('schedule: not printed (the run passed; a seed alone replays it)');
     else console.log(`schedule (${report.schedule!.length} characters): faultline replay ${replayLine(scenario, seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`);

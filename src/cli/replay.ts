@@ -12,6 +12,8 @@ import { fmtNs } from '../report/format.ts';
 import { FaultlineError } from '../util/errors.ts';
 import { parseArgs, type OptionSpec } from './args.ts';
 import { runNested } from './run-nested.ts';
+import { replayRecordFile } from './recorded.ts';
+import { writeFileSync } from 'node:fs';
 
 export const replayOptions: Record<string, OptionSpec> = {
   runtime: { kind: 'string', help: 'sim only (a replay is always deterministic)', choices: ['sim'] },
@@ -19,6 +21,7 @@ export const replayOptions: Record<string, OptionSpec> = {
   'duration-ms': { kind: 'int', help: 'the run\'s duration' },
   bug: { kind: 'list', help: 'bug toggles of the run (repeatable)' },
   schedule: { kind: 'string', help: 'a recorded schedule (base64url, from run --record-schedule) to replay step for step' },
+  record: { kind: 'string', help: 'a threaded run recorded with run --record FILE: replayed exactly, step for step (nothing else needed)' },
   json: { kind: 'string', help: 'also write the report as JSON to this file' },
   help: { kind: 'flag', help: 'show this help' },
 };
@@ -29,6 +32,8 @@ export interface ReplaySpec {
   durationMs?: number;
   bugs: string[];
   schedule?: string;
+  /** A recording file (run --runtime threads --record): replayed exactly. */
+  record?: string;
   json?: string;
   help?: boolean;
 }
@@ -46,6 +51,13 @@ export function replayWords(argv: string[]): string[] {
 export function parseReplay(argv: string[]): ReplaySpec {
   const { positionals, options } = parseArgs(replayWords(argv), replayOptions);
   if (options.help) return { scenario: '', seed: 0, bugs: [], help: true };
+  if (options.record !== undefined) {
+    const others = Object.keys(options).filter((k) => k !== 'record' && k !== 'json');
+    if (positionals.length > 0 || others.length > 0) {
+      throw new FaultlineError('FAULTLINE_CLI_ARGS', `replay --record FILE takes nothing else but --json (the recording carries the scenario, seed and bugs); got ${[...positionals, ...others.map((k) => `--${k}`)].join(' ')}`);
+    }
+    return { scenario: '', seed: 0, bugs: [], record: options.record as string, ...(options.json !== undefined ? { json: options.json as string } : {}) };
+  }
   if (positionals.length !== 1) {
     throw new FaultlineError('FAULTLINE_CLI_ARGS', `replay takes the replay line of a report (\`faultline run <scenario> --runtime sim --seed N ...\`); got ${positionals.length === 0 ? 'no scenario' : `several scenarios: ${positionals.join(' ')}`}`);
   }
@@ -63,6 +75,11 @@ export function parseReplay(argv: string[]): ReplaySpec {
 }
 
 export async function runReplay(spec: ReplaySpec): Promise<NestedReport> {
+  if (spec.record !== undefined) {
+    const { report } = replayRecordFile(spec.record);
+    if (spec.json !== undefined) writeFileSync(spec.json, `${JSON.stringify(report, (k, v: unknown) => (k === 'counts' ? undefined : v), 2)}\n`);
+    return report;
+  }
   const { scenario } = loadScenario(spec.scenario);
   if (spec.durationMs !== undefined) scenario.durationMs = spec.durationMs;
   scenario.bugs = [...new Set([...scenario.bugs, ...spec.bugs])];
@@ -75,7 +92,10 @@ export async function runReplay(spec: ReplaySpec): Promise<NestedReport> {
 
 /** What replay prints: the run, then every violation with its full causal chain, then the verdict. */
 export function formatReplay(spec: ReplaySpec, r: NestedReport): string {
-  const lines = [
+  const lines = spec.record !== undefined ? [
+    `replay ${spec.record}: ${r.scenario} recorded on threads (${r.workers} workers), seed ${r.seed}, ${r.elapsedMs.toFixed(3)} ms wall`
+      + `${r.checker ? `, ${r.checker.events} check events` : ''}; replayed exactly, stop: ${r.stopReason}`,
+  ] : [
     `replay ${spec.scenario}: seed ${spec.seed}, ${r.elapsedMs.toFixed(3)} ms virtual${spec.bugs.length ? `, bugs: ${spec.bugs.join(', ')}` : ''}`
       + `${spec.schedule !== undefined ? ', recorded schedule' : ''}; trace hash ${r.traceHash ?? '?'}, stop: ${r.stopReason}`,
   ];
@@ -93,7 +113,11 @@ export function formatReplay(spec: ReplaySpec, r: NestedReport): string {
     for (const c of failed) lines.push(`  FAIL ${c.name}: ${c.detail}`);
   }
   lines.push('');
-  if (violations.length === 0 && failed.length === 0) lines.push('clean: the replayed run held every invariant and passed every check (the failure does not reproduce)');
+  if (violations.length === 0 && failed.length === 0) {
+    lines.push(spec.record !== undefined
+      ? 'clean: the recorded run held every invariant and passed every check, and so did its exact replay'
+      : 'clean: the replayed run held every invariant and passed every check (the failure does not reproduce)');
+  }
   else lines.push(`reproduced: ${violations.length} violation(s)${failed.length ? `, ${failed.length} failed check(s)` : ''}`);
   return lines.join('\n');
 }

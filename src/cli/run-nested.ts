@@ -10,6 +10,8 @@ import { decodeChoices, encodeChoices } from '../explore/choices.ts';
 import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { recordReplayLine, saveRecording } from './recorded.ts';
+import { fail } from '../util/errors.ts';
 
 export interface NestedRunOptions {
   runtime: 'threads' | 'sim';
@@ -30,6 +32,8 @@ export interface NestedRunOptions {
   schedule?: string;
   /** Simulator: put the run's schedule (its recorded choices, one base64url line) in report.schedule. */
   recordSchedule?: boolean;
+  /** Threads: record every step into this file; the replay line is then `faultline replay --record <file>`, exact. */
+  record?: string;
 }
 
 /** The one line that replays a run in the deterministic runtime. */
@@ -42,6 +46,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   const workers = o.workers ?? scenario.threads.workers;
   const { topology } = nestedTopology(scenario, workers);
   let report: NestedReport;
+  if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
     setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
@@ -57,11 +62,19 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
     const r = await runThreaded(topology, {
       seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
+      ...(o.record !== undefined ? { record: true } : {}),
     });
+    if (o.record !== undefined) {
+      saveRecording(o.record, {
+        scenario, source: o.source ?? scenario.name, seed: o.seed, bugs: scenario.bugs, machines: o.machines ?? 'compiled', workers,
+      }, r.recording!);
+    }
     report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
-        replay: `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds)`,
+        replay: o.record !== undefined
+          ? recordReplayLine(o.record)
+          : `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds: run with --record FILE to replay this interleaving exactly)`,
         requiredMarks: scenario.marks,
       });
   }

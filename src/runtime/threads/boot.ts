@@ -3,6 +3,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import type { RunLayout } from './layout.ts';
+import type { RecordChunk } from '../record/recorder.ts';
 
 export interface HostedActor {
   index: number;
@@ -23,6 +24,8 @@ export interface WorkerBoot {
   spinIters: number;
   maxParkMs: number;
   batchMax: number;
+  /** Record every step for an exact replay (src/runtime/record/); the layout then has its batch counter. */
+  record: boolean;
   controlPort: MessagePort;
 }
 
@@ -60,4 +63,5 @@ export interface WorkerControl {
 /** Messages a worker posts on parentPort (outside Comlink, so they arrive even mid-call). */
 export type WorkerEvent =
   | { type: 'ready'; workerIndex: number }
+  | { type: 'record-chunk'; workerIndex: number; chunk: RecordChunk; last: boolean }
   | { type: 'actor-error'; workerIndex: number; actor: string; error: { name: string; message: string; stack: string | undefined; code: string | undefined } };

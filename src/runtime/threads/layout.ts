@@ -1,6 +1,7 @@
 // Where everything of a threaded run lives in its one SharedArrayBuffer: a ring per
 // channel, per worker an eventfd, a control block and (with the checker on) a check-event
-// log ring, and one word holding the run's check-event sequence counter. Regions are
+// log ring, one word holding the run's check-event sequence counter and (when recording)
+// one word holding the recorder's batch counter. Regions are
 // 64-byte aligned so two threads' hot words never share a cache line.
 
 import { messageCodec } from '../../protocol/messages.ts';
@@ -51,11 +52,15 @@ export interface RunLayout {
   /** The check-event sequence counter (one Int32 word); -1 with the checker off. */
   seqOffset: number;
   logCapacity: number;
+  /** The recorder's batch counter (one Int32 word on its own cache line; src/runtime/record/recorder.ts); -1 when not recording. */
+  recordBatchOffset: number;
 }
 
 export interface LayoutOptions {
   /** Give every worker a check-event log of this many slots (a power of two); 0: checker off. */
   logCapacity?: number;
+  /** Reserve the recorder's batch counter. */
+  record?: boolean;
 }
 
 const align = (n: number): number => Math.ceil(n / 64) * 64;
@@ -89,6 +94,11 @@ export function layoutRun(topo: ResolvedTopology, options: LayoutOptions = {}): 
     seqOffset = offset;
     offset = align(offset + 4);
   }
+  let recordBatchOffset = -1;
+  if (options.record) {
+    recordBatchOffset = offset;
+    offset = align(offset + 4);
+  }
   const channels = topo.channels.map((c): ChannelLayout => {
     const ringOffset = offset;
     offset = align(offset + ringBytes(c.capacity, c.slotWords));
@@ -103,5 +113,5 @@ export function layoutRun(topo: ResolvedTopology, options: LayoutOptions = {}): 
     offset = align(offset + m.words * 4);
     return { name: m.name, words: m.words, offset: at };
   });
-  return { sabBytes: offset, memories, channels, workers, actorWorker, seqOffset, logCapacity };
+  return { sabBytes: offset, memories, channels, workers, actorWorker, seqOffset, logCapacity, recordBatchOffset };
 }

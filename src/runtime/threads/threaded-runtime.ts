@@ -6,6 +6,8 @@
 // checker on (the default) it also merges the workers' check-event logs every poll and
 // feeds them to the online Checker (check-log.ts explains the merge), so a long run is
 // judged while it goes; after the workers stop it drains the rest for the final verdict.
+// With options.record it also collects the workers' step recordings and the merged order of
+// the check events into result.recording, which replays exactly (src/runtime/record/).
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +25,7 @@ import type { ActorSnapshot, HostedActor, WorkerBoot, WorkerControl, WorkerEvent
 import { controlWords, kBlocked, kCtrlRequested, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateStopped } from './control-block.ts';
 import { CheckLogMerger } from './check-log.ts';
 import { layoutRun, logCapacityDefault, logSlotWords, type RunLayout } from './layout.ts';
+import { RecordCollector, statsDigest, type RunRecording } from '../record/recording.ts';
 
 export interface ThreadedOptions {
   seed?: number;
@@ -46,6 +49,8 @@ export interface ThreadedOptions {
   check?: boolean;
   /** Slots of each worker's check-event log (a power of two). */
   checkLogCapacity?: number;
+  /** Record every step so the run replays exactly in the simulator (result.recording; src/runtime/record/). */
+  record?: boolean;
 }
 
 export type ThreadedStopReason = 'quiescent' | 'time-limit';
@@ -68,6 +73,8 @@ export interface ThreadedResult {
   marks: Record<string, number>;
   /** The online checker's verdict; null when it was off. */
   checker: CheckerResult | null;
+  /** With options.record: everything an exact replay needs. */
+  recording?: RunRecording;
 }
 
 interface WorkerHandle {
@@ -86,22 +93,32 @@ const workerMainUrl = new URL('./worker-main.ts', import.meta.url);
 export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
   const topo = resolveTopology(topology);
   const check = options.check ?? true;
-  const layout = layoutRun(topo, { logCapacity: check ? options.checkLogCapacity ?? logCapacityDefault : 0 });
+  const layout = layoutRun(topo, { logCapacity: check ? options.checkLogCapacity ?? logCapacityDefault : 0, record: options.record ?? false });
   const sab = new SharedArrayBuffer(layout.sabBytes);
   const rings = layout.channels.map((c) => new SabRing(sab, c.ringOffset, c.capacity, c.slotWords, undefined, { init: true }));
   // Created (and initialised) before any worker attaches to its producer side.
   const checker = check ? new Checker({ actorNames: topo.actors.map((a) => a.name) }) : null;
+  const collector = !options.record ? null : new RecordCollector(options.seed ?? 1, {
+    actors: topo.actors.map((a, i) => ({ name: a.name, kind: a.def.kind, worker: layout.actorWorker[i]! })),
+    channels: topo.channels.map((c) => ({ name: c.name, from: c.from, to: c.to, capacity: c.capacity })),
+    memories: topo.memories.map((m) => ({ name: m.name, words: m.words })),
+  }, layout.workers.length);
   const merger = checker === null ? null : new CheckLogMerger(
     layout.workers.map((w) => ({
       ring: new SabRing(sab, w.logOffset, layout.logCapacity, logSlotWords, undefined, { init: true }),
       control: new Int32Array(sab, w.controlOffset, controlWords),
     })),
     new Int32Array(sab, layout.seqOffset, 1),
-    (ev, seq, actor) => checker.event(ev, seq, -1, actor),
+    collector === null
+      ? (ev, seq, actor) => checker.event(ev, seq, -1, actor)
+      : (ev, seq, actor) => {
+        checker.event(ev, seq, -1, actor);
+        collector.checkEvent(actor);
+      },
   );
   const cores = os.availableParallelism();
   const spinIters = options.spinIters ?? spinBudgetFor(layout.workers.length, cores);
-  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), checker, merger, {
+  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), checker, merger, collector, {
     seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256,
     stallMs: options.stallMs ?? 10_000, timeLimitMs: options.timeLimitMs ?? Infinity, pollMs: options.pollMs ?? 5,
     includeState: options.includeState ?? false, machines: options.machines ?? 'compiled',
@@ -113,7 +130,7 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
   return run.execute(hosted);
 }
 
-type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity'>> & { seed: number };
+type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity' | 'record'>> & { seed: number };
 
 class ThreadedRun {
   private readonly handles: WorkerHandle[] = [];
@@ -129,6 +146,7 @@ class ThreadedRun {
     private readonly actorNames: string[],
     private readonly checker: Checker | null,
     private readonly merger: CheckLogMerger | null,
+    private readonly collector: RecordCollector | null,
     private readonly settings: Settings,
   ) {}
 
@@ -144,11 +162,20 @@ class ThreadedRun {
       await this.stopAll();
       const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
       this.throwIfFailed();
+      // Each worker posted its last chunk before it reported stopped; they may still be in flight.
+      if (this.collector) await this.untilFailed(this.withTimeout(this.collector.done, 'the recording of a worker did not arrive within 30 s'));
       // Every worker has stopped and published: the whole history is below the watermark now.
       this.merger?.pump();
       const checker = this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null;
       if (checker) checker.backPressureWaits = snaps.reduce((n, s) => n + s.checkLogWaits, 0);
-      return this.result(stopReason, wallMs, snaps, checker);
+      const result = this.result(stopReason, wallMs, snaps, checker);
+      if (this.collector) {
+        result.recording = this.collector.build({
+          stopReason, wallMs, steps: result.steps, channels: result.channels, checker: checker !== null,
+          backPressureWaits: checker?.backPressureWaits ?? 0, actorDigests: result.actors.map(statsDigest),
+        });
+      }
+      return result;
     } finally {
       process.off('SIGINT', onSigint);
       this.finished = true;
@@ -161,7 +188,8 @@ class ThreadedRun {
       const { port1, port2 } = new MessageChannel();
       const boot: WorkerBoot = {
         sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed, machinesMode: this.settings.machines,
-        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax, controlPort: port2,
+        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax,
+        record: this.collector !== null, controlPort: port2,
       };
       const worker = spawnWorker(workerMainUrl, boot, { transferList: [port2] });
       const names = hosted[w.index]!.map((a) => a.name);
@@ -176,6 +204,7 @@ class ThreadedRun {
       return new Promise<void>((resolve) => {
         worker.on('message', (ev: WorkerEvent) => {
           if (ev.type === 'ready') resolve();
+          else if (ev.type === 'record-chunk') this.collector?.chunk(ev.workerIndex, ev.chunk, ev.last);
           else if (ev.type === 'actor-error') this.abort(actorFailure(ev.actor, ev.error));
         });
         worker.on('error', (err) => this.abort(actorFailure(names.join('+'), { name: err.name, message: err.message, stack: err.stack, code: (err as { code?: string }).code })));
@@ -200,6 +229,14 @@ class ThreadedRun {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private withTimeout<T>(p: Promise<T>, message: string, timeoutMs = 30_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', message)), timeoutMs);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
 
   private abort(err: FaultlineError): void {

@@ -3,7 +3,8 @@
 // per batch and parks on the worker's eventfd when idle. The control plane (start,
 // snapshot) arrives over Comlink; since a worker parked in Atomics.wait cannot see its
 // event loop, the orchestrator announces each call in the control block and signals the
-// eventfd, and the loop yields to the event loop until the call has been served.
+// eventfd, and the loop yields to the event loop until the call has been served. With
+// boot.record, a StepRecorder (src/runtime/record/) notes what every step consumed.
 
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -20,6 +21,7 @@ import { TimerHeap } from '../sim/timer-heap.ts';
 import { memLookup, sharedMemView } from '../mem-view.ts';
 import { setMachinesMode } from '../../machines/mode.ts';
 import { CheckLogWriter } from './check-log.ts';
+import { srcStart, srcTimer, srcWritableBase, StepRecorder } from '../record/recorder.ts';
 import { logSlotWords } from './layout.ts';
 import type { ActorSnapshot, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
 import {
@@ -63,7 +65,8 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   const blocked = new Set<number>();
   const timers = new TimerHeap();
   const marks = new Map<string, number>();
-  const selfInbox: { actor: number; msg: Inbound }[] = [];
+  // src: where the message came from, for the recorder (srcStart, srcWritableBase - channel).
+  const selfInbox: { actor: number; msg: Inbound; src: number }[] = [];
   let runStartMs = performance.now();
   const nowNs = (): number => Math.round((performance.now() - runStartMs) * 1e6);
   // ctx.now() (and ctx.timer's base) read the clock once per delivered message: every call made
@@ -77,7 +80,14 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   const logWriter = me.logOffset < 0 ? null : new CheckLogWriter(
     new SabRing(sab, me.logOffset, layout.logCapacity, logSlotWords), new Int32Array(sab, layout.seqOffset, 1), control,
   );
-  const memViews = new Map(layout.memories.map((m) => [m.name, sharedMemView(m.name, new Int32Array(sab, m.offset, m.words))]));
+  // Recording (opt-in): null when off, so the hot path pays one null check per step and send.
+  const recorder = !boot.record ? null : new StepRecorder(new Int32Array(sab, layout.recordBatchOffset, 1), (chunk, last) => {
+    parentPort!.postMessage({ type: 'record-chunk', workerIndex, chunk, last } satisfies WorkerEvent, [chunk.steps.buffer as ArrayBuffer, chunk.mem.buffer as ArrayBuffer]);
+  });
+  const memViews = new Map(layout.memories.map((m) => {
+    const view = sharedMemView(m.name, new Int32Array(sab, m.offset, m.words));
+    return [m.name, recorder === null ? view : recorder.memView(view)];
+  }));
   setMachinesMode(boot.machinesMode);
   const hosted: Hosted[] = [];
   const localOf = new Map<number, number>();
@@ -110,8 +120,10 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         }
         if (ports[c]!.trySend(msg)) {
           sent[c]!++;
+          if (recorder !== null) recorder.send(true);
           return true;
         }
+        if (recorder !== null) recorder.send(false);
         refused[c]!++;
         blocked.add(c);
         return false;
@@ -121,9 +133,10 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   }
 
   let failed = false;
-  const deliverTo = (local: number, msg: Inbound): void => {
+  const deliverTo = (local: number, msg: Inbound, src: number): void => {
     const h = hosted[local]!;
     stepNs = -1;
+    if (recorder !== null) recorder.begin(src, h.index);
     try {
       h.def.step(h.state, msg, h.ctx);
     } catch (err) {
@@ -133,11 +146,12 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       parentPort!.postMessage(event);
       throw err;
     }
+    if (recorder !== null) recorder.end(stepNs);
     steps++;
   };
   const deliverFromRing = inbound.map((c) => {
     const local = localOf.get(layout.channels[c]!.to)!;
-    return (msg: Message): void => deliverTo(local, msg);
+    return (msg: Message): void => deliverTo(local, msg, c);
   });
 
   const flushAll = (): void => {
@@ -152,7 +166,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       const now = nowNs();
       while (timers.peekNs() <= now) {
         const t = timers.pop();
-        deliverTo(t.actor, t.msg);
+        deliverTo(t.actor, t.msg, srcTimer);
         work++;
       }
     }
@@ -161,16 +175,19 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         // wantSpace arms the consumer's wake-up when the ring is still full, so parking is safe.
         if (!ports[c]!.wantSpace()) {
           blocked.delete(c);
-          selfInbox.push({ actor: localOf.get(layout.channels[c]!.from)!, msg: { type: 'sys.writable', channel: layout.channels[c]!.name } });
+          selfInbox.push({ actor: localOf.get(layout.channels[c]!.from)!, msg: { type: 'sys.writable', channel: layout.channels[c]!.name }, src: srcWritableBase - c });
         }
       }
     }
     while (selfInbox.length > 0) {
       const item = selfInbox.shift()!;
-      deliverTo(item.actor, item.msg);
+      deliverTo(item.actor, item.msg, item.src);
       work++;
     }
-    for (let i = 0; i < inbound.length; i++) work += ports[inbound[i]!]!.drain(boot.batchMax, deliverFromRing[i]!);
+    for (let i = 0; i < inbound.length; i++) {
+      if (recorder !== null) recorder.newBatch();
+      work += ports[inbound[i]!]!.drain(boot.batchMax, deliverFromRing[i]!);
+    }
     flushAll();
     return work;
   };
@@ -183,6 +200,8 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         // steps only moves when a pass handled something; otherwise the word already holds it.
         if (work > 0) Atomics.store(control, kSteps, steps | 0);
         if (Atomics.load(control, kStop) === 1) {
+          // The last chunk is posted before the stop is announced, so the orchestrator gets it.
+          recorder?.flush(true);
           Atomics.store(control, kState, stateStopped);
           return;
         }
@@ -219,7 +238,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       ctrlServed++;
       Atomics.store(control, kCtrlServed, ctrlServed);
       Atomics.store(control, kState, stateRunning);
-      for (let i = 0; i < hosted.length; i++) selfInbox.push({ actor: i, msg: { type: 'sys.start' } });
+      for (let i = 0; i < hosted.length; i++) selfInbox.push({ actor: i, msg: { type: 'sys.start' }, src: srcStart });
       setImmediate(loop);
     },
     snapshot(includeState) {
