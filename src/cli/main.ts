@@ -11,6 +11,7 @@ import { replayLine, runNested } from './run-nested.ts';
 import { formatReplay, parseReplay, replayOptions, runReplay } from './replay.ts';
 import { explore, formatExplore } from '../explore/explore.ts';
 import { statSync, writeFileSync } from 'node:fs';
+import { threadsCheck } from '../scenario/schema.ts';
 
 const runOptions: Record<string, OptionSpec> = {
   runtime: { kind: 'string', help: 'threads (real workers, the default) or sim (deterministic, seeded)', choices: ['threads', 'sim'] },
@@ -21,6 +22,7 @@ const runOptions: Record<string, OptionSpec> = {
   bug: { kind: 'list', help: 'turn on a bug toggle (repeatable); see `faultline bugs`' },
   machines: { kind: 'string', help: 'machine engine: compiled (default) or xstate (reference mode, slow, for debugging)', choices: ['compiled', 'xstate'] },
   'stall-ms': { kind: 'int', help: 'threads: fail with a report when nothing progresses this long (default 10000)' },
+  'time-scale': { kind: 'int', help: 'threads: scenario time runs this many times slower than the wall clock (default: the scenario\'s threads.timeScale, else 1)' },
   requests: { kind: 'int', help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', help: 'chain only: requests in flight at once' },
   record: { kind: 'string', help: 'threads: record every step into FILE for an exact replay (`faultline replay --record FILE`)' },
@@ -151,6 +153,7 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   const { scenario } = loadScenario(ref);
   if (options['duration-ms'] !== undefined) scenario.durationMs = options['duration-ms'] as number;
+  if (options['time-scale'] !== undefined) scenario.threads.timeScale = threadsCheck({ ...scenario.threads, timeScale: options['time-scale'] }, '--time-scale').timeScale;
   const bugs = (options.bug as string[] | undefined) ?? [];
   for (const b of bugs) {
     if (!bugToggles.some((t) => t.name === b)) throw new FaultlineError('FAULTLINE_CLI_OPTION', `unknown bug toggle '${b}'; see \`faultline bugs\``);

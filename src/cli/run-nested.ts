@@ -60,7 +60,8 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {
-      seed: o.seed, timeLimitMs: scenario.durationMs * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      seed: o.seed, timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
       ...(o.record !== undefined ? { record: true } : {}),
     });
@@ -69,7 +70,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         scenario, source: o.source ?? scenario.name, seed: o.seed, bugs: scenario.bugs, machines: o.machines ?? 'compiled', workers,
       }, r.recording!);
     }
-    report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers },
+    report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
         replay: o.record !== undefined

@@ -53,7 +53,8 @@ function invalidationLines(r: NestedReport): string[] {
 }
 
 export function formatNestedReport(r: NestedReport): string {
-  const where = r.runtime === 'sim' ? 'deterministic runtime' : `threads (${r.workers} workers)`;
+  const scaled = r.runtime === 'threads' && (r.timeScale ?? 1) > 1;
+  const where = r.runtime === 'sim' ? 'deterministic runtime' : `threads (${r.workers} workers${scaled ? `, time scale ${r.timeScale}: latencies in scenario time` : ''})`;
   const a = r.faults.answered;
   const lines = [
     `faultline · ${r.scenario} · ${where} · seed ${r.seed} · ${fmtNs(r.elapsedMs * 1e6)} ${r.clock} · ${r.stopReason}`,

@@ -12,6 +12,8 @@ export interface NestedReport {
   runtime: 'threads' | 'sim';
   seed: number;
   workers: number | null;
+  /** Threads: scenario time ran this many times slower than the wall clock (latencies are in scenario time). */
+  timeScale?: number;
   stopReason: string;
   elapsedMs: number;
   clock: 'wall' | 'virtual';
@@ -91,7 +93,7 @@ function prefixed(prefix: string, v: unknown): Record<string, number> {
 }
 
 export function buildNestedReport(
-  meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null },
+  meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null; timeScale?: number },
   o: RunOutcome,
   extra: { replay?: string; requiredMarks?: readonly string[] } = {},
 ): NestedReport {

@@ -79,7 +79,13 @@ export const livenessCheck = obj({
 export const threadsCheck = obj({
   /** 'each': one worker per tier; a number: tiers grouped into that many workers. */
   workers: (v, path) => (v === 'each' ? 'each' as const : int(1, 5)(v, path)),
-}, { workers: 'each' });
+  /**
+   * Scenario time runs this many times slower than the wall clock on threads: ctx.now() is the
+   * elapsed wall time divided by it, so timelines, handler costs and durations written for the
+   * simulator's microsecond hops land at the same point of the run when real hops cost tens of µs.
+   */
+  timeScale: int(1, 100_000),
+}, { workers: 'each', timeScale: 1 });
 
 export const simCheck = obj({
   /** Virtual delay of every channel hop. */
@@ -107,7 +113,7 @@ export const scenarioCheck = obj({
   sim: simCheck,
 }, {
   description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
-  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], liveness: { boundUs: null }, threads: { workers: 'each' }, sim: { latencyNs: 1000 },
+  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], liveness: { boundUs: null }, threads: { workers: 'each', timeScale: 1 }, sim: { latencyNs: 1000 },
 });
 
 export type Scenario = ReturnType<typeof scenarioCheck>;

@@ -10,7 +10,7 @@ import { createRng, rngStateFrom } from '../../src/util/rng.ts';
 interface Rig {
   writers: CheckLogWriter[];
   merger: CheckLogMerger;
-  got: { seq: number; actor: number; ghost: number }[];
+  got: { seq: number; actor: number; ghost: number; timeNs: number }[];
   controls: Int32Array[];
 }
 
@@ -33,7 +33,7 @@ function rig(workers: number, capacity: number, firstSeq = 0): Rig {
   }
   const got: Rig['got'] = [];
   const merger = new CheckLogMerger(rings.map((ring, i) => ({ ring, control: controls[i]! })), seq,
-    (ev, s, actor) => got.push({ seq: s, actor, ghost: (ev as Extract<CheckEvent, { type: 'chk.pageReq' }>).ghost }), realAtomics, 5);
+    (ev, s, actor, timeNs) => got.push({ seq: s, actor, ghost: (ev as Extract<CheckEvent, { type: 'chk.pageReq' }>).ghost, timeNs }), realAtomics, 5);
   // While one worker waits, the others finish their batches (publish) and the orchestrator polls.
   const parkWhileOthersRun: AtomicsLike = {
     ...realAtomics,
@@ -50,19 +50,20 @@ function rig(workers: number, capacity: number, firstSeq = 0): Rig {
 const ev = (ghost: number): CheckEvent => ({ type: 'chk.pageReq', ghost, index: ghost % 7, last: ghost % 3 === 0 });
 
 describe('threaded check-log merge', () => {
-  it('orders the events of several rings by sequence number, holding back what a busy writer may still publish', () => {
+  it('orders the events of several rings by sequence number (each with its time), holding back what a busy writer may still publish', () => {
     const r = rig(3, 8);
-    r.writers[0]!.emit(ev(1), 10); // seq 0, worker 0 mid-batch (not published)
-    r.writers[1]!.emit(ev(2), 11); // seq 1
+    r.writers[0]!.emit(ev(1), 10, 5); // seq 0, worker 0 mid-batch (not published)
+    r.writers[1]!.emit(ev(2), 11, 7_000_000_000); // seq 1, a time beyond 32 bits
     r.writers[1]!.publish();
     expect(r.merger.pump()).toBe(0); // seq 0 is not visible yet: nothing can go
-    r.writers[2]!.emit(ev(3), 12);
+    r.writers[2]!.emit(ev(3), 12, 0);
     r.writers[2]!.publish();
-    r.writers[0]!.emit(ev(4), 10);
+    r.writers[0]!.emit(ev(4), 10, 2 ** 40 + 3);
     r.writers[0]!.publish();
     expect(r.merger.pump()).toBe(4);
     expect(r.got).toEqual([
-      { seq: 0, actor: 10, ghost: 1 }, { seq: 1, actor: 11, ghost: 2 }, { seq: 2, actor: 12, ghost: 3 }, { seq: 3, actor: 10, ghost: 4 },
+      { seq: 0, actor: 10, ghost: 1, timeNs: 5 }, { seq: 1, actor: 11, ghost: 2, timeNs: 7_000_000_000 },
+      { seq: 2, actor: 12, ghost: 3, timeNs: 0 }, { seq: 3, actor: 10, ghost: 4, timeNs: 2 ** 40 + 3 },
     ]);
   });
 
@@ -75,7 +76,7 @@ describe('threaded check-log merge', () => {
         for (let step = 0; step < 400; step++) {
           const w = rng.int(3);
           const roll = rng.int(10);
-          if (roll < 6) r.writers[w]!.emit(ev(++ghost), w);
+          if (roll < 6) r.writers[w]!.emit(ev(++ghost), w, step * 1000);
           else if (roll < 8) r.writers[w]!.publish();
           else r.merger.pump();
           // Whatever has come out is a gap-free prefix, in order.

@@ -27,6 +27,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function recordedRun(name: string, durationMs: number, bugs: string[], file: string): Promise<NestedReport> {
   const { scenario } = loadScenario(name);
   scenario.durationMs = durationMs;
+  // durationMs here is wall-clock time: scenario time runs at the wall clock's pace.
+  scenario.threads.timeScale = 1;
   scenario.bugs = [...new Set([...scenario.bugs, ...bugs])];
   return runNested(scenario, { runtime: 'threads', seed: 3, record: file });
 }

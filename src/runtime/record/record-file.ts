@@ -14,7 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { fail } from '../../util/errors.ts';
 import type { RunRecording } from './recording.ts';
 
-export const recordFormatVersion = 1;
+export const recordFormatVersion = 2;
 const magic = 'FLTREC\n\0';
 
 export interface RecordFile<M> {

@@ -34,7 +34,7 @@ export interface RunRecording {
   /** Per actor, a digest of its final stats and pending count (statsDigest): the replay must end the same. */
   actorDigests: string[];
   workers: WorkerStreams[];
-  /** The actor index of every check event, in the merged (sequence number) order: varints. */
+  /** Per check event in the merged (sequence number) order: its actor index, then its time as a signed delta from the previous event's (varints). */
   checkOrder: Uint8Array;
 }
 
@@ -53,6 +53,7 @@ export class RecordCollector {
   private readonly ended: boolean[];
   private readonly order = new ByteWriter(1 << 16);
   private events = 0;
+  private lastCheckNs = 0;
   private resolveDone: (() => void) | null = null;
   /** Resolves once every worker has sent its last chunk. */
   readonly done: Promise<void>;
@@ -75,8 +76,10 @@ export class RecordCollector {
   }
 
   /** One check event handed to the checker, in merged order. */
-  checkEvent(actor: number): void {
+  checkEvent(actor: number, timeNs: number): void {
     this.order.uint(actor);
+    this.order.int(timeNs - this.lastCheckNs);
+    this.lastCheckNs = timeNs;
     this.events++;
   }
 

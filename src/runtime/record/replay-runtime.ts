@@ -88,6 +88,8 @@ class ReplayRun {
   private readonly scratch = new Int32Array(messageCodec.slotWords);
   private nextCheckActor = -1;
   private checkSeq = 0;
+  /** The recorded time of the next check event (the threads checker judged with it). */
+  private nextCheckNs = 0;
   private racyLoads = 0;
   private cur: Current | null = null;
 
@@ -263,7 +265,12 @@ class ReplayRun {
   }
 
   private readCheckActor(): void {
-    this.nextCheckActor = this.order.done ? -1 : this.order.uint();
+    if (this.order.done) {
+      this.nextCheckActor = -1;
+      return;
+    }
+    this.nextCheckActor = this.order.uint();
+    this.nextCheckNs += this.order.int();
   }
 
   /** Feeds the checker every event whose turn has come in the recorded order. */
@@ -274,7 +281,7 @@ class ReplayRun {
       const slot = this.slots[this.nextCheckActor];
       if (slot === undefined) fail('FAULTLINE_RECORD_CORRUPT', `check event #${this.checkSeq} names actor #${this.nextCheckActor}, which the topology does not have`);
       if (slot.checks.length === 0) return;
-      checker.event(slot.checks.shift(), this.checkSeq++, -1, this.nextCheckActor);
+      checker.event(slot.checks.shift(), this.checkSeq++, this.nextCheckNs, this.nextCheckActor);
       this.readCheckActor();
     }
   }

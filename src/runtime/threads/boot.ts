@@ -24,6 +24,8 @@ export interface WorkerBoot {
   spinIters: number;
   maxParkMs: number;
   batchMax: number;
+  /** ctx.now() = elapsed wall ns / timeScale (scenario time runs this many times slower than the wall clock). */
+  timeScale: number;
   /** Record every step for an exact replay (src/runtime/record/); the layout then has its batch counter. */
   record: boolean;
   controlPort: MessagePort;

@@ -35,6 +35,9 @@ import { realAtomics, type AtomicsLike } from '../../transport/atomics-like.ts';
 import type { SabRing } from '../../transport/sab-ring.ts';
 import { fail } from '../../util/errors.ts';
 import { kLogBusy, kLogFloor, kLogFull } from './control-block.ts';
+import { logTimeWord } from './layout.ts';
+
+const TWO_POW_32 = 0x100000000;
 
 export class CheckLogWriter {
   /** Times this worker waited for room in its log. */
@@ -49,7 +52,7 @@ export class CheckLogWriter {
     private readonly waitMs = 1,
   ) {}
 
-  emit(ev: CheckEvent, actor: number): void {
+  emit(ev: CheckEvent, actor: number, timeNs: number): void {
     let at = this.ring.tryReserve();
     if (at < 0) at = this.waitForRoom();
     if (!this.busy) {
@@ -61,6 +64,8 @@ export class CheckLogWriter {
     slots[at] = this.atomics.add(this.seq, 0, 1);
     messageCodec.encodeUnchecked(ev, slots, at + 1);
     slots[at + 1] = slots[at + 1]! | (actor << 16);
+    slots[at + logTimeWord] = timeNs % TWO_POW_32;
+    slots[at + logTimeWord + 1] = Math.floor(timeNs / TWO_POW_32);
   }
 
   /** End of a batch: make the events visible, then stop holding back the watermark. */
@@ -89,11 +94,12 @@ export interface LogSource {
   control: Int32Array;
 }
 
-export type LogSink = (ev: CheckEvent, seq: number, actor: number) => void;
+export type LogSink = (ev: CheckEvent, seq: number, actor: number, timeNs: number) => void;
 
 interface Buffered {
   seqs: number[];
   actors: number[];
+  times: number[];
   events: CheckEvent[];
   head: number;
 }
@@ -111,7 +117,7 @@ export class CheckLogMerger {
     private readonly atomics: AtomicsLike = realAtomics,
     private readonly bufferMax = 4096,
   ) {
-    this.bufs = sources.map(() => ({ seqs: [], actors: [], events: [], head: 0 }));
+    this.bufs = sources.map(() => ({ seqs: [], actors: [], times: [], events: [], head: 0 }));
     this.next = atomics.load(seq, 0);
   }
 
@@ -148,7 +154,7 @@ export class CheckLogMerger {
       }
       const b = this.bufs[best]!;
       const h = b.head++;
-      this.sink(b.events[h]!, b.seqs[h]! >>> 0, b.actors[h]!);
+      this.sink(b.events[h]!, b.seqs[h]! >>> 0, b.actors[h]!, b.times[h]!);
       this.next = (this.next + 1) | 0;
       this.merged++;
       n++;
@@ -163,6 +169,7 @@ export class CheckLogMerger {
       b.head = 0;
       b.seqs.length = 0;
       b.actors.length = 0;
+      b.times.length = 0;
       b.events.length = 0;
     }
     const want = this.bufferMax - (b.seqs.length - b.head);
@@ -171,6 +178,7 @@ export class CheckLogMerger {
     const got = src.ring.drain(want, (slots, at) => {
       b.seqs.push(slots[at]!);
       b.actors.push(slots[at + 1]! >>> 16);
+      b.times.push((slots[at + logTimeWord]! >>> 0) + (slots[at + logTimeWord + 1]! >>> 0) * TWO_POW_32);
       b.events.push(messageCodec.decode(slots, at + 1) as CheckEvent);
     });
     if (got > 0 && this.atomics.load(src.control, kLogFull) === 1) {

@@ -32,8 +32,12 @@ export interface WorkerLayout {
   logOffset: number;
 }
 
-/** A check-log slot: the sequence number, then the event as a message (tag word's high half: the actor index). */
-export const logSlotWords = messageCodec.slotWords + 1;
+/**
+ * A check-log slot: the sequence number, the event as a message (tag word's high half: the
+ * actor index), then the emitting step's run time in ns as two words (low 32 bits, high).
+ */
+export const logSlotWords = messageCodec.slotWords + 3;
+export const logTimeWord = messageCodec.slotWords + 1;
 export const logCapacityDefault = 16384;
 
 export interface MemoryLayout {

@@ -49,6 +49,8 @@ export interface ThreadedOptions {
   check?: boolean;
   /** Slots of each worker's check-event log (a power of two). */
   checkLogCapacity?: number;
+  /** Scenario time runs this many times slower than the wall clock (ctx.now() = wall ns / timeScale; default 1). */
+  timeScale?: number;
   /** Record every step so the run replays exactly in the simulator (result.recording; src/runtime/record/). */
   record?: boolean;
 }
@@ -110,16 +112,16 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
     })),
     new Int32Array(sab, layout.seqOffset, 1),
     collector === null
-      ? (ev, seq, actor) => checker.event(ev, seq, -1, actor)
-      : (ev, seq, actor) => {
-        checker.event(ev, seq, -1, actor);
-        collector.checkEvent(actor);
+      ? (ev, seq, actor, timeNs) => checker.event(ev, seq, timeNs, actor)
+      : (ev, seq, actor, timeNs) => {
+        checker.event(ev, seq, timeNs, actor);
+        collector.checkEvent(actor, timeNs);
       },
   );
   const cores = os.availableParallelism();
   const spinIters = options.spinIters ?? spinBudgetFor(layout.workers.length, cores);
   const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), checker, merger, collector, {
-    seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256,
+    seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256, timeScale: options.timeScale ?? 1,
     stallMs: options.stallMs ?? 10_000, timeLimitMs: options.timeLimitMs ?? Infinity, pollMs: options.pollMs ?? 5,
     includeState: options.includeState ?? false, machines: options.machines ?? 'compiled',
   });
@@ -188,7 +190,7 @@ class ThreadedRun {
       const { port1, port2 } = new MessageChannel();
       const boot: WorkerBoot = {
         sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed, machinesMode: this.settings.machines,
-        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax,
+        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax, timeScale: this.settings.timeScale,
         record: this.collector !== null, controlPort: port2,
       };
       const worker = spawnWorker(workerMainUrl, boot, { transferList: [port2] });

@@ -68,7 +68,8 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   // src: where the message came from, for the recorder (srcStart, srcWritableBase - channel).
   const selfInbox: { actor: number; msg: Inbound; src: number }[] = [];
   let runStartMs = performance.now();
-  const nowNs = (): number => Math.round((performance.now() - runStartMs) * 1e6);
+  const nsPerWallMs = 1e6 / boot.timeScale;
+  const nowNs = (): number => Math.round((performance.now() - runStartMs) * nsPerWallMs);
   // ctx.now() (and ctx.timer's base) read the clock once per delivered message: every call made
   // while one message is handled sees the same instant, as on the deterministic runtime.
   // deliverTo resets it to -1 before each step.
@@ -103,7 +104,9 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       now: stepNow,
       mem: memLookup(memViews, a.name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
-      check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index),
+      // The event's time is the step's clock when the step read it, else a fresh read that does
+      // not become the step's clock (a recording notes only the reads the actor itself made).
+      check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index, stepNs >= 0 ? stepNs : nowNs()),
       assert(cond, code, detail) {
         if (!cond) fail(code, `assertion failed in actor '${a.name}'${detail ? `: ${detail}` : ''}`);
       },
