@@ -210,6 +210,8 @@ class ReplayRun {
       mem: memLookup(views, name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
       check: this.checker === null ? () => undefined : (ev) => {
+        // On threads the event is stamped with the step's clock, which counts as a read there.
+        now();
         // Through the codec, as the check log does on threads.
         messageCodec.encodeUnchecked(ev, this.scratch, 0);
         this.slots[index]!.checks.push(messageCodec.decode(this.scratch, 0) as CheckEvent);

@@ -104,9 +104,9 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       now: stepNow,
       mem: memLookup(memViews, a.name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
-      // The event's time is the step's clock when the step read it, else a fresh read that does
-      // not become the step's clock (a recording notes only the reads the actor itself made).
-      check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index, stepNs >= 0 ? stepNs : nowNs()),
+      // The event's time is the step's clock (read once per step, as ctx.now() does; a step
+      // that emits a check event counts as reading the clock, in the recording and its replay).
+      check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index, stepNow()),
       assert(cond, code, detail) {
         if (!cond) fail(code, `assertion failed in actor '${a.name}'${detail ? `: ${detail}` : ''}`);
       },
