@@ -95,7 +95,11 @@ export async function main(argv: string[]): Promise<number> {
         }
         return 0;
       case 'bugs':
-        for (const b of bugToggles) console.log(`${b.name.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
+        for (const b of bugToggles) {
+          const how = b.shownBy;
+          console.log(`${b.name.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
+          console.log(`${''.padEnd(41)}shows: faultline run ${how.scenario}${how.simOnly ? ' --runtime sim' : ''} --bug ${b.name}${how.with ? ` --bug ${how.with}` : ''}  (${how.invariants})`);
+        }
         return 0;
       case 'help':
       case '--help':
