@@ -52,8 +52,10 @@ describe('online checker monitors', () => {
     b[0] = { ...(b[0] as Extract<CheckEvent, { type: 'chk.raise' }>), rid: 0x101 };
     const r = check([...a, ...b, respond(L.guest, 1, 7), respond(L.vmm, 1, 7), respond(L.vmm, 2, 7)]);
     const v = r.violations.find((x) => x.invariant === 'I2')!;
-    expect(v.message).toBe('the vmm answered group 2, which the guest never answered');
-    expect(v.ghosts).toEqual([2]);
+    expect(v.message).toBe('the vmm answered group 2, which the guest never answered (the guest had answered group 1 with that PRG index 7)');
+    expect(v.ghosts).toEqual([2, 1]);
+    // The chain shows the guest's answer that was passed on to the wrong group.
+    expect(v.chain.map((e) => e.text).join('\n')).toMatch(/guest sent response code=\d for ghost=1 /);
   });
 
   it('I4: a dequeue of something never queued, and a drop without a reason', () => {

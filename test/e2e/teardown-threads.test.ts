@@ -53,7 +53,7 @@ describe('a toggle found on threads replays exactly from its recording', () => {
     const v = r!.checker!.violations;
     expect(v.length).toBeGreaterThan(0);
     expect(v[0]!.invariant).toBe('I2');
-    expect(v[0]!.message).toMatch(/^the vmm answered group \d+, which the guest never answered$/);
+    expect(v[0]!.message).toMatch(/^the vmm answered group \d+, which the guest never answered \(the guest had answered group \d+ with that PRG index \d+\)$/);
     expect(r!.replay).toBe(`faultline replay --record ${file}`);
     const again = await runReplay(parseReplay([r!.replay]));
     expect(again.checker!.violations).toEqual(v);

@@ -2,7 +2,10 @@
 // for a group still live (not answered, not retired); a response reaching the device must
 // answer the very incarnation it was sent for, not a later group reusing the same (RID,
 // PRGI); and a layer passing a handler's answer on (auto = false) must have had that answer
-// from the layer above for the same group — otherwise it answered a group nobody answered.
+// from the layer above for the same group — otherwise it answered a group nobody answered;
+// the report then also names the group the layer above last answered with that PRG index
+// (the answer that was passed on to the wrong group, as PRGI-only matching does), so the
+// causal chain shows both.
 
 import { checkLayer, layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
@@ -15,6 +18,9 @@ const answerFrom: Partial<Record<number, number>> = {
 };
 
 export function staleResponseMonitor(): Monitor {
+  /** Per layer, PRGI → the group that layer answered last with it (bounded: 512 PRGIs a layer). */
+  const lastAnswered = new Map<number, number>();
+  const key = (layer: number, prgi: number): number => prgi * 8 + layer;
   return {
     invariant: 'I2',
     event(ev: CheckEvent, env: MonitorEnv): void {
@@ -28,8 +34,12 @@ export function staleResponseMonitor(): Monitor {
         const from = answerFrom[ev.layer];
         const g = t.get(ev.ghost);
         if (!ev.auto && from !== undefined && g && (g.respondedMask & (1 << from)) === 0) {
-          env.violate('I2', `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered`, [ev.ghost]);
+          const cause = lastAnswered.get(key(from, ev.prgi));
+          const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
+          env.violate('I2', `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered${why}`,
+            cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause]);
         }
+        lastAnswered.set(key(ev.layer, ev.prgi), ev.ghost);
         return;
       }
       if (ev.type !== 'chk.respDelivered') return;
