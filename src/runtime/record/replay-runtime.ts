@@ -28,7 +28,8 @@ import { resolveTopology, type ResolvedTopology, type Topology } from '../topolo
 import { ByteReader } from './bytes.ts';
 import { statsDigest, type RunRecording } from './recording.ts';
 import { emptyStep, kindChannel, kindNames, kindStart, kindTimer, StepReader, type StepRecord } from './step-format.ts';
-import { checkTopology, Fifo } from './replay-support.ts';
+import { checkTopology } from './replay-support.ts';
+import { Fifo } from '../../util/fifo.ts';
 
 export interface ReplayResult {
   steps: number;

@@ -1,32 +1,10 @@
-// Small pieces of the exact replay: an unbounded FIFO (a replayed channel may briefly hold
-// more than its ring's capacity: on threads the receiver freed the slot before it took its
-// step number) and the check that the topology rebuilt today is the recorded one.
+// The exact replay's check that the topology rebuilt today is the recorded one. (Replayed
+// channels are unbounded FIFOs, src/util/fifo.ts: a channel may briefly hold more than its
+// ring's capacity, since on threads the receiver freed the slot before it took its step number.)
 
 import { FaultlineError } from '../../util/errors.ts';
 import type { ResolvedTopology } from '../topology.ts';
 import type { RecordedTopology } from './recording.ts';
-
-export class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(item: T): void {
-    this.items.push(item);
-  }
-
-  shift(): T {
-    const item = this.items[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-}
 
 export function checkTopology(topo: ResolvedTopology, rec: RecordedTopology): void {
   const now = describe({

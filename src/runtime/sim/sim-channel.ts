@@ -2,6 +2,7 @@
 // they become deliverable. Circular arrays, so neither push nor shift moves other entries.
 
 import type { Inbound } from '../../actor/define.ts';
+import { Fifo } from '../../util/fifo.ts';
 
 export class SimQueue {
   readonly capacity: number;
@@ -53,28 +54,4 @@ export class SimQueue {
 }
 
 /** An unbounded FIFO for self-delivered messages (timers that fired, sys messages). */
-export class SimInbox {
-  private items: Inbound[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(msg: Inbound): void {
-    this.items.push(msg);
-  }
-
-  shift(): Inbound {
-    const msg = this.items[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return msg;
-  }
-
-  peekAll(): Inbound[] {
-    return this.items.slice(this.head);
-  }
-}
+export class SimInbox extends Fifo<Inbound> {}
