@@ -92,7 +92,7 @@ describe('I8 bounded liveness after a heal', () => {
     );
   });
 
-  it('events without time (threads today): the bound is announced but not judged', () => {
+  it('events without time (a caller with no clock): the bound is announced but not judged', () => {
     const r = run([[plan(1000, 100), -1], [raise(1, 1), -1], [tick(), -1], [delivered(1, 1), -1]]);
     expect(r.violations).toEqual([]);
     expect(i8(r)).toMatchObject({ ok: true, bound: { judged: false }, note: "bound of 100 ns after the heal at 0.001 ms not judged: this runtime's check events carry no time" });

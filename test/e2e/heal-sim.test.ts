@@ -2,8 +2,8 @@
 // liveness bound are validated with their paths; in the simulator the paused guest lets its
 // virtual PRQ overflow, catches up at the heal and answers every group within the bound; with
 // vprq-drop-leaks-cookie I8 reports the leaked groups overdue while the run goes on, and the
-// replay line reproduces it; on threads the scenario runs clean (the bound is announced but
-// not judged there: the threaded runtime's check events carry no time).
+// replay line reproduces it; on threads (time scale 1000) the scenario runs clean with the
+// bound judged from the check events' times.
 
 import { describe, expect, it } from 'vitest';
 import { formatReplay, parseReplay, runReplay } from '../../src/cli/replay.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
 import { loadScenario, shippedScenarios } from '../../src/scenario/load.ts';
 
-const raceScenarios = ['prq-overflow-mid-group', 'vprq-overflow', 'prgi-reuse', 'flr-prgi-reuse', 'no-handler-partial', 'prq-clear-pro-early', 'ats-vs-atc-invalidate', 'pasid-teardown-reuse'];
+const raceScenarios = ['prq-overflow-mid-group', 'vprq-overflow', 'prgi-reuse', 'flr-prgi-reuse', 'no-handler-partial', 'prq-clear-pro-early', 'ats-vs-atc-invalidate', 'atc-before-iotlb', 'pasid-teardown-reuse'];
 
 describe('shipped scenarios, toggles off', () => {
   it('ships the race scenarios, each with a description and the marks it must reach', () => {

@@ -14,6 +14,7 @@ const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
   { scenario: 'ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation', invariant: 'I3' },
   { scenario: 'pasid-teardown-reuse', bug: 'no-drain-before-reuse', invariant: 'I7' },
   { scenario: 'flr-prgi-reuse', bug: 'vmm-prgi-only-match', invariant: 'I2' },
+  { scenario: 'atc-before-iotlb', bug: 'atc-before-iotlb', invariant: 'I3' },
 ];
 
 describe('bug toggles found by exploration and reproduced by replay', () => {
