@@ -60,7 +60,11 @@ export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env
   const effects: Effect[] = [];
   const taken = exec.step(m, ev, effects);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, (e.params as { code: number }).code as IopfCode, env);
+    if (e.type !== 'respond') continue;
+    // The page response passes the user's write() on, or is iommufd's own auto-response (checker auto flag).
+    s.answeringForUser = m.context.answeredBy === 'user';
+    iopfRespond(s.core, groupId, (e.params as { code: number }).code as IopfCode, env);
+    s.answeringForUser = false;
   }
   if (m.status === 'done') {
     finish(s, m);

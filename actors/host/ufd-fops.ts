@@ -82,10 +82,7 @@ export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: nu
     if (gid === undefined) { rc = -errno.EINVAL; break; }
     delete fault.response[r.cookie];
     faultQueueTake(fault, gid, ctx);
-    s.answeringForUser = true;
-    const taken = lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env);
-    s.answeringForUser = false;
-    if (taken) s.stats.groupsAnsweredByUser++;
+    if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {
       // iopf_queue_remove_device answered it: the late response does nothing.
     }

@@ -15,6 +15,7 @@
 // different counts at the end — means the code or the scenario changed:
 // FAULTLINE_REPLAY_DIVERGED, naming the step, its actor and what the recording expected.
 
+import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
@@ -22,7 +23,7 @@ import { messageCodec, type CheckEvent, type Message } from '../../protocol/mess
 import { FaultlineError, fail } from '../../util/errors.ts';
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
-import { memLookup } from '../mem-view.ts';
+import { memLookup, plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../topology.ts';
 import { ByteReader } from './bytes.ts';
@@ -218,17 +219,16 @@ class ReplayRun {
         this.slots[index]!.checks.push(messageCodec.decode(this.scratch, 0) as CheckEvent);
       },
       assert(cond, code, detail) {
-        if (!cond) fail(code, `assertion failed in actor '${name}'${detail ? `: ${detail}` : ''}`);
+        if (!cond) assertionFailed(name, code, detail);
       },
       timer: (delayNs, msg) => {
-        if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
+        checkTimerDelay(name, delayNs);
         this.slots[index]!.timers.add(now() + delayNs, index, msg);
       },
       send: (channel, msg) => {
         const c = owned.get(channel);
         if (c === undefined) {
-          if (!channelIndex.has(channel)) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${name}' sent on unknown channel '${channel}'`);
-          fail('FAULTLINE_CHANNEL_OWNER', `actor '${name}' sent on channel '${channel}', which it does not own`);
+          badSendChannel(name, channel, channelIndex.has(channel));
         }
         const cur = this.cur!;
         if (cur.sends >= cur.rec.sends) this.diverged(`the step sends on '${channel}' (${msg.type}) beyond the ${cur.rec.sends} send(s) recorded`);
@@ -249,21 +249,19 @@ class ReplayRun {
 
   private memView(region: string, words: Int32Array, worker: number): MemView {
     const cursor = this.cursors[worker]!;
+    const inner = plainMemView(region, words);
     return {
       words: words.length,
       load: (i) => {
-        if (!(i >= 0 && i < words.length && Number.isInteger(i))) fail('FAULTLINE_MEM_INDEX', `memory '${region}': word index ${i} is outside 0..${words.length - 1}`);
+        const here = inner.load(i);
         const c = this.cur!;
         if (c.loads >= c.rec.memReads) this.diverged(`the step loads more than the ${c.rec.memReads} word(s) recorded from shared memory`);
         c.loads++;
         const v = cursor.mem.uint();
-        if ((words[i]! >>> 0) !== v) this.racyLoads++;
+        if ((here >>> 0) !== v) this.racyLoads++;
         return v | 0;
       },
-      store: (i, v) => {
-        if (!(i >= 0 && i < words.length && Number.isInteger(i))) fail('FAULTLINE_MEM_INDEX', `memory '${region}': word index ${i} is outside 0..${words.length - 1}`);
-        words[i] = v;
-      },
+      store: (i, v) => inner.store(i, v),
     };
   }
 

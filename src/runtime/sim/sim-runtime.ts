@@ -4,12 +4,13 @@
 // fixed order, asks the strategy for one, records the index and delivers it. Same seed,
 // same code → same trace hash; the recorded choices replay the run exactly.
 
+import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { ChoiceLog } from '../../explore/choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
-import { FaultlineError, fail } from '../../util/errors.ts';
+import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
 import { createRng, rngStateFrom, type RngState } from '../../util/rng.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../topology.ts';
@@ -181,18 +182,17 @@ class SimRun {
       mark: (m) => this.marks.set(m, (this.marks.get(m) ?? 0) + 1),
       check: this.checkFor(index),
       assert(cond, code, detail) {
-        if (!cond) fail(code, `assertion failed in actor '${name}'${detail ? `: ${detail}` : ''}`);
+        if (!cond) assertionFailed(name, code, detail);
       },
       timer: (delayNs, msg) => {
-        if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
+        checkTimerDelay(name, delayNs);
         this.timers.add(this.nowNs + delayNs, index, msg);
       },
       send: (channel, msg) => {
         const c = owned.get(channel);
         if (c === undefined) {
           const other = channelIndex.get(channel);
-          if (other === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${name}' sent on unknown channel '${channel}'`);
-          fail('FAULTLINE_CHANNEL_OWNER', `actor '${name}' sent on channel '${channel}', which belongs to '${this.slots[channels[other]!.from]!.name}'`);
+          badSendChannel(name, channel, other !== undefined, other === undefined ? undefined : this.slots[channels[other]!.from]!.name);
         }
         const spec = channels[c]!;
         const q = this.queues[c]!;

@@ -6,6 +6,7 @@
 // eventfd, and the loop yields to the event loop until the call has been served. With
 // boot.record, a StepRecorder (src/runtime/record/) notes what every step consumed.
 
+import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
@@ -108,19 +109,15 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       // that emits a check event counts as reading the clock, in the recording and its replay).
       check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index, stepNow()),
       assert(cond, code, detail) {
-        if (!cond) fail(code, `assertion failed in actor '${a.name}'${detail ? `: ${detail}` : ''}`);
+        if (!cond) assertionFailed(a.name, code, detail);
       },
       timer: (delayNs, msg) => {
-        if (!(delayNs >= 0)) fail('FAULTLINE_TIMER_DELAY', `actor '${a.name}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
+        checkTimerDelay(a.name, delayNs);
         timers.add(stepNow() + delayNs, local, msg);
       },
       send(channel, msg) {
-        let c = owned.get(channel);
-        if (c === undefined) {
-          c = channelIndex.get(channel);
-          if (c === undefined) fail('FAULTLINE_UNKNOWN_CHANNEL', `actor '${a.name}' sent on unknown channel '${channel}'`);
-          fail('FAULTLINE_CHANNEL_OWNER', `actor '${a.name}' sent on channel '${channel}', which it does not own`);
-        }
+        const c = owned.get(channel);
+        if (c === undefined) return badSendChannel(a.name, channel, channelIndex.has(channel));
         if (ports[c]!.trySend(msg)) {
           sent[c]!++;
           if (recorder !== null) recorder.send(true);
