@@ -4,6 +4,7 @@
 // worst kind of wrong scenario.
 
 import { fail } from '../util/errors.ts';
+import { didYouMean } from '../util/suggest.ts';
 
 export type Check<T> = (value: unknown, path: string) => T;
 
@@ -74,8 +75,7 @@ export function obj<S extends Shape>(shape: S, defaults: Partial<Out<S>> = {}): 
     const input = v as Record<string, unknown>;
     for (const key of Object.keys(input)) {
       if (!(key in shape)) {
-        const near = closest(key, Object.keys(shape));
-        fail('FAULTLINE_SCENARIO_INVALID', `${path}.${key}: unknown key${near ? ` (did you mean '${near}'?)` : ''}; allowed: ${Object.keys(shape).join(', ')}`, { path: `${path}.${key}` });
+        fail('FAULTLINE_SCENARIO_INVALID', `${path}.${key}: unknown key${didYouMean(key, Object.keys(shape))}; allowed: ${Object.keys(shape).join(', ')}`, { path: `${path}.${key}` });
       }
     }
     const out: Record<string, unknown> = {};
@@ -86,28 +86,4 @@ export function obj<S extends Shape>(shape: S, defaults: Partial<Out<S>> = {}): 
     }
     return out as Out<S>;
   };
-}
-
-function closest(word: string, options: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const o of options) {
-    const d = editDistance(word.toLowerCase(), o.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = o;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length]![b.length]!;
 }
