@@ -6,7 +6,7 @@
 
 import os from 'node:os';
 import { chainTopology } from '../actors/chain/chain-topology.ts';
-import { quantile, type Histogram } from '../src/report/histogram.ts';
+import { quantile, type Histogram } from '../src/metrics/histogram.ts';
 import { runSim } from '../src/runtime/sim/sim-runtime.ts';
 import { runThreaded } from '../src/runtime/threads/threaded-runtime.ts';
 import { spinBudgetFor } from '../src/transport/eventfd.ts';

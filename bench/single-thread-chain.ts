@@ -3,8 +3,8 @@
 // no scheduler, no workers.
 
 import type { ActorCtx, AnyActorDef, Inbound } from '../src/actor/define.ts';
-import type { Topology } from '../src/runtime/topology.ts';
-import { resolveTopology } from '../src/runtime/topology.ts';
+import type { Topology } from '../src/actor/topology.ts';
+import { resolveTopology } from '../src/actor/topology.ts';
 import { createRng, rngStateFrom } from '../src/util/rng.ts';
 
 export interface DirectRunResult {

@@ -3,7 +3,7 @@
 // stages make the shape of the IOPF path with trivial work per hop.
 
 import { defineActor } from '../../src/actor/define.ts';
-import { createHistogram, record, type Histogram } from '../../src/report/histogram.ts';
+import { createHistogram, record, type Histogram } from '../../src/metrics/histogram.ts';
 import { backlogSize, flushOutbox, sendOrQueue, type Outboxes } from '../../src/actor/outbox.ts';
 
 export interface ChainStageConfig {

@@ -2,7 +2,7 @@
 // tier, one channel each way between neighbours. Used by tests, `npm start` (until the
 // IOPF tiers exist) and the benchmarks.
 
-import type { Topology } from '../../src/runtime/topology.ts';
+import type { Topology } from '../../src/actor/topology.ts';
 import { chainStageActor, type ChainStageConfig } from './chain-stage.actor.ts';
 
 export const chainStageNames = ['device', 'iommu', 'host', 'vmm', 'guest'] as const;

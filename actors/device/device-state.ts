@@ -5,9 +5,9 @@
 // address space, each running one access at a time; 'idle' until the workload starts).
 
 import type { MachineState } from '../../src/machines/index.ts';
-import { createHistogram, type Histogram } from '../../src/report/histogram.ts';
-import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
-import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src/scenario/tier-configs.ts';
+import { createHistogram, type Histogram } from '../../src/metrics/histogram.ts';
+import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
+import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src/config/tier-configs.ts';
 import { fail } from '../../src/util/errors.ts';
 import type { PrgContext } from '../../machines/prg.machine.ts';
 import type { PriCapabilityContext } from '../../machines/pri-capability.machine.ts';

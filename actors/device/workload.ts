@@ -4,7 +4,7 @@
 // writeRatio of 0 or 1 consumes no randomness.
 
 import type { Rng } from '../../src/util/rng.ts';
-import type { WorkloadConfig } from '../../src/scenario/tier-configs.ts';
+import type { WorkloadConfig } from '../../src/config/tier-configs.ts';
 import type { SpaceState } from './device-state.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { MemView } from '../../src/actor/define.ts';
 import type { IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
 import { pgfaultPerm } from '../../src/protocol/iommufd.ts';
-import type { AddressSpace } from '../../src/scenario/tier-configs.ts';
+import type { AddressSpace } from '../../src/config/tier-configs.ts';
 import type { GuestState } from './guest-state.ts';
 
 export const PAGE_BYTES = 4096;

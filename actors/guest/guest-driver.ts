@@ -16,7 +16,7 @@ import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
-import { stamp } from '../../src/report/hop-stamps.ts';
+import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { handleGroup } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';

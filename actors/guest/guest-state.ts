@@ -4,9 +4,9 @@
 import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
 import type { MachineState } from '../../src/machines/index.ts';
 import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
-import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
-import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
+import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createGuestPause, type GuestPause } from './pause.ts';
 import { createGuestTimeline, type GuestTimeline } from './timeline.ts';

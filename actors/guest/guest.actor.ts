@@ -6,7 +6,7 @@
 import { defineActor, type ActorCtx, type Inbound } from '../../src/actor/define.ts';
 import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
 import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
-import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { GuestDriver, handlerDone } from './guest-driver.ts';
 import { createGuestState, type GuestState } from './guest-state.ts';

@@ -1,4 +1,4 @@
-// The guest's pauseGuest windows (src/scenario/events.ts): the VM is paused, or its vCPUs
+// The guest's pauseGuest windows (src/config/timeline.ts): the VM is paused, or its vCPUs
 // preempted, from atNs to untilNs. The guest owns the pause state and the work that waits
 // for the vCPUs: interrupts, register read results, handler completions, invalidation wait
 // completions, its own timers and room on its outbound channel. At the heal it replays that
@@ -7,7 +7,7 @@
 // guest runs again when the last open one ends.
 
 import type { ActorCtx, Inbound } from '../../src/actor/define.ts';
-import type { TimelineEvent } from '../../src/scenario/events.ts';
+import type { TimelineEvent } from '../../src/config/timeline.ts';
 
 export interface GuestPause {
   /** Windows open now (overlapping windows nest). */

@@ -1,4 +1,4 @@
-// The guest's part of the scenario timeline (src/scenario/events.ts): `guestFailure` makes its
+// The guest's part of the scenario timeline (src/config/timeline.ts): `guestFailure` makes its
 // driver answer the next `count` groups of a device with Response Failure (PCIe 0xF) instead of
 // its handler's answer — what a guest does when it gives up on a device's faults. The VMM
 // cannot pass that code to iommufd (only Success/Invalid): it maps it (vmm.guestFailureMapsTo),
@@ -8,8 +8,8 @@
 // fault windows: the checker has no other door to the scenario.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import { eventsOf, type TimelineEvent } from '../../src/scenario/events.ts';
-import type { GuestConfig } from '../../src/scenario/tier-configs.ts';
+import { eventsOf, type TimelineEvent } from '../../src/config/timeline.ts';
+import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import { pause, type GuestPause } from './pause.ts';
 
 export interface GuestTimeline {

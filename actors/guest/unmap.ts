@@ -13,7 +13,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { createHistogram, record, type Histogram } from '../../src/report/histogram.ts';
+import { createHistogram, record, type Histogram } from '../../src/metrics/histogram.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES, PTE_PRESENT, PTE_READ, PTE_WRITE } from './fault-handler.ts';
 import type { GuestState } from './guest-state.ts';

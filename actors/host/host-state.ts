@@ -4,9 +4,9 @@
 import type { MachineState } from '../../src/machines/index.ts';
 import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
 import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
-import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import type { HostConfig } from '../../src/config/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
-import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
+import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createHostInvState, type HostInvState } from './invalidate.ts';
 import { createHostPasids, type HostPasids } from './pasid-reuse.ts';

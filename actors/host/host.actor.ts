@@ -5,7 +5,7 @@
 import { defineActor } from '../../src/actor/define.ts';
 import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
 import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
-import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import type { HostConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { createHostState, type HostState } from './host-state.ts';
 import { HostDriver } from './prq-thread.ts';

@@ -28,8 +28,8 @@ import { executorFor, type Effect, type MachineState } from '../../src/machines/
 import { pasidOp, prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import { decodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import type { TimelineEvent } from '../../src/scenario/events.ts';
-import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import type { TimelineEvent } from '../../src/config/timeline.ts';
+import type { HostConfig } from '../../src/config/tier-configs.ts';
 import { pasidMachine, type PasidContext } from '../../machines/pasid.machine.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';

@@ -15,7 +15,7 @@ import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/pro
 import type { Message } from '../../src/protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from '../../src/queues/prq-consumer.ts';
 import { iopfDiscardPartials } from '../../src/iopf/core.ts';
-import { stamp } from '../../src/report/hop-stamps.ts';
+import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
 import { faultQueueAdd } from './fault-queue.ts';

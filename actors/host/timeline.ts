@@ -1,4 +1,4 @@
-// The host's part of the scenario timeline (src/scenario/events.ts).
+// The host's part of the scenario timeline (src/config/timeline.ts).
 //
 // flr / removeDevice — the host PCI driver resets (or loses) a function, in the order the
 // kernel-doc of iopf_queue_remove_device() asks for (reference §2.3):
@@ -30,8 +30,8 @@ import type { ActorCtx } from '../../src/actor/define.ts';
 import { iopfRemoveDevice, iopfRespond, type IopfCoreEnv, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode } from '../../src/iopf/fault.ts';
 import { checkLayer, checkReason } from '../../src/protocol/check-events.ts';
-import { eventsOf, type TimelineEvent } from '../../src/scenario/events.ts';
-import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import { eventsOf, type TimelineEvent } from '../../src/config/timeline.ts';
+import type { HostConfig } from '../../src/config/tier-configs.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeEvent, lifeRemovePartials } from './group-life.ts';
 import type { HostState } from './host-state.ts';

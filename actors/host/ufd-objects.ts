@@ -4,7 +4,7 @@
 // share one number space, as iommufd's object xarray; fds are numbered from 3.
 
 import { NO_PASID } from '../../src/protocol/iommufd.ts';
-import type { HostConfig } from '../../src/scenario/tier-configs.ts';
+import type { HostConfig } from '../../src/config/tier-configs.ts';
 
 /** pt_id 0: the default nesting parent (the IOAS-backed, fully mapped stage 2). */
 export const NESTING_PARENT_ID = 0;

@@ -5,7 +5,7 @@
 
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { Message } from '../../src/protocol/messages.ts';
-import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/scenario/tier-configs.ts';
+import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/config/tier-configs.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createIotlb, type Iotlb } from './iotlb.ts';
 import type { IotlbInvRunning } from './iotlb-inv.ts';

@@ -8,7 +8,7 @@
 import { defineActor, type ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
-import type { IommuConfig } from '../../src/scenario/tier-configs.ts';
+import type { IommuConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
 import { onAtsDone, onAtsRequest } from './ats.ts';
 import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch, onIotlbInvTimeUp } from './command-queue.ts';

@@ -18,7 +18,7 @@ import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqEnqueue } from '../../src/queues/prq-producer.ts';
 import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
-import { stamp } from '../../src/report/hop-stamps.ts';
+import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';

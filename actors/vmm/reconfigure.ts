@@ -1,4 +1,4 @@
-// The VMM's part of the scenario timeline (src/scenario/events.ts): reconfigurations QEMU
+// The VMM's part of the scenario timeline (src/config/timeline.ts): reconfigurations QEMU
 // performs on its iommufd objects while faults are in flight (reference §5.3, R10–R12).
 //
 // - replaceHwpt (the guest changed a PASID entry): QEMU keeps one FAULTQ per (device, PASID)
@@ -27,8 +27,8 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { hwptAllocFlag, NO_PASID, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { eventsOf, type TimelineEvent } from '../../src/scenario/events.ts';
-import type { VmmConfig } from '../../src/scenario/tier-configs.ts';
+import { eventsOf, type TimelineEvent } from '../../src/config/timeline.ts';
+import type { VmmConfig } from '../../src/config/tier-configs.ts';
 import { queueCall } from './syscalls.ts';
 import type { Syscall, VmmState } from './vmm-state.ts';
 

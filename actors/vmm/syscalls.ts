@@ -8,7 +8,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { stamp } from '../../src/report/hop-stamps.ts';
+import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { CallPurpose, Syscall, VmmState } from './vmm-state.ts';
 

@@ -6,8 +6,8 @@ import type { ForwardedFaultContext } from '../../machines/forwarded-fault.machi
 import type { MachineState } from '../../src/machines/index.ts';
 import type { Words10 } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
-import type { AddressSpace, VmmConfig } from '../../src/scenario/tier-configs.ts';
-import { createHopStamps, type HopStamps } from '../../src/report/hop-stamps.ts';
+import type { AddressSpace, VmmConfig } from '../../src/config/tier-configs.ts';
+import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
 import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
 import { createReconfState, type ReconfJob, type ReconfState } from './reconfigure.ts';

@@ -7,7 +7,7 @@
 import { defineActor, type ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
-import type { VmmConfig } from '../../src/scenario/tier-configs.ts';
+import type { VmmConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
 import { onPollin, onReadResult, onRecord } from './fault-reader.ts';
 import { onGuestDevtlbInv, onGuestIotlbInv, onGuestWait, onInvalidateResult } from './invalidate.ts';

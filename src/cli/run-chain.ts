@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { chainTopology } from '../../actors/chain/chain-topology.ts';
 import { runSim } from '../runtime/sim/sim-runtime.ts';
 import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
-import { createHistogram, merge, quantile, type Histogram } from '../report/histogram.ts';
+import { createHistogram, merge, quantile, type Histogram } from '../metrics/histogram.ts';
 import { fmtCount, fmtNs, table } from '../report/format.ts';
 import { fail } from '../util/errors.ts';
 

@@ -6,7 +6,7 @@ import { buildNestedReport, type NestedReport } from '../report/nested-report.ts
 import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
 import { runSim } from '../runtime/sim/sim-runtime.ts';
 import { replayStrategy } from '../runtime/sim/strategy.ts';
-import { decodeChoices, encodeChoices } from '../explore/choices.ts';
+import { decodeChoices, encodeChoices } from '../runtime/sim/choices.ts';
 import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';

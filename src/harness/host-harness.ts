@@ -14,7 +14,7 @@ import {
 } from '../protocol/layouts.ts';
 import type { Message, MessageByType } from '../protocol/messages.ts';
 import { createPrqProducer, prqEnqueue, prqReadRegister, prqWriteRegister, type EnqueueResult, type PrqProducerState } from '../queues/prq-producer.ts';
-import type { HostConfig } from '../scenario/tier-configs.ts';
+import type { HostConfig } from '../config/tier-configs.ts';
 import { FaultlineError } from '../util/errors.ts';
 import { createRng, rngStateFrom } from '../util/rng.ts';
 

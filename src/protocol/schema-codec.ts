@@ -5,7 +5,7 @@
 // integer operations per field and decoded messages of one type share one shape.
 
 import { fail } from '../util/errors.ts';
-import type { Codec } from './codec-types.ts';
+import type { Codec } from '../transport/codec-types.ts';
 import { fieldWords, specWords, type FieldKind, type MessagesOf, type SpecTable } from './schema.ts';
 
 interface FieldPlan {

@@ -10,7 +10,7 @@
 
 import { prgCode, prsBit, vtdReg } from '../protocol/iopf.ts';
 import type { Words4 } from '../protocol/layouts.ts';
-import type { AutoResponse } from '../scenario/tier-configs.ts';
+import type { AutoResponse } from '../config/tier-configs.ts';
 import { fail } from '../util/errors.ts';
 
 export interface PrqProducerState {

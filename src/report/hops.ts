@@ -3,8 +3,8 @@
 // by ghost id, and each segment (from one point to the next) gets a histogram of the time
 // its sampled groups spent in it — only groups seen at both of the segment's points count.
 
-import { createHistogram, quantile, record } from './histogram.ts';
-import { stampsInOrder, type HopStamps } from './hop-stamps.ts';
+import { createHistogram, quantile, record } from '../metrics/histogram.ts';
+import { stampsInOrder, type HopStamps } from '../metrics/hop-stamps.ts';
 
 export interface HopSegmentDef {
   segment: string;

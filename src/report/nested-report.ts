@@ -4,7 +4,7 @@
 import { endChecks, type CheckResult, type TierStats } from '../check/end-checks.ts';
 import { requiredMarkChecks } from '../check/marks.ts';
 import type { CheckerResult, InvariantVerdict, Violation } from '../check/types.ts';
-import { quantile, type Histogram } from './histogram.ts';
+import { quantile, type Histogram } from '../metrics/histogram.ts';
 import { collectHopPoints, hopLatencies, type HopLatency } from './hops.ts';
 
 export interface NestedReport {

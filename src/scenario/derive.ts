@@ -4,9 +4,10 @@
 
 import { fail } from '../util/errors.ts';
 import { bugsFor } from './bugs.ts';
-import { healAtNs, resolveEvents } from './events.ts';
+import { resolveEvents } from './events.ts';
+import { healAtNs } from '../config/timeline.ts';
 import type { Scenario } from './schema.ts';
-import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig } from './tier-configs.ts';
+import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig } from '../config/tier-configs.ts';
 
 export interface TierConfigs {
   device: DeviceConfig;

@@ -23,17 +23,12 @@
 //   handler work) while the host, the VMM and the devices go on; then it catches up. The latest
 //   `untilMs` of the timeline is the heal time of the scenario's liveness bound (schema.ts).
 //
-// The scenario names a device by name or RID; derive.ts resolves it to a RID.
+// The scenario names a device by name or RID; derive.ts resolves it to a RID. What a tier
+// receives (TimelineEvent, which tier runs which action) is in src/config/timeline.ts.
 
 import { fail } from '../util/errors.ts';
 import { bool, int, invalid, nullable, num, obj, oneOf, type Check } from './validate.ts';
-
-export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr', 'removeDevice', 'guestFailure', 'vfResponseFailure', 'pasidReuse', 'pauseGuest'] as const;
-export type EventAction = (typeof eventActions)[number];
-
-export const eventTier: Record<EventAction, 'vmm' | 'host' | 'guest'> = {
-  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host', pasidReuse: 'host', pauseGuest: 'guest',
-};
+import { eventActions, type EventAction, type TimelineEvent } from '../config/timeline.ts';
 
 /** Actions that open a fault window ended by `untilMs` (the heal). */
 const windowActions: readonly EventAction[] = ['pauseGuest'];
@@ -62,21 +57,6 @@ export const eventCheck = obj({
 }, { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null });
 
 export type ScenarioEvent = ReturnType<typeof eventCheck>;
-
-/** One timeline event as a tier receives it (tier-configs.ts): device resolved to a RID. */
-export interface TimelineEvent {
-  atNs: number;
-  action: EventAction;
-  /** RID of the device, or null (closeFaultFd on the shared FAULTQ). */
-  rid: number | null;
-  /** Host PASID of the space, or null for the RID-only space / not given. */
-  pasid: number | null;
-  count: number;
-  /** pasidReuse: stop with a Stop Marker instead of waiting for the responses (absent: false). */
-  stopMarker?: boolean;
-  /** pauseGuest: end of the window (absent for other actions). */
-  untilNs?: number;
-}
 
 interface DeviceLike {
   name: string;
@@ -130,16 +110,4 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
       ...(window ? { untilNs: Math.round(e.untilMs! * 1e6) } : {}),
     };
   });
-}
-
-/** The heal time: when the last fault window of the timeline ends (0 when it has none). */
-export function healAtNs(events: readonly TimelineEvent[]): number {
-  let at = 0;
-  for (const e of events) if (e.untilNs !== undefined && e.untilNs > at) at = e.untilNs;
-  return at;
-}
-
-/** The events one tier executes, with their index in the whole timeline. */
-export function eventsOf(events: readonly TimelineEvent[] | undefined, tier: 'vmm' | 'host' | 'guest'): TimelineEvent[] {
-  return (events ?? []).filter((e) => eventTier[e.action] === tier);
 }

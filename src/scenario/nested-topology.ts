@@ -8,7 +8,7 @@ import { guestActor } from '../../actors/guest/guest.actor.ts';
 import { hostActor } from '../../actors/host/host.actor.ts';
 import { iommuActor } from '../../actors/iommu/iommu.actor.ts';
 import { vmmActor } from '../../actors/vmm/vmm.actor.ts';
-import type { Topology } from '../runtime/topology.ts';
+import type { Topology } from '../actor/topology.ts';
 import { deriveTierConfigs, type TierConfigs } from './derive.ts';
 import type { Scenario } from './schema.ts';
 

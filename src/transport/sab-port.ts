@@ -2,7 +2,7 @@
 // threads. Owns the glue only — a Codec turns messages into slot words, the ring orders them,
 // the consumer's EventFd wakes the reader once per flush, and (optionally) the producer's
 // EventFd wakes a producer that parked because the ring was full.
-import type { Codec } from '../protocol/codec-types.ts';
+import type { Codec } from './codec-types.ts';
 import type { Port, Wakeup } from './port.ts';
 import type { SabRing } from './sab-ring.ts';
 import { fail } from '../util/errors.ts';

@@ -2,7 +2,7 @@
 // sampling by ghost id, bounded circular memory, plain data, join by ghost and segment math.
 
 import { describe, expect, it } from 'vitest';
-import { createHopStamps, stamp, stampsInOrder, type HopStamps } from '../../src/report/hop-stamps.ts';
+import { createHopStamps, stamp, stampsInOrder, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import { collectHopPoints, HOP_SEGMENTS, hopLatencies } from '../../src/report/hops.ts';
 
 function stamps(pairs: [number, number][], sampleEvery = 1): HopStamps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chainTopology } from '../../actors/chain/chain-topology.ts';
-import { decodeChoices, encodeChoices } from '../../src/explore/choices.ts';
+import { decodeChoices, encodeChoices } from '../../src/runtime/sim/choices.ts';
 import { runSim, SimFailure } from '../../src/runtime/sim/sim-runtime.ts';
 import { replayStrategy } from '../../src/runtime/sim/strategy.ts';
 import { throwerTopology } from '../fixtures/thrower-topology.ts';

@@ -4,7 +4,7 @@
 // that neither side can be left parked forever. Two planted bugs must deadlock: a consumer that
 // never wakes the producer, and a producer that parks without honouring armSpaceWake's re-check.
 import { describe, expect, it } from 'vitest';
-import type { Codec } from '../../src/protocol/codec-types.ts';
+import type { Codec } from '../../src/transport/codec-types.ts';
 import { realAtomics } from '../../src/transport/atomics-like.ts';
 import { EventFd, eventFdBytes } from '../../src/transport/eventfd.ts';
 import { SabPort } from '../../src/transport/sab-port.ts';

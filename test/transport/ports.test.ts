@@ -1,7 +1,7 @@
 // SabPort and MemPort honour the same Port contract: FIFO, bounded (trySend false when full),
 // drain bounded by max, flush rings the consumer's doorbell once per batch.
 import { describe, expect, it } from 'vitest';
-import type { Codec } from '../../src/protocol/codec-types.ts';
+import type { Codec } from '../../src/transport/codec-types.ts';
 import type { Port, Wakeup } from '../../src/transport/port.ts';
 import { EventFd, eventFdBytes } from '../../src/transport/eventfd.ts';
 import { MemPort } from '../../src/transport/mem-port.ts';

@@ -25,7 +25,7 @@ import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
 import { memLookup, plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
-import { resolveTopology, type ResolvedTopology, type Topology } from '../topology.ts';
+import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { ByteReader } from './bytes.ts';
 import { statsDigest, type RunRecording } from './recording.ts';
 import { emptyStep, kindChannel, kindNames, kindStart, kindTimer, StepReader, type StepRecord } from './step-format.ts';

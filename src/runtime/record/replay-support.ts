@@ -3,7 +3,7 @@
 // ring's capacity, since on threads the receiver freed the slot before it took its step number.)
 
 import { FaultlineError } from '../../util/errors.ts';
-import type { ResolvedTopology } from '../topology.ts';
+import type { ResolvedTopology } from '../../actor/topology.ts';
 import type { RecordedTopology } from './recording.ts';
 
 export function checkTopology(topo: ResolvedTopology, rec: RecordedTopology): void {

@@ -8,12 +8,12 @@ import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
-import { ChoiceLog } from '../../explore/choices.ts';
+import { ChoiceLog } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
 import { createRng, rngStateFrom, type RngState } from '../../util/rng.ts';
-import { resolveTopology, type ResolvedTopology, type Topology } from '../topology.ts';
+import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { memLookup, plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';

@@ -7,7 +7,7 @@
 import { messageCodec } from '../../protocol/messages.ts';
 import { eventFdBytes } from '../../transport/eventfd.ts';
 import { ringBytes } from '../../transport/sab-ring.ts';
-import type { ResolvedTopology } from '../topology.ts';
+import type { ResolvedTopology } from '../../actor/topology.ts';
 import { controlBytes } from './control-block.ts';
 
 export interface ChannelLayout {

@@ -20,7 +20,7 @@ import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { spawnWorker } from '../spawn-worker.ts';
-import { resolveTopology, type Topology } from '../topology.ts';
+import { resolveTopology, type Topology } from '../../actor/topology.ts';
 import type { ActorSnapshot, HostedActor, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
 import { controlWords, kBlocked, kCtrlRequested, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateStopped } from './control-block.ts';
 import { CheckLogMerger } from './check-log.ts';

@@ -5,7 +5,7 @@ import { deviceActor } from '../../../actors/device/device.actor.ts';
 import type { DeviceActorConfig, DeviceState } from '../../../actors/device/device-state.ts';
 import type { Inbound } from '../../../src/actor/define.ts';
 import type { Message, MessageByType } from '../../../src/protocol/messages.ts';
-import type { AddressSpace, DeviceFunctionConfig, WorkloadConfig } from '../../../src/scenario/tier-configs.ts';
+import type { AddressSpace, DeviceFunctionConfig, WorkloadConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx, type FakeCtx } from '../../support/fake-ctx.ts';
 
 export const PF = 0x100;

@@ -7,7 +7,7 @@ import type { GuestState } from '../../../actors/guest/guest-state.ts';
 import { decodePageGroupResponse, encodePageRequest, type PageRequestFields } from '../../../src/protocol/layouts.ts';
 import type { Message } from '../../../src/protocol/messages.ts';
 import { createPrqProducer, prqEnqueue, prqReadRegister, prqWriteRegister } from '../../../src/queues/prq-producer.ts';
-import type { GuestConfig } from '../../../src/scenario/tier-configs.ts';
+import type { GuestConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx, type FakeCtx } from '../../support/fake-ctx.ts';
 
 const PAGES = 16;

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { guestActor } from '../../../actors/guest/guest.actor.ts';
-import type { GuestConfig } from '../../../src/scenario/tier-configs.ts';
+import type { GuestConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx } from '../../support/fake-ctx.ts';
 
 const PAGES = 16;

@@ -3,7 +3,7 @@
 
 import { createHostHarness, type HostHarness } from '../../../src/harness/host-harness.ts';
 import { hwptAllocFlag, ufdOp } from '../../../src/protocol/iommufd.ts';
-import type { HostConfig } from '../../../src/scenario/tier-configs.ts';
+import type { HostConfig } from '../../../src/config/tier-configs.ts';
 
 export const RID1 = 0x100;
 export const RID2 = 0x108;

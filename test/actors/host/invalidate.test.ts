@@ -9,7 +9,7 @@ import { iommuActor } from '../../../actors/iommu/iommu.actor.ts';
 import type { Inbound } from '../../../src/actor/define.ts';
 import { errno, hwptAllocFlag, ufdOp, VTD_INV_ALL_PAGES, vtdInvFlag } from '../../../src/protocol/iommufd.ts';
 import type { Message, MessageByType } from '../../../src/protocol/messages.ts';
-import type { HostConfig, IommuConfig } from '../../../src/scenario/tier-configs.ts';
+import type { HostConfig, IommuConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx } from '../../support/fake-ctx.ts';
 
 const RID1 = 0x100; // ATS (atcEntries 8): PASIDs 1 and 2

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createHostHarness } from '../../../src/harness/host-harness.ts';
 import { pgfaultPerm } from '../../../src/protocol/iommufd.ts';
 import { prgCode } from '../../../src/protocol/iopf.ts';
-import type { TimelineEvent } from '../../../src/scenario/events.ts';
+import type { TimelineEvent } from '../../../src/config/timeline.ts';
 import { hostConfig, RID1, withFaultHwpt } from './host-fixture.ts';
 
 const R = pgfaultPerm.READ;

@@ -5,7 +5,7 @@ import { iommuActor } from '../../../actors/iommu/iommu.actor.ts';
 import type { IommuState } from '../../../actors/iommu/iommu-state.ts';
 import type { Inbound } from '../../../src/actor/define.ts';
 import type { MessageByType } from '../../../src/protocol/messages.ts';
-import type { IommuConfig } from '../../../src/scenario/tier-configs.ts';
+import type { IommuConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx, type FakeCtx } from '../../support/fake-ctx.ts';
 
 export const PAGES_PER_ASID = 16;

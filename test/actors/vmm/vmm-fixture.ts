@@ -7,7 +7,7 @@ import type { Inbound } from '../../../src/actor/define.ts';
 import { pgfaultFlag, pgfaultPerm } from '../../../src/protocol/iommufd.ts';
 import { encodePageGroupResponse, encodePgfault, type PgfaultRecord } from '../../../src/protocol/layouts.ts';
 import type { Message, MessageByType } from '../../../src/protocol/messages.ts';
-import type { VmmConfig } from '../../../src/scenario/tier-configs.ts';
+import type { VmmConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx, type FakeCtx } from '../../support/fake-ctx.ts';
 
 export const FAULT_ID = 30;

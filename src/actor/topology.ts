@@ -1,7 +1,7 @@
 // A topology names the actors of a run and the one-way channels between them. Both
 // runtimes take the same topology; validation here gives every mistake one clear message.
 
-import type { AnyActorDef } from '../actor/define.ts';
+import type { AnyActorDef } from './define.ts';
 import { messageCodec } from '../protocol/messages.ts';
 import { fail } from '../util/errors.ts';
 

@@ -2,7 +2,7 @@
 // scenario loader from one scenario file. Plain data: it crosses to workers by structured
 // clone. Defaults are documented here and applied by the loader, not by the tiers.
 
-import type { TimelineEvent } from './events.ts';
+import type { TimelineEvent } from './timeline.ts';
 
 /** One address space: a (device function, PASID) pair, numbered globally. */
 export interface AddressSpace {

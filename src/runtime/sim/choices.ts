@@ -1,4 +1,4 @@
-import { fail } from '../util/errors.ts';
+import { fail } from '../../util/errors.ts';
 
 // A schedule is the list of choices the scheduler made: at each step, the index of the
 // delivery it picked within the canonically ordered enabled set. This module stores it
