@@ -6,7 +6,7 @@
 
 import v8 from 'node:v8';
 import { chainTopology } from '../actors/chain/chain-topology.ts';
-import { runNested } from '../src/cli/run-nested.ts';
+import { runNested } from '../src/runtime/nested-run.ts';
 import { quantile, type Histogram } from '../src/metrics/histogram.ts';
 import { runSim } from '../src/runtime/sim/sim-runtime.ts';
 import { runThreaded } from '../src/runtime/threads/threaded-runtime.ts';

@@ -79,11 +79,11 @@ export class Checker {
     const invariants: InvariantVerdict[] = (Object.keys(invariantNames) as InvariantId[]).map((id) => {
       const m = byId.get(id);
       const note = m === undefined ? notYetChecked[id] : m.seen?.() === 0 && !this.failed.has(id) ? m.idleNote : undefined;
-      if (m === undefined || note !== undefined) return { id, name: invariantNames[id], ok: null, ...(note ? { note } : {}) };
       const n = this.failed.get(id) ?? 0;
+      if (m === undefined || note !== undefined) return { id, name: invariantNames[id], ok: null, violations: n, ...(note ? { note } : {}) };
       const d = m.detail?.();
       const notes = [...(n > 0 ? [`${n} violation(s)`] : []), ...(d ? [d.note] : [])];
-      return { id, name: invariantNames[id], ok: n === 0, ...(notes.length ? { note: notes.join('; ') } : {}), ...(d?.bound ? { bound: d.bound } : {}) };
+      return { id, name: invariantNames[id], ok: n === 0, violations: n, ...(notes.length ? { note: notes.join('; ') } : {}), ...(d?.bound ? { bound: d.bound } : {}) };
     });
     return { events: this.count, violations: this.violations, violationsDropped: this.dropped, invariants };
   }

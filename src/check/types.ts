@@ -45,6 +45,8 @@ export interface InvariantVerdict {
   name: string;
   /** null: not checked in this run (see note). */
   ok: boolean | null;
+  /** Violations found, kept in the report or not. */
+  violations: number;
   note?: string;
   /** I8 with a liveness bound: the bound, the heal and the worst response time after it. */
   bound?: BoundVerdict;

@@ -3,18 +3,16 @@
 // thread (sequential exploration) and in a Piscina worker (explore-worker.mjs), so both give
 // the same summary for a seed.
 
-import { runNested, replayLine } from '../cli/run-nested.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { runNested, replayLine } from '../runtime/nested-run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { InvariantId } from '../check/types.ts';
 
 export interface SeedTask {
-  /** The scenario as the user named it (a shipped name or a file path). */
-  ref: string;
+  /** The resolved scenario (overrides and bug toggles applied). */
+  scenario: Scenario;
+  /** The scenario as the user named it (a shipped name or a file path), for the replay line. */
+  source: string;
   seed: number;
-  /** Bug toggles added to the scenario's own. */
-  bugs: string[];
-  durationMs?: number;
 }
 
 export interface SeedViolation {
@@ -26,7 +24,7 @@ export interface SeedViolation {
 
 export interface SeedSummary {
   seed: number;
-  /** No checker violation and no failed end-of-run check (coverage marks are judged across seeds). */
+  /** No checker violation, no failed end-of-run check and no error (coverage marks are judged across seeds). */
   ok: boolean;
   violations: SeedViolation[];
   /** Per invariant: violations found (kept and dropped ones are not told apart here). */
@@ -36,30 +34,22 @@ export interface SeedSummary {
   traceHash: string;
   marks: Record<string, number>;
   stopReason: string;
-  /** An actor threw (the run could not finish): its message. */
+  /** An actor threw (the run could not finish): its message. An error outcome, never a finding. */
   error?: string;
   replay: string;
   wallMs: number;
 }
 
-/** The scenario of a task: loaded by reference, with the duration override and the extra bugs. */
-export function scenarioOf(task: Pick<SeedTask, 'ref' | 'bugs' | 'durationMs'>): Scenario {
-  const { scenario } = loadScenario(task.ref);
-  if (task.durationMs !== undefined) scenario.durationMs = task.durationMs;
-  scenario.bugs = [...new Set([...scenario.bugs, ...task.bugs])];
-  return scenario;
-}
-
 export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
-  const scenario = scenarioOf(task);
-  const replay = replayLine(scenario, task.seed, task.ref);
+  const { scenario } = task;
+  const replay = replayLine(scenario, task.seed, task.source);
   const t0 = performance.now();
   try {
-    const r = await runNested(scenario, { runtime: 'sim', seed: task.seed, source: task.ref });
+    const r = await runNested(scenario, { runtime: 'sim', seed: task.seed, source: task.source });
     const violations = (r.checker?.violations ?? []).map((v) => ({ invariant: v.invariant, ghosts: [...v.ghosts], first: v.message }));
     const failedInvariants: SeedSummary['failedInvariants'] = {};
     for (const inv of r.checker?.invariants ?? []) {
-      if (inv.ok === false) failedInvariants[inv.id] = Number(/^(\d+)/.exec(inv.note ?? '')?.[1] ?? 1);
+      if (inv.ok === false) failedInvariants[inv.id] = inv.violations;
     }
     const failedChecks = r.checks.filter((c) => !c.ok && !c.name.startsWith('coverage: mark')).map((c) => `${c.name}: ${c.detail}`);
     return {

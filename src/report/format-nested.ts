@@ -91,8 +91,21 @@ export function formatNestedReport(r: NestedReport): string {
   for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   lines.push(...checkerLines(r));
   if (r.traceHash) lines.push('', `trace hash ${r.traceHash}`);
-  const failed = r.checks.filter((c) => !c.ok).length + (r.checker?.violations.length ?? 0);
-  lines.push('', failed === 0 ? 'verdict: OK — every check passed' : `verdict: FAILED — ${failed} check(s) or violation(s) failed`);
-  if (failed !== 0) lines.push(`replay: ${r.replay}`);
+  lines.push('', nestedVerdict(r));
+  if (!r.ok) lines.push(`replay: ${r.replay}`);
   return lines.join('\n');
+}
+
+/** Every violation found, kept in the report or not. */
+export function violationCount(r: NestedReport): number {
+  return (r.checker?.violations.length ?? 0) + (r.checker?.violationsDropped ?? 0);
+}
+
+/** The verdict line: OK, or FAIL with the failed checks and every violation counted. */
+export function nestedVerdict(r: NestedReport): string {
+  const checks = r.checks.filter((c) => !c.ok).length;
+  const violations = violationCount(r);
+  if (checks === 0 && violations === 0) return 'verdict: OK — every check passed and every invariant held';
+  const parts = [...(violations > 0 ? [`${violations} violation(s)`] : []), ...(checks > 0 ? [`${checks} failed check(s)`] : [])];
+  return `verdict: FAIL — ${parts.join(', ')}`;
 }

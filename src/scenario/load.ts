@@ -3,12 +3,12 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../util/package-root.ts';
 import { parse as parseYaml } from 'yaml';
 import { FaultlineError, fail } from '../util/errors.ts';
 import { validateScenario, type Scenario } from './schema.ts';
 
-export const scenariosDir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const scenariosDir = join(packageRoot, 'scenarios');
 export const defaultScenarioName = 'default-storm';
 
 export function shippedScenarios(): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { formatNestedReport } from '../../src/report/format-nested.ts';
 import { liveWorkerCount } from '../../src/runtime/spawn-worker.ts';
 import { runThreaded } from '../../src/runtime/threads/threaded-runtime.ts';

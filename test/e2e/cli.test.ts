@@ -32,7 +32,7 @@ describe('faultline command line', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.yaml: scenario\.devices\[0\]\.atc: unknown key/);
     expect((await cli(['run', '--runtime', 'gpu'])).err).toMatch(/--runtime must be one of threads, sim/);
-    expect((await cli(['run', '--bug', 'nope'])).err).toMatch(/unknown bug toggle 'nope'/);
+    expect((await cli(['run', '--bug', 'nope'])).err).toMatch(/--bug nope: scenario\.bugs\[0\]: expected one of/);
     expect((await cli(['frobnicate'])).code).toBe(2);
   });
 

@@ -6,9 +6,9 @@
 // bound judged from the check events' times.
 
 import { describe, expect, it } from 'vitest';
-import { formatReplay, parseReplay, runReplay } from '../../src/cli/replay.ts';
-import { runNested } from '../../src/cli/run-nested.ts';
-import { explore, formatExplore } from '../../src/explore/explore.ts';
+import { formatReplay, parseReplayLine, replay, replaySourceOf } from '../../src/api/index.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
+import { exploreScenario, formatExplore } from '../../src/api/index.ts';
 import { formatNestedReport } from '../../src/report/format-nested.ts';
 import { liveWorkerCount } from '../../src/runtime/spawn-worker.ts';
 import { deriveTierConfigs } from '../../src/scenario/derive.ts';
@@ -60,10 +60,10 @@ liveness: { boundUs: 150 }
 
 describe(`${name} in the simulator`, () => {
   it('seeds 1..4: clean, every declared mark reached, every group answered within the bound after the heal', async () => {
-    const r = await explore({ ref: name, from: 1, to: 4, jobs: 1 });
+    const r = await exploreScenario(name, { from: 1, to: 4, jobs: 1 });
     expect(r.failing, formatExplore(r)).toBe(0);
     expect(r.missingMarks).toEqual([]);
-    const run = await runReplay({ scenario: name, seed: 1, durationMs: 2, bugs: [] });
+    const run = await replay({ scenario: name, seed: 1, durationMs: 2, bugs: [], set: [] });
     const i8 = run.checker!.invariants.find((i) => i.id === 'I8')!;
     expect(i8.ok).toBe(true);
     expect(i8.bound).toMatchObject({ boundNs: 200_000, healAtNs: 900_000, judged: true, overdue: 0 });
@@ -73,7 +73,7 @@ describe(`${name} in the simulator`, () => {
   }, 30_000);
 
   it('--bug vprq-drop-leaks-cookie: I8 reports the leaked groups past the bound during the run, and the replay line reproduces it', async () => {
-    const r = await explore({ ref: name, from: 1, to: 20, bugs: ['vprq-drop-leaks-cookie'], jobs: 1, stopAtFirst: true });
+    const r = await exploreScenario(name, { from: 1, to: 20, bugs: ['vprq-drop-leaks-cookie'], jobs: 1, stopAtFirst: true });
     const f = r.firstFailure;
     expect(f, formatExplore(r)).not.toBeNull();
     const first = f!.violations.find((v) => v.invariant === 'I8')!;
@@ -81,14 +81,14 @@ describe(`${name} in the simulator`, () => {
     expect(first.first).toMatch(/^group \d+ outstanding for [\d.]+ (ms|µs) \(raised at [\d.]+ ms\) is still unanswered 200\.\d µs after the heal at 0\.9 ms: past the liveness bound of 200 µs$/);
     expect(f!.replay).toBe(`faultline run ${name} --runtime sim --seed ${f!.seed} --duration-ms 2 --bug vprq-drop-leaks-cookie`);
 
-    const spec = parseReplay([f!.replay]);
-    const rep = await runReplay(spec);
+    const spec = parseReplayLine([f!.replay]);
+    const rep = await replay(spec);
     expect(rep.ok).toBe(false);
     expect(rep.traceHash).toBe(f!.traceHash);
     const again = rep.checker!.violations.find((v) => v.invariant === 'I8')!;
     expect({ invariant: again.invariant, ghosts: again.ghosts, first: again.message }).toEqual(first);
     expect(rep.checker!.invariants.find((i) => i.id === 'I8')!.bound!.overdue).toBeGreaterThan(0);
-    expect(formatReplay(spec, rep)).toContain(`violation I8: ${first.first}`);
+    expect(formatReplay(replaySourceOf(spec), rep)).toContain(`violation I8: ${first.first}`);
   }, 30_000);
 });
 

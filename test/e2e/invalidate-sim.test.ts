@@ -4,7 +4,7 @@
 // and are reported without leaving anything owed; a slow device shows in the wait latency.
 
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { formatNestedReport } from '../../src/report/format-nested.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { HOP_SEGMENTS } from '../../src/report/hops.ts';
 import { smallStorm } from '../support/small-storm.ts';
 

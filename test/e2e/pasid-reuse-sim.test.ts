@@ -4,7 +4,7 @@
 // new address space (I7).
 
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
 const verdictOf = (r: Awaited<ReturnType<typeof runNested>>): Record<string, boolean | null> =>

@@ -3,7 +3,7 @@
 // fault of the default scenario finds the IOMMU's PRE clear or the host without a handler.
 
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
 describe('PRI enable path (sim)', () => {

@@ -4,7 +4,7 @@
 // in the deterministic runtime within seeds 1..10, and the replay line's seed reproduces it.
 
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { NestedReport } from '../../src/report/nested-report.ts';
 

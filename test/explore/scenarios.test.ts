@@ -4,7 +4,7 @@
 // The long-running storms (default-storm, invalidate-vs-fault) are cut to 1 ms of workload.
 
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../src/explore/explore.ts';
+import { exploreScenario } from '../../src/api/index.ts';
 import { loadScenario, shippedScenarios } from '../../src/scenario/load.ts';
 
 const raceScenarios = ['prq-overflow-mid-group', 'vprq-overflow', 'prgi-reuse', 'flr-prgi-reuse', 'no-handler-partial', 'prq-clear-pro-early', 'ats-vs-atc-invalidate', 'atc-before-iotlb', 'pasid-teardown-reuse'];
@@ -25,7 +25,7 @@ describe('shipped scenarios, toggles off', () => {
   for (const name of shippedScenarios()) {
     it(`${name}: seeds 1..5 hold every invariant and reach the declared marks`, async () => {
       const { scenario } = loadScenario(name);
-      const r = await explore({ ref: name, from: 1, to: 5, jobs: 1, durationMs: Math.min(scenario.durationMs, 3) });
+      const r = await exploreScenario(name, { from: 1, to: 5, jobs: 1, durationMs: Math.min(scenario.durationMs, 3) });
       const bad = r.seeds.filter((s) => !s.ok).map((s) => ({ seed: s.seed, v: s.violations.slice(0, 2), c: s.failedChecks, e: s.error }));
       expect(bad).toEqual([]);
       // Every declared mark is reached across the seeds (the exploration's verdict); the race

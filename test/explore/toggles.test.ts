@@ -3,8 +3,8 @@
 // invariant, ghosts and message).
 
 import { describe, expect, it } from 'vitest';
-import { explore, formatExplore } from '../../src/explore/explore.ts';
-import { formatReplay, parseReplay, runReplay } from '../../src/cli/replay.ts';
+import { exploreScenario, formatExplore } from '../../src/api/index.ts';
+import { formatReplay, parseReplayLine, replay, replaySourceOf } from '../../src/api/index.ts';
 import type { InvariantId } from '../../src/check/types.ts';
 
 const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
@@ -20,7 +20,7 @@ const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
 describe('bug toggles found by exploration and reproduced by replay', () => {
   for (const c of cases) {
     it(`${c.scenario} --bug ${c.bug}: ${c.invariant} within 20 seeds, and the replay line reproduces it`, async () => {
-      const r = await explore({ ref: c.scenario, from: 1, to: 20, bugs: [c.bug], jobs: 1, stopAtFirst: true });
+      const r = await exploreScenario(c.scenario, { from: 1, to: 20, bugs: [c.bug], jobs: 1, stopAtFirst: true });
       const f = r.firstFailure;
       expect(f, formatExplore(r)).not.toBeNull();
       expect(r.perInvariant.find((i) => i.id === c.invariant)!.failingSeeds).toBeGreaterThan(0);
@@ -28,20 +28,20 @@ describe('bug toggles found by exploration and reproduced by replay', () => {
       expect(first).toBeDefined();
       expect(f!.replay).toBe(`faultline run ${c.scenario} --runtime sim --seed ${f!.seed} --duration-ms ${r.durationMs} --bug ${c.bug}`);
 
-      const spec = parseReplay([`${f!.replay}   (re-runs the scenario deterministically with this seed)`]);
-      const rep = await runReplay(spec);
+      const spec = parseReplayLine([`${f!.replay}   (re-runs the scenario deterministically with this seed)`]);
+      const rep = await replay(spec);
       expect(rep.ok).toBe(false);
       expect(rep.traceHash).toBe(f!.traceHash);
       const again = rep.checker!.violations.find((v) => v.invariant === c.invariant)!;
       expect({ invariant: again.invariant, ghosts: again.ghosts, first: again.message }).toEqual(first);
-      const text = formatReplay(spec, rep);
+      const text = formatReplay(replaySourceOf(spec), rep);
       expect(text).toContain(`violation ${c.invariant}: ${first.first}`);
       expect(text).toMatch(/^reproduced: \d+ violation/m);
     }, 20_000);
   }
 
   it('prgi-reuse --bug vmm-prgi-only-match: without a reset the VMM never holds two groups with one PRGI, so the runs stay clean', async () => {
-    const r = await explore({ ref: 'prgi-reuse', from: 1, to: 3, bugs: ['vmm-prgi-only-match'], jobs: 1 });
+    const r = await exploreScenario('prgi-reuse', { from: 1, to: 3, bugs: ['vmm-prgi-only-match'], jobs: 1 });
     expect(r.failing).toBe(0);
     expect(r.marks.find((m) => m.name === 'vmm.prgi-remembered-twice')).toBeUndefined();
     expect(r.marks.find((m) => m.name === 'device.prgi-reused')?.seeds).toBe(3);
@@ -50,33 +50,36 @@ describe('bug toggles found by exploration and reproduced by replay', () => {
 
 describe('replay', () => {
   it('a clean run replays clean, from the bare arguments', async () => {
-    const spec = parseReplay(['prq-overflow-mid-group', '--seed', '2', '--duration-ms', '1']);
-    expect(spec).toEqual({ scenario: 'prq-overflow-mid-group', seed: 2, durationMs: 1, bugs: [] });
-    const rep = await runReplay(spec);
+    const spec = parseReplayLine(['prq-overflow-mid-group', '--seed', '2', '--duration-ms', '1']);
+    expect(spec).toEqual({ scenario: 'prq-overflow-mid-group', seed: 2, durationMs: 1, bugs: [], set: [] });
+    const rep = await replay(spec);
     expect(rep.ok).toBe(true);
-    expect(formatReplay(spec, rep)).toMatch(/^clean: the replayed run held every invariant/m);
+    expect(formatReplay(replaySourceOf(spec), rep)).toMatch(/^clean: the replayed run held every invariant/m);
   }, 20_000);
 
   it('parses the replay line as one argument or as words, with or without faultline run and a note', () => {
-    const want = { scenario: 'vprq-overflow', seed: 7, durationMs: 1, bugs: ['vprq-drop-leaks-cookie'] };
-    expect(parseReplay(['faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie'])).toEqual(want);
-    expect(parseReplay('faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie (a note) here'.split(' '))).toEqual(want);
-    expect(parseReplay(['run', 'vprq-overflow', '--seed=7', '--duration-ms', '1', '--bug', 'vprq-drop-leaks-cookie'])).toEqual(want);
-    expect(parseReplay(['vprq-overflow', '--seed', '7', '--schedule', 'AAEC'])).toEqual({ scenario: 'vprq-overflow', seed: 7, bugs: [], schedule: 'AAEC' });
-    expect(() => parseReplay(['vprq-overflow'])).toThrow(/needs --seed/);
-    expect(() => parseReplay(['vprq-overflow', '--seed', '1', '--runtime', 'threads'])).toThrow(/--runtime must be one of sim/);
-    expect(() => parseReplay(['vprq-overflow', '--seed', '1', '--bug', 'nope'])).toThrow(/unknown bug toggle 'nope'/);
+    const want = { scenario: 'vprq-overflow', seed: 7, durationMs: 1, bugs: ['vprq-drop-leaks-cookie'], set: [] };
+    expect(parseReplayLine(['faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie'])).toEqual(want);
+    expect(parseReplayLine('faultline run vprq-overflow --runtime sim --seed 7 --duration-ms 1 --bug vprq-drop-leaks-cookie (a note) here'.split(' '))).toEqual(want);
+    expect(parseReplayLine(['run', 'vprq-overflow', '--seed=7', '--duration-ms', '1', '--bug', 'vprq-drop-leaks-cookie'])).toEqual(want);
+    expect(parseReplayLine(['vprq-overflow', '--seed', '7', '--schedule', 'AAEC'])).toEqual({ scenario: 'vprq-overflow', seed: 7, bugs: [], set: [], schedule: 'AAEC' });
+    expect(() => parseReplayLine(['vprq-overflow'])).toThrow(/needs --seed/);
+    expect(() => parseReplayLine(['vprq-overflow', '--seed', '1', '--runtime', 'threads'])).toThrow(/--runtime must be sim/);
+    expect(parseReplayLine(['vprq-overflow', '--seed', '1', '--set', 'iommu.prqEntries=64', '--set', 'durationMs=2']).set).toEqual(['iommu.prqEntries=64', 'durationMs=2']);
+    expect(parseReplayLine(['faultline replay --record r.flrec'])).toMatchObject({ record: 'r.flrec' });
+    expect(() => parseReplayLine(['--record', 'r.flrec', '--seed', '1'])).toThrow(/takes nothing else/);
+    expect(() => parseReplayLine(['vprq-overflow', '--seed', '1', '--sed', '2'])).toThrow(/unknown option --sed in the replay line \(did you mean 'seed'\?\)/);
   });
 
   it('a recorded schedule replays the failing run step for step (same trace hash, same violation)', async () => {
-    const { runNested } = await import('../../src/cli/run-nested.ts');
+    const { runNested } = await import('../../src/runtime/nested-run.ts');
     const { loadScenario } = await import('../../src/scenario/load.ts');
     const { scenario } = loadScenario('vprq-overflow');
     scenario.bugs = ['vprq-drop-leaks-cookie'];
     const rec = await runNested(scenario, { runtime: 'sim', seed: 3, source: 'vprq-overflow', recordSchedule: true });
     expect(rec.ok).toBe(false);
     expect(rec.schedule).toMatch(/^[A-Za-z0-9_-]+$/);
-    const rep = await runReplay(parseReplay(['vprq-overflow', '--seed', '3', '--bug', 'vprq-drop-leaks-cookie', '--schedule', rec.schedule!]));
+    const rep = await replay(parseReplayLine(['vprq-overflow', '--seed', '3', '--bug', 'vprq-drop-leaks-cookie', '--schedule', rec.schedule!]));
     expect(rep.traceHash).toBe(rec.traceHash);
     expect(rep.checker!.violations.map((v) => [v.invariant, v.ghosts])).toEqual(rec.checker!.violations.map((v) => [v.invariant, v.ghosts]));
   }, 20_000);

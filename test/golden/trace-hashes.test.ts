@@ -4,7 +4,7 @@
 // FAULTLINE_UPDATE_GOLDEN=1, and says why in its commit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runNested } from '../../src/cli/run-nested.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario, shippedScenarios } from '../../src/scenario/load.ts';
 
 const goldenPath = new URL('./trace-hashes.json', import.meta.url);

@@ -9,6 +9,7 @@
 // With options.record it also collects the workers' step recordings and the merged order of
 // the check events into result.recording, which replays exactly (src/runtime/record/).
 
+import { runningFromSources } from '../../util/module-url.ts';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
@@ -90,7 +91,7 @@ interface WorkerHandle {
   names: string[];
 }
 
-const workerMainUrl = new URL('./worker-main.ts', import.meta.url);
+const workerMainUrl = new URL(runningFromSources ? './worker-main.ts' : './worker-main.js', import.meta.url);
 
 export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
   const topo = resolveTopology(topology);

@@ -2,15 +2,15 @@
 // file carries besides the run (the resolved scenario, seed, bug toggles, machines mode and
 // worker grouping), saving it, and replaying it into the same report the recorded run gave.
 
-import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
-import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
-import { readRecordFile, recordFormatVersion, writeRecordFile } from '../runtime/record/record-file.ts';
-import type { RunRecording } from '../runtime/record/recording.ts';
-import { replayRecording, type ReplayResult } from '../runtime/record/replay-runtime.ts';
-import { nestedTopology } from '../scenario/nested-topology.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { parseScenarioText } from '../scenario/load.ts';
-import { fail } from '../util/errors.ts';
+import { setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
+import { buildNestedReport, type NestedReport } from '../../report/nested-report.ts';
+import { readRecordFile, recordFormatVersion, writeRecordFile } from './record-file.ts';
+import type { RunRecording } from './recording.ts';
+import { replayRecording, type ReplayResult } from './replay-runtime.ts';
+import { nestedTopology } from '../../scenario/nested-topology.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { parseScenarioText } from '../../scenario/load.ts';
+import { fail } from '../../util/errors.ts';
 
 export interface RecordMeta {
   kind: 'faultline-nested-threads';

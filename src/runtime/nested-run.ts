@@ -1,23 +1,22 @@
-// `faultline run <scenario>`: a nested IOPF scenario on threads or in the deterministic
-// runtime, reported with its checks.
+// One run of a resolved nested IOPF scenario on threads or in the deterministic runtime,
+// turned into its report (checks, invariants, replay line). The API and the seed exploration
+// both call it; writing the report anywhere is the caller's business.
 
-import { writeFileSync } from 'node:fs';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
-import { runSim } from '../runtime/sim/sim-runtime.ts';
-import { replayStrategy } from '../runtime/sim/strategy.ts';
-import { decodeChoices, encodeChoices } from '../runtime/sim/choices.ts';
-import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
+import { runSim } from './sim/sim-runtime.ts';
+import { replayStrategy } from './sim/strategy.ts';
+import { decodeChoices, encodeChoices } from './sim/choices.ts';
+import { runThreaded } from './threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { recordReplayLine, saveRecording } from './recorded.ts';
+import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
 
 export interface NestedRunOptions {
   runtime: 'threads' | 'sim';
   seed: number;
   workers?: 'each' | number;
-  json?: string;
   /** Simulator: stop after this many steps (a guard against a workload that never ends). */
   maxSteps?: number;
   /** The online checker (default on). */
@@ -34,6 +33,8 @@ export interface NestedRunOptions {
   recordSchedule?: boolean;
   /** Threads: record every step into this file; the replay line is then `faultline replay --record <file>`, exact. */
   record?: string;
+  /** Stops the run from outside (FAULTLINE_INTERRUPTED). */
+  signal?: AbortSignal;
 }
 
 /** The one line that replays a run in the deterministic runtime. */
@@ -79,6 +80,5 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         requiredMarks: scenario.marks,
       });
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify(report, (k, v: unknown) => (k === 'counts' ? undefined : v), 2)}\n`);
   return report;
 }

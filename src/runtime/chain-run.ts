@@ -1,11 +1,11 @@
-// `faultline run chain`: the example five-stage chain on either runtime, with a summary.
+// The example five-stage chain (actors/chain) on either runtime, summed up as a ChainRunReport:
+// the transport's ceiling, with no IOPF logic in the way.
 
-import { writeFileSync } from 'node:fs';
 import { chainTopology } from '../../actors/chain/chain-topology.ts';
-import { runSim } from '../runtime/sim/sim-runtime.ts';
-import { runThreaded } from '../runtime/threads/threaded-runtime.ts';
+import { runSim } from './sim/sim-runtime.ts';
+import { runThreaded } from './threads/threaded-runtime.ts';
 import { createHistogram, merge, quantile, type Histogram } from '../metrics/histogram.ts';
-import { fmtCount, fmtNs, table } from '../report/format.ts';
+import type { ChainRunReport } from '../report/chain-report.ts';
 import { fail } from '../util/errors.ts';
 
 export interface ChainRunOptions {
@@ -15,23 +15,6 @@ export interface ChainRunOptions {
   durationMs: number;
   window: number;
   workers: 'each' | number;
-  json?: string;
-}
-
-export interface ChainRunReport {
-  scenario: 'chain';
-  runtime: 'threads' | 'sim';
-  seed: number;
-  roundTrips: number;
-  pending: number;
-  elapsedMs: number;
-  roundTripsPerSec: number;
-  rttNs: { p50: number; p99: number; max: number };
-  workers?: number;
-  spinIters?: number;
-  traceHash?: string;
-  channels: { name: string; sent: number }[];
-  ok: boolean;
 }
 
 export async function runChain(o: ChainRunOptions): Promise<ChainRunReport> {
@@ -50,7 +33,6 @@ export async function runChain(o: ChainRunOptions): Promise<ChainRunReport> {
     report.workers = r.workers;
     report.spinIters = r.spinIters;
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 
@@ -72,25 +54,4 @@ function summarise(
     channels: channels.map((c) => ({ name: c.name, sent: c.sent })),
     ok: pending === 0 && (o.requests === 0 || source.completed === o.requests),
   };
-}
-
-export function formatChainReport(r: ChainRunReport): string {
-  const clock = r.runtime === 'sim' ? 'virtual' : 'wall';
-  const lines = [
-    `faultline · example chain device → iommu → host → vmm → guest and back · ${r.runtime === 'sim' ? 'deterministic runtime' : `threads (${r.workers} workers, spin ${r.spinIters})`} · seed ${r.seed}`,
-    '',
-    table([
-      ['round trips', fmtCount(r.roundTrips)],
-      [`elapsed (${clock})`, fmtNs(r.elapsedMs * 1e6)],
-      ['round trips/s', fmtCount(r.roundTripsPerSec)],
-      ['round trip p50 / p99 / max', `${fmtNs(r.rttNs.p50)} / ${fmtNs(r.rttNs.p99)} / ${fmtNs(r.rttNs.max)}`],
-      ['still pending at the end', String(r.pending)],
-    ]),
-    '',
-    'messages per channel:',
-    table(r.channels.map((c) => [c.name, fmtCount(c.sent)])),
-  ];
-  if (r.traceHash) lines.push('', `trace hash ${r.traceHash}`);
-  lines.push('', r.ok ? 'verdict: OK — every request was answered' : 'verdict: FAILED — requests left unanswered');
-  return lines.join('\n');
 }

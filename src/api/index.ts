@@ -1,0 +1,32 @@
+// faultline's public API: everything the command line does, as functions with typed options
+// and results. The command line (src/cli) is a thin layer over this module and nothing else.
+//
+//   import { runScenario, exploreScenario, replay, formatNestedReport } from 'faultline';
+//   const report = await runScenario('vprq-overflow', { runtime: 'sim', seed: 3, bugs: ['vprq-drop-leaks-cookie'] });
+//   console.log(report.ok, formatNestedReport(report));
+
+export { FaultlineError } from '../util/errors.ts';
+export { version } from './version.ts';
+
+export {
+  apiOptionName, bugToggles, cliOptionName, defaultScenarioName, listScenarios, openScenario, overridesOf,
+  type BugToggle, type OpenedScenario, type OptionName, type Scenario, type ScenarioChanges, type ScenarioListing, type ScenarioOverride,
+} from './scenario.ts';
+export { checkRunOptions, runOpenedScenario, runScenario, type RunOptions, type Runtime } from './run.ts';
+export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenarioOptions } from './explore.ts';
+export { seedMax } from './constants.ts';
+export { parseReplayLine, replay, replayRecording, replaySourceOf, replayWords, type ReplaySpec } from './replay.ts';
+export { runChain, type ChainRunOptions } from '../runtime/chain-run.ts';
+export { replayLine } from '../runtime/nested-run.ts';
+
+export type { NestedReport } from '../report/nested-report.ts';
+export type { ChainRunReport } from '../report/chain-report.ts';
+export type { CheckerResult, InvariantId, InvariantVerdict, Violation } from '../check/types.ts';
+export type { ExploreResult } from '../explore/explore.ts';
+export type { SeedSummary } from '../explore/explore-task.ts';
+export type { MachinesMode } from '../machines/mode.ts';
+
+export { formatNestedReport, nestedVerdict, violationCount } from '../report/format-nested.ts';
+export { formatChainReport } from '../report/chain-report.ts';
+export { formatExplore, exploreVerdict } from '../explore/format-explore.ts';
+export { formatReplay, type ReplaySource } from '../report/format-replay.ts';

@@ -1,0 +1,88 @@
+// Running a nested scenario from the API: options checked against the chosen runtime before
+// anything starts (an option the runtime would ignore is an error that says why), then one run
+// on threads or in the deterministic simulator, reported with its checks and invariants.
+
+import type { MachinesMode } from '../machines/mode.ts';
+import type { NestedReport } from '../report/nested-report.ts';
+import { runNested } from '../runtime/nested-run.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { fail } from '../util/errors.ts';
+import { apiOptionName, openScenario, type OpenedScenario, type OptionName, type ScenarioChanges } from './scenario.ts';
+
+export type Runtime = 'threads' | 'sim';
+
+export interface RunOptions extends ScenarioChanges {
+  /** 'threads' (real workers, the default) or 'sim' (deterministic, seeded). */
+  runtime?: Runtime;
+  /** Machine engine: the compiled executor (default) or XState itself (reference mode, slower). */
+  machines?: MachinesMode;
+  /** Threads: fail with a stall report when nothing progresses this long (ms; default 10 000). */
+  stallMs?: number;
+  /** Threads: record every step into this file for an exact replay (`replayRecording`). */
+  record?: string;
+  /** Simulator: put the run's schedule (its recorded choices, base64url) in report.schedule. */
+  recordSchedule?: boolean;
+  /** Simulator: replay this recorded schedule instead of the seeded strategy. */
+  schedule?: string;
+  /** Simulator: stop after this many steps. */
+  maxSteps?: number;
+  /** The online checker (default on). */
+  check?: boolean;
+  /** Stops the run: every worker is stopped and the run rejects with FAULTLINE_INTERRUPTED. */
+  signal?: AbortSignal;
+}
+
+const threadsOnly: Partial<Record<keyof RunOptions, string>> = {
+  workers: 'the simulator runs every actor in one thread',
+  stallMs: 'the simulator cannot stall: it stops when nothing is left to deliver',
+  timeScale: 'the simulator runs in virtual time, which needs no scaling',
+  record: 'a simulator run replays from its seed (or its schedule: recordSchedule)',
+};
+const simOnly: Partial<Record<keyof RunOptions, string>> = {
+  recordSchedule: 'a threaded run is recorded with record FILE instead',
+  schedule: 'a schedule is the simulator\'s recorded choices; a threaded run replays from a recording',
+  maxSteps: 'a threaded run is bounded by its duration and stall time',
+};
+
+/** Refuse options the chosen runtime would ignore, and malformed ones, before anything runs. */
+export function checkRunOptions(o: RunOptions, name: OptionName = apiOptionName): void {
+  const runtime = o.runtime ?? 'threads';
+  if (runtime !== 'threads' && runtime !== 'sim') fail('FAULTLINE_CLI_OPTION', `${name('runtime')} must be 'threads' or 'sim'; got '${String(runtime)}'`);
+  const wrong = runtime === 'sim' ? threadsOnly : simOnly;
+  for (const [key, why] of Object.entries(wrong)) {
+    const v = o[key as keyof RunOptions];
+    if (v !== undefined && v !== false) {
+      fail('FAULTLINE_OPTION_IGNORED', `${name(key)} applies to the ${runtime === 'sim' ? 'threaded runtime' : 'simulator'} only (${why}); drop it, or run with ${name('runtime')} ${runtime === 'sim' ? 'threads' : 'sim'}`);
+    }
+  }
+  if (o.machines !== undefined && o.machines !== 'compiled' && o.machines !== 'xstate') fail('FAULTLINE_CLI_OPTION', `${name('machines')} must be 'compiled' or 'xstate'; got '${String(o.machines)}'`);
+  if (o.stallMs !== undefined && !(Number.isInteger(o.stallMs) && o.stallMs >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('stallMs')} must be a whole number of milliseconds ≥ 1; got ${o.stallMs}`);
+  if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('maxSteps')} must be a whole number ≥ 1; got ${o.maxSteps}`);
+}
+
+/** Run an opened scenario (openScenario) with options already checked (checkRunOptions). */
+export function runOpenedScenario(opened: OpenedScenario, o: RunOptions = {}): Promise<NestedReport> {
+  const { scenario, source } = opened;
+  return runNested(scenario, {
+    runtime: o.runtime ?? 'threads', seed: scenario.seed, source,
+    ...(o.machines !== undefined ? { machines: o.machines } : {}),
+    ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
+    ...(o.record !== undefined ? { record: o.record } : {}),
+    ...(o.recordSchedule ? { recordSchedule: true } : {}),
+    ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
+    ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+    ...(o.check !== undefined ? { check: o.check } : {}),
+    ...(o.signal !== undefined ? { signal: o.signal } : {}),
+  });
+}
+
+/**
+ * Run a nested scenario (a shipped name, a file path or a Scenario object; default: the default
+ * storm) on threads or in the simulator, and return its report. Bad options or scenario keys
+ * throw FaultlineError before anything runs; a run that finds violations resolves with
+ * `report.ok === false`; an actor that throws rejects with FAULTLINE_ACTOR_FAILED.
+ */
+export async function runScenario(input?: string | Scenario, options: RunOptions = {}): Promise<NestedReport> {
+  checkRunOptions(options);
+  return runOpenedScenario(openScenario(input, options), options);
+}

@@ -1,0 +1,58 @@
+// `faultline replay <line>` and `faultline replay --record FILE`: re-run a reported failure
+// and print every violation with its whole causal chain.
+
+import { fail } from '../../util/errors.ts';
+import { helpOption, loadApi, type Command } from '../command.ts';
+import { parseCommand } from '../options.ts';
+import { checkOutputPath, outputFor } from '../output.ts';
+import { scenarioOptions } from './run.ts';
+
+const options = {
+  record: { kind: 'string', value: 'FILE', help: 'a threaded run recorded with run --record FILE: replayed exactly, step for step (nothing else needed)' },
+  runtime: { kind: 'string', value: 'sim', choices: ['sim'], help: 'sim only (a replay is always deterministic)' },
+  seed: { kind: 'int', value: 'N', help: 'the seed of the run to replay' },
+  ...scenarioOptions,
+  schedule: { kind: 'string', value: 'S', help: 'a recorded schedule (base64url, from run --record-schedule) to replay step for step' },
+  json: { kind: 'string', value: 'FILE', help: 'also write the report as JSON to FILE (- for stdout; the text then goes to stderr)' },
+  ...helpOption,
+} as const;
+
+/** The words of a replay line without the command's own --json option. */
+function withoutJson(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === '--json') i++;
+    else if (!words[i]!.startsWith('--json=')) out.push(words[i]!);
+  }
+  return out;
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'Re-run a reported run deterministically and print every violation with its causal chain.',
+  usage: "faultline replay '<the replay line a report printed>' | <scenario> --seed N [options] | --record FILE",
+  about: 'exit status: 1 when a violation or a failed check reproduces, 0 when the replayed run is clean, 2 bad usage or an error.',
+  options,
+  examples: [
+    "faultline replay 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie'",
+    'faultline replay vprq-overflow --seed 1 --bug vprq-drop-leaks-cookie',
+    'faultline replay --record run.flrec',
+  ],
+  async run(argv, signal) {
+    const { formatReplay, parseReplayLine, replay, replaySourceOf } = await loadApi();
+    // A replay line may come as one quoted argument: split it before the options are parsed.
+    const words = argv.flatMap((a) => (a.includes(' ') ? a.trim().split(/\s+/) : [a]));
+    const stripped = words[0] === 'faultline' || words[0]?.endsWith('/faultline') ? words.slice(words[1] === 'run' ? 2 : 1) : words;
+    const noteAt = stripped.findIndex((w) => w.startsWith('('));
+    const { values: v } = parseCommand('replay', noteAt >= 0 ? stripped.slice(0, noteAt) : stripped, options);
+    const json = v.json as string | undefined;
+    if (json !== undefined) checkOutputPath('--json', json, true);
+    const spec = parseReplayLine(withoutJson(noteAt >= 0 ? stripped.slice(0, noteAt) : stripped));
+    signal.throwIfAborted();
+    const report = await replay(spec);
+    const out = outputFor(json);
+    out.text(formatReplay(replaySourceOf(spec), report));
+    out.json(report);
+    return report.ok ? 0 : 1;
+  },
+};
