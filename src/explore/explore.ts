@@ -27,7 +27,7 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
   /** Called with each summary as it arrives (in completion order). */
   onSeed?: (s: SeedSummary) => void;
-  /** Stops handing out seeds when aborted; the result holds the seeds that ran (interrupted: true). */
+  /** Stops the exploration when aborted (seeds under way are cut off); the result holds the seeds that ran (interrupted: true). */
   signal?: AbortSignal;
 }
 
@@ -76,7 +76,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const tasks: SeedTask[] = [];
   for (let seed = o.from; seed <= o.to; seed++) tasks.push({ scenario, source: o.source, seed });
   const t0 = performance.now();
-  const { seeds, stoppedEarly } = jobs === 1 ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
+  // A signal needs this thread free while seeds run, so it always takes the pool.
+  const { seeds, stoppedEarly } = jobs === 1 && o.signal === undefined ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
   seeds.sort((a, b) => a.seed - b.seed);
   const interrupted = o.signal?.aborted === true && seeds.length < tasks.length;
   return summarise(scenario.name, scenario.bugs, scenario.durationMs, o, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
@@ -114,8 +115,12 @@ async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Pro
       if (found(s)) failed = true;
     }
   };
+  // On abort the seeds under way are cut off: the pool is destroyed, and their runs reject.
+  const aborted = new Promise<void>((resolve) => o.signal?.addEventListener('abort', () => resolve(), { once: true }));
   try {
-    await Promise.all(Array.from({ length: jobs }, lane));
+    const lanes = Promise.all(Array.from({ length: jobs }, lane));
+    lanes.catch(() => undefined); // after an abort the cut-off runs reject: nothing waits for them
+    await Promise.race([lanes, aborted]);
   } finally {
     await pool.destroy();
   }

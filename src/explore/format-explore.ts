@@ -43,13 +43,13 @@ export function formatExplore(r: ExploreResult): string {
     out.push(`  replay: ${f.replay}`);
   }
   out.push(`findability: ${r.failing} failing seed(s) / ${n} seeds run${r.failing > 0 && !r.stoppedEarly ? ` (about 1 in ${(n / r.failing).toFixed(1)})` : ''}`);
-  if (r.interrupted) out.push(`interrupted: ${n} of ${r.to - r.from + 1} seeds ran`);
   out.push('', exploreVerdict(r));
   return out.join('\n');
 }
 
-/** The last line: OK, FAIL (findings or missing marks) or ERROR (a seed could not finish). */
+/** The last line: OK, FAIL (findings or missing marks), ERROR (a seed could not finish) or INTERRUPTED. */
 export function exploreVerdict(r: ExploreResult): string {
+  if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${r.to - r.from + 1} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
   if (r.errors > 0) return `verdict: ERROR — ${r.errors} seed(s) could not finish (an actor threw)${r.failing > 0 ? `; ${r.failing} failing seed(s)` : ''}`;
   if (r.failing === 0 && r.missingMarks.length === 0) return 'verdict: OK — every seed held every invariant and the required marks were reached';
   const parts = [...(r.failing > 0 ? [`${r.failing} failing seed(s)`] : []), ...(r.missingMarks.length ? [`marks never reached: ${r.missingMarks.join(', ')}`] : [])];

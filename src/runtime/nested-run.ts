@@ -2,6 +2,8 @@
 // turned into its report (checks, invariants, replay line). The API and the seed exploration
 // both call it; writing the report anywhere is the caller's business.
 
+import { isMainThread } from 'node:worker_threads';
+import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
 import { runSim } from './sim/sim-runtime.ts';
@@ -43,7 +45,14 @@ export function replayLine(scenario: Scenario, seed: number, source: string = sc
   return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}`;
 }
 
+/**
+ * Run a resolved scenario. With a signal, a simulator run goes to a worker thread
+ * (nested-run-off-thread.ts) so this thread can notice the signal while it runs.
+ */
 export async function runNested(scenario: Scenario, o: NestedRunOptions): Promise<NestedReport> {
+  if (o.runtime === 'sim' && o.signal !== undefined && isMainThread) {
+    return runNestedOffThread(scenario, { ...o, signal: o.signal });
+  }
   const workers = o.workers ?? scenario.threads.workers;
   const { topology } = nestedTopology(scenario, workers);
   let report: NestedReport;
