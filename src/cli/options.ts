@@ -47,9 +47,19 @@ export function parseCommand(command: string, argv: readonly string[], specs: Op
     ...(s.kind === 'list' ? { multiple: true } : {}),
     ...(s.short ? { short: s.short } : {}),
   }]));
+  // `--duration-ms -5` is a value, not an option: pass it as `--duration-ms=-5` so the range check speaks.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && specs[a.slice(2)]?.kind !== 'flag' && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${a}=${next}`);
+      i++;
+    } else args.push(a);
+  }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     const code = (err as { code?: string }).code;
     const msg = (err as Error).message;
