@@ -67,7 +67,7 @@ export function createHostState(cfg: HostConfig): HostState {
   return {
     cfg,
     prq: createPrqConsumer(cfg.prqEntries, hostPrqRegisters, cfg.bugs.includes('clear-pro-early')),
-    core: createIopfCore(cfg.bugs),
+    core: createIopfCore(cfg.noHandlerResponse),
     ufd: createUfdState(cfg),
     life: { partial: new Map(), groups: new Map(), finals: {} },
     inv: createHostInvState(),

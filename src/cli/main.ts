@@ -1,7 +1,7 @@
 // faultline's command line: parses the command and its options, runs it, prints what a
 // person reads, and returns the exit status (0 ok, 1 a check failed, 2 bad usage or error).
 
-import { bugToggles } from '../scenario/bugs.ts';
+import { bugToggles, mainlineBugs } from '../scenario/bugs.ts';
 import { defaultScenarioName, loadScenario, shippedScenarios } from '../scenario/load.ts';
 import { formatNestedReport } from '../report/format-nested.ts';
 import { FaultlineError } from '../util/errors.ts';
@@ -99,6 +99,10 @@ export async function main(argv: string[]): Promise<number> {
           const how = b.shownBy;
           console.log(`${b.name.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
           console.log(`${''.padEnd(41)}shows: faultline run ${how.scenario}${how.simOnly ? ' --runtime sim' : ''} --bug ${b.name}${how.with ? ` --bug ${how.with}` : ''}  (${how.invariants})`);
+        }
+        for (const b of mainlineBugs) {
+          console.log(`${'(mainline, no toggle)'.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
+          console.log(`${''.padEnd(41)}shows: faultline run ${b.shownBy.scenario}${b.shownBy.simOnly ? ' --runtime sim' : ''}  (${b.shownBy.invariants}); a fix: scenario ${b.fix}`);
         }
         return 0;
       case 'help':
