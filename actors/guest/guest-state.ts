@@ -47,7 +47,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
   return {
     cfg,
     prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
-    core: createIopfCore(cfg.bugs),
+    core: createIopfCore(),
     groups: new Map(),
     unmap: createGuestUnmapState(),
     timeline: createGuestTimeline(cfg),

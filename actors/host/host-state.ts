@@ -29,6 +29,8 @@ export interface HostStats {
   /** cmd.ctxPri sent: IOPF enabled for a device (first fault-capable attach) / disabled (last one gone). */
   iopfEnables: number;
   iopfDisables: number;
+  /** Fault-capable attaches of a PRI-capable VF refused with -EINVAL (iommufd_fault_iopf_enable). */
+  iopfVfRefused: number;
   writeRecsIgnored: number;
   unexpectedMessages: Record<string, number>;
   syscalls: Record<string, { calls: number; ok: number; errno: Record<string, number> }>;
@@ -67,7 +69,7 @@ export function createHostState(cfg: HostConfig): HostState {
   return {
     cfg,
     prq: createPrqConsumer(cfg.prqEntries, hostPrqRegisters, cfg.bugs.includes('clear-pro-early')),
-    core: createIopfCore(cfg.bugs),
+    core: createIopfCore(cfg.noHandlerResponse),
     ufd: createUfdState(cfg),
     life: { partial: new Map(), groups: new Map(), finals: {} },
     inv: createHostInvState(),
@@ -76,7 +78,7 @@ export function createHostState(cfg: HostConfig): HostState {
     outboxes: {},
     stats: {
       malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsDelivered: 0, groupsAnsweredByUser: 0, autoAnswered: {},
-      partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, fdClosedWithPending: 0, iopfEnables: 0, iopfDisables: 0, writeRecsIgnored: 0,
+      partialSetsDiscarded: 0, staleGroupsDropped: 0, userResponsesToAnsweredGroups: 0, pollins: 0, fdClosedWithPending: 0, iopfEnables: 0, iopfDisables: 0, iopfVfRefused: 0, writeRecsIgnored: 0,
       unexpectedMessages: {}, syscalls: {},
     },
     hops: { 'host.received': createHopStamps(), 'host.responded': createHopStamps() },

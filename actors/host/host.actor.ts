@@ -86,7 +86,7 @@ export function hostStats(s: HostState): Record<string, unknown> {
     autoAnswered: s.stats.autoAnswered, noHandler: { answered: c.noHandlerAnswered, partialsDropped: c.noHandlerPartialsDropped, partialsAnswered: c.noHandlerPartialsAnswered },
     partialsDiscarded: c.partialsDiscarded, partialSetsDiscarded: s.stats.partialSetsDiscarded,
     duplicateResponsesDropped: c.duplicateResponsesDropped, staleGroupsDropped: s.stats.staleGroupsDropped,
-    pollins: s.stats.pollins, fdClosedWithPending: s.stats.fdClosedWithPending, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables },
+    pollins: s.stats.pollins, fdClosedWithPending: s.stats.fdClosedWithPending, iopf: { enables: s.stats.iopfEnables, disables: s.stats.iopfDisables, vfRefused: s.stats.iopfVfRefused },
     writeRecsIgnored: s.stats.writeRecsIgnored, unexpectedMessages: s.stats.unexpectedMessages,
     syscalls: s.stats.syscalls, groupFinals: s.life.finals,
     invalidate: { ...s.inv.n, callsWaiting: s.inv.calls.size },

@@ -4,27 +4,37 @@
 //   1. stop: cmd.pasidCtl STOP → the device stops DMA on the PASID, waiting for its
 //      outstanding responses or (stopMarker) at once with a Stop Marker, and reports the stop
 //      after its last page request (pci.pasidStopped, in order behind them).
-//   2. drain (VT-d intel_drain_pasid_prq), chk.drainStart first:
-//      a. PRQ scan: wait until the PRQ holds no request of that RID+PASID (the IRQ thread
-//         processed every one; Stop Markers among them are dropped there);
-//      b. flush (iopf_queue_flush_dev + iommufd): wait until the IOPF core has no pending group
-//         of the PASID — every group handed to user space answered by it (the guest drained
-//         its own vPRQ and answered before freeing the PASID; unread groups are read and
-//         answered too);
-//      c. fence: IOTLB + device-TLB invalidation of the PASID and an invalidation wait, which
-//         completes only after the device answered the ATC invalidation, behind every earlier
-//         page request and response (posted-write ordering);
-//      d. PRS read: PRO set → drain again from (a); clear → chk.drainDone.
-//   3. unbind, then bind the new address space: its stage-1 PTEs in guest.s1 cleared (the
+//   2. drain (VT-d intel/prq.c intel_iommu_drain_pasid_prq), chk.drainStart first:
+//      a. PRQ scan: wait until the PRQ holds no request of that RID and PASID — or, for
+//         IOMMU_NO_PASID, no request without a PASID (`!req->pasid_present && pasid !=
+//         IOMMU_NO_PASID` is skipped, so RID-only entries match; R2, fixed in 6.14) — the IRQ
+//         thread processed every one (Stop Markers among them are dropped there);
+//      b. iopf_queue_flush_dev(): flushes the IOPF workqueue only. The iommufd handler runs in
+//         the IRQ thread and puts groups on the fault object, not on that workqueue, so there is
+//         nothing to wait for: groups already delivered to iommufd are not waited for;
+//      c. fence: IOTLB + device-TLB invalidation of the PASID (of the domain and the RID for
+//         IOMMU_NO_PASID) and an invalidation wait, which completes only after the device
+//         answered the ATC invalidation, behind every earlier page request and response
+//         (posted-write ordering);
+//      d. PRS read: PRO set → drain again from (a); clear → chk.drainDone. Nothing of the PASID
+//         is left in the hardware queues or the IOPF core (I5).
+//   3. before the PASID is reused, what iommufd still holds of it is answered: in mainline
+//      iommufd_auto_response_faults() answers it Invalid when the handle is detached, and the
+//      guest drains its own PASID (its own intel_iommu_drain_pasid_prq and IOPF flush) before it
+//      frees it. Here the PASID's nested hwpt stays attached across the reuse (the host acts as
+//      the guest's stand-in), so the host waits until user space answered every group of the
+//      PASID the fault object holds (unread ones are read and answered too) — I5 checks at
+//      chk.pasidBind that no group of the old incarnation is unanswered.
+//   4. unbind, then bind the new address space: its stage-1 PTEs in guest.s1 cleared (the
 //      guest's new, empty table; the host writes it here as the guest's stand-in), the IOTLB
 //      of the space flushed, chk.pasidBind with the next incarnation, cmd.pasidCtl BIND → the
 //      device drops its ATC entries of the PASID, counts the new incarnation and resumes DMA.
-// Bug no-drain-before-reuse (R1): step 3 right after step 1, no drain.
-// Not modelled: iommufd's auto-response (Invalid) of groups a user never answers when the
-// hwpt is detached; a drain whose user never answers waits (the run then fails I8).
+// Bug no-drain-before-reuse (R1): step 4 right after step 1, no drain.
+// A drain whose user never answers waits (the run then fails I8).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { executorFor, type Effect, type MachineState } from '../../src/machines/index.ts';
+import { NO_PASID } from '../../src/protocol/iommufd.ts';
 import { pasidOp, prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import { decodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -44,7 +54,7 @@ const PTE_PRESENT = 1;
 const PTE_VERSION_SHIFT = 8;
 const PTE_VERSION_MASK = 0xffffff;
 
-type DrainStep = 'scan' | 'flush' | 'fence' | 'status' | 'none';
+type DrainStep = 'scan' | 'fence' | 'status' | 'answer' | 'none';
 
 interface PasidLife {
   rid: number;
@@ -89,7 +99,8 @@ export function pasidBusy(s: HostState): number {
 function lifeOf(s: HostState, rid: number, pasid: number): PasidLife | undefined {
   let l = s.pasids.lives.find((x) => x.rid === rid && x.pasid === pasid);
   if (l === undefined) {
-    const sp = s.cfg.spaces.find((x) => x.rid === rid && x.pasid === pasid);
+    // IOMMU_NO_PASID names the RID's address space (pasid null in the config).
+    const sp = s.cfg.spaces.find((x) => x.rid === rid && x.pasid === (pasid === NO_PASID ? null : pasid));
     if (sp === undefined) return undefined;
     l = { rid, pasid, asid: sp.asid, machine: pasidExec.initial(undefined as never), step: 'none', tag: 0 };
     s.pasids.lives.push(l);
@@ -124,11 +135,16 @@ export function onPasidStopped(s: HostState, ctx: ActorCtx, m: MessageByType<'pc
   pollPasidDrains(s, ctx);
 }
 
-/** After the IRQ thread ran or user space answered: drains waiting on the PRQ scan or the flush move on. */
+/** After the IRQ thread ran or user space answered: drains waiting on the PRQ scan, and drained PASIDs waiting on user space, move on. */
 export function pollPasidDrains(s: HostState, ctx: ActorCtx): void {
   for (const l of s.pasids.lives) {
-    if (l.step === 'scan' && !prqHolds(s, l)) l.step = 'flush';
-    if (l.step === 'flush' && !corePending(s, l)) fence(s, ctx, l);
+    // Step 2b, iopf_queue_flush_dev, has nothing to wait for: straight on to the fence.
+    if (l.step === 'scan' && !prqHolds(s, l)) fence(s, ctx, l);
+    if (l.step === 'answer' && !corePending(s, l)) {
+      l.step = 'none';
+      run(s, ctx, l, { type: 'pasid.bind' });
+      run(s, ctx, l, { type: 'pasid.resume' });
+    }
   }
 }
 
@@ -152,8 +168,8 @@ export function onPasidDrainRead(s: HostState, ctx: ActorCtx, reg: number, tag: 
     return true;
   }
   run(s, ctx, l, { type: 'drain.done' });
-  run(s, ctx, l, { type: 'pasid.bind' });
-  run(s, ctx, l, { type: 'pasid.resume' });
+  l.step = 'answer';
+  pollPasidDrains(s, ctx);
   return true;
 }
 
@@ -193,11 +209,14 @@ function apply(s: HostState, ctx: ActorCtx, l: PasidLife, e: Effect): void {
   }
 }
 
+/** The scan's match (intel_iommu_drain_pasid_prq): same RID, and the PASID — or no PASID when draining IOMMU_NO_PASID. */
+export function drainScanMatches(r: { rid: number; pasidPresent: boolean; pasid: number }, rid: number, pasid: number): boolean {
+  if (r.rid !== rid) return false;
+  return r.pasidPresent ? r.pasid === pasid : pasid === NO_PASID;
+}
+
 function prqHolds(s: HostState, l: PasidLife): boolean {
-  return s.prq.arrived.some((d) => {
-    const r = decodePageRequest(d);
-    return r.rid === l.rid && r.pasidPresent && r.pasid === l.pasid;
-  });
+  return s.prq.arrived.some((d) => drainScanMatches(decodePageRequest(d), l.rid, l.pasid));
 }
 
 function corePending(s: HostState, l: PasidLife): boolean {
@@ -205,7 +224,7 @@ function corePending(s: HostState, l: PasidLife): boolean {
   if (dev === undefined) return false;
   return dev.pending.some((gid) => {
     const f = s.core.groups.get(gid)?.faults.at(-1);
-    return f !== undefined && f.pasidValid && f.pasid === l.pasid;
+    return f !== undefined && drainScanMatches({ rid: f.rid, pasidPresent: f.pasidValid, pasid: f.pasid }, l.rid, l.pasid);
   });
 }
 
@@ -214,8 +233,10 @@ function fence(s: HostState, ctx: ActorCtx, l: PasidLife): void {
   l.step = 'fence';
   l.tag = nextTag(s);
   const pages = s.cfg.pagesPerAsid ?? 0;
-  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.iotlbInv', did: l.asid, pasidPresent: true, pasid: l.pasid, addr: 0, pages: 0 });
-  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.devtlbInv', rid: l.rid, pasidPresent: true, pasid: l.pasid, addr: 0, pages: pages > 0 ? pages : 0xffffffff });
+  // IOMMU_NO_PASID: qi_desc_iotlb (domain-selective) and qi_desc_dev_iotlb without a PASID.
+  const pasidPresent = l.pasid !== NO_PASID;
+  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.iotlbInv', did: l.asid, pasidPresent, pasid: l.pasid, addr: 0, pages: 0 });
+  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.devtlbInv', rid: l.rid, pasidPresent, pasid: l.pasid, addr: 0, pages: pages > 0 ? pages : 0xffffffff });
   sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.wait', tag: l.tag });
 }
 
@@ -232,7 +253,7 @@ function bindNew(s: HostState, ctx: ActorCtx, l: PasidLife, gen: number): void {
     s.pasids.n.ptesCleared++;
   }
   s.pasids.n.rebinds++;
-  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.iotlbInv', did: l.asid, pasidPresent: true, pasid: l.pasid, addr: 0, pages: 0 });
+  sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.iotlbInv', did: l.asid, pasidPresent: l.pasid !== NO_PASID, pasid: l.pasid, addr: 0, pages: 0 });
   ctx.check({ type: 'chk.pasidBind', rid: l.rid, pasid: l.pasid, gen });
   ctx.mark('host.pasid-rebound');
   sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.pasidCtl', rid: l.rid, pasid: l.pasid, op: pasidOp.BIND, stopMarker: false });

@@ -5,7 +5,7 @@
 
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
-import { errno, pageResponseBytes, pageRespCode, pgfaultBytes, pgfaultFlag } from '../../src/protocol/iommufd.ts';
+import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
 import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { faultQueueTake } from './fault-queue.ts';
@@ -27,6 +27,15 @@ export interface ReadResult extends SyscallResult {
 function openFault(s: HostState, fd: number): UfdFault | undefined {
   const id = s.ufd.fds[fd];
   return id === undefined ? undefined : s.ufd.faults[id];
+}
+
+/**
+ * fault->prm.flags as the VT-d driver reports them (intel/prq.c intel_prq_report: LAST_PAGE if
+ * lpig; PASID_VALID | RESPONSE_NEEDS_PASID if pasid_present), copied into the record verbatim
+ * by eventq.c iommufd_compose_fault_message (`hwpt_fault->flags = fault->prm.flags`).
+ */
+export function prmFlagsOf(pasidValid: boolean, last: boolean): number {
+  return (pasidValid ? iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID : 0) | (last ? iopfPrmFlag.LAST_PAGE : 0);
 }
 
 export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number): ReadResult {
@@ -53,7 +62,7 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     const devId = s.ufd.ridToDevId[group.rid]!;
     const ghost = group.faults[group.faults.length - 1]!.ghost;
     for (const f of group.faults) {
-      const flags = (f.pasidValid ? pgfaultFlag.PASID_VALID : 0) | (f.last ? pgfaultFlag.LAST_PAGE : 0);
+      const flags = prmFlagsOf(f.pasidValid, f.last);
       const w = encodePgfault({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie });
       records.push({ w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost });
     }

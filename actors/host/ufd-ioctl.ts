@@ -11,7 +11,7 @@ import { errno, hwptAllocFlag } from '../../src/protocol/iommufd.ts';
 import { autoRespond } from './auto-response.ts';
 import type { HostState } from './host-state.ts';
 import { hwptFaultCapable, iopfDisable, iopfEnable } from './iopf-enable.ts';
-import { allocObjectId, attachKey, NESTING_PARENT_ID, type UfdFault } from './ufd-objects.ts';
+import { allocObjectId, attachKey, NESTING_PARENT_ID, objectExists, type UfdFault } from './ufd-objects.ts';
 
 /** Coverage marks of auto-responses (scenario `marks:`), including those of a fault object whose fd was closed first. */
 function markAuto(ctx: ActorCtx, fault: UfdFault, reason: 'replace' | 'detach' | 'destroy', answered: number): void {
@@ -44,7 +44,10 @@ export function faultQueueAlloc(s: HostState, flags: number): SyscallResult {
 export function hwptAlloc(s: HostState, devId: number, ptId: number, flags: number, faultId: number): SyscallResult {
   const u = s.ufd;
   if (u.devices[devId] === undefined) return err(errno.ENOENT);
-  if (ptId !== NESTING_PARENT_ID) return err(u.hwpts[ptId] !== undefined ? errno.EINVAL : errno.ENOENT);
+  // hw_pagetable.c iommufd_hwpt_alloc(): iommufd_get_object(pt_id, IOMMUFD_OBJ_ANY) failing and a
+  // pt_id of a type that is neither an IOAS nor a nesting parent both return -EINVAL (selftest:
+  // test_err_hwpt_alloc(EINVAL, self->device_id, self->device_id, ...)). Only the parent nests here.
+  if (ptId !== NESTING_PARENT_ID) return err(errno.EINVAL);
   if ((flags & ~NESTED_FLAGS) !== 0) return err(errno.EOPNOTSUPP);
   let fid = 0;
   if ((flags & hwptAllocFlag.FAULT_ID_VALID) !== 0) {
@@ -57,17 +60,29 @@ export function hwptAlloc(s: HostState, devId: number, ptId: number, flags: numb
   return ok(id);
 }
 
-/** hwpt id 0 is the nesting parent itself (a domain without an iopf handler). */
-function hwptKnown(s: HostState, id: number): boolean {
-  return id === NESTING_PARENT_ID || s.ufd.hwpts[id] !== undefined;
+/**
+ * The pt_id of an attach or replace (device.c iommufd_device_change_pt): an id naming no object
+ * → -ENOENT (iommufd_get_object fails); an object that is not a hwpt or an IOAS (a fault object,
+ * a device) → -EINVAL (the switch's default case). hwpt id 0 is the nesting parent itself (a
+ * domain without an iopf handler). Returns 0 when the pt_id can be attached.
+ */
+function ptIdError(s: HostState, id: number): number {
+  if (id === NESTING_PARENT_ID || s.ufd.hwpts[id] !== undefined) return 0;
+  return objectExists(s.ufd, id) ? errno.EINVAL : errno.ENOENT;
 }
 
 export function attach(s: HostState, ctx: ActorCtx, devId: number, hwptId: number, pasid: number): SyscallResult {
   const u = s.ufd;
-  if (u.devices[devId] === undefined || !hwptKnown(s, hwptId)) return err(errno.ENOENT);
+  if (u.devices[devId] === undefined) return err(errno.ENOENT);
+  const ptErr = ptIdError(s, hwptId);
+  if (ptErr !== 0) return err(ptErr);
   const key = attachKey(devId, pasid);
   if (u.attach[key] !== undefined) return err(errno.EBUSY);
-  if (hwptFaultCapable(u, hwptId)) iopfEnable(s, ctx, devId);
+  // iommufd_hwpt_attach_device: a hwpt with a fault object enables IOPF first; its error fails the attach.
+  if (hwptFaultCapable(u, hwptId)) {
+    const rc = iopfEnable(s, ctx, devId);
+    if (rc !== 0) return err(rc);
+  }
   const id = u.nextHandleId++;
   u.handles[id] = { id, devId, pasid: pasid >>> 0, hwptId };
   u.attach[key] = id;
@@ -78,15 +93,23 @@ export function attach(s: HostState, ctx: ActorCtx, devId: number, hwptId: numbe
 
 export function replace(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: number, hwptId: number, pasid: number): SyscallResult {
   const u = s.ufd;
-  if (u.devices[devId] === undefined || !hwptKnown(s, hwptId)) return err(errno.ENOENT);
+  if (u.devices[devId] === undefined) return err(errno.ENOENT);
+  const ptErr = ptIdError(s, hwptId);
+  if (ptErr !== 0) return err(ptErr);
   const key = attachKey(devId, pasid);
   const oldId = u.attach[key];
   if (oldId === undefined) return err(errno.EINVAL);
   const old = u.handles[oldId]!;
+  // device.c iommufd_device_do_replace(): replacing with the hwpt already attached returns early
+  // (`if (old_hwpt == hwpt) goto out_unlock`, rc 0): no new handle, no auto-response, cookies kept.
+  if (old.hwptId === hwptId) return ok();
   // iommufd_hwpt_replace_device: enable IOPF only when the new hwpt needs it and the old did not.
   const newFaulty = hwptFaultCapable(u, hwptId);
   const oldFaulty = hwptFaultCapable(u, old.hwptId);
-  if (newFaulty && !oldFaulty) iopfEnable(s, ctx, devId);
+  if (newFaulty && !oldFaulty) {
+    const rc = iopfEnable(s, ctx, devId);
+    if (rc !== 0) return err(rc);
+  }
   const id = u.nextHandleId++;
   u.handles[id] = { id, devId, pasid: pasid >>> 0, hwptId };
   u.attach[key] = id;
@@ -108,7 +131,9 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   if (u.devices[devId] === undefined) return err(errno.ENOENT);
   const key = attachKey(devId, pasid);
   const handleId = u.attach[key];
-  if (handleId === undefined) return err(errno.ENOENT);
+  // device.c iommufd_device_detach(): nothing attached at that PASID → iommufd_hw_pagetable_detach
+  // returns NULL and the detach returns quietly (a void function; the selftest asserts success).
+  if (handleId === undefined) return ok();
   const hwpt = u.hwpts[u.handles[handleId]!.hwptId];
   const fault = hwpt === undefined ? undefined : u.faults[hwpt.faultId];
   if (fault) markAuto(ctx, fault, 'detach', autoRespond(s, ctx, env, fault, handleId, 'detach', true));

@@ -60,6 +60,8 @@ export interface UfdState {
   nextHandleId: number;
   /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives. */
   writeRecs: Record<number, { cookie: number; code: number }[]>;
+  /** ops->user_pasid_table of the IOMMU driver (scenario iommu.userPasidTable; VT-d: false). */
+  userPasidTable: boolean;
 }
 
 export function createUfdState(cfg: HostConfig): UfdState {
@@ -80,7 +82,7 @@ export function createUfdState(cfg: HostConfig): UfdState {
   }
   return {
     devices, ridToDevId, hwpts: {}, faults: {}, fds: {}, attach: {}, handles: {},
-    nextObjId: maxId + 1, nextFd: 3, nextHandleId: 1, writeRecs: {},
+    nextObjId: maxId + 1, nextFd: 3, nextHandleId: 1, writeRecs: {}, userPasidTable: cfg.userPasidTable ?? false,
   };
 }
 
@@ -92,12 +94,23 @@ export function ridKnown(u: UfdState, rid: number): boolean {
   return u.ridToDevId[rid] !== undefined;
 }
 
-/** The handle whose domain has the iommufd iopf handler, for a request of (rid, PASID or RID). */
+/**
+ * The handle whose domain has the iommufd iopf handler, for a request of (rid, PASID or RID):
+ * io-pgfault.c find_fault_handler(). A PASID request with no handle of its own falls back to the
+ * handle at IOMMU_NO_PASID when that domain is nested (iommu_attach_handle_get(..., IOMMU_NO_PASID,
+ * IOMMU_DOMAIN_NESTED)) — only if the driver has ops->user_pasid_table (SMMUv3-style nesting,
+ * the iommufd selftest mock); VT-d has none, so there a PASID request without its own handle has
+ * no handler. Every hwpt but the nesting parent (id 0) is nested here. Then the domain must have
+ * an iopf_handler (a fault object).
+ */
 export function findIopfHandle(u: UfdState, rid: number, pasidValid: boolean, pasid: number): number | null {
   const devId = u.ridToDevId[rid];
   if (devId === undefined) return null;
-  // VT-d has no user-managed PASID table: a PASID request does not fall back to the RID's domain.
-  const handleId = u.attach[attachKey(devId, pasidValid ? pasid : NO_PASID)];
+  let handleId = u.attach[attachKey(devId, pasidValid ? pasid : NO_PASID)];
+  if (handleId === undefined && pasidValid && u.userPasidTable) {
+    const rid0 = u.attach[attachKey(devId, NO_PASID)];
+    if (rid0 !== undefined && u.handles[rid0]!.hwptId !== NESTING_PARENT_ID) handleId = rid0;
+  }
   if (handleId === undefined) return null;
   const hwpt = u.hwpts[u.handles[handleId]!.hwptId];
   return hwpt !== undefined && hwpt.faultId !== 0 ? handleId : null;

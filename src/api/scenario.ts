@@ -2,7 +2,7 @@
 // caller's changes (overrides, duration, bug toggles, seed, time scale) applied through the
 // scenario schema, so a change can never make a scenario the file itself could not be.
 
-import { bugToggles, type BugToggle } from '../scenario/bugs.ts';
+import { bugToggles, mainlineBugs, type BugToggle, type MainlineBug } from '../scenario/bugs.ts';
 import { defaultScenarioName, loadScenario, shippedScenarios } from '../scenario/load.ts';
 import { parseSetOption, resolveScenario, type ScenarioOverride } from '../scenario/overrides.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -70,8 +70,8 @@ export function listScenarios(): ScenarioListing[] {
   return shippedScenarios().map((name) => ({ name, description: loadScenario(name).scenario.description }));
 }
 
-export { bugToggles, defaultScenarioName };
-export type { BugToggle, Scenario, ScenarioOverride };
+export { bugToggles, defaultScenarioName, mainlineBugs };
+export type { BugToggle, MainlineBug, Scenario, ScenarioOverride };
 
 /** Option names as the command line spells them: `durationMs` → `--duration-ms`, `bugs` → `--bug`. */
 export const cliOptionName: OptionName = (key) => (key === 'bugs' ? '--bug' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);

@@ -11,7 +11,7 @@ export const invariantNames: Record<InvariantId, string> = {
   I2: 'no response to a stale or retired group',
   I3: 'no translation used after its invalidation completed',
   I4: 'no silent loss: every queue conserves what entered it',
-  I5: 'drain completes only after every in-flight request is answered',
+  I5: "drain leaves nothing in the hardware queues or the IOPF core; iommufd's groups answered before the PASID is reused",
   I6: 'order within a group; no discarded partial merged into a later group',
   I7: 'no fault of a freed PASID reaches the new address space',
   I8: 'liveness: nothing accepted is outstanding at the end, nor past the bound after the heal',

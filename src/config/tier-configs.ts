@@ -95,6 +95,12 @@ export interface HostConfig {
   bugs: string[];
   /** The scenario's timeline (events.ts); each tier runs the actions it executes (none when absent). */
   events?: TimelineEvent[];
+  /** scenario host.noHandlerResponse (src/iopf/core.ts NoHandlerResponse); absent: 'every-request', mainline. */
+  noHandlerResponse?: 'every-request' | 'last-request';
+  /** scenario host.iopfOnPriVf (actors/host/iopf-enable.ts); absent: 'refuse', mainline. */
+  iopfOnPriVf?: 'refuse' | 'allow';
+  /** scenario iommu.userPasidTable (actors/host/ufd-objects.ts findIopfHandle); absent: false, VT-d. */
+  userPasidTable?: boolean;
 }
 
 export interface VmmConfig {

@@ -1,8 +1,18 @@
 // Drives the host actor alone through its real surface: syscalls as ufd.call / ufd.writeRec
 // (ioctl, read, write, close return {ret, out0, out1, records}), and page requests through
 // the PRQ path (prq.desc + prq.irq, the host's register reads answered by a PRQ producer as
-// the iommu would; context PRE changes are logged). Lets sequences like the kernel's iommufd fault selftests run as tests.
-// Synchronous and deterministic: a tiny in-memory ctx, no runtime.
+// the iommu would; context PRE changes are logged). Lets sequences like the kernel's iommufd fault selftests run as tests
+// (test/kernel-selftest/). Synchronous and deterministic: a tiny in-memory ctx, no runtime.
+//
+// Where the harness differs from the selftest mock (drivers/iommu/iommufd/selftest.c):
+// - a trigger goes through the VT-d PRQ and IRQ thread, not straight into
+//   iommu_report_device_fault() as IOMMU_TEST_OP_TRIGGER_IOPF does; so the fault address is
+//   page-aligned as VT-d reports it (intel/prq.c intel_prq_report: `desc->addr << VTD_PAGE_SHIFT`,
+//   0xdeadbeaf reads back 0xdeadb000) where the mock passes it unchanged;
+// - the record's flags are VT-d's (PASID_VALID | RESPONSE_NEEDS_PASID with a PASID), where the mock
+//   sets LAST_PAGE and PASID_VALID only;
+// - the mock's ops->user_pasid_table is an IOMMU property here (HostConfig.userPasidTable,
+//   scenario iommu.userPasidTable): set it to run the selftest's PASID-on-RID-attach sequence.
 
 import type { ActorCtx, MemView } from '../actor/define.ts';
 import { hostActor } from '../../actors/host/host.actor.ts';
@@ -35,6 +45,7 @@ export interface TriggerSpec {
   grpid: number;
   /** pgfaultPerm bits. */
   perm: number;
+  /** The faulting address; the host reports it page-aligned, as VT-d does (see the header). */
   addr: number;
   /** Default true, as IOMMU_TEST_OP_TRIGGER_IOPF. */
   last?: boolean;

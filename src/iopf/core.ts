@@ -1,7 +1,8 @@
 // The IOPF core of io-pgfault.c as plain data: per device a partial list and the pending
 // groups; report() groups requests on the last one (partials with the same PRGI, PASID not
 // compared, in arrival order, before the last) and hands the group to the handler found by
-// (device, PASID or RID); respond() answers a group only while it is pending (R8), so a
+// (device, PASID or RID); with no handler every request is answered Invalid, the non-last ones
+// too (mainline, see noHandler below); respond() answers a group only while it is pending (R8), so a
 // second response is dropped and counted; removeDevice() answers every pending group
 // Invalid and frees partials (iopf_queue_remove_device); discardPartials() is
 // iopf_queue_discard_partial. Handlers are opaque keys chosen by the caller.
@@ -30,8 +31,9 @@ export interface IopfCoreStats {
   partialsQueued: number;
   groupsReported: number;
   noHandlerAnswered: number;
+  /** Non-last requests without a handler dropped unanswered (only with noHandlerResponse 'last-request'). */
   noHandlerPartialsDropped: number;
-  /** R22: non-last requests answered Invalid because no handler was attached (bug toggle). */
+  /** R22, mainline: non-last requests answered Invalid because no handler was attached. */
   noHandlerPartialsAnswered: number;
   answeredSuccess: number;
   answeredInvalid: number;
@@ -42,9 +44,18 @@ export interface IopfCoreStats {
   removePartialsFreed: number;
 }
 
+/**
+ * What the core answers when no handler is attached (scenario `host.noHandlerResponse`).
+ * 'every-request' is mainline: io-pgfault.c iommu_report_device_fault() finds no handle
+ * (find_fault_handler() returns NULL), jumps to err_bad_iopf and calls iopf_error_response()
+ * for the request, before it looks at IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, so a non-last
+ * request gets an Invalid PRG response too (R22). 'last-request' is what a fix would do:
+ * drop the non-last requests and answer the group once, on its last request.
+ */
+export type NoHandlerResponse = 'every-request' | 'last-request';
+
 export interface IopfCoreState {
-  /** R22 as mainline: with no handler, non-last requests are answered Invalid too. */
-  noHandlerAnswersPartial: boolean;
+  noHandlerResponse: NoHandlerResponse;
   devices: Record<number, IopfDevice>;
   /** Pending groups by id (ascending: ids only grow); a group leaves when answered. */
   groups: Map<number, IopfGroup>;
@@ -68,9 +79,9 @@ export type ReportResult =
 
 const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
 
-export function createIopfCore(bugs: readonly string[]): IopfCoreState {
+export function createIopfCore(noHandlerResponse: NoHandlerResponse = 'every-request'): IopfCoreState {
   return {
-    noHandlerAnswersPartial: bugs.includes('no-handler-answers-partial'),
+    noHandlerResponse,
     devices: {},
     groups: new Map(),
     nextGroupId: 1,
@@ -116,7 +127,7 @@ function noHandler(core: IopfCoreState, fault: IopfFault, env: IopfCoreEnv): Rep
     answer(core, fault, iopfCode.INVALID, env);
     return { kind: 'noHandler', answered: true };
   }
-  if (core.noHandlerAnswersPartial) {
+  if (core.noHandlerResponse === 'every-request') {
     core.stats.noHandlerPartialsAnswered++;
     answer(core, fault, iopfCode.INVALID, env);
     return { kind: 'noHandler', answered: true };

@@ -49,6 +49,14 @@ export const hwptAllocFlag = {
 } as const;
 
 export const pgfaultFlag = { PASID_VALID: 1 << 0, LAST_PAGE: 1 << 1 } as const;
+/**
+ * Kernel-internal struct iommu_fault_page_request flags (include/linux/iommu.h): PASID_VALID and
+ * LAST_PAGE equal the uAPI bits; RESPONSE_NEEDS_PASID (1 << 2) is not in the uAPI, but
+ * eventq.c iommufd_compose_fault_message() copies fault->prm.flags verbatim into the record, and
+ * intel/prq.c intel_prq_report() sets PASID_VALID | NEEDS_PASID whenever the request carried a
+ * PASID: user space reads 0x7 for a last request with a PASID.
+ */
+export const iopfPrmFlag = { PASID_VALID: 1 << 0, LAST_PAGE: 1 << 1, RESPONSE_NEEDS_PASID: 1 << 2 } as const;
 export const pgfaultPerm = { READ: 1 << 0, WRITE: 1 << 1, EXEC: 1 << 2, PRIV: 1 << 3 } as const;
 export const pageRespCode = { SUCCESS: 0, INVALID: 1 } as const;
 /** struct iommu_hwpt_vtd_s1_invalidate flags: IOMMU_VTD_INV_FLAGS_LEAF. */
@@ -56,7 +64,11 @@ export const vtdInvFlag = { LEAF: 1 << 0 } as const;
 /** npages as carried by ufd.invEntry for U64_MAX (with addr 0: invalidate everything). */
 export const VTD_INV_ALL_PAGES = 0xffffffff;
 
-/** IOMMU_NO_PASID: the requester's RID rather than a PASID. */
-export const NO_PASID = 0xffffffff;
+/**
+ * IOMMU_NO_PASID (include/linux/iommu.h: `#define IOMMU_NO_PASID (0U)`): the requester's RID
+ * rather than a PASID. PASID 0 is the RID's (VT-d reserves it as RID2PASID), so an attach at
+ * pasid 0 is the RID attach.
+ */
+export const NO_PASID = 0;
 export const pgfaultBytes = 40;
 export const pageResponseBytes = 8;

@@ -60,7 +60,13 @@ export interface PageGroupResponseFields {
   code: number;
 }
 
-/** QW0: type (3:0)=0x9, PASID present (4), Response Code (15:12), RID (31:16), PASID (51:32). QW1: PRGI (11:3). */
+/**
+ * QW0: type (3:0)=0x9, PASID present (4), Response Code (15:12), RID (31:16), PASID (51:32). QW1: PRGI (11:3).
+ * QW1 bit 2 (descriptor bit 66, once LPIG) stays 0: reserved since VT-d spec 4.0, and mainline no
+ * longer sets it (commit 4402e8f39d0b "iommu/vt-d: Remove LPIG from page group response
+ * descriptor", v6.18: intel/prq.c intel_iommu_page_response and handle_bad_prq_event write
+ * `desc.qw1 = QI_PGRP_IDX(...)` only; QI_PGRP_LPIG was removed from intel/iommu.h).
+ */
 export function encodePageGroupResponse(f: PageGroupResponseFields): Words4 {
   return {
     w0: (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0,

@@ -13,7 +13,6 @@ export interface BugToggle {
 
 export const bugToggles: readonly BugToggle[] = [
   { name: 'clear-pro-early', race: 'R4', tier: 'host', summary: 'the PRQ consumer clears the overflow flag without checking that the queue is empty' , shownBy: { scenario: 'prq-clear-pro-early', invariants: 'I6' } },
-  { name: 'no-handler-answers-partial', race: 'R22', tier: 'host', summary: 'a non-last request with no handler attached gets an Invalid response (mainline behaviour)' , shownBy: { scenario: 'no-handler-partial', invariants: 'I1', simOnly: true } },
   { name: 'replace-wrong-hwpt', race: 'R11', tier: 'host', summary: 'replace auto-answers the new hwpt instead of the old one, so the old groups stay pending' , shownBy: { scenario: 'replace-with-pending', invariants: 'I1, I8' } },
   { name: 'destroy-misses-read', race: 'R12', tier: 'host', summary: 'fault object destroy answers the deliver list but not read-but-unanswered groups' , shownBy: { scenario: 'fault-fd-close-pending', invariants: 'I1, I4, I8', with: 'replace-wrong-hwpt' } },
   { name: 'vmm-prgi-only-match', race: 'R20', tier: 'vmm', summary: 'the VMM matches guest responses by PRG index only and answers every group with that index' , shownBy: { scenario: 'flr-prgi-reuse', invariants: 'I2' } },
@@ -25,6 +24,28 @@ export const bugToggles: readonly BugToggle[] = [
 ];
 
 export const bugNames = bugToggles.map((b) => b.name);
+
+/**
+ * Bugs of current mainline: no toggle turns them on, the default model has them. Each names the
+ * scenario that shows it with no toggle and the option that models what a fix would do.
+ */
+export interface MainlineBug {
+  race: string;
+  tier: BugToggle['tier'];
+  summary: string;
+  shownBy: { scenario: string; invariants: string; simOnly?: true };
+  /** The scenario option that models the fix. */
+  fix: string;
+}
+
+export const mainlineBugs: readonly MainlineBug[] = [
+  {
+    race: 'R22', tier: 'host',
+    summary: 'with no handler attached every page request is answered Invalid, non-last ones too (io-pgfault.c iommu_report_device_fault → err_bad_iopf): the device gets a response per request of the group',
+    shownBy: { scenario: 'no-handler-partial', invariants: 'I1', simOnly: true },
+    fix: 'host.noHandlerResponse: last-request',
+  },
+];
 
 export function bugsFor(tier: BugToggle['tier'], enabled: readonly string[]): string[] {
   return enabled.filter((n) => bugToggles.find((b) => b.name === n)?.tier === tier);

@@ -66,7 +66,10 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     pagesPerAsid,
     device: { functions, spaces, pagesPerAsid, workload: { ...s.workload, durationNs }, bugs: bugsFor('device', s.bugs) },
     iommu: { ...s.iommu, functions, spaces, pagesPerAsid, bugs: bugsFor('iommu', s.bugs) },
-    host: { functions, spaces, pagesPerAsid, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs), events },
+    host: {
+      functions, spaces, pagesPerAsid, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs), events,
+      noHandlerResponse: s.host.noHandlerResponse, iopfOnPriVf: s.host.iopfOnPriVf, userPasidTable: s.iommu.userPasidTable,
+    },
     vmm: { ...s.vmm, functions, spaces, bugs: bugsFor('vmm', s.bugs), events },
     guest: {
       spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs,

@@ -53,7 +53,29 @@ export const iommuCheck = obj({
   atsLatencyNs: int(0, 1e12),
   /** Time an IOTLB invalidation occupies the command queue head before it takes effect (0: at once); ATS requests meanwhile hit the old entries. */
   iotlbInvLatencyNs: int(0, 1e12),
-}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9, atsLatencyNs: 0, iotlbInvLatencyNs: 0 });
+  /**
+   * The IOMMU driver's ops->user_pasid_table (SMMUv3-style nesting, and the iommufd selftest
+   * mock): a PASID request with no handle of its own goes to the nested domain attached to the
+   * RID (io-pgfault.c find_fault_handler). false: VT-d, no fallback.
+   */
+  userPasidTable: bool,
+}, { prqEntries: 2048, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 1024, itagsMax: 32, atcInvTimeoutNs: 1e9, atsLatencyNs: 0, iotlbInvLatencyNs: 0, userPasidTable: false });
+
+/** Where the host tier deliberately models something other than mainline; the defaults are mainline. */
+export const hostCheck = obj({
+  /**
+   * A page request with no handler attached: 'every-request' (mainline io-pgfault.c
+   * iommu_report_device_fault → err_bad_iopf → iopf_error_response, non-last requests too, R22)
+   * or 'last-request' (what a fix would do: only the last request of the group is answered).
+   */
+  noHandlerResponse: oneOf('every-request', 'last-request'),
+  /**
+   * A fault-capable attach of a PRI-capable VF: 'refuse' (mainline eventq.c
+   * iommufd_fault_iopf_enable: -EINVAL when pdev->is_virtfn && pci_pri_supported(pdev), because
+   * a Response Failure would stop the PRI the VF shares with its PF) or 'allow' (to show that hazard, R16/R23).
+   */
+  iopfOnPriVf: oneOf('refuse', 'allow'),
+}, { noHandlerResponse: 'every-request', iopfOnPriVf: 'refuse' });
 
 export const vmmCheck = obj({
   readBatchRecords: int(1, 4096),
@@ -100,6 +122,7 @@ export const scenarioCheck = obj({
   devices: list(deviceCheck, 1, 256),
   workload: workloadCheck,
   iommu: iommuCheck,
+  host: hostCheck,
   vmm: vmmCheck,
   guest: guestCheck,
   bugs: list(oneOf(...bugNames)),
@@ -113,7 +136,7 @@ export const scenarioCheck = obj({
   sim: simCheck,
 }, {
   description: '', durationMs: 10_000, seed: 1, workload: workloadCheck({}, 'defaults'), iommu: iommuCheck({}, 'defaults'),
-  vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], liveness: { boundUs: null }, threads: { workers: 'each', timeScale: 1 }, sim: { latencyNs: 1000 },
+  host: hostCheck({}, 'defaults'), vmm: vmmCheck({}, 'defaults'), guest: guestCheck({}, 'defaults'), bugs: [], marks: [], events: [], liveness: { boundUs: null }, threads: { workers: 'each', timeScale: 1 }, sim: { latencyNs: 1000 },
 });
 
 export type Scenario = ReturnType<typeof scenarioCheck>;

@@ -17,8 +17,8 @@ describe('PRI enable path (sim)', () => {
     expect(r.autoResponses['host.noHandler']).toBe(0);
     expect(r.drops['iommu.priDisabled']).toBe(0);
     expect(r.faults.raised).toBeGreaterThan(100);
-    const host = r.tiers.host as { iopf: { enables: number; disables: number } };
-    expect(host.iopf).toEqual({ enables: scenario.devices.length, disables: 0 });
+    const host = r.tiers.host as { iopf: { enables: number; disables: number; vfRefused: number } };
+    expect(host.iopf).toEqual({ enables: scenario.devices.length, disables: 0, vfRefused: 0 });
     expect(r.marks['device.pri-enabled']).toBe(scenario.devices.length);
   });
 });

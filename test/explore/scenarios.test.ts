@@ -7,6 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { exploreScenario } from '../../src/api/index.ts';
 import { loadScenario, shippedScenarios } from '../../src/scenario/load.ts';
 
+/**
+ * Scenarios that show a bug of current mainline with every toggle off (bugs.ts mainlineBugs):
+ * the invariants and end checks they fail by default, and nothing else.
+ */
+const mainlineFailures: Record<string, { invariants: string[]; checks: string[] }> = {
+  'no-handler-partial': { invariants: ['I1'], checks: ['exactly-once: every group raised got one response', 'exactly-once: no unexpected or duplicate responses'] },
+};
+
 const raceScenarios = ['prq-overflow-mid-group', 'vprq-overflow', 'prgi-reuse', 'flr-prgi-reuse', 'no-handler-partial', 'prq-clear-pro-early', 'ats-vs-atc-invalidate', 'atc-before-iotlb', 'pasid-teardown-reuse'];
 
 describe('shipped scenarios, toggles off', () => {
@@ -26,8 +34,15 @@ describe('shipped scenarios, toggles off', () => {
     it(`${name}: seeds 1..5 hold every invariant and reach the declared marks`, async () => {
       const { scenario } = loadScenario(name);
       const r = await exploreScenario(name, { from: 1, to: 5, jobs: 1, durationMs: Math.min(scenario.durationMs, 3) });
-      const bad = r.seeds.filter((s) => !s.ok).map((s) => ({ seed: s.seed, v: s.violations.slice(0, 2), c: s.failedChecks, e: s.error }));
+      const known = mainlineFailures[name];
+      const unexpected = (s: (typeof r.seeds)[number]) => ({
+        v: s.violations.filter((v) => !(known?.invariants.includes(v.invariant) ?? false)).slice(0, 2),
+        c: s.failedChecks.filter((c) => !(known?.checks.some((k) => c.startsWith(`${k}:`)) ?? false)),
+      });
+      const bad = r.seeds.map((s) => ({ seed: s.seed, ...unexpected(s), e: s.error })).filter((s) => s.v.length > 0 || s.c.length > 0 || Boolean(s.e));
       expect(bad).toEqual([]);
+      // A mainline bug shows in every seed.
+      if (known !== undefined) expect(r.failing, name).toBe(5);
       // Every declared mark is reached across the seeds (the exploration's verdict); the race
       // scenarios of this suite reach each of theirs in every seed.
       expect(r.missingMarks).toEqual([]);

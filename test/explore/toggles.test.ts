@@ -10,7 +10,6 @@ import type { InvariantId } from '../../src/check/types.ts';
 const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
   { scenario: 'prq-clear-pro-early', bug: 'clear-pro-early', invariant: 'I6' },
   { scenario: 'vprq-overflow', bug: 'vprq-drop-leaks-cookie', invariant: 'I1' },
-  { scenario: 'no-handler-partial', bug: 'no-handler-answers-partial', invariant: 'I1' },
   { scenario: 'ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation', invariant: 'I3' },
   { scenario: 'pasid-teardown-reuse', bug: 'no-drain-before-reuse', invariant: 'I7' },
   { scenario: 'flr-prgi-reuse', bug: 'vmm-prgi-only-match', invariant: 'I2' },
@@ -45,6 +44,34 @@ describe('bug toggles found by exploration and reproduced by replay', () => {
     expect(r.failing).toBe(0);
     expect(r.marks.find((m) => m.name === 'vmm.prgi-remembered-twice')).toBeUndefined();
     expect(r.marks.find((m) => m.name === 'device.prgi-reused')?.seeds).toBe(3);
+  }, 20_000);
+});
+
+// R22 is mainline (io-pgfault.c iommu_report_device_fault → err_bad_iopf → iopf_error_response for
+// every request): no toggle, the default model shows it; the option 'last-request' is the fix.
+describe('mainline bug R22 (no handler attached): shown by default, fixed by an option', () => {
+  it('no-handler-partial: I1 in every seed with no toggle, and the replay line (no --bug) reproduces it', async () => {
+    const r = await explore({ ref: 'no-handler-partial', from: 1, to: 3, jobs: 1 });
+    expect(r.failing).toBe(3);
+    const f = r.firstFailure!;
+    const first = f.violations.find((v) => v.invariant === 'I1')!;
+    expect(first.first).toMatch(/second response/);
+    expect(f.replay).toBe(`faultline run no-handler-partial --runtime sim --seed ${f.seed} --duration-ms ${r.durationMs}`);
+    const rep = await runReplay(parseReplay([f.replay]));
+    expect(rep.traceHash).toBe(f.traceHash);
+    expect(rep.checker!.violations.find((v) => v.invariant === 'I1')!.message).toBe(first.first);
+  }, 20_000);
+
+  it("no-handler-partial with host.noHandlerResponse 'last-request': clean, every mark reached", async () => {
+    const { runNested } = await import('../../src/cli/run-nested.ts');
+    const { loadScenario } = await import('../../src/scenario/load.ts');
+    for (const seed of [1, 2, 3]) {
+      const { scenario } = loadScenario('no-handler-partial');
+      scenario.host.noHandlerResponse = 'last-request';
+      const rep = await runNested(scenario, { runtime: 'sim', seed, source: 'no-handler-partial' });
+      expect(rep.checker!.violations, `seed ${seed}`).toEqual([]);
+      expect(rep.ok, `seed ${seed}`).toBe(true);
+    }
   }, 20_000);
 });
 

@@ -23,7 +23,7 @@ const req = (over: Partial<IopfFault>): IopfFault =>
 
 describe('iopf core', () => {
   it('groups partials of the same PRGI before the last request, in arrival order, PASID not compared', () => {
-    const core = createIopfCore([]);
+    const core = createIopfCore();
     const { env, groups } = envOf({ '8:5': 7, '8:6': 7 });
     iopfReport(core, req({ prgi: 1, last: false, addr: 0x1000 }), env);
     iopfReport(core, req({ prgi: 2, last: false, addr: 0x9000 }), env);
@@ -36,8 +36,20 @@ describe('iopf core', () => {
     expect(core.devices[8]!.partials.map((f) => f.prgi)).toEqual([2]);
   });
 
-  it('answers only the last request Invalid when no handler is attached', () => {
-    const core = createIopfCore([]);
+  // io-pgfault.c iommu_report_device_fault(): find_fault_handler() == NULL → goto err_bad_iopf →
+  // iopf_error_response(dev, evt), before the IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE test (R22).
+  it('with no handler attached answers every request Invalid, non-last ones too (mainline, R22)', () => {
+    const core = createIopfCore();
+    const { env, responses } = envOf({});
+    expect(iopfReport(core, req({ last: false, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: true });
+    expect(iopfReport(core, req({ last: true, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: true });
+    expect(responses).toEqual([{ rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID }, { rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID }]);
+    expect(core.stats.noHandlerPartialsAnswered).toBe(1);
+    expect(core.stats.noHandlerPartialsDropped).toBe(0);
+  });
+
+  it("option 'last-request' (what a fix would do) drops non-last requests and answers the last one once", () => {
+    const core = createIopfCore('last-request');
     const { env, responses } = envOf({});
     expect(iopfReport(core, req({ last: false, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: false });
     expect(iopfReport(core, req({ last: true, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: true });
@@ -45,24 +57,15 @@ describe('iopf core', () => {
     expect(core.stats.noHandlerPartialsDropped).toBe(1);
   });
 
-  it('bug no-handler-answers-partial answers non-last requests too (R22)', () => {
-    const core = createIopfCore(['no-handler-answers-partial']);
-    const { env, responses } = envOf({});
-    iopfReport(core, req({ last: false, prgi: 3 }), env);
-    iopfReport(core, req({ last: true, prgi: 3 }), env);
-    expect(responses.map((r) => r.prgi)).toEqual([3, 3]);
-    expect(core.stats.noHandlerPartialsAnswered).toBe(1);
-  });
-
   it('looks up the RID handler for requests without PASID', () => {
-    const core = createIopfCore([]);
+    const core = createIopfCore();
     const { env, groups } = envOf({ '8:rid': 4 });
     iopfReport(core, req({ pasidValid: false, pasid: 0 }), env);
     expect(groups[0]!.handler).toBe(4);
   });
 
   it('responds once per group; a second response is dropped and counted', () => {
-    const core = createIopfCore([]);
+    const core = createIopfCore();
     const { env, responses } = envOf({ '8:5': 1 });
     iopfReport(core, req({ prgi: 9 }), env);
     expect(iopfRespond(core, 1, iopfCode.SUCCESS, env)).toBe(true);
@@ -73,7 +76,7 @@ describe('iopf core', () => {
   });
 
   it('removeDevice answers every pending group Invalid and frees partials; late responses are dropped', () => {
-    const core = createIopfCore([]);
+    const core = createIopfCore();
     const { env, responses } = envOf({ '8:5': 1 });
     iopfReport(core, req({ prgi: 1 }), env);
     iopfReport(core, req({ prgi: 2 }), env);
@@ -86,7 +89,7 @@ describe('iopf core', () => {
   });
 
   it('discardPartials frees every partial without responding', () => {
-    const core = createIopfCore([]);
+    const core = createIopfCore();
     const { env, responses, groups } = envOf({ '8:5': 1, '9:5': 1 });
     iopfReport(core, req({ prgi: 1, last: false }), env);
     iopfReport(core, req({ rid: 9, prgi: 1, last: false }), env);

@@ -1,10 +1,14 @@
-// I5: a PASID drain completes only after every in-flight request of that (RID, PASID)
-// incarnation was answered in every layer. At chk.drainDone no group of the scope may still
-// be live (unanswered or not retired at the device), and no layer's handler may still hold
-// one it was given (delivered without a response or retirement of that layer). A drain that
-// completes without having started is reported too.
+// I5, restated to what mainline promises (intel/prq.c intel_iommu_drain_pasid_prq; io-pgfault.c
+// iopf_queue_flush_dev flushes the IOPF workqueue only; iommufd answers what it holds when the
+// handle is detached, eventq.c iommufd_auto_response_faults):
+//   - when the drain of a (RID, PASID) completes (chk.drainDone), nothing of that incarnation is
+//     left in the hardware queues or the IOPF core: every group of the scope still unanswered is
+//     held by the host's iommufd fault object (delivered by the host layer, not answered by it);
+//   - before the PASID is reused (chk.pasidBind), every group of an older incarnation was
+//     answered (or retired): what iommufd held is answered before the reuse.
+// A drain that completes without having started is reported too.
 
-import { layerNames } from '../../protocol/check-events.ts';
+import { checkLayer } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import type { Monitor, MonitorEnv } from '../types.ts';
 
@@ -12,8 +16,8 @@ const scopeKey = (rid: number, pasid: number): number => rid * 0x100000 + pasid;
 const listedMax = 8;
 
 export function drainMonitor(): Monitor {
-  /** Groups at a handler, keyed ghost*8+layer. */
-  const atHandler = new Map<number, { layer: number; ghost: number }>();
+  /** Groups the host layer delivered to iommufd and has not answered (or retired). */
+  const heldByIommufd = new Set<number>();
   const draining = new Set<number>();
   let drains = 0;
   return {
@@ -23,35 +27,33 @@ export function drainMonitor(): Monitor {
     event(ev: CheckEvent, env: MonitorEnv): void {
       switch (ev.type) {
         case 'chk.deliver':
-          atHandler.set(ev.ghost * 8 + ev.layer, { layer: ev.layer, ghost: ev.ghost });
+          if (ev.layer === checkLayer.host) heldByIommufd.add(ev.ghost);
           return;
         case 'chk.respond':
         case 'chk.retire':
-          atHandler.delete(ev.ghost * 8 + ev.layer);
+          if (ev.layer === checkLayer.host) heldByIommufd.delete(ev.ghost);
           return;
         case 'chk.drainStart':
           drains++;
           draining.add(scopeKey(ev.rid, ev.pasid));
           return;
         case 'chk.drainDone': {
-          const k = scopeKey(ev.rid, ev.pasid);
-          if (!draining.delete(k)) {
+          if (!draining.delete(scopeKey(ev.rid, ev.pasid))) {
             env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} completed without having started`, []);
             return;
           }
-          const inScope = (ghost: number): boolean => {
-            const g = env.table.get(ghost);
-            return g !== undefined && g.pasidPresent && g.rid === ev.rid && g.pasid === ev.pasid && g.pasidGen <= ev.gen;
-          };
-          const live = [...env.table.liveGhosts()].filter(inScope);
-          if (live.length > 0) {
-            env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${live.length} group(s) `
-              + `still unanswered at the device: ${live.slice(0, listedMax).join(', ')}`, live.slice(0, listedMax));
+          const left = unanswered(env, ev.rid, ev.pasid, (gen) => gen <= ev.gen).filter((g) => !heldByIommufd.has(g));
+          if (left.length > 0) {
+            env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${left.length} group(s) `
+              + `still in a hardware queue or the IOPF core (unanswered, not held by iommufd): ${left.slice(0, listedMax).join(', ')}`, left.slice(0, listedMax));
           }
-          const held = [...atHandler.values()].filter((h) => inScope(h.ghost));
-          for (const h of held.slice(0, listedMax)) {
-            env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed while the `
-              + `${layerNames[h.layer]} handler still held group ${h.ghost}`, [h.ghost]);
+          return;
+        }
+        case 'chk.pasidBind': {
+          const old = unanswered(env, ev.rid, ev.pasid, (gen) => gen < ev.gen);
+          if (old.length > 0) {
+            env.violate('I5', `rid ${ev.rid} pasid ${ev.pasid} was reused (incarnation ${ev.gen}) with ${old.length} group(s) of an older `
+              + `incarnation never answered: ${old.slice(0, listedMax).join(', ')}`, old.slice(0, listedMax));
           }
           return;
         }
@@ -60,4 +62,16 @@ export function drainMonitor(): Monitor {
     },
     finish(): void {},
   };
+}
+
+/** Live groups of (rid, pasid) whose incarnation passes `genOk` and that no final layer answered yet. */
+function unanswered(env: MonitorEnv, rid: number, pasid: number, genOk: (gen: number) => boolean): number[] {
+  const out: number[] = [];
+  for (const ghost of env.table.liveGhosts()) {
+    const g = env.table.get(ghost);
+    // IOMMU_NO_PASID (0) drains the RID's requests, those without a PASID.
+    if (g === undefined || g.rid !== rid || !(g.pasidPresent ? g.pasid === pasid : pasid === 0) || !genOk(g.pasidGen)) continue;
+    if (g.finals === 0) out.push(ghost);
+  }
+  return out;
 }

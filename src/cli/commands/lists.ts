@@ -38,11 +38,11 @@ export const bugsCommand: Command = {
   options: listOptions,
   examples: ['faultline bugs', 'faultline run vprq-overflow --runtime sim --bug vprq-drop-leaks-cookie'],
   async run(argv) {
-    const { bugToggles, listScenarios } = await loadApi();
+    const { bugToggles, mainlineBugs } = await loadApi();
     const { positionals, values } = parseCommand('bugs', argv, listOptions);
     noArguments('bugs', positionals);
     if (values.json === true) {
-      outputFor('-').json(bugToggles);
+      outputFor('-').json({ toggles: bugToggles, mainline: mainlineBugs });
       return 0;
     }
     const lines: string[] = [];
@@ -50,6 +50,10 @@ export const bugsCommand: Command = {
       const how = b.shownBy;
       lines.push(`${b.name.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
       lines.push(`${''.padEnd(41)}shows: faultline run ${how.scenario}${how.simOnly ? ' --runtime sim' : ''} --bug ${b.name}${how.with ? ` --bug ${how.with}` : ''}  (${how.invariants})`);
+    }
+    for (const b of mainlineBugs) {
+      lines.push(`${'(mainline, no toggle)'.padEnd(28)} ${b.race.padEnd(4)} ${b.tier.padEnd(6)} ${b.summary}`);
+      lines.push(`${''.padEnd(41)}shows: faultline run ${b.shownBy.scenario}${b.shownBy.simOnly ? ' --runtime sim' : ''}  (${b.shownBy.invariants}); a fix: scenario ${b.fix}`);
     }
     outputFor(undefined).text(lines.join('\n'));
     return 0;

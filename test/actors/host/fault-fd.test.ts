@@ -1,7 +1,7 @@
 // The fault fd's read and write rules (iommufd/eventq.c, reference §4.2).
 
 import { describe, expect, it } from 'vitest';
-import { errno, pageRespCode, pgfaultFlag, pgfaultPerm } from '../../../src/protocol/iommufd.ts';
+import { errno, iopfPrmFlag, pageRespCode, pgfaultFlag, pgfaultPerm } from '../../../src/protocol/iommufd.ts';
 import { harness, RID1, withFaultHwpt } from './host-fixture.ts';
 
 const R = pgfaultPerm.READ;
@@ -30,11 +30,15 @@ describe('fault fd read', () => {
     expect(h.read(fd, 80)).toEqual({ ret: 0, out0: 0, out1: 0, records: [], ghosts: [] });
     const r = h.read(fd, 120);
     expect(r.ret).toBe(120);
+    // fault->prm.flags verbatim (eventq.c iommufd_compose_fault_message), as VT-d set them
+    // (intel/prq.c intel_prq_report: PASID_VALID | RESPONSE_NEEDS_PASID with a PASID): 0x5, 0x5, 0x7.
+    const withPasid = iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID;
     expect(r.records.map((x) => [x.addr, x.flags, x.cookie])).toEqual([
-      [0x1000, pgfaultFlag.PASID_VALID, 1],
-      [0x2000, pgfaultFlag.PASID_VALID, 1],
-      [0x3000, pgfaultFlag.PASID_VALID | pgfaultFlag.LAST_PAGE, 1],
+      [0x1000, withPasid, 1],
+      [0x2000, withPasid, 1],
+      [0x3000, withPasid | pgfaultFlag.LAST_PAGE, 1],
     ]);
+    expect(r.records[2]!.flags).toBe(0x7);
   });
 
   it('stops before the first group that does not fit, after delivering those that do', () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { hostActor } from '../../../actors/host/host.actor.ts';
 import { iommuActor } from '../../../actors/iommu/iommu.actor.ts';
 import type { Inbound } from '../../../src/actor/define.ts';
-import { errno, hwptAllocFlag, ufdOp, VTD_INV_ALL_PAGES, vtdInvFlag } from '../../../src/protocol/iommufd.ts';
+import { errno, hwptAllocFlag, NO_PASID, ufdOp, VTD_INV_ALL_PAGES, vtdInvFlag } from '../../../src/protocol/iommufd.ts';
 import type { Message, MessageByType } from '../../../src/protocol/messages.ts';
 import type { HostConfig, IommuConfig } from '../../../src/config/tier-configs.ts';
 import { fakeCtx } from '../../support/fake-ctx.ts';
@@ -44,7 +44,7 @@ function hostRig(bugs: string[] = []) {
   const hwpt2 = ioctl(ufdOp.HWPT_ALLOC, 2, 0, hwptAllocFlag.FAULT_ID_VALID, fq.out0)[0]!.out0;
   ioctl(ufdOp.ATTACH, 1, hwpt1, 1);
   ioctl(ufdOp.ATTACH, 1, hwpt1, 2);
-  ioctl(ufdOp.ATTACH, 2, hwpt2, 0xffffffff);
+  ioctl(ufdOp.ATTACH, 2, hwpt2, NO_PASID);
   ctx.take();
   return { s, ctx, step, rets, ioctl, invalidate, hwpt1, hwpt2 };
 }

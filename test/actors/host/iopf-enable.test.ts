@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostStats } from '../../../actors/host/host.actor.ts';
 import { errno, hwptAllocFlag, NO_PASID, pgfaultPerm, ufdOp } from '../../../src/protocol/iommufd.ts';
-import type { HostHarness } from '../../../src/harness/host-harness.ts';
-import { harness, RID1, RID2, withFaultHwpt } from './host-fixture.ts';
+import { createHostHarness, type HostHarness } from '../../../src/harness/host-harness.ts';
+import { harness, hostConfig, RID1, RID2, withFaultHwpt } from './host-fixture.ts';
 
 const R = pgfaultPerm.READ;
 const on = (rid: number) => ({ rid, enable: true });
@@ -34,7 +34,7 @@ describe('host IOPF enable refcount', () => {
     expect(h.ioctl(ufdOp.DETACH, 1, 2).ret).toBe(0);
     expect(h.ctxPri).toEqual([on(RID1), off(RID1)]);
     expect(h.state.ufd.devices[1]!.iopfRefs).toBe(0);
-    expect(hostStats(h.state).iopf).toEqual({ enables: 1, disables: 1 });
+    expect(hostStats(h.state).iopf).toEqual({ enables: 1, disables: 1, vfRefused: 0 });
     // Attaching again enables again.
     expect(h.ioctl(ufdOp.ATTACH, 1, hwptId, 1).ret).toBe(0);
     expect(h.ctxPri).toEqual([on(RID1), off(RID1), on(RID1)]);
@@ -91,5 +91,29 @@ describe('host IOPF enable refcount', () => {
     h.commands.length = 0;
     expect(h.ioctl(ufdOp.REPLACE, 1, plainHwpt(h), 1).ret).toBe(0);
     expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual(['cmd.pgResp', 'ctxPri false']);
+  });
+  // eventq.c iommufd_fault_iopf_enable(): `if (pdev->is_virtfn && pci_pri_supported(pdev)) return -EINVAL;`
+  it('refuses IOPF on a PRI-capable VF with -EINVAL (mainline); host.iopfOnPriVf allow lifts it', () => {
+    const VF = 0x101;
+    const cfg = (allow: boolean) => {
+      const c = hostConfig();
+      c.functions.push({ rid: VF, pfRid: RID1, priAllocation: 32, prgResponsePasidRequired: true, atcEntries: 0 });
+      c.spaces.push({ asid: 3, rid: VF, pasid: 1, devId: 3, vrid: VF, vpasid: 1, mappablePages: 16 });
+      if (allow) c.iopfOnPriVf = 'allow';
+      return c;
+    };
+    const h = createHostHarness(cfg(false));
+    const f = h.ioctl(ufdOp.FAULT_QUEUE_ALLOC, 0).out0;
+    const hw = faultHwpt(h, f, 3);
+    expect(h.ioctl(ufdOp.ATTACH, 3, hw, 1).ret).toBe(-errno.EINVAL);
+    expect(h.ctxPri).toEqual([]);
+    expect(h.state.ufd.devices[3]!.iopfRefs).toBe(0);
+    expect(hostStats(h.state).iopf).toEqual({ enables: 0, disables: 0, vfRefused: 1 });
+    // A plain hwpt (no fault object) does not enable IOPF and attaches.
+    expect(h.ioctl(ufdOp.ATTACH, 3, plainHwpt(h, 3), 1).ret).toBe(0);
+    const a = createHostHarness(cfg(true));
+    const fa = a.ioctl(ufdOp.FAULT_QUEUE_ALLOC, 0).out0;
+    expect(a.ioctl(ufdOp.ATTACH, 3, faultHwpt(a, fa, 3), 1).ret).toBe(0);
+    expect(a.ctxPri).toEqual([on(VF)]);
   });
 });

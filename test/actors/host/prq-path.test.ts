@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostActor } from '../../../actors/host/host.actor.ts';
 import { hwptAllocFlag, NO_PASID, pgfaultPerm, ufdOp } from '../../../src/protocol/iommufd.ts';
-import { harness, RID1, RID2, withFaultHwpt } from './host-fixture.ts';
+import { createHostHarness } from '../../../src/harness/host-harness.ts';
+import { harness, hostConfig, RID1, RID2, withFaultHwpt } from './host-fixture.ts';
 
 const R = pgfaultPerm.READ;
 const W = pgfaultPerm.WRITE;
@@ -96,5 +97,34 @@ describe('host IRQ thread', () => {
       ATTACH: { calls: 1, ok: 0, errno: { ENOENT: 1 } },
       HWPT_ALLOC: { calls: 1, ok: 0, errno: { EOPNOTSUPP: 1 } },
     });
+  });
+  // io-pgfault.c find_fault_handler(): a PASID request with no handle of its own goes to the nested
+  // domain at IOMMU_NO_PASID only when ops->user_pasid_table is set (the selftest mock, SMMUv3).
+  it('a PASID request on a RID-attached nested hwpt: no handler on VT-d, delivered with iommu.userPasidTable', () => {
+    const vtd = harness();
+    withFaultHwpt(vtd, NO_PASID, 1);
+    vtd.triggerIopf({ devId: 1, pasid: 1, grpid: 2, perm: pgfaultPerm.READ, addr: 0x1000 });
+    expect(vtd.state.core.stats.noHandlerAnswered).toBe(1);
+    expect(vtd.takeResponses().map((r) => [r.prgi, r.code])).toEqual([[2, 1]]);
+
+    const cfg = hostConfig();
+    cfg.userPasidTable = true;
+    const smmu = createHostHarness(cfg);
+    const { fd } = withFaultHwpt(smmu, NO_PASID, 1);
+    smmu.triggerIopf({ devId: 1, pasid: 1, grpid: 2, perm: pgfaultPerm.READ, addr: 0x1000 });
+    expect(smmu.state.core.stats.noHandlerAnswered).toBe(0);
+    expect(smmu.read(fd, 40).records.map((r) => [r.pasid, r.grpid])).toEqual([[1, 2]]);
+  });
+  // intel/prq.c intel_iommu_page_response(): desc.qw1 = QI_PGRP_IDX(prm->grpid) — no LPIG since
+  // 4402e8f39d0b (bit 66 reserved since VT-d 4.0); handle_bad_prq_event() likewise.
+  it('page group responses never set the old LPIG bit (QW1 bit 2), for groups and bad last requests', () => {
+    const h = harness();
+    withFaultHwpt(h, 1);
+    h.triggerIopf({ devId: 1, pasid: 1, grpid: 3, perm: R, addr: 0x1000 });
+    h.ioctl(ufdOp.DETACH, 1, 1);
+    h.triggerIopf({ devId: 1, pasid: 1, grpid: 4, perm: R | pgfaultPerm.EXEC, addr: 0x2000 });
+    const resps = h.commands.filter((m) => m.type === 'cmd.pgResp');
+    expect(resps).toHaveLength(2);
+    for (const m of resps) expect(m.type === 'cmd.pgResp' && (m.w2 & 0x7)).toBe(0);
   });
 });
