@@ -12,6 +12,8 @@ import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { scenarioSets } from '../scenario/scenario-diff.ts';
 import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
 
@@ -39,10 +41,25 @@ export interface NestedRunOptions {
   signal?: AbortSignal;
 }
 
-/** The one line that replays a run in the deterministic runtime. */
+/**
+ * The one line that replays a run in the deterministic runtime: the scenario as named, the
+ * seed, the duration, the bug toggles, and a --set for every other key the run changed from
+ * the named scenario (when it can be loaded), so a run with overrides replays as it ran.
+ */
 export function replayLine(scenario: Scenario, seed: number, source: string = scenario.name): string {
   const bugs = scenario.bugs.map((b) => ` --bug ${b}`).join('');
-  return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}`;
+  const base = baseOf(source);
+  const sets = base === undefined ? [] : scenarioSets(base, scenario, ['durationMs', 'seed', 'bugs', 'threads', 'name', 'description']);
+  return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}${sets.map((t) => ` --set ${t}`).join('')}`;
+}
+
+/** The scenario a replay line names, as the loader gives it, or undefined when it cannot be loaded (an API object). */
+function baseOf(source: string): Scenario | undefined {
+  try {
+    return loadScenario(source).scenario;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

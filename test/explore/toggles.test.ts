@@ -3,7 +3,7 @@
 // invariant, ghosts and message).
 
 import { describe, expect, it } from 'vitest';
-import { exploreScenario, formatExplore } from '../../src/api/index.ts';
+import { exploreScenario, formatExplore, runScenario } from '../../src/api/index.ts';
 import { formatReplay, parseReplayLine, replay, replaySourceOf } from '../../src/api/index.ts';
 import type { InvariantId } from '../../src/check/types.ts';
 
@@ -51,24 +51,20 @@ describe('bug toggles found by exploration and reproduced by replay', () => {
 // every request): no toggle, the default model shows it; the option 'last-request' is the fix.
 describe('mainline bug R22 (no handler attached): shown by default, fixed by an option', () => {
   it('no-handler-partial: I1 in every seed with no toggle, and the replay line (no --bug) reproduces it', async () => {
-    const r = await explore({ ref: 'no-handler-partial', from: 1, to: 3, jobs: 1 });
+    const r = await exploreScenario('no-handler-partial', { from: 1, to: 3, jobs: 1 });
     expect(r.failing).toBe(3);
     const f = r.firstFailure!;
     const first = f.violations.find((v) => v.invariant === 'I1')!;
     expect(first.first).toMatch(/second response/);
     expect(f.replay).toBe(`faultline run no-handler-partial --runtime sim --seed ${f.seed} --duration-ms ${r.durationMs}`);
-    const rep = await runReplay(parseReplay([f.replay]));
+    const rep = await replay(f.replay);
     expect(rep.traceHash).toBe(f.traceHash);
     expect(rep.checker!.violations.find((v) => v.invariant === 'I1')!.message).toBe(first.first);
   }, 20_000);
 
   it("no-handler-partial with host.noHandlerResponse 'last-request': clean, every mark reached", async () => {
-    const { runNested } = await import('../../src/cli/run-nested.ts');
-    const { loadScenario } = await import('../../src/scenario/load.ts');
     for (const seed of [1, 2, 3]) {
-      const { scenario } = loadScenario('no-handler-partial');
-      scenario.host.noHandlerResponse = 'last-request';
-      const rep = await runNested(scenario, { runtime: 'sim', seed, source: 'no-handler-partial' });
+      const rep = await runScenario('no-handler-partial', { runtime: 'sim', seed, set: ['host.noHandlerResponse=last-request'] });
       expect(rep.checker!.violations, `seed ${seed}`).toEqual([]);
       expect(rep.ok, `seed ${seed}`).toBe(true);
     }
