@@ -36,7 +36,7 @@ export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): voi
   slot.retried = false;
   slot.ghost = 0;
   const fn = s.fns[space.fnIdx]!;
-  const hit = atcLookup(fn.atc, space.cfg.pasid, page, s.atcReplacement);
+  const hit = atcLookup(fn.atc, space.cfg.pasid, page);
   if (hit !== undefined && (write ? hit.w : hit.r)) {
     s.c.atcHits++;
     ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page, version: hit.version });
@@ -94,7 +94,7 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   }
   const fn = s.fns[space.fnIdx]!;
   if (msg.r || msg.w) {
-    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page: t.page, r: msg.r, w: msg.w, version: msg.version }, s.atcReplacement);
+    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page: t.page, r: msg.r, w: msg.w, version: msg.version });
   }
   if (t.owner < 0) {
     if (!(msg.r || msg.w)) s.c.prefetchDenied++;

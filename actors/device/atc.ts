@@ -3,11 +3,13 @@
 // `atcEntries`; the victim is chosen by the replacement policy: 'lru' (default; a hit moves the
 // entry to the back) or 'fifo' (insertion order). Capacity 0 means no ATC: nothing is cached
 // and every access translates. Invalidation drops entries by predicate, so over-invalidation
-// (always safe) is a caller's choice. Entries live in one Map whose insertion order is the
-// victim order (victim first), so lookups, inserts and LRU touches are O(1). Keys are numbers
-// packed from (pasid, page) while the page fits in 32 bits, the text form otherwise.
+// (always safe) is a caller's choice. Storage and eviction are the shared bounded cache
+// (src/util/bounded-cache.ts, the IOTLB's too): lookups, inserts and LRU touches are O(1). Keys
+// are numbers packed from (pasid, page) while the page fits in 32 bits, the text form otherwise.
 
-export type AtcReplacement = 'fifo' | 'lru';
+import { cacheClear, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
+
+export type AtcReplacement = EvictionOrder;
 
 export interface AtcEntry {
   pasid: number | null;
@@ -20,16 +22,13 @@ export interface AtcEntry {
 /** A packed number, or the text `${pasid ?? 'n'}:${page}` for pages beyond 32 bits. */
 export type AtcKey = number | string;
 
-export interface Atc {
-  capacity: number;
-  /** Key → entry, victim first. */
-  entries: Map<AtcKey, AtcEntry>;
-}
+/** Key → entry, victim first, evicted in the function's replacement order. */
+export type Atc = BoundedCache<AtcKey, AtcEntry>;
 
 const PASID_SHIFT = 0x100000000; // 2^32: pasid + 1 (0 = none) above the page
 
-export function createAtc(capacity: number): Atc {
-  return { capacity, entries: new Map() };
+export function createAtc(capacity: number, replacement: AtcReplacement = 'lru'): Atc {
+  return createBoundedCache(capacity, replacement);
 }
 
 export function atcKey(pasid: number | null, page: number): AtcKey {
@@ -45,44 +44,23 @@ export function atcKeys(atc: Atc): string[] {
   return [...atc.entries.values()].map((e) => `${e.pasid ?? 'n'}:${e.page}`);
 }
 
-export function atcLookup(atc: Atc, pasid: number | null, page: number, policy: AtcReplacement): AtcEntry | undefined {
+export function atcLookup(atc: Atc, pasid: number | null, page: number): AtcEntry | undefined {
   if (atc.capacity === 0) return undefined;
-  const key = atcKey(pasid, page);
-  const entry = atc.entries.get(key);
-  if (entry !== undefined && policy === 'lru') {
-    atc.entries.delete(key);
-    atc.entries.set(key, entry);
-  }
-  return entry;
+  return cacheGet(atc, atcKey(pasid, page));
 }
 
 /** Insert or refresh; returns the number of entries evicted (0 or 1). */
-export function atcInsert(atc: Atc, entry: AtcEntry, policy: AtcReplacement): number {
+export function atcInsert(atc: Atc, entry: AtcEntry): number {
   if (atc.capacity === 0) return 0;
-  const entries = atc.entries;
-  const key = atcKey(entry.pasid, entry.page);
-  if (entries.has(key)) {
-    if (policy === 'lru') entries.delete(key);
-    entries.set(key, entry);
-    return 0;
-  }
-  let evicted = 0;
-  if (entries.size >= atc.capacity) {
-    entries.delete(entries.keys().next().value!);
-    evicted = 1;
-  }
-  entries.set(key, entry);
-  return evicted;
+  return cacheSet(atc, atcKey(entry.pasid, entry.page), entry);
 }
 
 /** Drop every entry `match` selects, calling it in victim order; returns how many were dropped. */
 export function atcInvalidate(atc: Atc, match: (pasid: number | null, page: number) => boolean): number {
-  let dropped = 0;
-  for (const [key, e] of atc.entries) {
-    if (match(e.pasid, e.page)) {
-      atc.entries.delete(key);
-      dropped++;
-    }
-  }
-  return dropped;
+  return cacheDropWhere(atc, (e) => match(e.pasid, e.page));
+}
+
+/** Drop everything (a function reset). */
+export function atcClear(atc: Atc): void {
+  cacheClear(atc);
 }

@@ -110,7 +110,6 @@ export interface Translation {
 
 export interface DeviceState {
   cfg: DeviceActorConfig;
-  atcReplacement: AtcReplacement;
   fns: FnState[];
   fnByRid: Record<number, number>;
   families: PriFamily[];
@@ -148,7 +147,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     if (familyIdx < 0) familyIdx = families.push({ pfRid, fnIdxs: [], cap: priExec.initial() }) - 1;
     families[familyIdx]!.fnIdxs.push(fnByRid[f.rid]!);
     return {
-      cfg: f, familyIdx, atc: createAtc(f.atcEntries), creditsUsed: 0,
+      cfg: f, familyIdx, atc: createAtc(f.atcEntries, cfg.atcReplacement ?? 'lru'), creditsUsed: 0,
       groups: new Array<PrgGroup | null>(PRGI_COUNT).fill(null), groupsOutstanding: 0, groupsRaised: 0,
       prgiCursor: 0, waitQueue: [], priCtl: false,
     };
@@ -161,7 +160,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     }
   });
   return {
-    cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
+    cfg, fns, fnByRid, families, spaces, slots,
     translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
     c: createCounters(), resets: {}, atcInvs: [], nextAtcInvId: 1, keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED), faultRttNs: createHistogram(),
     hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },

@@ -14,6 +14,7 @@ import { pasidOp } from '../../src/protocol/iopf.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, startAccess } from './access.ts';
+import { atcInvalidate } from './atc.ts';
 import type { DeviceState } from './device-state.ts';
 
 export interface PasidStop {
@@ -52,7 +53,7 @@ export function onPasidCtl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pc
   if (stop === undefined) return;
   sp.stop = undefined;
   sp.pasidGen++;
-  for (const [key, e] of fn.atc.entries) if (e.pasid === msg.pasid) fn.atc.entries.delete(key);
+  atcInvalidate(fn.atc, (pasid) => pasid === msg.pasid);
   ctx.mark('device.pasid-rebound');
   for (const slotIdx of stop.parked) startAccess(s, ctx, slotIdx);
 }

@@ -7,6 +7,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
+import { atcClear } from './atc.ts';
 import type { DeviceState } from './device-state.ts';
 
 export interface FnReset {
@@ -36,7 +37,7 @@ export function completeReset(s: DeviceState, ctx: ActorCtx, fnIdx: number): voi
   const fn = s.fns[fnIdx]!;
   if (r === undefined || !r.pending || fn.groupsOutstanding > 0) return;
   r.pending = false;
-  fn.atc.entries.clear();
+  atcClear(fn.atc);
   // The reset returns the function to its power-on state, PRGI allocator included: the first
   // groups after it take the lowest indexes again, which the VMM may still remember (R20).
   fn.prgiCursor = 0;

@@ -7,13 +7,13 @@
 
 import { defineActor, type ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
+import { producerRegisterRead, producerRegisterWrite } from '../../src/queues/prq-producer-glue.ts';
 import type { IommuConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
 import { onAtsDone, onAtsRequest } from './ats.ts';
 import { acceptCommand, itagsInUse, onAtcCompletion, onAtcInvWatch, onIotlbInvTimeUp } from './command-queue.ts';
 import { initIommu, type IommuState } from './iommu-state.ts';
-import { onPageRequest } from './page-request.ts';
+import { iommuPrqSide, onPageRequest } from './page-request.ts';
 
 export const iommuActor = defineActor<IommuState, IommuConfig>({
   kind: 'iommu',
@@ -52,18 +52,14 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
 
 function onRegisterWrite(s: IommuState, m: MessageByType<'mmio.write'>, ctx: ActorCtx): void {
   s.n.registerWrites++;
-  const r = prqWriteRegister(s.prq, m.reg, m.value);
+  const r = producerRegisterWrite(s.prq, iommuPrqSide, ctx, m.reg, m.value);
   if (r === 'readOnly') s.n.registerWritesReadOnly++;
   else if (r === 'unknownRegister') s.n.registerUnknown++;
-  if (r !== 'ok') ctx.mark('iommu.badRegisterWrite');
 }
 
-/** Unknown registers read as 0, as reserved MMIO does. */
 function onRegisterRead(s: IommuState, m: MessageByType<'mmio.read'>, ctx: ActorCtx): void {
   s.n.registerReads++;
-  const value = prqReadRegister(s.prq, m.reg);
-  if (value === null) s.n.registerUnknown++;
-  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'mmio.readResult', reg: m.reg, tag: m.tag, value: value ?? 0 });
+  if (producerRegisterRead(s.prq, iommuPrqSide, s.outboxes, ctx, m.reg, m.tag) === null) s.n.registerUnknown++;
 }
 
 export function iommuStats(s: IommuState): Record<string, unknown> {

@@ -2,9 +2,12 @@
 // (rid, pasid|none, page), each with the PTE version it was filled from. Replacement is FIFO by
 // fill order (hits do not refresh an entry): deterministic and the simplest policy that still
 // lets a stale entry survive until invalidated, which is what the invalidation rules guard.
-// Entries live in one Map, whose insertion order is the fill order: every operation but a
-// range invalidation is O(1). Keys are numbers packed from (page, rid, pasid) while the page
-// fits in 16 bits (all within 2^53), the text form otherwise; the two kinds never collide.
+// Storage and eviction are the shared bounded cache (src/util/bounded-cache.ts, the ATC's too)
+// in 'fifo' order: every operation but a range invalidation is O(1). Keys are numbers packed
+// from (page, rid, pasid) while the page fits in 16 bits (all within 2^53), the text form
+// otherwise; the two kinds never collide.
+
+import { cacheDelete, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
 
 export interface IotlbEntry {
   asid: number;
@@ -17,17 +20,14 @@ export interface IotlbEntry {
 /** A packed number, or the text `${rid}/${pasid|-}/${page}` for pages beyond 16 bits. */
 export type IotlbKey = number | string;
 
-export interface Iotlb {
-  capacity: number;
-  /** Key → entry, in fill order (oldest first). */
-  entries: Map<IotlbKey, IotlbEntry>;
-}
+/** Key → entry, in fill order (oldest first). */
+export type Iotlb = BoundedCache<IotlbKey, IotlbEntry>;
 
 const RID_SHIFT = 0x200000; // 2^21: pasid + 1 (0 = none) below, 20-bit PASIDs
 const PAGE_SHIFT = 0x2000000000; // 2^37: rid (16 bits) * 2^21 below
 
 export function createIotlb(capacity: number): Iotlb {
-  return { capacity, entries: new Map() };
+  return createBoundedCache(capacity, 'fifo');
 }
 
 export function iotlbKey(rid: number, pasid: number | null, page: number): IotlbKey {
@@ -54,29 +54,19 @@ export function iotlbKeys(t: Iotlb): string[] {
 }
 
 export function iotlbLookup(t: Iotlb, key: IotlbKey): IotlbEntry | undefined {
-  return t.entries.get(key);
+  return cacheGet(t, key);
 }
 
 export function iotlbFill(t: Iotlb, key: IotlbKey, e: IotlbEntry): void {
-  if (t.capacity <= 0) return;
-  const entries = t.entries;
-  if (!entries.has(key) && entries.size >= t.capacity) entries.delete(entries.keys().next().value!);
-  entries.set(key, e);
+  cacheSet(t, key, e);
 }
 
 /** Drop one entry; true when it was cached. */
 export function iotlbDrop(t: Iotlb, key: IotlbKey): boolean {
-  return t.entries.delete(key);
+  return cacheDelete(t, key);
 }
 
 /** Drop every entry of `asid` whose page is in [firstPage, firstPage + pages); pages 0 = the whole space. Returns how many. */
 export function iotlbDropRange(t: Iotlb, asid: number, firstPage: number, pages: number): number {
-  let dropped = 0;
-  for (const [k, e] of t.entries) {
-    if (e.asid === asid && (pages === 0 || (e.page >= firstPage && e.page < firstPage + pages))) {
-      t.entries.delete(k);
-      dropped++;
-    }
-  }
-  return dropped;
+  return cacheDropWhere(t, (e) => e.asid === asid && (pages === 0 || (e.page >= firstPage && e.page < firstPage + pages)));
 }

@@ -1,6 +1,7 @@
 // PCIe page requests entering the IOMMU: the context-entry PRE check (PRE is off until the host
 // enables IOPF for the device; PRE off → Invalid Request for a last request, nothing for the
-// rest, every one counted), then the VT-d PRQ producer. A queued
+// rest, every one counted), then the VT-d PRQ producer through the shared producer glue
+// (src/queues/prq-producer-glue.ts, with this tier's side of it). A queued
 // request becomes a `prq.desc` (+ `prq.irq` per the event rule) and implicitly invalidates the
 // IOTLB entry of its page (QEMU's VT-d model), so the retried translation walks again. A
 // dropped last request gets the configured auto-response; Stop Markers never get one.
@@ -10,13 +11,19 @@ import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/pro
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { encodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { prqEnqueue } from '../../src/queues/prq-producer.ts';
+import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES } from './ats.ts';
 import { iotlbDrop, iotlbKey } from './iotlb.ts';
 import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
 
 type PageReq = MessageByType<'pci.pageReq'>;
+
+/** The IOMMU side of the shared producer glue: the physical PRQ towards the host, mmio.* registers. */
+export const iommuPrqSide: PrqProducerSide = {
+  queue: checkQueue.prq, channel: 'iommu->host', desc: 'prq.desc', irq: 'prq.irq', readResult: 'mmio.readResult',
+  marks: { full: 'iommu.prqFull', overflow: 'iommu.prqDropWhileOverflow', badRegisterWrite: 'iommu.badRegisterWrite' },
+};
 
 export function isStopMarker(m: PageReq): boolean {
   return m.last && !m.rd && !m.wr && m.pasidPresent;
@@ -31,30 +38,20 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
     return;
   }
   const d = encodePageRequest(m);
-  const r = prqEnqueue(s.prq, d, s.cfg.overflowAutoResponse);
+  const r = producePageRequest(s.prq, iommuPrqSide, s.outboxes, ctx, d, m.ghost, s.cfg.overflowAutoResponse);
+  if (r.raiseIrq) s.n.irqsRaised++;
   if (r.kind === 'queued') {
     s.n.prqQueued++;
-    ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.enqueue, ghost: m.ghost, count: 1, reason: checkReason.none });
-    sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'prq.desc', ...d, ghost: m.ghost });
-    if (r.raiseIrq) raiseIrq(s, ctx);
     if (s.cfg.implicitInvalidation && !isStopMarker(m)) implicitInvalidate(s, m);
     return;
   }
   if (r.stopMarker) s.n.dropStopMarkerOnOverflow++;
   else if (r.reason === 'full') s.n.dropFull++;
   else s.n.dropOverflow++;
-  ctx.mark(r.reason === 'full' ? 'iommu.prqFull' : 'iommu.prqDropWhileOverflow');
-  ctx.check({ type: 'chk.queue', queue: checkQueue.prq, op: checkQueueOp.drop, ghost: m.ghost, count: 1, reason: checkReason.overflow });
-  if (r.raiseIrq) raiseIrq(s, ctx);
   if (r.autoResponseCode !== null) {
     ctx.mark('iommu.prqAutoResponse');
     autoRespond(s, m, r.autoResponseCode, ctx);
   }
-}
-
-function raiseIrq(s: IommuState, ctx: ActorCtx): void {
-  s.n.irqsRaised++;
-  sendOrQueue(s.outboxes, ctx, 'iommu->host', { type: 'prq.irq' });
 }
 
 function implicitInvalidate(s: IommuState, m: PageReq): void {

@@ -9,21 +9,26 @@
 // simulator-only ghost id (the group's, so the guest sees the ids the device generated). A
 // LAST record starts a forwarded-fault machine holding its cookie; a full vPRQ that drops it
 // either answers the host at once (default) or, with vprq-drop-leaks-cookie, keeps the cookie
-// (R20).
+// (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { Effect } from '../../src/machines/index.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
 import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { prqEnqueue } from '../../src/queues/prq-producer.ts';
-import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
+import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
+import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
-import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
 import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
+
+/** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
+export const vmmPrqSide: PrqProducerSide = {
+  queue: checkQueue.vprq, channel: 'vmm->guest', desc: 'vprq.desc', irq: 'vprq.irq', readResult: 'vmmio.readResult',
+  marks: { full: 'vmm.vprqFull', overflow: 'vmm.vprqDropWhileOverflow', badRegisterWrite: 'vmm.badRegisterWrite' },
+};
 
 export function onPollin(s: VmmState, m: MessageByType<'ufd.pollin'>, ctx: ActorCtx): void {
   const fdOpen = s.setup !== 'idle' && s.setup !== 'failed' && s.setupStep > 0;
@@ -105,22 +110,13 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
     last, prgi: r.grpid, addr: r.addr,
   });
   // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
-  const res = prqEnqueue(s.vprq, d, 'none');
+  const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, ghost, 'none');
   if (res.kind === 'queued') {
     s.n.descsInjected++;
-    ctx.check({ type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });
     if (last) s.n.groupsInjected++;
-    sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.desc', ...d, ghost });
-  } else {
-    if (res.reason === 'full') s.n.vprqDropFull++;
-    else s.n.vprqDropOverflow++;
-    ctx.mark(res.reason === 'full' ? 'vmm.vprqFull' : 'vmm.vprqDropWhileOverflow');
-    ctx.check({ type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.drop, ghost, count: 1, reason: checkReason.overflow });
-  }
-  if (res.raiseIrq) {
-    s.n.vprqIrqs++;
-    sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vprq.irq' });
-  }
+  } else if (res.reason === 'full') s.n.vprqDropFull++;
+  else s.n.vprqDropOverflow++;
+  if (res.raiseIrq) s.n.vprqIrqs++;
   if (last) rememberGroup(s, r, ghost, pasid, fd, space.asid, res.kind === 'queued', writes, ctx);
 }
 

@@ -6,10 +6,10 @@
 
 import { defineActor, type ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
+import { producerRegisterRead, producerRegisterWrite } from '../../src/queues/prq-producer-glue.ts';
 import type { VmmConfig } from '../../src/config/tier-configs.ts';
-import { backlogSize, flushOutbox, sendOrQueue } from '../../src/actor/outbox.ts';
-import { onPollin, onReadResult, onRecord } from './fault-reader.ts';
+import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
+import { onPollin, onReadResult, onRecord, vmmPrqSide } from './fault-reader.ts';
 import { onGuestDevtlbInv, onGuestIotlbInv, onGuestWait, onInvalidateResult } from './invalidate.ts';
 import { onReconfResult, onVmmEvent, reconfStats, scheduleVmmEvents } from './reconfigure.ts';
 import { onSetupResult, startSetup } from './setup.ts';
@@ -57,18 +57,12 @@ function onSyscallReturn(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx
 
 function onRegisterWrite(s: VmmState, m: MessageByType<'vmmio.write'>, ctx: ActorCtx): void {
   s.n.registerWrites++;
-  if (prqWriteRegister(s.vprq, m.reg, m.value) !== 'ok') {
-    s.n.registerBad++;
-    ctx.mark('vmm.badRegisterWrite');
-  }
+  if (producerRegisterWrite(s.vprq, vmmPrqSide, ctx, m.reg, m.value) !== 'ok') s.n.registerBad++;
 }
 
-/** Unknown registers read as 0; the answer follows every vPRQ descriptor sent before it. */
 function onRegisterRead(s: VmmState, m: MessageByType<'vmmio.read'>, ctx: ActorCtx): void {
   s.n.registerReads++;
-  const value = prqReadRegister(s.vprq, m.reg);
-  if (value === null) s.n.registerBad++;
-  sendOrQueue(s.outboxes, ctx, 'vmm->guest', { type: 'vmmio.readResult', reg: m.reg, tag: m.tag, value: value ?? 0 });
+  if (producerRegisterRead(s.vprq, vmmPrqSide, s.outboxes, ctx, m.reg, m.tag) === null) s.n.registerBad++;
 }
 
 export function vmmStats(s: VmmState): Record<string, unknown> {

@@ -1,0 +1,74 @@
+// A bounded key → value cache with one eviction order, shared by the device's ATC
+// (actors/device/atc.ts, 'lru' by default or 'fifo') and the IOMMU's IOTLB
+// (actors/iommu/iotlb.ts, 'fifo'). Entries live in one Map whose insertion order is the victim
+// order (victim first): 'fifo' evicts the oldest insertion (a hit or a refill keeps an entry's
+// place), 'lru' the least recently used (a hit or a refill moves the entry to the back). Every
+// operation but a predicate drop is O(1) and allocates nothing. Capacity 0 caches nothing.
+// Plain data (a Map and two fields), so it lives in actor state.
+
+import { fail } from './errors.ts';
+
+export type EvictionOrder = 'fifo' | 'lru';
+
+export interface BoundedCache<K, V> {
+  capacity: number;
+  order: EvictionOrder;
+  /** Key → value, victim first. */
+  entries: Map<K, V>;
+}
+
+export function createBoundedCache<K, V>(capacity: number, order: EvictionOrder): BoundedCache<K, V> {
+  if (!(Number.isInteger(capacity) && capacity >= 0)) {
+    fail('FAULTLINE_CACHE_CAPACITY', `a bounded cache needs an integer capacity >= 0, got ${capacity}`, { capacity });
+  }
+  return { capacity, order, entries: new Map() };
+}
+
+/** The value cached under `key`; under 'lru' a hit becomes the most recently used. */
+export function cacheGet<K, V>(c: BoundedCache<K, V>, key: K): V | undefined {
+  const value = c.entries.get(key);
+  if (value !== undefined && c.order === 'lru') {
+    c.entries.delete(key);
+    c.entries.set(key, value);
+  }
+  return value;
+}
+
+/** Insert or replace (a replaced entry keeps its place under 'fifo'); returns how many entries were evicted (0 or 1). */
+export function cacheSet<K, V>(c: BoundedCache<K, V>, key: K, value: V): number {
+  if (c.capacity === 0) return 0;
+  const entries = c.entries;
+  if (entries.has(key)) {
+    if (c.order === 'lru') entries.delete(key);
+    entries.set(key, value);
+    return 0;
+  }
+  let evicted = 0;
+  if (entries.size >= c.capacity) {
+    entries.delete(entries.keys().next().value!);
+    evicted = 1;
+  }
+  entries.set(key, value);
+  return evicted;
+}
+
+/** Drop one entry; true when it was cached. */
+export function cacheDelete<K, V>(c: BoundedCache<K, V>, key: K): boolean {
+  return c.entries.delete(key);
+}
+
+/** Drop every entry `match` selects, asking in victim order; returns how many were dropped. */
+export function cacheDropWhere<K, V>(c: BoundedCache<K, V>, match: (value: V, key: K) => boolean): number {
+  let dropped = 0;
+  for (const [key, value] of c.entries) {
+    if (match(value, key)) {
+      c.entries.delete(key);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+export function cacheClear<K, V>(c: BoundedCache<K, V>): void {
+  c.entries.clear();
+}
