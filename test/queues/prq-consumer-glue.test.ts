@@ -62,7 +62,7 @@ class TestDriver extends PrqDriverGlue<TestState> {
 function setup(side: PrqConsumerSide) {
   const ctx = fakeCtx();
   const s: TestState = {
-    outboxes: {}, core: createIopfCore([]), hops: { responded: createHopStamps(8, 1) },
+    outboxes: {}, core: createIopfCore(), hops: { responded: createHopStamps(8, 1) },
     stats: { stopMarkers: 0, malformed: {}, badRequestsAnswered: 0 }, handled: [], reports: [], freed: [],
   };
   return { ctx, s, driver: new TestDriver(s, ctx, side) };
