@@ -3,8 +3,8 @@
 // scenario schema, so a change can never make a scenario the file itself could not be.
 
 import { bugToggles, mainlineBugs, type BugToggle, type MainlineBug } from '../scenario/bugs.ts';
-import { defaultScenarioName, loadScenario, shippedScenarios } from '../scenario/load.ts';
-import { parseSetOption, resolveScenario, type ScenarioOverride } from '../scenario/overrides.ts';
+import { defaultScenarioName, loadScenario, resolveScenario, shippedScenarios } from '../scenario/load.ts';
+import { parseSetOption, type ScenarioOverride } from '../scenario/overrides.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 export interface ScenarioChanges {

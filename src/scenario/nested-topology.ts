@@ -1,7 +1,6 @@
 // The nested IOPF path as a topology: five tier actors, the eight channels between them
-// (actors/README.md) and the guest's stage-1 page table memory. Channel capacities are
-// sized so that a ring never refuses a message the protocol allows: hardware queue limits
-// (PRQ, vPRQ) are applied by the producing tier itself, by the queue's own rules.
+// (actors/README.md) and the guest's stage-1 page table memory. Channel capacities come from
+// channel-sizes.ts.
 
 import { deviceActor } from '../../actors/device/device.actor.ts';
 import { guestActor } from '../../actors/guest/guest.actor.ts';
@@ -9,17 +8,12 @@ import { hostActor } from '../../actors/host/host.actor.ts';
 import { iommuActor } from '../../actors/iommu/iommu.actor.ts';
 import { vmmActor } from '../../actors/vmm/vmm.actor.ts';
 import type { Topology } from '../actor/topology.ts';
+import { channelSizes } from './channel-sizes.ts';
 import { deriveTierConfigs, type TierConfigs } from './derive.ts';
 import type { Scenario } from './schema.ts';
 
 export const tierNames = ['device', 'iommu', 'host', 'vmm', 'guest'] as const;
 export type TierName = (typeof tierNames)[number];
-
-function pow2AtLeast(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
 
 /** Which worker each tier lands on when the tiers are grouped into `workers` threads. */
 function groupOf(tier: number, workers: 'each' | number): string {
@@ -30,11 +24,7 @@ function groupOf(tier: number, workers: 'each' | number): string {
 
 export function nestedTopology(s: Scenario, workers: 'each' | number = s.threads.workers): { topology: Topology; configs: TierConfigs } {
   const c = deriveTierConfigs(s);
-  const credits = c.device.functions.reduce((n, f) => n + f.priAllocation, 0);
-  const deviceOutstanding = pow2AtLeast(Math.max(1024, 2 * (credits + c.spaces.length * s.workload.inFlight * s.workload.pagesPerGroup)));
-  const prqRing = pow2AtLeast(2 * s.iommu.prqEntries + 64);
-  const vprqRing = pow2AtLeast(2 * s.vmm.vprqEntries + 64);
-  const syscallRing = pow2AtLeast(4 * s.vmm.readBatchRecords + 1024);
+  const { deviceOutstanding, prqRing, vprqRing, syscallRing } = channelSizes(s);
   const latencyNs = s.sim.latencyNs;
   const configs: Record<TierName, unknown> = { device: c.device, iommu: c.iommu, host: c.host, vmm: c.vmm, guest: c.guest };
   const defs = { device: deviceActor, iommu: iommuActor, host: hostActor, vmm: vmmActor, guest: guestActor };

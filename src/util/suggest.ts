@@ -7,6 +7,8 @@ export function closest(word: string, options: readonly string[]): string | unde
   let best: string | undefined;
   let bestD = 3;
   for (const o of options) {
+    // The distance is at least the difference in length: skip the quadratic table when that alone rules it out (a 50 MB key).
+    if (Math.abs(o.length - word.length) >= bestD) continue;
     const d = editDistance(word.toLowerCase(), o.toLowerCase());
     if (d < bestD) {
       bestD = d;

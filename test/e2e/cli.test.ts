@@ -30,7 +30,7 @@ describe('faultline command line', () => {
     writeFileSync(file, 'name: bad\ndevices: [{rid: 1, pasids: [1], atc: 3}]\n');
     const r = await cli(['run', file, '--runtime', 'sim']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/bad\.yaml: scenario\.devices\[0\]\.atc: unknown key/);
+    expect(r.err).toMatch(/bad\.yaml:\d+:\d+: scenario\.devices\[0\]\.atc: unknown key/);
     expect((await cli(['run', '--runtime', 'gpu'])).err).toMatch(/--runtime must be one of threads, sim/);
     expect((await cli(['run', '--bug', 'nope'])).err).toMatch(/--bug nope: scenario\.bugs\[0\]: expected one of/);
     expect((await cli(['frobnicate'])).code).toBe(2);

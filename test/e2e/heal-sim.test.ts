@@ -45,8 +45,7 @@ liveness: { boundUs: 150 }
     ['{ atMs: 0.5, action: pauseGuest, untilMs: 0.9, device: pf }', /events\[0\]\.device: pauseGuest pauses the whole guest; it takes no device/],
     ['{ atMs: 0.5, action: flr, device: pf, untilMs: 0.9 }', /events\[0\]\.untilMs: only pauseGuest takes untilMs, not 'flr'/],
   ])('rejects %s', (e, msg) => {
-    const s = parseScenarioText(`${base}events:\n  - ${e}\n`, 'x.yaml');
-    expect(() => deriveTierConfigs(s)).toThrow(msg);
+    expect(() => parseScenarioText(`${base}events:\n  - ${e}\n`, 'x.yaml')).toThrow(msg);
   });
 
   it.each([

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Outboxes } from '../../src/actor/outbox.ts';
-import { createIopfCore, type IopfGroup, type ReportResult } from '../../src/iopf/core.ts';
+import { createIopfCore, type IopfGroup, type NoHandlerResponse, type ReportResult } from '../../src/iopf/core.ts';
 import type { IopfFault } from '../../src/iopf/fault.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
@@ -59,10 +59,10 @@ class TestDriver extends PrqDriverGlue<TestState> {
   }
 }
 
-function setup(side: PrqConsumerSide) {
+function setup(side: PrqConsumerSide, noHandlerResponse: NoHandlerResponse = 'every-request') {
   const ctx = fakeCtx();
   const s: TestState = {
-    outboxes: {}, core: createIopfCore(), hops: { responded: createHopStamps(8, 1) },
+    outboxes: {}, core: createIopfCore(noHandlerResponse), hops: { responded: createHopStamps(8, 1) },
     stats: { stopMarkers: 0, malformed: {}, badRequestsAnswered: 0 }, handled: [], reports: [], freed: [],
   };
   return { ctx, s, driver: new TestDriver(s, ctx, side) };
@@ -138,8 +138,17 @@ describe('PRQ consumer glue', () => {
     expect(s.reports).toEqual([]);
   });
 
-  it('with no handler: a partial is retired, a last request answered Invalid; the side marks it', () => {
+  it('with no handler (mainline, io-pgfault.c err_bad_iopf): every request is answered Invalid, the last one too; the side marks it', () => {
     const { ctx, s, driver } = setup(marked);
+    driver.descriptor(desc(9, { pasid: 2, last: false }));
+    driver.descriptor(desc(10, { pasid: 2 }));
+    expect(ctx.marks.get('t.noHandler')).toBe(2);
+    expect(ctx.checks.filter((c) => c.type === 'chk.respond').map((c) => c.type === 'chk.respond' && [c.ghost, c.code, c.auto])).toEqual([[9, prgCode.INVALID, true], [10, prgCode.INVALID, true]]);
+    expect(s.reports).toEqual(['9:noHandler', '10:noHandler']);
+  });
+
+  it("with no handler and noHandlerResponse 'last-request' (what a fix would do): a partial is retired, a last request answered Invalid", () => {
+    const { ctx, s, driver } = setup(marked, 'last-request');
     driver.descriptor(desc(9, { pasid: 2, last: false }));
     driver.descriptor(desc(10, { pasid: 2 }));
     expect(ctx.marks.get('t.noHandler')).toBe(2);

@@ -28,7 +28,7 @@ describe('scenario files', () => {
   });
 
   it('rejects a wrong key with its path and a suggestion', () => {
-    expect(err('name: x\ndevices: [{rid: 1, pasid: [1]}]')).toMatch(/s\.yaml: scenario\.devices\[0\]\.pasid: unknown key \(did you mean 'pasids'\?\)/);
+    expect(err('name: x\ndevices: [{rid: 1, pasid: [1]}]')).toMatch(/s\.yaml:2:20: scenario\.devices\[0\]\.pasid: unknown key \(did you mean 'pasids'\?\)/);
   });
 
   it('rejects a wrong value with its path and what was expected', () => {
@@ -46,8 +46,19 @@ describe('scenario files', () => {
   });
 
   it('reports YAML and JSON syntax errors with the file name', () => {
-    expect(err('name: [unclosed', 'bad.yaml')).toMatch(/bad\.yaml: not valid YAML/);
-    expect(err('{"name": ', 'bad.json')).toMatch(/bad\.json: not valid JSON/);
+    expect(err('name: [unclosed', 'bad.yaml')).toMatch(/bad\.yaml:1:\d+: not valid YAML/);
+    expect(err('{"name": ', 'bad.json')).toMatch(/bad\.json:1:\d+: not valid JSON/);
     expect(() => loadScenario('no-such-scenario')).toThrow(/no scenario file 'no-such-scenario'.*shipped: .*default-storm/);
+  });
+
+  it('gives the line and column of the key at fault for every schema and cross-field error', () => {
+    const text = 'name: x\ndevices:\n  - { rid: 1, pasids: [1] }\n  - { rid: 1, pasids: [2] }\niommu:\n  prqEntries: 100\nworkload:\n  pattern: zigzag\n';
+    expect(err(text)).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:8:12: scenario\.workload\.pattern: expected one of/);
+    expect(err(text.replace('zigzag', 'random'))).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:4:12: scenario\.devices\[1\]\.rid: RID 0x0001 is used by another device/);
+    expect(err(text.replace('rid: 1, pasids: [2]', 'rid: 2, pasids: [2]').replace('zigzag', 'random'))).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:6:15: scenario\.iommu\.prqEntries: 100 is not a power of two/);
+    // A key that is not written points at the nearest written ancestor; a missing required key at its map.
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload:\n  pages: 10\n')).toMatch(/s\.yaml:4:3: scenario\.workload\.mappablePages: 3968 is more than the 10 pages/);
+    expect(err('devices: [{rid: 1, pasids: [1]}]\n')).toMatch(/s\.yaml:1:1: scenario\.name: required key is missing/);
+    expect(err('{"name": "x",\n "devices": [{"rid": 1, "pasids": [1]}],\n "vmm": {"vprqEntries": 12}}', 's.json')).toMatch(/s\.json:3:25: scenario\.vmm\.vprqEntries: 12 is not a power of two/);
   });
 });
