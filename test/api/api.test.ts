@@ -52,3 +52,14 @@ describe('the faultline API', () => {
     expect(again.checker!.violations).toEqual(r.checker!.violations);
   });
 });
+
+describe('the API constants the command line reads before it loads the engine', () => {
+  it('match the modules that own them', async () => {
+    const constants = await import('../../src/api/constants.ts');
+    const load = await import('../../src/scenario/load.ts');
+    const schema = await import('../../src/scenario/schema.ts');
+    expect(constants.defaultScenarioName).toBe(load.defaultScenarioName);
+    expect(() => schema.validateScenario({ ...load.loadScenario().scenario, seed: constants.seedMax }, 'scenario')).not.toThrow();
+    expect(() => schema.validateScenario({ ...load.loadScenario().scenario, seed: constants.seedMax + 1 }, 'scenario')).toThrow(/seed/);
+  });
+});
