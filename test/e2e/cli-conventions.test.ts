@@ -67,7 +67,7 @@ describe('faultline command-line conventions', () => {
     refused(['replay', 'vprq-overflow', '--seed', '1', '--set', 'vmm.vprqEntries=true'], /--set vmm\.vprqEntries=true: scenario\.vmm\.vprqEntries: expected/);
     refused(['run', 'vprq-overflow', '--runtime', 'sim', '--seed', '4294967296'], /--seed must be a whole number from 0 to 4294967295/);
     refused(['explore', 'vprq-overflow', '--from', '-1', '--to', '3'], /--from must be a whole number from 0 to 4294967295/);
-    refused(['run', 'vprq-overflow', '--runtime', 'sim', '--set', 'nonsense'], /--set nonsense: expected --set path=value/);
+    refused(['run', 'vprq-overflow', '--runtime', 'sim', '--set', 'nonsense'], /--set nonsense: no '='; the form is --set path=value/);
   });
 
   it('checks output paths before the run: a missing folder, a directory', () => {

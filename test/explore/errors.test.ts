@@ -1,6 +1,6 @@
 // An actor that throws is an error outcome of the exploration, counted apart from findings,
 // never reported as a found bug. The scenario is broken on purpose past the loader's checks
-// (explore() takes a resolved scenario as given), so the run itself refuses it.
+// (explore() takes a resolved scenario as given); the run refuses it at start.
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
 import { exploreVerdict, formatExplore } from '../../src/explore/format-explore.ts';
@@ -14,7 +14,7 @@ describe('exploration errors', () => {
     expect(r.errors).toBe(3);
     expect(r.failing).toBe(0);
     expect(r.firstFailure).toBeNull();
-    expect(r.firstError?.error).toMatch(/FAULTLINE_PRQ_ENTRIES/);
+    expect(r.firstError?.error).toMatch(/prqEntries/);
     expect(exploreVerdict(r)).toMatch(/^verdict: ERROR — 3 seed\(s\) could not finish/);
     expect(formatExplore(r)).toContain('not a finding');
     expect(formatExplore(r)).toContain('no failing seed');
