@@ -18,6 +18,7 @@ const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp)
 const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entries(errno).map(([k, v]) => [v, k])), [EBADF]: 'EBADF' };
 
 export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): void {
+  dropStaleStaged(s, m.seq);
   let r: SyscallResult;
   switch (m.op) {
     case ufdOp.FAULT_QUEUE_ALLOC: r = faultQueueAlloc(s, m.a0); break;
@@ -87,6 +88,26 @@ function count(s: HostState, op: number, ret: number): void {
   else {
     const e = errnoNames[-ret] ?? `E${-ret}`;
     c.errno[e] = (c.errno[e] ?? 0) + 1;
+  }
+}
+
+/**
+ * Records staged for an earlier syscall (ufd.writeRec, ufd.invEntry with a lower seq) that never
+ * became its WRITE / HWPT_INVALIDATE: the VMM's calls go one at a time in seq order, so no call will
+ * ever read them. As with the kernel's write() (iommufd_fault_fops_write copies only `count` bytes of
+ * the buffer during the call), user memory no call read is not looked at: dropped and counted with
+ * the records a write() did not read (writeRecsIgnored) and the ignored entries (inv entriesIgnored).
+ */
+function dropStaleStaged(s: HostState, seq: number): void {
+  for (const k in s.ufd.writeRecs) {
+    if (Number(k) >= seq) continue;
+    s.stats.writeRecsIgnored += s.ufd.writeRecs[k]!.length;
+    delete s.ufd.writeRecs[k];
+  }
+  for (const k in s.inv.entries) {
+    if (Number(k) >= seq) continue;
+    s.inv.n.entriesIgnored += s.inv.entries[k]!.length;
+    delete s.inv.entries[k];
   }
 }
 
