@@ -40,6 +40,8 @@ export interface InvEntry {
 /** A HWPT_INVALIDATE whose commands went out, waiting for its cmd.waitDone. */
 export interface InvCall {
   seq: number;
+  /** HWPT_INVALIDATE, or DETACH / REPLACE returning after their PASID-entry flush (pasid-entry.ts). */
+  op: number;
   /** Entries handled (entry_num out). */
   handled: number;
   /** 0, or the -errno of the entry that ended the call. */
@@ -53,6 +55,8 @@ export interface HostInvCounters {
   entriesIgnored: number;
   iotlbInvs: number;
   devtlbInvs: number;
+  /** PASID-entry changes (DETACH / REPLACE) whose IOTLB + device-TLB flush the call waited for (pasid-entry.ts). */
+  entryFlushes: number;
   waits: number;
   waitsDone: number;
   timeouts: number;
@@ -65,13 +69,15 @@ export interface HostInvState {
   /** Calls waiting for their invalidation wait, by wait tag. */
   calls: Map<number, InvCall>;
   nextTag: number;
+  /** attachKey of the (device, PASID) entries DETACH / REPLACE moved off a nested hwpt (pasid-entry.ts). */
+  s1Off: Set<string>;
   n: HostInvCounters;
 }
 
 export function createHostInvState(): HostInvState {
   return {
-    entries: {}, calls: new Map(), nextTag: 1,
-    n: { calls: 0, probes: 0, entries: 0, entriesIgnored: 0, iotlbInvs: 0, devtlbInvs: 0, waits: 0, waitsDone: 0, timeouts: 0, errors: 0 },
+    entries: {}, calls: new Map(), nextTag: 1, s1Off: new Set(),
+    n: { calls: 0, probes: 0, entries: 0, entriesIgnored: 0, iotlbInvs: 0, devtlbInvs: 0, waits: 0, waitsDone: 0, timeouts: 0, errors: 0, entryFlushes: 0 },
   };
 }
 
@@ -148,7 +154,7 @@ export function hwptInvalidate(s: HostState, ctx: ActorCtx, m: MessageByType<'uf
   if (sent === 0) return { ret: rc, out0: handled, out1: 0 };
   const tag = s.inv.nextTag;
   s.inv.nextTag = (s.inv.nextTag + 1) >>> 0 || 1;
-  s.inv.calls.set(tag, { seq: m.seq, handled, rc });
+  s.inv.calls.set(tag, { seq: m.seq, op: ufdOp.HWPT_INVALIDATE, handled, rc });
   n.waits++;
   sendOrQueue(s.outboxes, ctx, TO_IOMMU, { type: 'cmd.wait', tag });
   return null;
@@ -187,9 +193,10 @@ export function onInvWaitDone(s: HostState, m: MessageByType<'cmd.waitDone'>): {
   s.inv.calls.delete(m.tag);
   s.inv.n.waitsDone++;
   let ret = call.rc;
-  if (m.status !== 0) {
+  // A PASID-entry flush (DETACH / REPLACE) returns void in the kernel: a time-out there is not the caller's.
+  if (m.status !== 0 && call.op === ufdOp.HWPT_INVALIDATE) {
     s.inv.n.timeouts++;
     if (ret === 0) ret = -errno.ETIMEDOUT;
   }
-  return { seq: call.seq, op: ufdOp.HWPT_INVALIDATE, r: { ret, out0: call.handled, out1: 0 } };
+  return { seq: call.seq, op: call.op, r: { ret, out0: call.handled, out1: 0 } };
 }

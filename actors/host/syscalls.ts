@@ -10,6 +10,7 @@ import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';
+import { entryAttached, entryBefore, flushEntryChange } from './pasid-entry.ts';
 import { EBADF, faultClose, faultRead, faultWrite } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
 
@@ -17,13 +18,28 @@ const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp)
 const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entries(errno).map(([k, v]) => [v, k])), [EBADF]: 'EBADF' };
 
 export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): void {
+  dropStaleStaged(s, m.seq);
   let r: SyscallResult;
   switch (m.op) {
     case ufdOp.FAULT_QUEUE_ALLOC: r = faultQueueAlloc(s, m.a0); break;
     case ufdOp.HWPT_ALLOC: r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3); break;
-    case ufdOp.ATTACH: r = attach(s, ctx, m.a0, m.a1, m.a2); break;
-    case ufdOp.REPLACE: r = replace(s, ctx, env, m.a0, m.a1, m.a2); break;
-    case ufdOp.DETACH: r = detach(s, ctx, env, m.a0, m.a1); break;
+    case ufdOp.ATTACH:
+      r = attach(s, ctx, m.a0, m.a1, m.a2);
+      if (r.ret === 0) entryAttached(s, ctx, m.a0, m.a2, m.a1);
+      break;
+    case ufdOp.REPLACE:
+    case ufdOp.DETACH: {
+      // As iommufd: the domain change (with its cache flush, pasid-entry.ts) comes before the
+      // auto-responses; the call returns once the flush's wait completed.
+      const before = entryBefore(s, m.a0, m.op === ufdOp.REPLACE ? m.a2 : m.a1);
+      const tag = flushEntryChange(s, ctx, before, m.op === ufdOp.REPLACE ? m.a1 : undefined);
+      r = m.op === ufdOp.REPLACE ? replace(s, ctx, env, m.a0, m.a1, m.a2) : detach(s, ctx, env, m.a0, m.a1);
+      if (tag !== null) {
+        s.inv.calls.set(tag, { seq: m.seq, op: m.op, handled: r.out0, rc: r.ret });
+        return;
+      }
+      break;
+    }
     case ufdOp.DESTROY: r = destroy(s, ctx, env, m.a0); break;
     case ufdOp.READ: r = read(s, ctx, env, m); break;
     case ufdOp.WRITE: {
@@ -72,6 +88,26 @@ function count(s: HostState, op: number, ret: number): void {
   else {
     const e = errnoNames[-ret] ?? `E${-ret}`;
     c.errno[e] = (c.errno[e] ?? 0) + 1;
+  }
+}
+
+/**
+ * Records staged for an earlier syscall (ufd.writeRec, ufd.invEntry with a lower seq) that never
+ * became its WRITE / HWPT_INVALIDATE: the VMM's calls go one at a time in seq order, so no call will
+ * ever read them. As with the kernel's write() (iommufd_fault_fops_write copies only `count` bytes of
+ * the buffer during the call), user memory no call read is not looked at: dropped and counted with
+ * the records a write() did not read (writeRecsIgnored) and the ignored entries (inv entriesIgnored).
+ */
+function dropStaleStaged(s: HostState, seq: number): void {
+  for (const k in s.ufd.writeRecs) {
+    if (Number(k) >= seq) continue;
+    s.stats.writeRecsIgnored += s.ufd.writeRecs[k]!.length;
+    delete s.ufd.writeRecs[k];
+  }
+  for (const k in s.inv.entries) {
+    if (Number(k) >= seq) continue;
+    s.inv.n.entriesIgnored += s.inv.entries[k]!.length;
+    delete s.inv.entries[k];
   }
 }
 

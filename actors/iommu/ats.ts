@@ -7,7 +7,10 @@
 // an invalidation executed meanwhile overtakes it, which is the race the device must not cache.
 // An IOTLB hit on an entry whose invalidation is still executing (iotlbInvLatencyNs,
 // iotlb-inv.ts) answers the old translation, as real hardware does until the invalidation
-// completes; it is counted and marked (iommu.ats-hit-during-iotlb-inv).
+// completes; it is counted and marked (iommu.ats-hit-during-iotlb-inv). A space the host moved
+// off the guest's stage 1 (cmd.pasidEntry: DETACH, or REPLACE onto the nesting parent) answers no
+// access: its stage-2-only translations would be of guest-physical addresses, not of this
+// space's pages, so the model gives the device none.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -55,6 +58,11 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
   const space = s.spaces.get(spaceKey(rid, pasid));
   if (space === undefined) {
     s.n.atsUnknownSpace++;
+    return NO_ACCESS;
+  }
+  if (s.s1Off.size > 0 && s.s1Off.has(spaceKey(rid, pasid))) {
+    // Detached (blocked) or on the nesting parent alone: nothing of the guest's stage 1 is reachable.
+    s.n.atsS1Off++;
     return NO_ACCESS;
   }
   const page = Math.floor(addr / PAGE_BYTES);

@@ -22,7 +22,7 @@ import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { Message, MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { executeIotlbInv, markIotlbInvDone } from './iotlb-inv.ts';
-import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
+import { responseCarriesPasid, spaceKey, type IommuState } from './iommu-state.ts';
 
 const PGRP_RESP_TYPE = 0x9;
 /** PCIe Invalidate Completion CC: completions the function sends for the ITag, modulo 8 (0 means 8). */
@@ -57,10 +57,23 @@ function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
     case 'cmd.wait': return completeWait(s, m, ctx);
     // The host's PASID stop or rebind, forwarded after the commands queued before it.
     case 'cmd.pasidCtl': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker }); return true;
+    case 'cmd.pasidEntry': setPasidEntry(s, m); return true;
     default:
       ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
       return true;
   }
+}
+
+/**
+ * A PASID table entry changed (the host's DETACH / REPLACE / ATTACH): off the guest's stage 1, ATS
+ * answers no access for the space (ats.ts). The caches are flushed by the commands the host queues
+ * right behind this one (an IOTLB invalidation of the DID, a device-TLB one, a wait).
+ */
+function setPasidEntry(s: IommuState, m: MessageByType<'cmd.pasidEntry'>): void {
+  const key = spaceKey(m.rid, m.pasidPresent ? m.pasid : null);
+  if (m.nested) s.s1Off.delete(key);
+  else s.s1Off.add(key);
+  s.n.pasidEntryChanges++;
 }
 
 function setPre(s: IommuState, m: MessageByType<'cmd.ctxPri'>, ctx: ActorCtx): void {

@@ -27,6 +27,10 @@ export interface IommuCounters {
   atsNotPresent: number;
   atsUnknownSpace: number;
   atsOutOfRange: number;
+  /** ATS requests of a space whose PASID entry is off the guest's stage 1 (detached, or on the nesting parent): no access. */
+  atsS1Off: number;
+  /** cmd.pasidEntry executed. */
+  pasidEntryChanges: number;
   prqQueued: number;
   irqsRaised: number;
   dropFull: number;
@@ -66,6 +70,11 @@ export interface IommuState {
   cfg: IommuConfig;
   /** spaceKey(rid, pasid|none) → address space. */
   spaces: Map<number | string, AddressSpace>;
+  /**
+   * spaceKey of the spaces whose PASID entry the host moved off the guest's stage 1 (cmd.pasidEntry): they are
+   * not translated through guest.s1 any more. Empty at start: every space translates nested from the outset.
+   */
+  s1Off: Set<number | string>;
   /** rid → function config (PRG Response PASID Required). */
   functions: Record<number, DeviceFunctionConfig>;
   /** rid → context-entry PRE bit (absent or false: PRI reception off). */
@@ -97,7 +106,7 @@ export function spaceKey(rid: number, pasid: number | null): number | string {
 
 function zeroCounters(): IommuCounters {
   return {
-    atsRequests: 0, atsHits: 0, atsMisses: 0, atsWalks: 0, atsNotPresent: 0, atsUnknownSpace: 0, atsOutOfRange: 0,
+    atsRequests: 0, atsHits: 0, atsMisses: 0, atsWalks: 0, atsNotPresent: 0, atsUnknownSpace: 0, atsOutOfRange: 0, atsS1Off: 0, pasidEntryChanges: 0,
     prqQueued: 0, irqsRaised: 0, dropFull: 0, dropOverflow: 0, dropPriDisabled: 0, dropStopMarkerOnOverflow: 0,
     autoResponseSuccess: 0, autoResponseInvalid: 0, implicitInvalidations: 0, responsesForwarded: 0,
     responsesPasidStripped: 0, badCommands: 0, iotlbInvalidations: 0, iotlbEntriesInvalidated: 0, iotlbInvsTimed: 0, atsHitsDuringIotlbInv: 0,
@@ -117,7 +126,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     priEnabled[fn.rid] = false;
   }
   return {
-    cfg, spaces, functions, priEnabled,
+    cfg, spaces, s1Off: new Set(), functions, priEnabled,
     prq: createPrqProducer(cfg.prqEntries),
     iotlb: createIotlb(cfg.iotlbEntries),
     cmdQueue: [], iotlbInvRunning: null, stalledOnItag: false,

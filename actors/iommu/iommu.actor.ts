@@ -40,6 +40,7 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
       case 'cmd.ctxPri':
       case 'cmd.devReset':
       case 'cmd.pasidCtl':
+      case 'cmd.pasidEntry':
         acceptCommand(s, msg, ctx);
         return;
       default:
@@ -65,7 +66,7 @@ function onRegisterRead(s: IommuState, m: MessageByType<'mmio.read'>, ctx: Actor
 export function iommuStats(s: IommuState): Record<string, unknown> {
   const n = s.n;
   return {
-    ats: { requests: n.atsRequests, hits: n.atsHits, misses: n.atsMisses, walks: n.atsWalks, notPresent: n.atsNotPresent, unknownSpace: n.atsUnknownSpace, outOfRange: n.atsOutOfRange },
+    ats: { requests: n.atsRequests, hits: n.atsHits, misses: n.atsMisses, walks: n.atsWalks, notPresent: n.atsNotPresent, unknownSpace: n.atsUnknownSpace, outOfRange: n.atsOutOfRange, s1Off: n.atsS1Off, pasidEntryChanges: n.pasidEntryChanges },
     prq: { queued: n.prqQueued, irqsRaised: n.irqsRaised, tail: s.prq.tail, head: s.prq.head, ppr: s.prq.ppr, pro: s.prq.pro },
     drops: { full: n.dropFull, overflow: n.dropOverflow, priDisabled: n.dropPriDisabled, stopMarkerOnOverflow: n.dropStopMarkerOnOverflow },
     autoResponses: { success: n.autoResponseSuccess, invalid: n.autoResponseInvalid },

@@ -149,13 +149,14 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
   }
 
   function pump(): void {
+    pumpUntilQuiet();
+  }
+
+  /** Runs the host's iommu traffic until it goes quiet; returns what reached the VMM meanwhile. */
+  function pumpUntilQuiet(): ReturnType<typeof drainToVmm> {
     for (let guard = 0; guard < 100_000; guard++) {
       const i = sent.findIndex((x) => x.channel === 'host->iommu');
-      if (i < 0) {
-        // Page requests cause no syscall replies; what reached the VMM here is poll readiness.
-        drainToVmm();
-        return;
-      }
+      if (i < 0) return drainToVmm();
       const m = sent.splice(i, 1)[0]!.msg;
       if (m.type.startsWith('cmd.')) h.commands.push(m);
       if (m.type === 'mmio.read') {
@@ -168,6 +169,9 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
         h.responses.push(decodePageGroupResponse(m));
       } else if (m.type === 'cmd.ctxPri') {
         h.ctxPri.push({ rid: m.rid, enable: m.enable });
+      } else if (m.type === 'cmd.wait') {
+        // An invalidation wait completes at once: the harness has no device TLB to wait for.
+        hostActor.step(state, { type: 'cmd.waitDone', tag: m.tag, status: 0 }, ctx);
       }
     }
     throw new FaultlineError('FAULTLINE_HARNESS', 'the host did not go quiet');
@@ -192,10 +196,13 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
   function call(op: number, a0: number, a1: number, a2: number, a3: number, s = ++seq): CallResult {
     hostActor.step(state, { type: 'ufd.call', seq: s, op, a0: a0 >>> 0, a1: a1 >>> 0, a2: a2 >>> 0, a3: a3 >>> 0 }, ctx);
     const { records, ghosts, rets } = drainToVmm();
+    // Any host->iommu traffic a syscall caused (auto-responses, a PASID-entry flush whose wait the reply waits for) is run at once.
+    const later = pumpUntilQuiet();
+    records.push(...later.records);
+    ghosts.push(...later.ghosts);
+    rets.push(...later.rets);
     const ret = rets.find((r) => r.seq === s);
     if (ret === undefined || rets.length !== 1) throw new FaultlineError('FAULTLINE_HARNESS', `syscall seq ${s}: expected one ufd.ret, got ${rets.length}`);
-    // Any host->iommu traffic a syscall caused (auto-responses) is collected at once.
-    pump();
     return { ret: ret.ret, out0: ret.out0, out1: ret.out1, records, ghosts };
   }
 

@@ -67,6 +67,11 @@ export const hostIommuSpecs = {
   'cmd.devReset': { tag: 0x20c, fields: { rid: 'u16', remove: 'bool' } },
   /** The host's PASID stop (op 0) or rebind (op 1) for function `rid`: forwarded to the device as pci.pasidCtl, in command order. */
   'cmd.pasidCtl': { tag: 0x20d, fields: { rid: 'u16', pasid: 'u32', op: 'u8', stopMarker: 'bool' } },
+  /**
+   * The host changed the PASID table entry of (rid, pasid|none) on DETACH / REPLACE / ATTACH: `nested` true when it
+   * now translates through the guest's stage 1 (a nested hwpt), false when blocked or on the nesting parent alone.
+   */
+  'cmd.pasidEntry': { tag: 0x20e, fields: { rid: 'u16', pasidPresent: 'bool', pasid: 'u32', nested: 'bool' } },
 } as const;
 
 export const iommufdSpecs = {

@@ -87,6 +87,7 @@ export function formatNestedReport(r: NestedReport): string {
   if (refused.length) lines.push('', 'back-pressure (sends refused by a full channel, retried in order)', table(refused.map((c) => [c.name, fmtCount(c.refused)])));
   const marks = Object.entries(r.marks);
   if (marks.length) lines.push('', 'coverage marks', table(marks.map(([k, n]) => [k, fmtCount(n)])));
+  if (r.stopReport) lines.push('', `run stopped: ${r.stopReason}`, r.stopReport);
   lines.push('', 'checks');
   for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`);
   lines.push(...checkerLines(r));

@@ -15,6 +15,8 @@ export interface NestedReport {
   /** Threads: scenario time ran this many times slower than the wall clock (latencies are in scenario time). */
   timeScale?: number;
   stopReason: string;
+  /** Simulator: why its guard rails stopped the run (livelock, wall-clock cap), channel depths and pending work. */
+  stopReport?: string;
   elapsedMs: number;
   clock: 'wall' | 'virtual';
   faults: {
@@ -74,6 +76,7 @@ export interface RunOutcome {
   channels: { name: string; sent: number; refused: number }[];
   marks: Record<string, number>;
   stopReason: string;
+  stopReport?: string;
   elapsedMs: number;
   checker?: CheckerResult | null;
 }
@@ -115,6 +118,7 @@ export function buildNestedReport(
   return {
     ...meta,
     stopReason: o.stopReason,
+    ...(o.stopReport !== undefined ? { stopReport: o.stopReport } : {}),
     elapsedMs: o.elapsedMs,
     clock: meta.runtime === 'sim' ? 'virtual' : 'wall',
     faults: {

@@ -14,6 +14,7 @@ import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioSets } from '../scenario/scenario-diff.ts';
+import type { DeviceState } from '../../actors/device/device-state.ts';
 import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
 
@@ -21,6 +22,8 @@ export interface NestedRunOptions {
   runtime: 'threads' | 'sim';
   seed: number;
   workers?: 'each' | number;
+  /** Simulator: stop with stopReason 'wall-clock-cap' after this long (default 10 minutes). */
+  wallClockCapMs?: number;
   /** Simulator: stop after this many steps (a guard against a workload that never ends). */
   maxSteps?: number;
   /** The online checker (default on). */
@@ -40,6 +43,36 @@ export interface NestedRunOptions {
   /** Stops the run from outside (FAULTLINE_INTERRUPTED). */
   signal?: AbortSignal;
 }
+
+/**
+ * The simulator's livelock bound for a scenario (issue 12, src/runtime/sim/watchdog.ts): no group
+ * answered and no DMA access ended for this long of scenario time while work is outstanding stops the
+ * run. Four times the largest delay the scenario configures (an ATC invalidation time-out stalls the
+ * IOMMU's command queue, responses included, that long), and at least the longest fault window
+ * (pauseGuest) plus 1 ms, and never under 1 ms.
+ */
+export function livelockBoundNs(s: Scenario): number {
+  const delays = [
+    s.sim.latencyNs, s.guest.handlerCostNs, s.guest.unmapEveryNs, s.workload.thinkNs,
+    s.iommu.atcInvTimeoutNs, s.iommu.atsLatencyNs, s.iommu.iotlbInvLatencyNs,
+    (s.liveness.boundUs ?? 0) * 1e3, ...s.devices.map((d) => d.atcInvDelayNs),
+  ];
+  const windowNs = Math.max(0, ...s.events.map((e) => (e.untilMs === null ? 0 : (e.untilMs - e.atMs) * 1e6)));
+  return Math.max(1e6, 4 * Math.max(...delays), windowNs + 1e6);
+}
+
+/** Progress for the watchdog: groups answered and DMA accesses ended at the device. */
+const deviceProgress = {
+  name: 'groups answered or DMA accesses ended at the device',
+  probe: (stateOf: (actor: string) => unknown): number => {
+    const c = (stateOf('device') as DeviceState | undefined)?.c;
+    if (c === undefined) return 0;
+    const r = c.responses;
+    let n = r.success + r.invalid + r.failure + r.reserved + c.dmaOk;
+    for (const k in c.dmaFailed) n += c.dmaFailed[k as keyof typeof c.dmaFailed];
+    return n;
+  },
+};
 
 /**
  * The one line that replays a run in the deterministic runtime: the scenario as named, the
@@ -78,10 +111,14 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
     setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
       seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true,
+      guard: {
+        livelockBoundNs: livelockBoundNs(scenario), progress: deviceProgress,
+        ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
+      },
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
     });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
-      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
+      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker, ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}) },
       { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks });
     report.traceHash = r.traceHash;
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);

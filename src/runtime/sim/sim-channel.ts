@@ -1,20 +1,28 @@
 // An in-memory bounded FIFO for the deterministic runtime: messages with the virtual time
 // they become deliverable. Circular arrays, so neither push nor shift moves other entries.
+// The arrays grow on demand (doubling, up to the channel's capacity) instead of being sized
+// for the worst case: a topology's channels are sized for every device faulting at once
+// (256 devices x 64 PASIDs x priAllocation 65535 exceeded the largest array V8 allows), while
+// a run only ever holds what is in flight.
 
 import type { Inbound } from '../../actor/define.ts';
 import { Fifo } from '../../util/fifo.ts';
 
+/** Slots allocated at first; doubled whenever a push finds them all taken. */
+const initialSlots = 16;
+
 export class SimQueue {
   readonly capacity: number;
-  private readonly msgs: (Inbound | undefined)[];
-  private readonly readyNs: Float64Array;
+  private msgs: (Inbound | undefined)[];
+  private readyNs: Float64Array;
   private head = 0;
   private count = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.msgs = new Array<Inbound | undefined>(capacity).fill(undefined);
-    this.readyNs = new Float64Array(capacity);
+    const slots = Math.min(capacity, initialSlots);
+    this.msgs = new Array<Inbound | undefined>(slots).fill(undefined);
+    this.readyNs = new Float64Array(slots);
   }
 
   get length(): number {
@@ -26,7 +34,8 @@ export class SimQueue {
   }
 
   push(msg: Inbound, readyNs: number): void {
-    const at = (this.head + this.count) % this.capacity;
+    if (this.count === this.msgs.length) this.grow();
+    const at = (this.head + this.count) % this.msgs.length;
     this.msgs[at] = msg;
     this.readyNs[at] = readyNs;
     this.count++;
@@ -40,7 +49,7 @@ export class SimQueue {
   shift(): Inbound {
     const msg = this.msgs[this.head]!;
     this.msgs[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % this.msgs.length;
     this.count--;
     return msg;
   }
@@ -48,8 +57,24 @@ export class SimQueue {
   /** Snapshot of queued messages, head first (for reports). */
   peekAll(): Inbound[] {
     const out: Inbound[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.msgs[(this.head + i) % this.capacity]!);
+    for (let i = 0; i < this.count; i++) out.push(this.msgs[(this.head + i) % this.msgs.length]!);
     return out;
+  }
+
+  /** Twice the slots (at most the capacity), entries moved to the front in order. */
+  private grow(): void {
+    const old = this.msgs.length;
+    const slots = Math.min(this.capacity, old * 2);
+    const msgs = new Array<Inbound | undefined>(slots).fill(undefined);
+    const readyNs = new Float64Array(slots);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % old;
+      msgs[i] = this.msgs[from];
+      readyNs[i] = this.readyNs[from]!;
+    }
+    this.msgs = msgs;
+    this.readyNs = readyNs;
+    this.head = 0;
   }
 }
 

@@ -19,6 +19,7 @@ import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { randomStrategy, type Strategy } from './strategy.ts';
 import { TimerHeap } from './timer-heap.ts';
+import { checkEverySteps, defaultWallClockCapMs, SimWatchdog, stopReport, type WatchdogVerdict } from './watchdog.ts';
 
 export interface SimOptions {
   seed: number;
@@ -32,9 +33,18 @@ export interface SimOptions {
   check?: boolean;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
+  /** Guard rails (watchdog.ts): livelock bound in virtual ns (default off), wall-clock cap (default 10 min), progress probe. */
+  guard?: SimGuardOptions;
 }
 
-export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time';
+export interface SimGuardOptions {
+  livelockBoundNs?: number;
+  wallClockCapMs?: number;
+  /** Reads the actors' states (by name); a change means progress. Default: messages taken from channels. */
+  progress?: { name: string; probe: (stateOf: (actor: string) => unknown) => number };
+}
+
+export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time' | 'livelock' | 'wall-clock-cap';
 
 export interface SimActorReport {
   name: string;
@@ -66,6 +76,8 @@ export interface SimResult {
   marks: Record<string, number>;
   /** The online checker's verdict; null when it was off. */
   checker: CheckerResult | null;
+  /** A run the watchdog stopped ('livelock', 'wall-clock-cap'): why, channel depths, pending work. */
+  stopReport?: string;
 }
 
 /** An actor threw: carries what is needed to replay up to the failure. */
@@ -133,6 +145,8 @@ class SimRun {
   private readonly anyService: boolean;
   private readonly memViews: Map<string, MemView>;
   private readonly checker: Checker | null;
+  private readonly guard: SimGuardOptions;
+  private stopWhy: string | undefined;
   private nowNs = 0;
   private steps = 0;
   private current = -1;
@@ -144,6 +158,7 @@ class SimRun {
     this.maxSteps = options.maxSteps ?? defaultMaxSteps;
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
     this.progress = options.progress;
+    this.guard = options.guard ?? {};
     this.recordChoices = options.recordChoices ?? true;
     this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
     this.sent = topo.channels.map(() => 0);
@@ -225,8 +240,15 @@ class SimRun {
       this.slots[i]!.inbox.push({ type: 'sys.start' });
     }
     let stopReason: SimStopReason = 'quiescent';
+    const guard = this.makeWatchdog();
+    let lookAt = checkEverySteps;
     for (;;) {
       if (this.steps >= this.maxSteps) { stopReason = 'max-steps'; break; }
+      if (this.steps >= lookAt) {
+        lookAt = this.steps + checkEverySteps;
+        const v = guard.look();
+        if (v !== null) { stopReason = this.stopFor(v); break; }
+      }
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {
@@ -234,6 +256,8 @@ class SimRun {
         if (next === Infinity) break;
         if (next > this.maxVirtualNs) { stopReason = 'max-time'; break; }
         this.nowNs = next;
+        const v = guard.look();
+        if (v !== null) { stopReason = this.stopFor(v); break; }
         continue;
       }
       const pick = this.strategy.choose(n, this.steps);
@@ -242,6 +266,29 @@ class SimRun {
       if (this.progress && this.steps % this.progress.everySteps === 0) this.progress.fn(this.steps, this.nowNs);
     }
     return this.report(stopReason);
+  }
+
+  private makeWatchdog(): SimWatchdog {
+    const g = this.guard;
+    const names = this.topo.actors.map((a) => a.name);
+    const stateOf = (actor: string): unknown => this.slots[names.indexOf(actor)]?.state;
+    const probe = g.progress;
+    return new SimWatchdog({ boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs }, {
+      nowNs: () => this.nowNs,
+      progress: probe ? () => probe.probe(stateOf) : () => this.sent.reduce((a, b) => a + b, 0) - this.queues.reduce((a, q) => a + q.length, 0),
+      progressName: probe?.name ?? 'messages taken from a channel',
+      workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
+    });
+  }
+
+  /** The watchdog stopped the run: keep its report. */
+  private stopFor(v: NonNullable<WatchdogVerdict>): SimStopReason {
+    this.stopWhy = stopReport(v.why,
+      this.topo.channels.map((c, i) => ({ name: c.name, depth: this.queues[i]!.length, capacity: c.capacity, sent: this.sent[i]!, refused: this.refused[i]! })),
+      this.slots.map((sl, i) => ({
+        name: sl.name, kind: this.topo.actors[i]!.def.kind, pending: (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) + sl.inbox.length, timers: this.timers.countFor(i),
+      })));
+    return v.stopReason;
   }
 
   private fireDueTimers(): void {
@@ -341,7 +388,8 @@ class SimRun {
         name: c.name, depth: this.queues[i]!.length, sent: this.sent[i]!, refused: this.refused[i]!, depthMax: this.depthMax[i]!,
       })),
       marks: Object.fromEntries(this.marks),
-      checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null,
+      checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason, ...(this.stopWhy !== undefined ? { stallReport: this.stopWhy } : {}) }) ?? null,
+      ...(this.stopWhy !== undefined ? { stopReport: this.stopWhy } : {}),
     };
   }
 }

@@ -81,7 +81,10 @@ describe('host IOPF enable refcount', () => {
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 2, perm: R, addr: 0x2000 });
     h.commands.length = 0;
     expect(h.ioctl(ufdOp.DETACH, 1, 1).ret).toBe(0);
-    expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual(['cmd.pgResp', 'cmd.pgResp', 'ctxPri false']);
+    expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual([
+      // The PASID entry is torn down and its caches flushed first (intel_pasid_tear_down_entry), then the auto-responses.
+      'cmd.pasidEntry', 'cmd.iotlbInv', 'cmd.wait', 'cmd.pgResp', 'cmd.pgResp', 'ctxPri false',
+    ]);
   });
 
   it('replace away from a fault-capable hwpt answers the old groups before it disables PRI', () => {
@@ -90,7 +93,7 @@ describe('host IOPF enable refcount', () => {
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 1, perm: R, addr: 0x1000 });
     h.commands.length = 0;
     expect(h.ioctl(ufdOp.REPLACE, 1, plainHwpt(h), 1).ret).toBe(0);
-    expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual(['cmd.pgResp', 'ctxPri false']);
+    expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual(['cmd.pasidEntry', 'cmd.iotlbInv', 'cmd.wait', 'cmd.pgResp', 'ctxPri false']);
   });
   // eventq.c iommufd_fault_iopf_enable(): `if (pdev->is_virtfn && pci_pri_supported(pdev)) return -EINVAL;`
   it('refuses IOPF on a PRI-capable VF with -EINVAL (mainline); host.iopfOnPriVf allow lifts it', () => {
