@@ -4,7 +4,7 @@
 // fixed order, asks the strategy for one, records the index and delivers it. Same seed,
 // same code → same trace hash; the recorded choices replay the run exactly.
 
-import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
+import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
@@ -12,9 +12,8 @@ import { ChoiceLog } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
-import { createRng, rngStateFrom, type RngState } from '../../util/rng.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
-import { memLookup, plainMemView } from '../mem-view.ts';
+import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { randomStrategy, type Strategy } from './strategy.ts';
@@ -95,7 +94,6 @@ interface ActorSlot {
   def: AnyActorDef;
   state: unknown;
   ctx: ActorCtx;
-  rngState: RngState;
   inbox: SimInbox;
   busyUntilNs: number;
   serviceNs: number;
@@ -160,34 +158,20 @@ class SimRun {
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, serviceNs: number): ActorSlot {
-    const rngState = rngStateFrom(this.seed, index + 1);
-    const slot: ActorSlot = {
-      name, def, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
-      ctx: undefined as unknown as ActorCtx,
-    };
-    slot.ctx = this.makeCtx(index, name, rngState);
-    return slot;
+    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, serviceNs, ctx: this.makeCtx(index, name) };
   }
 
-  private makeCtx(index: number, name: string, rngState: RngState): ActorCtx {
+  private makeCtx(index: number, name: string): ActorCtx {
     const { channelIndex, channels } = this.topo;
-    // This actor's own channels by name → channel index, so a send is one lookup.
-    const owned = new Map<string, number>();
-    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
-    return {
-      self: name,
-      rng: createRng(rngState),
+    const owned = ownedChannels(channels, index);
+    return createActorCtx(name, {
+      rngSeed: this.seed,
+      rngStream: index + 1,
+      marks: this.marks,
+      memories: this.memViews,
       now: () => this.nowNs,
-      mem: memLookup(this.memViews, name),
-      mark: (m) => this.marks.set(m, (this.marks.get(m) ?? 0) + 1),
       check: this.checkFor(index),
-      assert(cond, code, detail) {
-        if (!cond) assertionFailed(name, code, detail);
-      },
-      timer: (delayNs, msg) => {
-        checkTimerDelay(name, delayNs);
-        this.timers.add(this.nowNs + delayNs, index, msg);
-      },
+      timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
       send: (channel, msg) => {
         const c = owned.get(channel);
         if (c === undefined) {
@@ -207,7 +191,7 @@ class SimRun {
         if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
         return true;
       },
-    };
+    });
   }
 
   /** Events go straight to the checker, stamped with the step that emitted them and the virtual time. */
