@@ -58,8 +58,7 @@ function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
     // The host's PASID stop or rebind, forwarded after the commands queued before it.
     case 'cmd.pasidCtl': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker }); return true;
     default:
-      ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
-      return true;
+      return ctx.fail('FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
   }
 }
 

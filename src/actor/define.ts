@@ -38,7 +38,7 @@ export interface ActorCtx {
   /**
    * Programmer-error check: throws FaultlineError(code) naming the actor when cond is false.
    * The detail is evaluated by the caller, so on per-message paths write
-   * `if (!cond) ctx.assert(false, code, detail)` to build it only on failure.
+   * `if (!cond) ctx.fail(code, detail)` to build it only on failure.
    */
   assert(cond: unknown, code: string, detail?: string): void;
   /**
