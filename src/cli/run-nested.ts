@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
-import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
+import type { MachinesMode } from '../machines/mode.ts';
 import { runSim } from '../runtime/sim/sim-runtime.ts';
 import { replayStrategy } from '../runtime/sim/strategy.ts';
 import { decodeChoices, encodeChoices } from '../runtime/sim/choices.ts';
@@ -48,9 +48,8 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   let report: NestedReport;
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
-    setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
-      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true,
+      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
     });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },

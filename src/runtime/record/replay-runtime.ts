@@ -20,6 +20,7 @@ import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { messageCodec, type CheckEvent, type Message } from '../../protocol/messages.ts';
+import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError, fail } from '../../util/errors.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
 import { plainMemView } from '../mem-view.ts';
@@ -73,8 +74,20 @@ interface Current {
   clockRead: boolean;
 }
 
-export function replayRecording(topology: Topology, rec: RunRecording): ReplayResult {
-  return new ReplayRun(resolveTopology(topology), rec).run();
+export interface ReplayOptions {
+  /** Machine engine for the replay: the compiled executor (default) or XState itself (reference mode); the recorded run's. */
+  machines?: MachinesMode;
+}
+
+export function replayRecording(topology: Topology, rec: RunRecording, options: ReplayOptions = {}): ReplayResult {
+  const topo = resolveTopology(topology);
+  const previous = machinesMode();
+  setMachinesMode(options.machines ?? 'compiled');
+  try {
+    return new ReplayRun(topo, rec).run();
+  } finally {
+    setMachinesMode(previous);
+  }
 }
 
 class ReplayRun {

@@ -10,6 +10,7 @@ import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { ChoiceLog } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
+import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
@@ -31,6 +32,8 @@ export interface SimOptions {
   check?: boolean;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
+  /** Machine engine for this run: the compiled executor (default) or XState itself (reference mode). */
+  machines?: MachinesMode;
 }
 
 export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time';
@@ -100,7 +103,14 @@ interface ActorSlot {
 }
 
 export function runSim(topology: Topology, options: SimOptions): SimResult {
-  return new SimRun(resolveTopology(topology), options).run();
+  const topo = resolveTopology(topology);
+  const previous = machinesMode();
+  setMachinesMode(options.machines ?? 'compiled');
+  try {
+    return new SimRun(topo, options).run();
+  } finally {
+    setMachinesMode(previous);
+  }
 }
 
 class SimRun {

@@ -18,6 +18,7 @@ import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
+import type { MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { spawnWorker } from '../spawn-worker.ts';
 import { resolveTopology, type Topology } from '../../actor/topology.ts';
@@ -44,7 +45,7 @@ export interface ThreadedOptions {
   /** Include each actor's full state in the result. */
   includeState?: boolean;
   /** Machine engine in every worker: the compiled executor (default) or XState itself. */
-  machines?: 'compiled' | 'xstate';
+  machines?: MachinesMode;
   /** Run the online checker (default true). */
   check?: boolean;
   /** Slots of each worker's check-event log (a power of two). */
