@@ -34,9 +34,20 @@ export interface SimOptions {
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
   /** Machine engine for this run: the compiled executor (default) or XState itself (reference mode). */
   machines?: MachinesMode;
+  /**
+   * Stops the run from outside (Ctrl-C, an API caller), looked at every 4096 steps: the run then
+   * returns what it has so far, with stopReason 'interrupted'. The run is synchronous, so its own
+   * thread's event loop (a SIGINT handler, a timer) cannot abort it meanwhile: abort from the
+   * progress callback, or pass any `{ aborted }` another thread sets (a flag in a
+   * SharedArrayBuffer read with Atomics.load, for a run in a worker).
+   */
+  signal?: { readonly aborted: boolean };
 }
 
-export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time';
+/** Steps between two looks at options.signal (a power of two). */
+const signalEverySteps = 4096;
+
+export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time' | 'interrupted';
 
 export interface SimActorReport {
   name: string;
@@ -120,6 +131,7 @@ class SimRun {
   private readonly maxSteps: number;
   private readonly maxVirtualNs: number;
   private readonly progress: SimOptions['progress'];
+  private readonly signal: SimOptions['signal'];
   private readonly recordChoices: boolean;
   private readonly queues: SimQueue[];
   private readonly sent: number[];
@@ -152,6 +164,7 @@ class SimRun {
     this.maxSteps = options.maxSteps ?? defaultMaxSteps;
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
     this.progress = options.progress;
+    this.signal = options.signal;
     this.recordChoices = options.recordChoices ?? true;
     this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
     this.sent = topo.channels.map(() => 0);
@@ -221,6 +234,7 @@ class SimRun {
     let stopReason: SimStopReason = 'quiescent';
     for (;;) {
       if (this.steps >= this.maxSteps) { stopReason = 'max-steps'; break; }
+      if ((this.steps & (signalEverySteps - 1)) === 0 && this.signal?.aborted) { stopReason = 'interrupted'; break; }
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {
