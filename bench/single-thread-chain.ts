@@ -2,10 +2,10 @@
 // ctx.send pushing onto one FIFO and a loop calling step — plain function calls, no rings,
 // no scheduler, no workers.
 
+import { createActorCtx } from '../src/actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../src/actor/define.ts';
 import type { Topology } from '../src/actor/topology.ts';
 import { resolveTopology } from '../src/actor/topology.ts';
-import { createRng, rngStateFrom } from '../src/util/rng.ts';
 
 export interface DirectRunResult {
   wallMs: number;
@@ -21,15 +21,14 @@ export function runDirect(topology: Topology): DirectRunResult {
   const queueMsg: Inbound[] = [];
   let head = 0;
   const t0 = performance.now();
-  const ctxs: ActorCtx[] = topo.actors.map((a, i) => ({
-    self: a.name,
-    rng: createRng(rngStateFrom(1, i + 1)),
+  const ctxs: ActorCtx[] = topo.actors.map((a, i) => createActorCtx(a.name, {
+    rngSeed: 1,
+    rngStream: i + 1,
+    marks: new Map(),
+    memories: new Map(),
     now: () => Math.round((performance.now() - t0) * 1e6),
-    mark: () => undefined,
     check: () => undefined,
-    assert(cond, code) { if (!cond) throw new Error(code); },
-    timer: () => { throw new Error('no timers in the direct chain'); },
-    mem: () => { throw new Error('no memory in the direct chain'); },
+    timerAt: () => { throw new Error('no timers in the direct chain'); },
     send(channel, msg) {
       const c = topo.channels[topo.channelIndex.get(channel)!]!;
       queueActor.push(c.to);

@@ -41,14 +41,15 @@ export function needsVcpu(msg: Inbound, events: readonly TimelineEvent[]): boole
 
 /** A pauseGuest event is due: stop the vCPUs until its untilNs. */
 export function pause(p: GuestPause, e: TimelineEvent, index: number, ctx: ActorCtx): void {
-  ctx.assert(e.untilNs !== undefined, 'FAULTLINE_PAUSE_WINDOW', `pauseGuest event ${index} has no untilNs`);
+  const untilNs = e.untilNs;
+  if (untilNs === undefined) ctx.fail('FAULTLINE_PAUSE_WINDOW', `pauseGuest event ${index} has no untilNs`);
   if (p.open === 0) {
     p.sinceNs = ctx.now();
     p.stats.pauses++;
     ctx.mark('guest.paused');
   }
   p.open++;
-  ctx.timer(Math.max(0, e.untilNs! - ctx.now()), { type: 'guest.resume', index });
+  ctx.timer(Math.max(0, untilNs - ctx.now()), { type: 'guest.resume', index });
 }
 
 export function defer(p: GuestPause, msg: Inbound): void {

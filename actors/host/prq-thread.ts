@@ -79,12 +79,12 @@ function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
   // Timeline vfResponseFailure: the core fails this function's group (R23), answered in HostDriver.reported.
   if (refuseGroup(s, group, ctx)) return;
   const fault = faultOfHandle(s.ufd, group.handler);
-  if (!(fault !== undefined)) ctx.assert(false, 'FAULTLINE_HOST_HANDLER', `group ${group.id}: handle ${group.handler} has no fault object`);
+  if (fault === undefined) ctx.fail('FAULTLINE_HOST_HANDLER', `group ${group.id}: handle ${group.handler} has no fault object`);
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   ctx.check({ type: 'chk.deliver', layer: checkLayer.host, ghost, requests: group.faults.length });
-  const wasEmpty = fault!.deliver.length === 0;
-  faultQueueAdd(fault!, group.id, ghost, ctx);
-  if (wasEmpty && fault!.fdOpen) pollin(s, ctx, fault!.fd);
+  const wasEmpty = fault.deliver.length === 0;
+  faultQueueAdd(fault, group.id, ghost, ctx);
+  if (wasEmpty && fault.fdOpen) pollin(s, ctx, fault.fd);
 }
 
 export function pollin(s: HostState, ctx: ActorCtx, fd: number): void {

@@ -59,8 +59,7 @@ function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
     case 'cmd.pasidCtl': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker }); return true;
     case 'cmd.pasidEntry': setPasidEntry(s, m); return true;
     default:
-      ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
-      return true;
+      return ctx.fail('FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
   }
 }
 

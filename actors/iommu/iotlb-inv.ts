@@ -48,8 +48,8 @@ export function executeIotlbInv(s: IommuState, m: MessageByType<'cmd.iotlbInv'>,
 /** The running invalidation's time is up (the caller runs the queue on). */
 export function markIotlbInvDone(s: IommuState, ctx: ActorCtx): void {
   const run = s.iotlbInvRunning;
-  ctx.assert(run !== null && !run.done, 'FAULTLINE_IOMMU_IOTLB_INV', 'iotlbInvDone with no IOTLB invalidation running');
-  run!.done = true;
+  if (run === null || run.done) ctx.fail('FAULTLINE_IOMMU_IOTLB_INV', 'iotlbInvDone with no IOTLB invalidation running');
+  run.done = true;
 }
 
 /** Whether the running IOTLB invalidation (if any, and not yet applied) covers `e`. */

@@ -62,15 +62,15 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
 /** Take the finished call off the line (the caller routes the result), counting errors. */
 export function completeCall(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): Syscall {
   const call = s.inFlight;
-  if (!(call !== null && call.seq === m.seq)) ctx.assert(false, 'FAULTLINE_VMM_SYSCALL_SEQ', `ufd.ret seq ${m.seq} while ${call === null ? 'no call' : `call ${call.seq}`} is in flight`);
+  if (call === null || call.seq !== m.seq) ctx.fail('FAULTLINE_VMM_SYSCALL_SEQ', `ufd.ret seq ${m.seq} while ${call === null ? 'no call' : `call ${call.seq}`} is in flight`);
   s.inFlight = null;
   if (m.ret < 0) {
-    const name = opName(call!.op);
+    const name = opName(call.op);
     s.syscallErrorsByOp[name] = (s.syscallErrorsByOp[name] ?? 0) + 1;
     const e = errnoName(m.ret);
     s.errnos[e] = (s.errnos[e] ?? 0) + 1;
   }
-  return call!;
+  return call;
 }
 
 /** After routing a result: start the next queued call. */

@@ -38,9 +38,14 @@ export interface ActorCtx {
   /**
    * Programmer-error check: throws FaultlineError(code) naming the actor when cond is false.
    * The detail is evaluated by the caller, so on per-message paths write
-   * `if (!cond) ctx.assert(false, code, detail)` to build it only on failure.
+   * `if (!cond) ctx.fail(code, detail)` to build it only on failure.
    */
   assert(cond: unknown, code: string, detail?: string): void;
+  /**
+   * Programmer error, unconditionally: throws what a failed assert throws. Typed `never`, so
+   * `if (x === undefined) ctx.fail(code, detail)` narrows x for the code after it.
+   */
+  fail(code: string, detail?: string): never;
   /** Deliver `msg` to this actor itself after `delayNs`. */
   timer(delayNs: number, msg: Message): void;
   /** A memory region declared in the topology. */

@@ -1,7 +1,10 @@
 // The purity rule, enforced: actor and machine code must not touch time, randomness,
 // shared memory, timers or async, because all of that must come through `ctx` for a run
 // to replay. This walks the TypeScript syntax tree (comments and strings cannot trip it)
-// and reports each use with its file, line and the rule it breaks.
+// and reports each use with its file, line and the rule it breaks. A banned global is
+// rejected wherever it is named, so it cannot be aliased; the global object (globalThis)
+// is rejected outright, and Math is allowed only as Math.name or Math['name'] with a name
+// other than random, so no alias of it can reach Math.random.
 
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
@@ -32,6 +35,11 @@ const bannedGlobals = new Map<string, string>([
   ['Worker', 'threads belong to the runtime'],
 ]);
 
+/** Names of the global object: through them every banned global is one property away. */
+const globalObjects = new Set(['globalThis', 'global']);
+
+const mathRandom = 'Math.random: randomness outside the seed: use ctx.rng';
+
 const bannedModules = /^(node:)?(worker_threads|perf_hooks|timers|timers\/promises|crypto|fs|fs\/promises|child_process|os)$/;
 
 export function checkPuritySource(file: string, source: string): PurityViolation[] {
@@ -44,8 +52,18 @@ export function checkPuritySource(file: string, source: string): PurityViolation
   const visit = (node: ts.Node): void => {
     if (ts.isIdentifier(node) && bannedGlobals.has(node.text) && isFreeReference(node)) {
       report(node, `${node.text}: ${bannedGlobals.get(node.text)}`);
-    } else if (ts.isPropertyAccessExpression(node) && node.expression.getText(sf) === 'Math' && node.name.text === 'random') {
-      report(node, 'Math.random: randomness outside the seed: use ctx.rng');
+    } else if (ts.isIdentifier(node) && globalObjects.has(node.text) && isFreeReference(node)) {
+      // globalThis.Date, globalThis['performance'], const g = globalThis: pure code has no use for the global object.
+      const key = memberKey(node);
+      if (key !== undefined && bannedGlobals.has(key)) report(node.parent, `${node.text}.${key}: ${bannedGlobals.get(key)}`);
+      else report(node, `${node.text}: the global object reaches every global (Date, performance, Math.random) around this check`);
+    } else if (ts.isIdentifier(node) && node.text === 'Math' && isFreeReference(node)) {
+      // Math only as Math.name or Math['name']: an alias (const m = Math, const { random } = Math,
+      // f(Math)) or a computed key could reach Math.random where this check cannot see it.
+      const key = memberKey(node);
+      if (key === 'random') report(node.parent, mathRandom);
+      else if (key === undefined && destructuresRandom(node)) report(node.parent, mathRandom);
+      else if (key === undefined) report(node, 'Math as a value: an alias or a computed key can reach Math.random; call Math.floor and the others directly');
     } else if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       report(node, 'async: steps and machines are synchronous');
     } else if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
@@ -60,6 +78,28 @@ export function checkPuritySource(file: string, source: string): PurityViolation
   };
   visit(sf);
   return out;
+}
+
+/**
+ * The member name `expr.name` or `expr['name']` (a string literal or a template without
+ * substitutions) reads from `expr`; undefined when `expr` is used otherwise: as a value or
+ * with a computed key.
+ */
+function memberKey(expr: ts.Expression): string | undefined {
+  const p = expr.parent;
+  if (ts.isPropertyAccessExpression(p) && p.expression === expr) return p.name.text;
+  if (ts.isElementAccessExpression(p) && p.expression === expr && ts.isStringLiteralLike(p.argumentExpression)) return p.argumentExpression.text;
+  return undefined;
+}
+
+/** `const { random } = Math` (or `{ random: r }`, `{ 'random': r }`). */
+function destructuresRandom(expr: ts.Expression): boolean {
+  const p = expr.parent;
+  if (!ts.isVariableDeclaration(p) || p.initializer !== expr || !ts.isObjectBindingPattern(p.name)) return false;
+  return p.name.elements.some((e) => {
+    const key = e.propertyName ?? e.name;
+    return (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) && key.text === 'random';
+  });
 }
 
 /** True when the identifier names a global rather than a property, key or local declaration. */

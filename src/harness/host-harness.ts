@@ -2,7 +2,7 @@
 // (ioctl, read, write, close return {ret, out0, out1, records}), and page requests through
 // the PRQ path (prq.desc + prq.irq, the host's register reads answered by a PRQ producer as
 // the iommu would; context PRE changes are logged). Lets sequences like the kernel's iommufd fault selftests run as tests
-// (test/kernel-selftest/). Synchronous and deterministic: a tiny in-memory ctx, no runtime.
+// (test/kernel-selftest/). Synchronous and deterministic: an in-memory ctx backend (src/actor/ctx.ts), no runtime.
 //
 // Where the harness differs from the selftest mock (drivers/iommu/iommufd/selftest.c):
 // - a trigger goes through the VT-d PRQ and IRQ thread, not straight into
@@ -14,7 +14,7 @@
 // - the mock's ops->user_pasid_table is an IOMMU property here (HostConfig.userPasidTable,
 //   scenario iommu.userPasidTable): set it to run the selftest's PASID-on-RID-attach sequence.
 
-import type { ActorCtx, MemView } from '../actor/define.ts';
+import { createActorCtx } from '../actor/ctx.ts';
 import { hostActor } from '../../actors/host/host.actor.ts';
 import type { HostState } from '../../actors/host/host-state.ts';
 import { NO_PASID, pageResponseBytes, pgfaultBytes, pgfaultPerm, ufdOp } from '../protocol/iommufd.ts';
@@ -26,7 +26,6 @@ import type { Message, MessageByType } from '../protocol/messages.ts';
 import { createPrqProducer, prqEnqueue, prqReadRegister, prqWriteRegister, type EnqueueResult, type PrqProducerState } from '../queues/prq-producer.ts';
 import type { HostConfig } from '../config/tier-configs.ts';
 import { FaultlineError } from '../util/errors.ts';
-import { createRng, rngStateFrom } from '../util/rng.ts';
 
 export interface CallResult {
   ret: number;
@@ -81,23 +80,18 @@ export interface HostHarness {
 
 export function createHostHarness(cfg: HostConfig): HostHarness {
   const sent: { channel: string; msg: Message }[] = [];
-  const ctx: ActorCtx = {
-    self: 'host',
+  const ctx = createActorCtx('host', {
+    rngSeed: 1,
+    rngStream: 1,
+    marks: new Map(),
+    memories: new Map(),
     send: (channel, msg) => (sent.push({ channel, msg }), true),
     now: () => 0,
-    rng: createRng(rngStateFrom(1, 1)),
-    mark: () => {},
     check: () => {},
-    assert(cond, code, detail) {
-      if (!cond) throw new FaultlineError(code, `assertion failed in 'host'${detail ? `: ${detail}` : ''}`);
-    },
-    timer: () => {
+    timerAt: () => {
       throw new FaultlineError('FAULTLINE_HARNESS', 'the host harness has no timers');
     },
-    mem: (region): MemView => {
-      throw new FaultlineError('FAULTLINE_UNKNOWN_MEMORY', `no memory '${region}' in the host harness`);
-    },
-  };
+  });
   const state = hostActor.init(cfg, 'host');
   let seq = 0;
   let ghost = 0;

@@ -32,15 +32,17 @@ export { machinesMode, setMachinesMode } from './mode.ts';
 export type ExecutorFor<M extends AnyStateMachine> = MachineExecutor<ContextFrom<M>, EventFromLogic<M>, InputFrom<M>>;
 
 /**
- * The executor for a machine. With an explicit mode it is built now; without one it is built
- * on first use in the thread's current mode (setMachinesMode), so tier modules can create
- * their executors at import time and the CLI can still choose the reference mode per run.
+ * The executor for a machine. With an explicit mode it is built now; without one it follows
+ * the thread's current mode (setMachinesMode), each engine built on first use, so tier
+ * modules can create their executors at import time and each run (a worker at boot, the
+ * simulator and the replay for their run) can still choose the reference mode.
  */
 export function executorFor<M extends AnyStateMachine>(machine: M, mode?: MachinesMode): ExecutorFor<M> {
   const build = (m: MachinesMode): ExecutorFor<M> => (m === 'xstate' ? createReferenceExecutor(machine) : createExecutor(compileMachine(machine)));
   if (mode !== undefined) return build(mode);
-  let inner: ExecutorFor<M> | undefined;
-  const get = (): ExecutorFor<M> => (inner ??= build(machinesMode()));
+  let compiled: ExecutorFor<M> | undefined;
+  let reference: ExecutorFor<M> | undefined;
+  const get = (): ExecutorFor<M> => (machinesMode() === 'xstate' ? (reference ??= build('xstate')) : (compiled ??= build('compiled')));
   return {
     get machineId() { return get().machineId; },
     initialTransition: (input) => get().initialTransition(input),

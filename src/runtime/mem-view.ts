@@ -38,12 +38,3 @@ export function sharedMemView(region: string, words: Int32Array): MemView {
     },
   };
 }
-
-/** A ctx.mem() lookup over named views, with the error naming what exists. */
-export function memLookup(views: Map<string, MemView>, actor: string): (region: string) => MemView {
-  return (region) => {
-    const v = views.get(region);
-    if (!v) fail('FAULTLINE_UNKNOWN_MEMORY', `actor '${actor}' asked for memory '${region}'; the topology declares: ${[...views.keys()].join(', ') || 'none'}`);
-    return v;
-  };
-}

@@ -5,7 +5,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
-import { setMachinesMode, type MachinesMode } from '../machines/mode.ts';
+import type { MachinesMode } from '../machines/mode.ts';
 import { runSim } from './sim/sim-runtime.ts';
 import { replayStrategy } from './sim/strategy.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
@@ -108,14 +108,14 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   let report: NestedReport;
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
-    setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
-      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true,
+      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
       guard: {
         livelockBoundNs: livelockBoundNs(scenario), progress: deviceProgress,
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
+      ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker, ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}) },
@@ -128,6 +128,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
       timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
       ...(o.record !== undefined ? { record: true } : {}),
+      ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
     if (o.record !== undefined) {
       saveRecording(o.record, {

@@ -17,6 +17,38 @@ describe('purity check', () => {
     expect(rules('const p = new Promise((r) => r(1));')).toEqual(['Promise']);
   });
 
+  it('rejects the banned globals reached through the global object', () => {
+    expect(rules('const t = globalThis.Date.now();')).toEqual(['globalThis.Date']);
+    expect(rules('const t = globalThis.performance.now();')).toEqual(['globalThis.performance']);
+    expect(rules("const t = globalThis['Date'].now();")).toEqual(['globalThis.Date']);
+    expect(rules('const t = globalThis[`setTimeout`](f, 1);')).toEqual(['globalThis.setTimeout']);
+    expect(rules('const t = global.Date.now();')).toEqual(['global.Date']);
+    expect(rules('const r = globalThis.Math.random();')).toEqual(['globalThis']);
+    expect(rules('const g = globalThis; const t = g.Date.now();')).toEqual(['globalThis']);
+    expect(rules("const k = 'Date'; const t = globalThis[k].now();")).toEqual(['globalThis']);
+  });
+
+  it('rejects Math.random by element access and through aliases of Math', () => {
+    expect(rules("const r = Math['random']();")).toEqual(['Math.random']);
+    expect(rules('const r = Math["random"]();')).toEqual(['Math.random']);
+    expect(rules('const r = Math[`random`]();')).toEqual(['Math.random']);
+    expect(rules('const { random } = Math; const r = random();')).toEqual(['Math.random']);
+    expect(rules('const { random: rnd } = Math; const r = rnd();')).toEqual(['Math.random']);
+    expect(rules('const m = Math; const r = m.random();')).toEqual(['Math as a value']);
+    expect(rules("const k = 'random'; const r = Math[k]();")).toEqual(['Math as a value']);
+    expect(rules('const r = pick(Math);')).toEqual(['Math as a value']);
+    expect(rules('const o = { Math }; const r = o.Math.random();')).toEqual(['Math as a value']);
+  });
+
+  it('rejects aliases of the clock: naming Date or performance at all is the violation', () => {
+    expect(rules('const D = Date; const t = D.now();')).toEqual(['Date']);
+    expect(rules('const { now } = performance; const t = now();')).toEqual(['performance']);
+  });
+
+  it('lets Math be used directly', () => {
+    expect(rules("const a = Math.floor(x) + Math.max(1, 2) + Math['min'](3, 4) + Math.PI;")).toEqual([]);
+  });
+
   it('is not fooled by comments, strings, property names or locals', () => {
     const src = [
       '// Date.now() in a comment',

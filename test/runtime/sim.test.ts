@@ -56,6 +56,21 @@ describe('deterministic runtime', () => {
     expect(() => runSim(throwerTopology(), { seed: 5, strategy: replayStrategy([...failure!.choices, 0, 0, 0]) })).toThrow(SimFailure);
   });
 
+  it('stops when its signal aborts and returns the run so far, stopReason interrupted', () => {
+    const stop = new AbortController();
+    // The event loop does not run during a simulator run: here the progress callback aborts it.
+    const r = runSim(chainTopology({ requests: 0, window: 4 }), {
+      seed: 1, signal: stop.signal, progress: { everySteps: 1000, fn: (steps) => { if (steps === 5000) stop.abort('enough'); } },
+    });
+    expect(r.stopReason).toBe('interrupted');
+    // The signal is looked at every 4096 steps.
+    expect(r.steps).toBe(8192);
+    expect(r.traceHash).toBe(runSim(chainTopology({ requests: 0, window: 4 }), { seed: 1, maxSteps: 8192 }).traceHash);
+    expect(r.checker?.invariants.find((i) => i.id === 'I8')?.ok).toBe(false);
+    const before = runSim(topo(), { seed: 1, signal: AbortSignal.abort() });
+    expect([before.stopReason, before.steps]).toEqual(['interrupted', 0]);
+  });
+
   it('stops at the step limit', () => {
     const r = runSim(chainTopology({ requests: 0, window: 4 }), { seed: 1, maxSteps: 10_000 });
     expect(r.stopReason).toBe('max-steps');

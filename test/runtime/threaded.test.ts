@@ -46,6 +46,24 @@ describe('threaded runtime', () => {
     expect(liveWorkerCount()).toBe(0);
   });
 
+  it("stops every worker and rejects with FAULTLINE_INTERRUPTED when the caller's signal aborts", async () => {
+    const stop = new AbortController();
+    const run = runThreaded(chainTopology({ requests: 0, window: 8 }), { signal: stop.signal });
+    setTimeout(() => stop.abort('SIGTERM'), 1000);
+    const err = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FaultlineError);
+    expect((err as FaultlineError).code).toBe('FAULTLINE_INTERRUPTED');
+    expect((err as Error).message).toMatch(/interrupted \(SIGTERM\); every worker was stopped/);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('starts no worker when the signal has already aborted', async () => {
+    const err = await runThreaded(chainTopology({ requests: 0, window: 8 }), { signal: AbortSignal.abort('stopped by the caller') }).catch((e: unknown) => e);
+    expect((err as FaultlineError).code).toBe('FAULTLINE_INTERRUPTED');
+    expect((err as Error).message).toMatch(/stopped by the caller/);
+    expect(liveWorkerCount()).toBe(0);
+  });
+
   it('is stopped by its time limit when the workload never ends', async () => {
     const r = await runThreaded(chainTopology({ requests: 0, window: 8 }), { timeLimitMs: 300 });
     expect(r.stopReason).toBe('time-limit');

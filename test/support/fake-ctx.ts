@@ -1,12 +1,11 @@
-// A hand-driven ActorCtx for unit tests of one tier: it records what the actor sends,
-// which timers it sets and which marks it hits; channels can be made to refuse; time and
-// memory are set by the test.
+// A hand-driven ActorCtx for unit tests of one tier: the shared ctx (src/actor/ctx.ts) over a
+// backend that records what the actor sends, which timers it sets and which marks it hits;
+// channels can be made to refuse; time and memory are set by the test.
 
+import { createActorCtx } from '../../src/actor/ctx.ts';
 import type { ActorCtx, MemView } from '../../src/actor/define.ts';
 import type { CheckEvent, Message } from '../../src/protocol/messages.ts';
 import { plainMemView } from '../../src/runtime/mem-view.ts';
-import { FaultlineError } from '../../src/util/errors.ts';
-import { createRng, rngStateFrom } from '../../src/util/rng.ts';
 
 export interface FakeCtx extends ActorCtx {
   sent: { channel: string; msg: Message }[];
@@ -24,50 +23,45 @@ export interface FakeCtx extends ActorCtx {
 }
 
 export function fakeCtx(opts: { self?: string; seed?: number; memories?: Record<string, number> } = {}): FakeCtx {
-  const views = new Map<string, MemView>();
-  for (const [name, words] of Object.entries(opts.memories ?? {})) views.set(name, plainMemView(name, new Int32Array(words)));
-  const ctx: FakeCtx = {
-    self: opts.self ?? 'actor',
-    sent: [],
-    timers: [],
-    marks: new Map(),
-    checks: [],
-    nowNs: 0,
-    full: new Set(),
-    rng: createRng(rngStateFrom(opts.seed ?? 1, 1)),
-    now: () => ctx.nowNs,
+  const memories = new Map<string, MemView>();
+  for (const [name, words] of Object.entries(opts.memories ?? {})) memories.set(name, plainMemView(name, new Int32Array(words)));
+  const marks = new Map<string, number>();
+  // The backend reads and writes the test's fields on `fake` (assigned below), so a test can set nowNs and full.
+  const inner = createActorCtx(opts.self ?? 'actor', {
+    rngSeed: opts.seed ?? 1,
+    rngStream: 1,
+    marks,
+    memories,
+    now: () => fake.nowNs,
     send(channel, msg) {
-      if (ctx.full.has(channel)) return false;
-      ctx.sent.push({ channel, msg });
+      if (fake.full.has(channel)) return false;
+      fake.sent.push({ channel, msg });
       return true;
     },
-    timer(delayNs, msg) {
-      ctx.timers.push({ atNs: ctx.nowNs + delayNs, msg });
+    timerAt(atNs, msg) {
+      fake.timers.push({ atNs, msg });
     },
     check(event) {
-      ctx.checks.push(event);
+      fake.checks.push(event);
     },
-    mark(name) {
-      ctx.marks.set(name, (ctx.marks.get(name) ?? 0) + 1);
-    },
-    assert(cond, code, detail) {
-      if (!cond) throw new FaultlineError(code, `assertion failed in '${ctx.self}'${detail ? `: ${detail}` : ''}`);
-    },
-    mem(region) {
-      const v = views.get(region);
-      if (!v) throw new FaultlineError('FAULTLINE_UNKNOWN_MEMORY', `no memory '${region}' in this fake ctx`);
-      return v;
-    },
-    take(channel) {
-      const out = ctx.sent.filter((s) => channel === undefined || s.channel === channel).map((s) => s.msg);
-      ctx.sent = ctx.sent.filter((s) => channel !== undefined && s.channel !== channel);
+  });
+  const fake: FakeCtx = Object.assign(inner, {
+    sent: [] as FakeCtx['sent'],
+    timers: [] as FakeCtx['timers'],
+    marks,
+    checks: [] as CheckEvent[],
+    nowNs: 0,
+    full: new Set<string>(),
+    take(channel?: string): Message[] {
+      const out = fake.sent.filter((s) => channel === undefined || s.channel === channel).map((s) => s.msg);
+      fake.sent = fake.sent.filter((s) => channel !== undefined && s.channel !== channel);
       return out;
     },
-    dueTimers() {
-      const due = ctx.timers.filter((t) => t.atNs <= ctx.nowNs).sort((a, b) => a.atNs - b.atNs);
-      ctx.timers = ctx.timers.filter((t) => t.atNs > ctx.nowNs);
+    dueTimers(): Message[] {
+      const due = fake.timers.filter((t) => t.atNs <= fake.nowNs).sort((a, b) => a.atNs - b.atNs);
+      fake.timers = fake.timers.filter((t) => t.atNs > fake.nowNs);
       return due.map((t) => t.msg);
     },
-  };
-  return ctx;
+  });
+  return fake;
 }

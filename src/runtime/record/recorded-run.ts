@@ -2,7 +2,7 @@
 // file carries besides the run (the resolved scenario, seed, bug toggles, machines mode and
 // worker grouping), saving it, and replaying it into the same report the recorded run gave.
 
-import { setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
+import type { MachinesMode } from '../../machines/mode.ts';
 import { buildNestedReport, type NestedReport } from '../../report/nested-report.ts';
 import { readRecordFile, recordFormatVersion, writeRecordFile } from './record-file.ts';
 import type { RunRecording } from './recording.ts';
@@ -50,9 +50,8 @@ export function replayRecordFile(path: string): RecordedReplay {
   } catch (err) {
     return fail('FAULTLINE_REPLAY_DIVERGED', `before step 0: ${(err as Error).message}; the recording was made with other code`);
   }
-  setMachinesMode(meta.machines);
   const { topology } = nestedTopology(scenario, meta.workers);
-  const result = replayRecording(topology, file.run);
+  const result = replayRecording(topology, file.run, { machines: meta.machines });
   const report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: meta.seed, workers: result.workers, timeScale: scenario.threads.timeScale ?? 1 },
     { actors: result.actors, channels: result.channels, marks: result.marks, stopReason: result.stopReason, elapsedMs: result.wallMs, checker: result.checker },
     { replay: recordReplayLine(path), requiredMarks: scenario.marks });

@@ -15,15 +15,15 @@
 // different counts at the end — means the code or the scenario changed:
 // FAULTLINE_REPLAY_DIVERGED, naming the step, its actor and what the recording expected.
 
-import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
+import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { messageCodec, type CheckEvent, type Message } from '../../protocol/messages.ts';
+import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError, fail } from '../../util/errors.ts';
-import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
-import { memLookup, plainMemView } from '../mem-view.ts';
+import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { ByteReader } from './bytes.ts';
@@ -74,8 +74,20 @@ interface Current {
   clockRead: boolean;
 }
 
-export function replayRecording(topology: Topology, rec: RunRecording): ReplayResult {
-  return new ReplayRun(resolveTopology(topology), rec).run();
+export interface ReplayOptions {
+  /** Machine engine for the replay: the compiled executor (default) or XState itself (reference mode); the recorded run's. */
+  machines?: MachinesMode;
+}
+
+export function replayRecording(topology: Topology, rec: RunRecording, options: ReplayOptions = {}): ReplayResult {
+  const topo = resolveTopology(topology);
+  const previous = machinesMode();
+  setMachinesMode(options.machines ?? 'compiled');
+  try {
+    return new ReplayRun(topo, rec).run();
+  } finally {
+    setMachinesMode(previous);
+  }
 }
 
 class ReplayRun {
@@ -197,20 +209,19 @@ class ReplayRun {
 
   private makeCtx(index: number, name: string, views: Map<string, MemView>, marks: Map<string, number>): ActorCtx {
     const { channels, channelIndex } = this.topo;
-    const owned = new Map<string, number>();
-    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
+    const owned = ownedChannels(channels, index);
     const now = (): number => {
       const c = this.cur!;
       if (c.rec.nowNs < 0) this.diverged('the step reads the clock, but the recorded one did not');
       c.clockRead = true;
       return c.rec.nowNs;
     };
-    return {
-      self: name,
-      rng: createRng(rngStateFrom(this.rec.seed, index + 1)),
+    return createActorCtx(name, {
+      rngSeed: this.rec.seed,
+      rngStream: index + 1,
+      marks,
+      memories: views,
       now,
-      mem: memLookup(views, name),
-      mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
       check: this.checker === null ? () => undefined : (ev) => {
         // On threads the event is stamped with the step's clock, which counts as a read there.
         now();
@@ -218,18 +229,10 @@ class ReplayRun {
         messageCodec.encodeUnchecked(ev, this.scratch, 0);
         this.slots[index]!.checks.push(messageCodec.decode(this.scratch, 0) as CheckEvent);
       },
-      assert(cond, code, detail) {
-        if (!cond) assertionFailed(name, code, detail);
-      },
-      timer: (delayNs, msg) => {
-        checkTimerDelay(name, delayNs);
-        this.slots[index]!.timers.add(now() + delayNs, index, msg);
-      },
+      timerAt: (atNs, msg) => this.slots[index]!.timers.add(atNs, index, msg),
       send: (channel, msg) => {
         const c = owned.get(channel);
-        if (c === undefined) {
-          badSendChannel(name, channel, channelIndex.has(channel));
-        }
+        if (c === undefined) return badSendChannel(name, channel, channelIndex.has(channel));
         const cur = this.cur!;
         if (cur.sends >= cur.rec.sends) this.diverged(`the step sends on '${channel}' (${msg.type}) beyond the ${cur.rec.sends} send(s) recorded`);
         const ordinal = cur.sends++;
@@ -244,7 +247,7 @@ class ReplayRun {
         this.sent[c]!++;
         return true;
       },
-    };
+    });
   }
 
   private memView(region: string, words: Int32Array, worker: number): MemView {

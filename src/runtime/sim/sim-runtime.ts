@@ -4,17 +4,17 @@
 // fixed order, asks the strategy for one, records the index and delivers it. Same seed,
 // same code → same trace hash; the recorded choices replay the run exactly.
 
-import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
+import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { ChoiceLog } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
+import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
-import { createRng, rngStateFrom, type RngState } from '../../util/rng.ts';
 import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
-import { memLookup, plainMemView } from '../mem-view.ts';
+import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { randomStrategy, type Strategy } from './strategy.ts';
@@ -35,6 +35,16 @@ export interface SimOptions {
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
   /** Guard rails (watchdog.ts): livelock bound in virtual ns (default off), wall-clock cap (default 10 min), progress probe. */
   guard?: SimGuardOptions;
+  /** Machine engine for this run: the compiled executor (default) or XState itself (reference mode). */
+  machines?: MachinesMode;
+  /**
+   * Stops the run from outside (Ctrl-C, an API caller), looked at every 4096 steps: the run then
+   * returns what it has so far, with stopReason 'interrupted'. The run is synchronous, so its own
+   * thread's event loop (a SIGINT handler, a timer) cannot abort it meanwhile: abort from the
+   * progress callback, or pass any `{ aborted }` another thread sets (a flag in a
+   * SharedArrayBuffer read with Atomics.load, for a run in a worker).
+   */
+  signal?: { readonly aborted: boolean };
 }
 
 export interface SimGuardOptions {
@@ -44,7 +54,10 @@ export interface SimGuardOptions {
   progress?: { name: string; probe: (stateOf: (actor: string) => unknown) => number };
 }
 
-export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time' | 'livelock' | 'wall-clock-cap';
+/** Steps between two looks at options.signal (a power of two). */
+const signalEverySteps = 4096;
+
+export type SimStopReason = 'quiescent' | 'max-steps' | 'max-time' | 'livelock' | 'wall-clock-cap' | 'interrupted';
 
 export interface SimActorReport {
   name: string;
@@ -107,14 +120,20 @@ interface ActorSlot {
   def: AnyActorDef;
   state: unknown;
   ctx: ActorCtx;
-  rngState: RngState;
   inbox: SimInbox;
   busyUntilNs: number;
   serviceNs: number;
 }
 
 export function runSim(topology: Topology, options: SimOptions): SimResult {
-  return new SimRun(resolveTopology(topology), options).run();
+  const topo = resolveTopology(topology);
+  const previous = machinesMode();
+  setMachinesMode(options.machines ?? 'compiled');
+  try {
+    return new SimRun(topo, options).run();
+  } finally {
+    setMachinesMode(previous);
+  }
 }
 
 class SimRun {
@@ -124,6 +143,7 @@ class SimRun {
   private readonly maxSteps: number;
   private readonly maxVirtualNs: number;
   private readonly progress: SimOptions['progress'];
+  private readonly signal: SimOptions['signal'];
   private readonly recordChoices: boolean;
   private readonly queues: SimQueue[];
   private readonly sent: number[];
@@ -159,6 +179,7 @@ class SimRun {
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
     this.progress = options.progress;
     this.guard = options.guard ?? {};
+    this.signal = options.signal;
     this.recordChoices = options.recordChoices ?? true;
     this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
     this.sent = topo.channels.map(() => 0);
@@ -175,34 +196,20 @@ class SimRun {
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, serviceNs: number): ActorSlot {
-    const rngState = rngStateFrom(this.seed, index + 1);
-    const slot: ActorSlot = {
-      name, def, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
-      ctx: undefined as unknown as ActorCtx,
-    };
-    slot.ctx = this.makeCtx(index, name, rngState);
-    return slot;
+    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, serviceNs, ctx: this.makeCtx(index, name) };
   }
 
-  private makeCtx(index: number, name: string, rngState: RngState): ActorCtx {
+  private makeCtx(index: number, name: string): ActorCtx {
     const { channelIndex, channels } = this.topo;
-    // This actor's own channels by name → channel index, so a send is one lookup.
-    const owned = new Map<string, number>();
-    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
-    return {
-      self: name,
-      rng: createRng(rngState),
+    const owned = ownedChannels(channels, index);
+    return createActorCtx(name, {
+      rngSeed: this.seed,
+      rngStream: index + 1,
+      marks: this.marks,
+      memories: this.memViews,
       now: () => this.nowNs,
-      mem: memLookup(this.memViews, name),
-      mark: (m) => this.marks.set(m, (this.marks.get(m) ?? 0) + 1),
       check: this.checkFor(index),
-      assert(cond, code, detail) {
-        if (!cond) assertionFailed(name, code, detail);
-      },
-      timer: (delayNs, msg) => {
-        checkTimerDelay(name, delayNs);
-        this.timers.add(this.nowNs + delayNs, index, msg);
-      },
+      timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
       send: (channel, msg) => {
         const c = owned.get(channel);
         if (c === undefined) {
@@ -222,7 +229,7 @@ class SimRun {
         if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
         return true;
       },
-    };
+    });
   }
 
   /** Events go straight to the checker, stamped with the step that emitted them and the virtual time. */
@@ -249,6 +256,7 @@ class SimRun {
         const v = guard.look();
         if (v !== null) { stopReason = this.stopFor(v); break; }
       }
+      if ((this.steps & (signalEverySteps - 1)) === 0 && this.signal?.aborted) { stopReason = 'interrupted'; break; }
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {

@@ -2,6 +2,7 @@
 // layout, the actors this worker hosts and the tuning of its loop. Structured-cloneable.
 
 import type { MessagePort } from 'node:worker_threads';
+import type { MachinesMode } from '../../machines/mode.ts';
 import type { RunLayout } from './layout.ts';
 import type { RecordChunk } from '../record/recorder.ts';
 
@@ -19,8 +20,8 @@ export interface WorkerBoot {
   workerIndex: number;
   actors: HostedActor[];
   seed: number;
-  /** Machine engine for this worker (set before the actor modules are imported). */
-  machinesMode: 'compiled' | 'xstate';
+  /** Machine engine for this worker: runWorker sets it from here before it imports the actor modules. */
+  machinesMode: MachinesMode;
   spinIters: number;
   maxParkMs: number;
   batchMax: number;

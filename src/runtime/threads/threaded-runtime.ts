@@ -2,7 +2,10 @@
 // SharedArrayBuffer rings between them, an eventfd per worker, and a Comlink control plane.
 // The orchestrator (this module, on the main thread) never blocks: it starts the workers,
 // watches the control blocks for quiescence, stalls and failures, and always tears every
-// worker down — on success, on an actor's exception, on a stall and on Ctrl-C. With the
+// worker down — on success, on an actor's exception, on a stall, on Ctrl-C and when the
+// caller's options.signal aborts. A failure is the abort reason of one AbortController per
+// run, which cuts short every wait of the orchestrator (abort.ts); the time limit is a
+// signal of its own, since it ends the run normally. With the
 // checker on (the default) it also merges the workers' check-event logs every poll and
 // feeds them to the online Checker (check-log.ts explains the merge), so a long run is
 // judged while it goes; after the workers stop it drains the rest for the final verdict.
@@ -19,7 +22,9 @@ import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
+import type { MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
+import { deadline, describeReason, sleepUnlessAborted, untilAborted } from './abort.ts';
 import { spawnWorker } from '../spawn-worker.ts';
 import { resolveTopology, type Topology } from '../../actor/topology.ts';
 import type { ActorSnapshot, HostedActor, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
@@ -45,7 +50,7 @@ export interface ThreadedOptions {
   /** Include each actor's full state in the result. */
   includeState?: boolean;
   /** Machine engine in every worker: the compiled executor (default) or XState itself. */
-  machines?: 'compiled' | 'xstate';
+  machines?: MachinesMode;
   /** Run the online checker (default true). */
   check?: boolean;
   /** Slots of each worker's check-event log (a power of two). */
@@ -54,6 +59,11 @@ export interface ThreadedOptions {
   timeScale?: number;
   /** Record every step so the run replays exactly in the simulator (result.recording; src/runtime/record/). */
   record?: boolean;
+  /**
+   * Stops the run from outside (a signal handler, an API caller): every worker is stopped and the
+   * run rejects with FaultlineError 'FAULTLINE_INTERRUPTED' naming the abort reason.
+   */
+  signal?: AbortSignal;
 }
 
 export type ThreadedStopReason = 'quiescent' | 'time-limit';
@@ -95,6 +105,7 @@ const workerMainUrl = new URL(runningFromSources ? './worker-main.ts' : './worke
 
 export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
   const topo = resolveTopology(topology);
+  if (options.signal?.aborted) throw interrupted(options.signal.reason);
   const check = options.check ?? true;
   const layout = layoutRun(topo, { logCapacity: check ? options.checkLogCapacity ?? logCapacityDefault : 0, record: options.record ?? false });
   const sab = new SharedArrayBuffer(layout.sabBytes);
@@ -130,16 +141,24 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
     const a = topo.actors[i]!;
     return { index: i, name: a.name, kind: a.def.kind, module: a.def.module, config: a.config };
   }));
-  return run.execute(hosted);
+  return run.execute(hosted, options.signal);
 }
 
-type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity' | 'record'>> & { seed: number };
+type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity' | 'record' | 'signal'>> & { seed: number };
+
+/** The error a run stopped from outside rejects with. */
+function interrupted(reason: unknown): FaultlineError {
+  return new FaultlineError('FAULTLINE_INTERRUPTED', `the run was interrupted (${describeReason(reason)}); every worker was stopped`);
+}
 
 class ThreadedRun {
   private readonly handles: WorkerHandle[] = [];
-  private failure: FaultlineError | null = null;
-  /** Called once when the run fails, to cut short whatever the orchestrator awaits. */
-  private readonly onFailure = new Set<() => void>();
+  /**
+   * Aborted once, when the run fails or is stopped from outside: its reason is the FaultlineError
+   * the run rejects with (an actor's error, a worker's exit, a stall, an unresponsive worker,
+   * an interruption), and every wait of the orchestrator gives up on it.
+   */
+  private readonly failed = new AbortController();
   private finished = false;
 
   constructor(
@@ -153,20 +172,24 @@ class ThreadedRun {
     private readonly settings: Settings,
   ) {}
 
-  async execute(hosted: HostedActor[][]): Promise<ThreadedResult> {
-    const onSigint = (): void => this.abort(new FaultlineError('FAULTLINE_INTERRUPTED', 'the run was interrupted (SIGINT); every worker was stopped'));
+  async execute(hosted: HostedActor[][], external: AbortSignal | undefined): Promise<ThreadedResult> {
+    const onSigint = (): void => this.abort(interrupted('SIGINT'));
+    const onExternal = (): void => this.abort(interrupted(external!.reason));
     process.once('SIGINT', onSigint);
+    external?.addEventListener('abort', onExternal, { once: true });
+    let timeLimit: { signal: AbortSignal; clear: () => void } | undefined;
     try {
       await this.spawnAll(hosted);
       const startMs = performance.now();
+      timeLimit = this.timeLimit();
       await Promise.all(this.handles.map((h) => this.call(h, (p) => p.start(startMs))));
-      const stopReason = await this.watch(startMs);
+      const stopReason = await this.watch(timeLimit.signal);
       const wallMs = performance.now() - startMs;
       await this.stopAll();
       const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
       this.throwIfFailed();
       // Each worker posted its last chunk before it reported stopped; they may still be in flight.
-      if (this.collector) await this.untilFailed(this.withTimeout(this.collector.done, 'the recording of a worker did not arrive within 30 s'));
+      if (this.collector) await this.withTimeout(this.collector.done, 'the recording of a worker did not arrive within 30 s');
       // Every worker has stopped and published: the whole history is below the watermark now.
       this.merger?.pump();
       const checker = this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null;
@@ -179,8 +202,14 @@ class ThreadedRun {
         });
       }
       return result;
+    } catch (err) {
+      // A failure thrown here rather than reported (a stall, an unresponsive worker) becomes the run's abort reason too.
+      if (err instanceof FaultlineError) this.abort(err);
+      throw err;
     } finally {
+      timeLimit?.clear();
       process.off('SIGINT', onSigint);
+      external?.removeEventListener('abort', onExternal);
       this.finished = true;
       await this.terminateAll();
     }
@@ -223,71 +252,57 @@ class ThreadedRun {
   private async call<T>(h: WorkerHandle, fn: (p: Comlink.Remote<WorkerControl>) => Promise<T>, timeoutMs = 30_000): Promise<T> {
     Atomics.add(h.control, kCtrlRequested, 1);
     h.eventFd.signal(1);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', `the worker of ${h.names.join(', ')} did not answer a control call within ${timeoutMs} ms`)), timeoutMs);
-    });
+    return this.withTimeout(fn(h.proxy), `the worker of ${h.names.join(', ')} did not answer a control call within ${timeoutMs} ms`, timeoutMs);
+  }
+
+  /** `p`, cut short by the run's failure or, after `timeoutMs`, by FAULTLINE_WORKER_UNRESPONSIVE (which does not fail the run by itself). */
+  private async withTimeout<T>(p: Promise<T>, message: string, timeoutMs = 30_000): Promise<T> {
+    const d = deadline(timeoutMs, () => new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', message), this.failed.signal);
     try {
-      return await this.untilFailed(Promise.race([fn(h.proxy), timeout]));
+      return await untilAborted(p, d.signal);
     } finally {
-      clearTimeout(timer);
+      d.clear();
     }
   }
 
-  private withTimeout<T>(p: Promise<T>, message: string, timeoutMs = 30_000): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FaultlineError('FAULTLINE_WORKER_UNRESPONSIVE', message)), timeoutMs);
-    });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-  }
-
+  /** Fail the run with `err` (the first failure wins): every worker is terminated and every wait gives up. */
   private abort(err: FaultlineError): void {
-    if (this.failure || this.finished) return;
-    this.failure = err;
+    if (this.failed.signal.aborted || this.finished) return;
     for (const h of this.handles) void h.worker.terminate();
-    for (const f of this.onFailure) f();
-    this.onFailure.clear();
+    this.failed.abort(err);
   }
 
   private throwIfFailed(): void {
-    if (this.failure) throw this.failure;
+    this.failed.signal.throwIfAborted();
   }
 
-  private async untilFailed<T>(p: Promise<T>): Promise<T> {
-    if (this.failure) throw this.failure;
-    let listener: (() => void) | undefined;
-    const failed = new Promise<never>((_, reject) => {
-      listener = () => reject(this.failure);
-      this.onFailure.add(listener);
-    });
-    try {
-      return await Promise.race([p, failed]);
-    } finally {
-      this.onFailure.delete(listener!);
-    }
+  private untilFailed<T>(p: Promise<T>): Promise<T> {
+    return untilAborted(p, this.failed.signal);
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.onFailure.delete(done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      this.onFailure.add(done);
-    });
+    return sleepUnlessAborted(ms, this.failed.signal);
+  }
+
+  /** Aborts when the run's time limit is up: the run then stops normally, with stopReason 'time-limit'. */
+  private timeLimit(): { signal: AbortSignal; clear: () => void } {
+    const limit = new AbortController();
+    const ms = this.settings.timeLimitMs;
+    // Beyond setTimeout's range (2^31 - 1 ms, about 24.8 days) there is no limit to arm.
+    const timer = ms < 2 ** 31 ? setTimeout(() => limit.abort('time-limit'), ms) : undefined;
+    return { signal: limit.signal, clear: () => clearTimeout(timer) };
   }
 
   /** Polls the control blocks until the run is quiescent, hits its time limit, stalls or fails. */
-  private async watch(startMs: number): Promise<ThreadedStopReason> {
+  private async watch(timeLimit: AbortSignal): Promise<ThreadedStopReason> {
     let lastSteps = -1;
     let lastActivity = -1;
     let lastStepMs = performance.now();
     let quietScans = 0;
+    // A poll's sleep ends early when the run fails or its time is up.
+    const wake = AbortSignal.any([this.failed.signal, timeLimit]);
     for (;;) {
-      await this.sleep(this.settings.pollMs);
+      await sleepUnlessAborted(this.settings.pollMs, wake);
       this.throwIfFailed();
       this.merger?.pump();
       const now = performance.now();
@@ -304,7 +319,7 @@ class ThreadedRun {
         // Every worker parked on nothing but future timers is waiting, not stalled.
         throw await this.stallError(now - lastStepMs);
       }
-      if (now - startMs > this.settings.timeLimitMs) return 'time-limit';
+      if (timeLimit.aborted) return 'time-limit';
     }
   }
 

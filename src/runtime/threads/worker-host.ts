@@ -6,20 +6,19 @@
 // eventfd, and the loop yields to the event loop until the call has been served. With
 // boot.record, a StepRecorder (src/runtime/record/) notes what every step consumed.
 
-import { assertionFailed, badSendChannel, checkTimerDelay } from '../ctx-errors.ts';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { EventFd } from '../../transport/eventfd.ts';
 import { SabPort } from '../../transport/sab-port.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
 import { fail, toErrorRecord } from '../../util/errors.ts';
-import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { TimerHeap } from '../sim/timer-heap.ts';
-import { memLookup, sharedMemView } from '../mem-view.ts';
+import { sharedMemView } from '../mem-view.ts';
 import { setMachinesMode } from '../../machines/mode.ts';
 import { CheckLogWriter } from './check-log.ts';
 import { srcStart, srcTimer, srcWritableBase, StepRecorder } from '../record/recorder.ts';
@@ -97,24 +96,17 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
     const def = await loadDef(a.module, a.kind);
     const local = hosted.length;
     localOf.set(a.index, local);
-    // This actor's own channels by name → channel index, so a send is one lookup.
-    const owned = new Map(layout.channels.filter((c) => c.from === a.index).map((c) => [c.name, c.index]));
-    const ctx: ActorCtx = {
-      self: a.name,
-      rng: createRng(rngStateFrom(boot.seed, a.index + 1)),
+    const owned = ownedChannels(layout.channels, a.index);
+    const ctx = createActorCtx(a.name, {
+      rngSeed: boot.seed,
+      rngStream: a.index + 1,
+      marks,
+      memories: memViews,
       now: stepNow,
-      mem: memLookup(memViews, a.name),
-      mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
       // The event's time is the step's clock (read once per step, as ctx.now() does; a step
       // that emits a check event counts as reading the clock, in the recording and its replay).
       check: logWriter === null ? () => undefined : (ev) => logWriter.emit(ev, a.index, stepNow()),
-      assert(cond, code, detail) {
-        if (!cond) assertionFailed(a.name, code, detail);
-      },
-      timer: (delayNs, msg) => {
-        checkTimerDelay(a.name, delayNs);
-        timers.add(stepNow() + delayNs, local, msg);
-      },
+      timerAt: (atNs, msg) => timers.add(atNs, local, msg),
       send(channel, msg) {
         const c = owned.get(channel);
         if (c === undefined) return badSendChannel(a.name, channel, channelIndex.has(channel));
@@ -128,7 +120,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         blocked.add(c);
         return false;
       },
-    };
+    });
     hosted.push({ index: a.index, name: a.name, def, state: def.init(a.config, a.name), ctx });
   }
 
