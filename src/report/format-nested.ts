@@ -104,6 +104,7 @@ export function violationCount(r: NestedReport): number {
 
 /** The verdict line: OK, or FAIL with the failed checks and every violation counted. */
 export function nestedVerdict(r: NestedReport): string {
+  if (r.stopReason === 'interrupted') return `verdict: INTERRUPTED — stopped after ${r.elapsedMs.toFixed(3)} ms ${r.clock}; the checks above judge a partial run`;
   const checks = r.checks.filter((c) => !c.ok).length;
   const violations = violationCount(r);
   if (checks === 0 && violations === 0) return 'verdict: OK — every check passed and every invariant held';

@@ -121,6 +121,21 @@ describe('faultline command-line conventions', () => {
     }, 60_000);
   }
 
+  it('SIGINT stops a simulator run and reports what ran so far, exit 130', async () => {
+    const child = spawn(process.execPath, [bin, 'run', 'default-storm', '--runtime', 'sim', '--duration-ms', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    await new Promise((r) => setTimeout(r, 4000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, err).toBe(130);
+    expect(out).toMatch(/deterministic runtime · seed 1 · [\d.]+ ms virtual · interrupted/);
+    expect(out).toMatch(/verdict: INTERRUPTED — stopped after [\d.]+ ms virtual/);
+    expect(err).toContain('stopped by SIGINT');
+  }, 60_000);
+
   it('SIGINT stops an exploration and reports the seeds that ran', async () => {
     const child = spawn(process.execPath, [bin, 'explore', 'prq-clear-pro-early', '--seeds', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
