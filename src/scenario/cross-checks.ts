@@ -74,6 +74,12 @@ function checkDevices(s: Scenario): void {
       refuse(`${where}.priAllocation`, `${d.priAllocation} credits cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests; use at least ${s.workload.pagesPerGroup}`);
     }
   });
+  // Only the IOMMU's time-out ends an ATC invalidation such a device never answers; without one the
+  // command queue waits behind it for ever (actors/device/invalidate.ts, actors/iommu/command-queue.ts).
+  const deaf = s.devices.findIndex((d) => d.ignoresAtcInv);
+  if (deaf >= 0 && s.iommu.atcInvTimeoutNs === 0) {
+    refuse('scenario.iommu.atcInvTimeoutNs', `0 (never) with devices[${deaf}].ignoresAtcInv: the IOMMU would wait for ever on the first ATC invalidation that device ignores; set a time-out (the default is 1000000000 ns) or ignoresAtcInv: false`);
+  }
   s.devices.forEach((d, i) => {
     if (d.pfRid !== null && !s.devices.some((o) => o.rid === d.pfRid && o.pfRid === null)) {
       refuse(`scenario.devices[${i}].pfRid`, `no physical function with RID ${hex(d.pfRid)} in the scenario; name the RID of a device without pfRid, or null for a PF`);
