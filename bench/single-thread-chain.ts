@@ -21,21 +21,25 @@ export function runDirect(topology: Topology): DirectRunResult {
   const queueMsg: Inbound[] = [];
   let head = 0;
   const t0 = performance.now();
-  const ctxs: ActorCtx[] = topo.actors.map((a, i) => createActorCtx(a.name, {
-    rngSeed: 1,
-    rngStream: i + 1,
-    marks: new Map(),
-    memories: new Map(),
-    now: () => Math.round((performance.now() - t0) * 1e6),
-    check: () => undefined,
-    timerAt: () => { throw new Error('no timers in the direct chain'); },
-    send(channel, msg) {
-      const c = topo.channels[topo.channelIndex.get(channel)!]!;
-      queueActor.push(c.to);
-      queueMsg.push(msg);
-      return true;
-    },
-  }));
+  const ctxs: ActorCtx[] = topo.actors.map((a, i) =>
+    createActorCtx(a.name, {
+      rngSeed: 1,
+      rngStream: i + 1,
+      marks: new Map(),
+      memories: new Map(),
+      now: () => Math.round((performance.now() - t0) * 1e6),
+      check: () => undefined,
+      timerAt: () => {
+        throw new Error('no timers in the direct chain');
+      },
+      send(channel, msg) {
+        const c = topo.channels[topo.channelIndex.get(channel)!]!;
+        queueActor.push(c.to);
+        queueMsg.push(msg);
+        return true;
+      },
+    }),
+  );
   for (let i = 0; i < defs.length; i++) defs[i]!.step(states[i], { type: 'sys.start' }, ctxs[i]!);
   let steps = 0;
   while (head < queueActor.length) {

@@ -25,7 +25,11 @@ const exec = executorFor(guestGroupMachine);
 
 /** The guest side of the shared consumer glue: the vPRQ, vmmio.* and vcmd.pgResp towards the VMM; no marks. */
 const guestSide: PrqConsumerSide = {
-  layer: checkLayer.guest, queue: checkQueue.vprq, channel: TO_VMM, pgResp: 'vcmd.pgResp', respondedHop: 'guest.responded',
+  layer: checkLayer.guest,
+  queue: checkQueue.vprq,
+  channel: TO_VMM,
+  pgResp: 'vcmd.pgResp',
+  respondedHop: 'guest.responded',
   marks: { stopMarkerDropped: null, noHandler: null, overflowCleared: null, partialsDiscarded: null },
 };
 
@@ -97,7 +101,7 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : (e.params as { code: number }).code as IopfCode, new GuestDriver(s, ctx));
+    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), new GuestDriver(s, ctx));
   }
   s.stats.groupsHandled++;
   s.groups.delete(groupId);

@@ -25,7 +25,11 @@ export const TO_VMM = 'host->vmm';
 
 /** The host side of the shared consumer glue: the physical PRQ, mmio.* and cmd.pgResp towards the IOMMU. */
 const hostSide: PrqConsumerSide = {
-  layer: checkLayer.host, queue: checkQueue.prq, channel: TO_IOMMU, pgResp: 'cmd.pgResp', respondedHop: 'host.responded',
+  layer: checkLayer.host,
+  queue: checkQueue.prq,
+  channel: TO_IOMMU,
+  pgResp: 'cmd.pgResp',
+  respondedHop: 'host.responded',
   marks: { stopMarkerDropped: 'host.stop-marker-dropped', noHandler: 'host.no-handler', overflowCleared: 'host.prq-overflow-cleared', partialsDiscarded: 'host.partials-discarded' },
 };
 

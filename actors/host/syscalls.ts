@@ -21,8 +21,12 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
   dropStaleStaged(s, m.seq);
   let r: SyscallResult;
   switch (m.op) {
-    case ufdOp.FAULT_QUEUE_ALLOC: r = faultQueueAlloc(s, m.a0); break;
-    case ufdOp.HWPT_ALLOC: r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3); break;
+    case ufdOp.FAULT_QUEUE_ALLOC:
+      r = faultQueueAlloc(s, m.a0);
+      break;
+    case ufdOp.HWPT_ALLOC:
+      r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3);
+      break;
     case ufdOp.ATTACH:
       r = attach(s, ctx, m.a0, m.a1, m.a2);
       if (r.ret === 0) entryAttached(s, ctx, m.a0, m.a2, m.a1);
@@ -40,15 +44,21 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       }
       break;
     }
-    case ufdOp.DESTROY: r = destroy(s, ctx, env, m.a0); break;
-    case ufdOp.READ: r = read(s, ctx, env, m); break;
+    case ufdOp.DESTROY:
+      r = destroy(s, ctx, env, m.a0);
+      break;
+    case ufdOp.READ:
+      r = read(s, ctx, env, m);
+      break;
     case ufdOp.WRITE: {
       const recs = s.ufd.writeRecs[m.seq] ?? [];
       delete s.ufd.writeRecs[m.seq];
       r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
       break;
     }
-    case ufdOp.CLOSE: r = faultClose(s, m.a0); break;
+    case ufdOp.CLOSE:
+      r = faultClose(s, m.a0);
+      break;
     case ufdOp.HWPT_INVALIDATE: {
       // null: the call returns when its invalidation wait completes (invalidate.ts, replySyscall).
       const now = hwptInvalidate(s, ctx, m);
@@ -56,7 +66,8 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       r = now;
       break;
     }
-    default: r = err(errno.EOPNOTSUPP);
+    default:
+      r = err(errno.EOPNOTSUPP);
   }
   replySyscall(s, ctx, m.seq, m.op, r);
 }
@@ -71,7 +82,19 @@ function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'u
   const r = faultRead(s, ctx, env, m.a0, m.a1);
   for (const w of r.records) {
     sendOrQueue(s.outboxes, ctx, TO_VMM, {
-      type: 'ufd.record', seq: m.seq, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost: w.ghost,
+      type: 'ufd.record',
+      seq: m.seq,
+      w0: w.w0,
+      w1: w.w1,
+      w2: w.w2,
+      w3: w.w3,
+      w4: w.w4,
+      w5: w.w5,
+      w6: w.w6,
+      w7: w.w7,
+      w8: w.w8,
+      w9: w.w9,
+      ghost: w.ghost,
     });
   }
   // Level-triggered poll: groups left behind keep the fd readable.

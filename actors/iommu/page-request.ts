@@ -21,7 +21,11 @@ type PageReq = MessageByType<'pci.pageReq'>;
 
 /** The IOMMU side of the shared producer glue: the physical PRQ towards the host, mmio.* registers. */
 export const iommuPrqSide: PrqProducerSide = {
-  queue: checkQueue.prq, channel: 'iommu->host', desc: 'prq.desc', irq: 'prq.irq', readResult: 'mmio.readResult',
+  queue: checkQueue.prq,
+  channel: 'iommu->host',
+  desc: 'prq.desc',
+  irq: 'prq.irq',
+  readResult: 'mmio.readResult',
   marks: { full: 'iommu.prqFull', overflow: 'iommu.prqDropWhileOverflow', badRegisterWrite: 'iommu.badRegisterWrite' },
 };
 
@@ -65,6 +69,11 @@ function autoRespond(s: IommuState, m: PageReq, code: number, ctx: ActorCtx): vo
   ctx.check({ type: 'chk.respond', layer: checkLayer.iommu, ghost: m.ghost, code, rid: m.rid, prgi: m.prgi, auto: true });
   const withPasid = responseCarriesPasid(s, m.rid, m.pasidPresent);
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
-    type: 'pci.prgResp', rid: m.rid, pasidPresent: withPasid, pasid: withPasid ? m.pasid : 0, prgi: m.prgi, code,
+    type: 'pci.prgResp',
+    rid: m.rid,
+    pasidPresent: withPasid,
+    pasid: withPasid ? m.pasid : 0,
+    prgi: m.prgi,
+    code,
   });
 }

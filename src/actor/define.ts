@@ -73,7 +73,7 @@ export interface ActorDef<S = unknown, C = unknown> {
 }
 
 // Existential form used by runtimes, which handle many actor kinds at once.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the existential form: a runtime holds actors of every state and config type
 export type AnyActorDef = ActorDef<any, any>;
 
 export function defineActor<S, C>(def: ActorDef<S, C>): ActorDef<S, C> {

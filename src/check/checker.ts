@@ -17,10 +17,7 @@ import { drainMonitor } from './monitors/i5-drain.ts';
 import { groupOrderMonitor } from './monitors/i6-group-order.ts';
 import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
-import {
-  invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict,
-  type Monitor, type MonitorEnv, type RunEnd, type Violation,
-} from './types.ts';
+import { invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict, type Monitor, type MonitorEnv, type RunEnd, type Violation } from './types.ts';
 
 export interface CheckerOptions {
   /** Actor names by index, for chains. */
@@ -46,8 +43,14 @@ export class Checker {
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.monitors = [
-      exactlyOnceMonitor(), staleResponseMonitor(), translationMonitor(), conservationMonitor(this.queueTotals),
-      drainMonitor(), groupOrderMonitor(), pasidReuseMonitor(), livenessMonitor(),
+      exactlyOnceMonitor(),
+      staleResponseMonitor(),
+      translationMonitor(),
+      conservationMonitor(this.queueTotals),
+      drainMonitor(),
+      groupOrderMonitor(),
+      pasidReuseMonitor(),
+      livenessMonitor(),
     ];
     this.env = { table: this.table, violate: (inv, message, ghosts) => this.violate(inv, message, ghosts) };
   }

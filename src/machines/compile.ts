@@ -54,7 +54,7 @@ function validateAllTransitions(c: Compiler, nodes: readonly NodeView[], leaves:
   for (const node of nodes) {
     for (const [descriptor, transitions] of node.transitions) {
       for (const t of transitions) {
-        compileGuard({ machine: c.m, node, active: chainOf(someLeaf), leafValue: valueOf(someLeaf) }, t.guard);
+        compileGuard({ machine: c.m, node, active: chainOf(someLeaf), leafValue: leafValueOf(someLeaf) }, t.guard);
         compileActions({ machine: c.m, node, where: `transition on '${descriptor}'` }, t.actions);
       }
     }
@@ -71,7 +71,7 @@ function allNodes(root: NodeView): NodeView[] {
   return out;
 }
 
-function valueOf(leaf: NodeView): string {
+function leafValueOf(leaf: NodeView): string {
   return leaf.path.join('.');
 }
 
@@ -84,7 +84,7 @@ function compileInitial(c: Compiler): CompiledInitial {
     context: typeof context === 'function' || !context ? {} : context,
     ops: microstepOps(c, plan, [], done),
     leafIndex: c.leafIndex.get(plan.leaf)!,
-    value: valueOf(plan.leaf),
+    value: leafValueOf(plan.leaf),
     done,
   };
 }
@@ -100,7 +100,7 @@ function microstepOps(c: Compiler, plan: MicrostepPlan, transitionOps: readonly 
 }
 
 function compileLeaf(c: Compiler, leaf: NodeView, index: number, exactTypes: ReadonlySet<string>): CompiledLeaf {
-  const value = valueOf(leaf);
+  const value = leafValueOf(leaf);
   const final = leaf.type === 'final';
   const chain = chainOf(leaf);
   const compiled = new Map<TransitionView, CompiledTransition | null>();
@@ -164,7 +164,7 @@ function compileTransition(c: Compiler, leaf: NodeView, leafValue: string, t: Tr
   return {
     ...base,
     targetIndex: c.leafIndex.get(plan.leaf)!,
-    targetValue: valueOf(plan.leaf),
+    targetValue: leafValueOf(plan.leaf),
     targetless: false,
     done,
     ops: microstepOps(c, plan, actionOps, done),

@@ -44,7 +44,9 @@ export function executorFor<M extends AnyStateMachine>(machine: M, mode?: Machin
   let reference: ExecutorFor<M> | undefined;
   const get = (): ExecutorFor<M> => (machinesMode() === 'xstate' ? (reference ??= build('xstate')) : (compiled ??= build('compiled')));
   return {
-    get machineId() { return get().machineId; },
+    get machineId() {
+      return get().machineId;
+    },
     initialTransition: (input) => get().initialTransition(input),
     initial: (input) => get().initial(input),
     send: (state, event) => get().send(state, event),

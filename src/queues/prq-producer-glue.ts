@@ -42,9 +42,7 @@ export interface PrqProducerSide {
  * interrupt when the producer raised one. Returns the producer's result for the tier's counters
  * and auto-response.
  */
-export function producePageRequest(
-  q: PrqProducerState, side: PrqProducerSide, outboxes: Outboxes, ctx: ActorCtx, d: Words4, ghost: number, policy: AutoResponse,
-): EnqueueResult {
+export function producePageRequest(q: PrqProducerState, side: PrqProducerSide, outboxes: Outboxes, ctx: ActorCtx, d: Words4, ghost: number, policy: AutoResponse): EnqueueResult {
   const r = prqEnqueue(q, d, policy);
   if (r.kind === 'queued') {
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });

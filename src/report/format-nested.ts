@@ -5,7 +5,9 @@ import { fmtCount, fmtNs, table } from './format.ts';
 import type { NestedReport } from './nested-report.ts';
 
 function nonzero(m: Record<string, number>): [string, number][] {
-  return Object.entries(m).filter(([, n]) => n !== 0).sort((a, b) => b[1] - a[1]);
+  return Object.entries(m)
+    .filter(([, n]) => n !== 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /** The per-hop table: one row per segment of the sampled groups, after the round-trip line. */
@@ -40,16 +42,20 @@ function checkerLines(r: NestedReport): string[] {
 function invalidationLines(r: NestedReport): string[] {
   const v = r.invalidations;
   if (v.unmaps === 0 && v.atcIssued === 0 && v.iotlbIssued === 0) return [];
-  return ['', 'invalidations (guest unmaps → HWPT_INVALIDATE → IOTLB, then ATC)', table([
-    ['unmaps (pages)', `${fmtCount(v.unmaps)}  (${fmtCount(v.pagesUnmapped)})`],
-    ['guest PASID-IOTLB / devTLB invalidations', `${fmtCount(v.guestIotlb)} / ${fmtCount(v.guestDevtlb)}`],
-    ['forwarded entries (HWPT_INVALIDATE calls)', `${fmtCount(v.forwardedEntries)}  (${fmtCount(v.hwptInvalidateCalls)})`],
-    ['host IOTLB / ATC invalidations issued', `${fmtCount(v.iotlbIssued)} / ${fmtCount(v.atcIssued)}`],
-    ['ATC invalidations completed / timed out', `${fmtCount(v.atcCompleted)} / ${fmtCount(v.timeouts)}`],
-    ['ITag stalls', fmtCount(v.itagStalls)],
-    ['waits issued / completed (with error)', `${fmtCount(v.waitsIssued)} / ${fmtCount(v.waitsCompleted)}  (${fmtCount(v.waitsWithError)})`],
-    ['wait latency p50 / p99', `${fmtNs(v.waitNs.p50)} / ${fmtNs(v.waitNs.p99)}`],
-  ])];
+  return [
+    '',
+    'invalidations (guest unmaps → HWPT_INVALIDATE → IOTLB, then ATC)',
+    table([
+      ['unmaps (pages)', `${fmtCount(v.unmaps)}  (${fmtCount(v.pagesUnmapped)})`],
+      ['guest PASID-IOTLB / devTLB invalidations', `${fmtCount(v.guestIotlb)} / ${fmtCount(v.guestDevtlb)}`],
+      ['forwarded entries (HWPT_INVALIDATE calls)', `${fmtCount(v.forwardedEntries)}  (${fmtCount(v.hwptInvalidateCalls)})`],
+      ['host IOTLB / ATC invalidations issued', `${fmtCount(v.iotlbIssued)} / ${fmtCount(v.atcIssued)}`],
+      ['ATC invalidations completed / timed out', `${fmtCount(v.atcCompleted)} / ${fmtCount(v.timeouts)}`],
+      ['ITag stalls', fmtCount(v.itagStalls)],
+      ['waits issued / completed (with error)', `${fmtCount(v.waitsIssued)} / ${fmtCount(v.waitsCompleted)}  (${fmtCount(v.waitsWithError)})`],
+      ['wait latency p50 / p99', `${fmtNs(v.waitNs.p50)} / ${fmtNs(v.waitNs.p99)}`],
+    ]),
+  ];
 }
 
 export function formatNestedReport(r: NestedReport): string {
@@ -70,11 +76,7 @@ export function formatNestedReport(r: NestedReport): string {
     ...hopLines(r),
     '',
     'DMA accesses',
-    table([
-      ['started', fmtCount(r.dma.started)],
-      ['completed', `${fmtCount(r.dma.ok)}  (${fmtCount(r.dma.perSec)}/s)`],
-      ...nonzero(r.dma.failed).map(([k, n]) => [`failed: ${k}`, fmtCount(n)]),
-    ]),
+    table([['started', fmtCount(r.dma.started)], ['completed', `${fmtCount(r.dma.ok)}  (${fmtCount(r.dma.perSec)}/s)`], ...nonzero(r.dma.failed).map(([k, n]) => [`failed: ${k}`, fmtCount(n)])]),
     ...invalidationLines(r),
     '',
     'drops by reason',

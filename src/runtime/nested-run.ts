@@ -53,9 +53,15 @@ export interface NestedRunOptions {
  */
 export function livelockBoundNs(s: Scenario): number {
   const delays = [
-    s.sim.latencyNs, s.guest.handlerCostNs, s.guest.unmapEveryNs, s.workload.thinkNs,
-    s.iommu.atcInvTimeoutNs, s.iommu.atsLatencyNs, s.iommu.iotlbInvLatencyNs,
-    (s.liveness.boundUs ?? 0) * 1e3, ...s.devices.map((d) => d.atcInvDelayNs),
+    s.sim.latencyNs,
+    s.guest.handlerCostNs,
+    s.guest.unmapEveryNs,
+    s.workload.thinkNs,
+    s.iommu.atcInvTimeoutNs,
+    s.iommu.atsLatencyNs,
+    s.iommu.iotlbInvLatencyNs,
+    (s.liveness.boundUs ?? 0) * 1e3,
+    ...s.devices.map((d) => d.atcInvDelayNs),
   ];
   const windowNs = Math.max(0, ...s.events.map((e) => (e.untilMs === null ? 0 : (e.untilMs - e.atMs) * 1e6)));
   return Math.max(1e6, 4 * Math.max(...delays), windowNs + 1e6);
@@ -109,40 +115,69 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
     const r = runSim(topology, {
-      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      seed: o.seed,
+      maxSteps: o.maxSteps ?? 200_000_000,
+      check: o.check ?? true,
+      machines: o.machines ?? 'compiled',
       guard: {
-        livelockBoundNs: livelockBoundNs(scenario), progress: deviceProgress,
+        livelockBoundNs: livelockBoundNs(scenario),
+        progress: deviceProgress,
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
-    report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
-      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker, ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}) },
-      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks });
+    report = buildNestedReport(
+      { scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
+      {
+        actors: r.actors,
+        channels: r.channels,
+        marks: r.marks,
+        stopReason: r.stopReason,
+        elapsedMs: r.virtualNs / 1e6,
+        checker: r.checker,
+        ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}),
+      },
+      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks },
+    );
     report.traceHash = r.traceHash;
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {
-      seed: o.seed, timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      seed: o.seed,
+      timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000,
+      check: o.check ?? true,
+      machines: o.machines ?? 'compiled',
       timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
       ...(o.record !== undefined ? { record: true } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
     if (o.record !== undefined) {
-      saveRecording(o.record, {
-        scenario, source: o.source ?? scenario.name, seed: o.seed, bugs: scenario.bugs, machines: o.machines ?? 'compiled', workers,
-      }, r.recording!);
+      saveRecording(
+        o.record,
+        {
+          scenario,
+          source: o.source ?? scenario.name,
+          seed: o.seed,
+          bugs: scenario.bugs,
+          machines: o.machines ?? 'compiled',
+          workers,
+        },
+        r.recording!,
+      );
     }
-    report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
+    report = buildNestedReport(
+      { scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
-        replay: o.record !== undefined
-          ? recordReplayLine(o.record)
-          : `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds: run with --record FILE to replay this interleaving exactly)`,
+        replay:
+          o.record !== undefined
+            ? recordReplayLine(o.record)
+            : `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds: run with --record FILE to replay this interleaving exactly)`,
         requiredMarks: scenario.marks,
-      });
+      },
+    );
   }
   return report;
 }

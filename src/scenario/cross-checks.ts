@@ -49,7 +49,8 @@ function checkDevices(s: Scenario): void {
     rids.set(d.rid, i);
     const devId = d.devId ?? i + 1;
     const otherDev = devIds.get(devId);
-    if (otherDev !== undefined) refuse(`${where}.devId`, `dev_id ${devId} is used by another device (devices[${otherDev}]); give each device its own devId, or leave devId out for the position in the list`);
+    if (otherDev !== undefined)
+      refuse(`${where}.devId`, `dev_id ${devId} is used by another device (devices[${otherDev}]); give each device its own devId, or leave devId out for the position in the list`);
     devIds.set(devId, i);
     // The guest and the VMM find a device by the RID the guest sees: two with one vrid would take each other's faults.
     const vrid = d.vrid ?? d.rid;
@@ -60,7 +61,8 @@ function checkDevices(s: Scenario): void {
     vrids.set(vrid, i);
     if (d.name !== '') {
       const otherN = names.get(d.name);
-      if (otherN !== undefined) refuse(`${where}.name`, `name ${JSON.stringify(excerpt(d.name))} is used by another device (devices[${otherN}]); timeline events name devices, so names must be distinct`);
+      if (otherN !== undefined)
+        refuse(`${where}.name`, `name ${JSON.stringify(excerpt(d.name))} is used by another device (devices[${otherN}]); timeline events name devices, so names must be distinct`);
       names.set(d.name, i);
     }
     if (d.pasids.length === 0 && !d.ridOnly) refuse(where, 'a device needs at least one PASID or ridOnly: true');
@@ -78,7 +80,10 @@ function checkDevices(s: Scenario): void {
   // command queue waits behind it for ever (actors/device/invalidate.ts, actors/iommu/command-queue.ts).
   const deaf = s.devices.findIndex((d) => d.ignoresAtcInv);
   if (deaf >= 0 && s.iommu.atcInvTimeoutNs === 0) {
-    refuse('scenario.iommu.atcInvTimeoutNs', `0 (never) with devices[${deaf}].ignoresAtcInv: the IOMMU would wait for ever on the first ATC invalidation that device ignores; set a time-out (the default is 1000000000 ns) or ignoresAtcInv: false`);
+    refuse(
+      'scenario.iommu.atcInvTimeoutNs',
+      `0 (never) with devices[${deaf}].ignoresAtcInv: the IOMMU would wait for ever on the first ATC invalidation that device ignores; set a time-out (the default is 1000000000 ns) or ignoresAtcInv: false`,
+    );
   }
   s.devices.forEach((d, i) => {
     if (d.pfRid !== null && !s.devices.some((o) => o.rid === d.pfRid && o.pfRid === null)) {
@@ -101,12 +106,18 @@ function checkQueues(s: Scenario): void {
     // A queue of N entries holds N - 1 descriptors; the requests of one group arrive together,
     // so a larger group always overflows it and its last request is dropped: the device retries for ever.
     if (s.workload.pagesPerGroup > q.entries - 1) {
-      refuse(q.path, `a ${q.entries}-entry ${q.what} holds ${q.entries - 1} requests, fewer than one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup}: every group would overflow it and never be answered; use at least ${pow2Above(s.workload.pagesPerGroup)}`);
+      refuse(
+        q.path,
+        `a ${q.entries}-entry ${q.what} holds ${q.entries - 1} requests, fewer than one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup}: every group would overflow it and never be answered; use at least ${pow2Above(s.workload.pagesPerGroup)}`,
+      );
     }
   }
   // iommufd's read() returns whole groups only (iommufd_fault_fops_read): a group larger than a read never comes out.
   if (s.vmm.readBatchRecords < s.workload.pagesPerGroup) {
-    refuse('scenario.vmm.readBatchRecords', `${s.vmm.readBatchRecords} records per read() cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests (iommufd reads whole groups), so no fault could ever be read; use at least ${s.workload.pagesPerGroup}`);
+    refuse(
+      'scenario.vmm.readBatchRecords',
+      `${s.vmm.readBatchRecords} records per read() cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests (iommufd reads whole groups), so no fault could ever be read; use at least ${s.workload.pagesPerGroup}`,
+    );
   }
 }
 
@@ -132,8 +143,10 @@ function checkSizes(s: Scenario): void {
     // A function never has more than 512 groups outstanding (9-bit PRG index), so credits beyond 512 groups go unused.
     const usable = prgIndexCount * s.workload.pagesPerGroup;
     const i = s.devices.findIndex((d) => d.priAllocation > usable);
-    refuse(i >= 0 ? `scenario.devices[${i}].priAllocation` : 'scenario.devices',
-      `the devices' page requests in flight (the sum of priAllocation, plus workload.inFlight × pagesPerGroup per address space) need a ${deviceOutstanding}-message ring, more than the ${ringCapacityMax} a ring holds; `
-      + `lower priAllocation (a function has at most ${prgIndexCount} groups outstanding, so ${usable} credits are all it can use), workload.inFlight or the number of devices`);
+    refuse(
+      i >= 0 ? `scenario.devices[${i}].priAllocation` : 'scenario.devices',
+      `the devices' page requests in flight (the sum of priAllocation, plus workload.inFlight × pagesPerGroup per address space) need a ${deviceOutstanding}-message ring, more than the ${ringCapacityMax} a ring holds; ` +
+        `lower priAllocation (a function has at most ${prgIndexCount} groups outstanding, so ${usable} credits are all it can use), workload.inFlight or the number of devices`,
+    );
   }
 }

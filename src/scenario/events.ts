@@ -36,21 +36,32 @@ const windowActions: readonly EventAction[] = ['pauseGuest'];
 /** Actions that concern the whole machine rather than one device. */
 const machineActions: readonly EventAction[] = ['closeFaultFd', 'pauseGuest'];
 
-const deviceRef: Check<string | number> = withSchema((v, path) => {
-  if (typeof v === 'string' && v.length > 0) return v;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff) return v;
-  return invalid(path, 'a device name or RID', v);
-}, { anyOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0, maximum: 0xffff }] });
+const deviceRef: Check<string | number> = withSchema(
+  (v, path) => {
+    if (typeof v === 'string' && v.length > 0) return v;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffff) return v;
+    return invalid(path, 'a device name or RID', v);
+  },
+  {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'integer', minimum: 0, maximum: 0xffff },
+    ],
+  },
+);
 
-export const eventCheck = obj({
-  atMs: doc('When the action happens, in ms of scenario time.', num(0, 3_600_000)),
-  action: doc('What happens (see src/scenario/events.ts for who executes each action).', oneOf(...eventActions)),
-  device: doc('The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ) and pauseGuest.', nullable(deviceRef)),
-  pasid: doc('The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device\'s first PASID.', nullable(int(1, 0xfffff))),
-  count: doc('guestFailure, vfResponseFailure: how many groups are answered Response Failure.', int(1, 1_000_000)),
-  stopMarker: doc('pasidReuse: the device stops without waiting for its responses and sends a Stop Marker.', bool),
-  untilMs: doc('pauseGuest: when the window ends (the heal); after atMs.', nullable(num(0, 3_600_000))),
-}, { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null });
+export const eventCheck = obj(
+  {
+    atMs: doc('When the action happens, in ms of scenario time.', num(0, 3_600_000)),
+    action: doc('What happens (see src/scenario/events.ts for who executes each action).', oneOf(...eventActions)),
+    device: doc('The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ) and pauseGuest.', nullable(deviceRef)),
+    pasid: doc("The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device's first PASID.", nullable(int(1, 0xfffff))),
+    count: doc('guestFailure, vfResponseFailure: how many groups are answered Response Failure.', int(1, 1_000_000)),
+    stopMarker: doc('pasidReuse: the device stops without waiting for its responses and sends a Stop Marker.', bool),
+    untilMs: doc('pauseGuest: when the window ends (the heal); after atMs.', nullable(num(0, 3_600_000))),
+  },
+  { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null },
+);
 
 export type ScenarioEvent = ReturnType<typeof eventCheck>;
 
@@ -69,7 +80,8 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
     let d: DeviceLike | undefined;
     if (e.device !== null) {
       d = devices.find((x) => (typeof e.device === 'string' ? x.name === e.device : x.rid === e.device));
-      if (d === undefined) fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: no device ${JSON.stringify(typeof e.device === 'string' ? excerpt(e.device) : e.device)} in the scenario`, { path: `${where}.device` });
+      if (d === undefined)
+        fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: no device ${JSON.stringify(typeof e.device === 'string' ? excerpt(e.device) : e.device)} in the scenario`, { path: `${where}.device` });
     } else if (!machineActions.includes(e.action)) {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.device: action '${e.action}' needs a device`, { path: `${where}.device` });
     }
@@ -101,7 +113,11 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.untilMs: only ${windowActions.join(', ')} takes untilMs, not '${e.action}'`, { path: `${where}.untilMs` });
     }
     return {
-      atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count,
+      atNs: Math.round(e.atMs * 1e6),
+      action: e.action,
+      rid: d?.rid ?? null,
+      pasid,
+      count: e.count,
       ...(e.action === 'pasidReuse' ? { stopMarker: e.stopMarker } : {}),
       ...(window ? { untilNs: Math.round(e.untilMs! * 1e6) } : {}),
     };

@@ -23,7 +23,10 @@ export interface LoadOptions {
 }
 
 export function shippedScenarios(): string[] {
-  return readdirSync(scenariosDir).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => f.replace(/\.(ya?ml|json)$/, '')).sort();
+  return readdirSync(scenariosDir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
+    .sort();
 }
 
 function statOf(path: string): Stats | undefined {

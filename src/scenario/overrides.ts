@@ -62,7 +62,9 @@ export function applyOverrides(doc: unknown, overrides: readonly ScenarioOverrid
         if (!/^\d+$/.test(seg)) fail('FAULTLINE_SCENARIO_INVALID', `${o.option}: ${where}: is a list; '${excerpt(seg)}' is not an index (0..${node.length})`, { path: where });
         const index = Number(seg);
         if (index > node.length) {
-          fail('FAULTLINE_SCENARIO_INVALID', `${o.option}: ${where}: has ${node.length} items; index ${index} is past the end (use 0..${node.length - 1}, or ${node.length} to add one)`, { path: where });
+          fail('FAULTLINE_SCENARIO_INVALID', `${o.option}: ${where}: has ${node.length} items; index ${index} is past the end (use 0..${node.length - 1}, or ${node.length} to add one)`, {
+            path: where,
+          });
         }
         where = `${where}[${index}]`;
         if (last) node[index] = o.value;
@@ -86,7 +88,6 @@ export function applyOverrides(doc: unknown, overrides: readonly ScenarioOverrid
 function define(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
-
 
 /** The override an error at `errorPath` comes from: the last one at, under or above that path. */
 export function overrideAt(errorPath: string, applied: readonly AppliedOverride[]): AppliedOverride | undefined {

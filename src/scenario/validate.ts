@@ -43,46 +43,64 @@ export function invalid(path: string, expected: string, got: unknown, note = '')
 }
 
 export function int(min: number, max: number): Check<number> {
-  return withSchema((v, path) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) invalid(path, `an integer in ${min}..${max}`, v);
-    return v;
-  }, { type: 'integer', minimum: min, maximum: max });
+  return withSchema(
+    (v, path) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) invalid(path, `an integer in ${min}..${max}`, v);
+      return v;
+    },
+    { type: 'integer', minimum: min, maximum: max },
+  );
 }
 
 export function num(min: number, max: number): Check<number> {
-  return withSchema((v, path) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) invalid(path, `a number in ${min}..${max}`, v);
-    return v;
-  }, { type: 'number', minimum: min, maximum: max });
+  return withSchema(
+    (v, path) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) invalid(path, `a number in ${min}..${max}`, v);
+      return v;
+    },
+    { type: 'number', minimum: min, maximum: max },
+  );
 }
 
-export const bool: Check<boolean> = withSchema((v, path) => {
-  if (typeof v !== 'boolean') invalid(path, 'true or false', v);
-  return v;
-}, { type: 'boolean' });
+export const bool: Check<boolean> = withSchema(
+  (v, path) => {
+    if (typeof v !== 'boolean') invalid(path, 'true or false', v);
+    return v;
+  },
+  { type: 'boolean' },
+);
 
 export function str(pattern?: RegExp, what = 'a string'): Check<string> {
-  return withSchema((v, path) => {
-    if (typeof v !== 'string' || (pattern && !pattern.test(v))) invalid(path, what, v);
-    return v;
-  }, pattern ? { type: 'string', pattern: pattern.source } : { type: 'string' });
+  return withSchema(
+    (v, path) => {
+      if (typeof v !== 'string' || (pattern && !pattern.test(v))) invalid(path, what, v);
+      return v;
+    },
+    pattern ? { type: 'string', pattern: pattern.source } : { type: 'string' },
+  );
 }
 
 export function oneOf<const T extends string>(...choices: T[]): Check<T> {
-  return withSchema((v, path) => {
-    if (typeof v !== 'string' || !(choices as string[]).includes(v)) {
-      invalid(path, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, v, typeof v === 'string' ? didYouMean(v, choices) : '');
-    }
-    return v as T;
-  }, { type: 'string', enum: choices });
+  return withSchema(
+    (v, path) => {
+      if (typeof v !== 'string' || !(choices as string[]).includes(v)) {
+        invalid(path, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, v, typeof v === 'string' ? didYouMean(v, choices) : '');
+      }
+      return v as T;
+    },
+    { type: 'string', enum: choices },
+  );
 }
 
 export function list<T>(item: Check<T>, min = 0, max = Infinity): Check<T[]> {
-  return withSchema((v, path) => {
-    if (!Array.isArray(v)) invalid(path, 'a list', v);
-    if (v.length < min || v.length > max) invalid(path, `a list of ${min}..${max} items`, `${v.length} items`);
-    return v.map((x, i) => item(x, `${path}[${i}]`));
-  }, { type: 'array', items: item.schema, ...(min > 0 ? { minItems: min } : {}), ...(Number.isFinite(max) ? { maxItems: max } : {}) });
+  return withSchema(
+    (v, path) => {
+      if (!Array.isArray(v)) invalid(path, 'a list', v);
+      if (v.length < min || v.length > max) invalid(path, `a list of ${min}..${max} items`, `${v.length} items`);
+      return v.map((x, i) => item(x, `${path}[${i}]`));
+    },
+    { type: 'array', items: item.schema, ...(min > 0 ? { minItems: min } : {}), ...(Number.isFinite(max) ? { maxItems: max } : {}) },
+  );
 }
 
 export function nullable<T>(inner: Check<T>): Check<T | null> {
@@ -110,21 +128,24 @@ export function obj<S extends Shape>(shape: S, defaults: Partial<Out<S>> = {}): 
     properties[key] = hasDefault(key) ? { ...shape[key]!.schema, default: d } : shape[key]!.schema;
   }
   const required = keys.filter((k) => !hasDefault(k));
-  return withSchema((v, path) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) invalid(path, 'an object', v);
-    const input = v as Record<string, unknown>;
-    for (const key of Object.keys(input)) {
-      if (!Object.hasOwn(shape, key)) {
-        const at = `${path}.${excerpt(key)}`;
-        fail('FAULTLINE_SCENARIO_INVALID', `${at}: unknown key${didYouMean(key, keys)}; allowed: ${keys.join(', ')}`, { path: at });
+  return withSchema(
+    (v, path) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) invalid(path, 'an object', v);
+      const input = v as Record<string, unknown>;
+      for (const key of Object.keys(input)) {
+        if (!Object.hasOwn(shape, key)) {
+          const at = `${path}.${excerpt(key)}`;
+          fail('FAULTLINE_SCENARIO_INVALID', `${at}: unknown key${didYouMean(key, keys)}; allowed: ${keys.join(', ')}`, { path: at });
+        }
       }
-    }
-    const out: Record<string, unknown> = {};
-    for (const key of keys) {
-      const has = Object.hasOwn(input, key) && input[key] !== undefined;
-      if (!has && !hasDefault(key)) fail('FAULTLINE_SCENARIO_INVALID', `${path}.${key}: required key is missing`, { path: `${path}.${key}` });
-      out[key] = has ? shape[key]!(input[key], `${path}.${key}`) : structuredClone((defaults as Record<string, unknown>)[key]);
-    }
-    return out as Out<S>;
-  }, { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false });
+      const out: Record<string, unknown> = {};
+      for (const key of keys) {
+        const has = Object.hasOwn(input, key) && input[key] !== undefined;
+        if (!has && !hasDefault(key)) fail('FAULTLINE_SCENARIO_INVALID', `${path}.${key}: required key is missing`, { path: `${path}.${key}` });
+        out[key] = has ? shape[key]!(input[key], `${path}.${key}`) : structuredClone((defaults as Record<string, unknown>)[key]);
+      }
+      return out as Out<S>;
+    },
+    { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false },
+  );
 }

@@ -85,7 +85,12 @@ describe('createActorCtx', () => {
 
   it('passes send, now and check straight through, and seeds rng from the backend', () => {
     const sent: string[] = [];
-    const b = backend({ send: (channel) => (sent.push(channel), channel !== 'full') });
+    const b = backend({
+      send: (channel) => {
+        sent.push(channel);
+        return channel !== 'full';
+      },
+    });
     const ctx = createActorCtx('device', b);
     expect(ctx.send('dev->iommu', { type: 'sys.noop' } as unknown as Message)).toBe(true);
     expect(ctx.send('full', { type: 'sys.noop' } as unknown as Message)).toBe(false);

@@ -16,11 +16,12 @@ symlinkSync(join(root, 'scenarios'), join(scratch, 'scenarios'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function blocks(lang: string): string[] {
-  return [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+  return [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
 }
 
 /** The README's command lines, without their trailing comments. */
-const commands = blocks('sh').flatMap((b) => b.split('\n'))
+const commands = blocks('sh')
+  .flatMap((b) => b.split('\n'))
   .filter((l) => l.startsWith('npx faultline'))
   .map((l) => l.replace(/\s+#.*$/, '').trim());
 

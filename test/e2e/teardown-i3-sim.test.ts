@@ -13,8 +13,7 @@ import { runNested } from '../../src/runtime/nested-run.ts';
 import { parseScenarioText, resolveScenarioPath } from '../../src/scenario/load.ts';
 
 function withEvent(base: string, action: string, durationMs: number) {
-  const text = readFileSync(resolveScenarioPath(base), 'utf8').replace(/^durationMs: .*$/m, `durationMs: ${durationMs}`)
-    + `\nevents:\n  - { atMs: 0.5, action: ${action}, device: gpu0 }\n`;
+  const text = `${readFileSync(resolveScenarioPath(base), 'utf8').replace(/^durationMs: .*$/m, `durationMs: ${durationMs}`)}\nevents:\n  - { atMs: 0.5, action: ${action}, device: gpu0 }\n`;
   return parseScenarioText(text, `${base}+${action}`);
 }
 
@@ -35,7 +34,13 @@ describe('a teardown event while the guest unmaps pages (toggles off)', () => {
         expect(i3?.ok, `seed ${seed}: ${r.checker?.violations.map((v) => v.message).join('; ')}`).toBe(true);
         expect(r.marks['host.pasid-entry-flushed'] ?? 0, `seed ${seed}`).toBeGreaterThan(0);
         expect(r.marks['guest.unmap'] ?? 0, `seed ${seed}`).toBeGreaterThan(0);
-        expect(r.ok, `seed ${seed}: ${r.checks.filter((x) => !x.ok).map((x) => x.detail).join('; ')}`).toBe(true);
+        expect(
+          r.ok,
+          `seed ${seed}: ${r.checks
+            .filter((x) => !x.ok)
+            .map((x) => x.detail)
+            .join('; ')}`,
+        ).toBe(true);
       }
     }, 120_000);
   }

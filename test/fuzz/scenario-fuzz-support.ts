@@ -27,60 +27,76 @@ type Obj = { [k: string]: Json };
 const pow2 = (lo: number, hi: number) => fc.integer({ min: Math.log2(lo), max: Math.log2(hi) }).map((e) => 2 ** e);
 
 /** A valid scenario, small: 1–2 devices of 1–2 PASIDs, 1 ms. */
-export const validScenario = (safe: boolean): fc.Arbitrary<Obj> => fc.record({
-  devices: fc.integer({ min: 1, max: 2 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fc.record({
-    name: fc.constant(`d${i}`),
-    rid: fc.constant(0x100 * (i + 1)),
-    pasids: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 2 }),
-    priAllocation: fc.integer({ min: 1, max: 1024 }),
-    atcEntries: fc.integer({ min: 0, max: 64 }),
-    atcInvDelayNs: fc.integer({ min: 0, max: 20_000 }),
-    ignoresAtcInv: fc.boolean(),
-  })))),
-  workload: fc.record({
-    inFlight: fc.integer({ min: 1, max: 16 }),
-    pages: fc.integer({ min: 8, max: 4096 }),
-    mappablePages: fc.integer({ min: 0, max: 4096 }),
-    pattern: fc.constantFrom('sequential', 'random'),
-    writeRatio: fc.double({ min: 0, max: 1, noNaN: true }),
-    pagesPerGroup: fc.integer({ min: 1, max: 4 }),
-    thinkNs: fc.integer({ min: 1, max: 10_000 }),
-  }),
-  iommu: fc.record({
-    prqEntries: safe ? pow2(16, 2048) : fc.integer({ min: 2, max: 2048 }),
-    overflowAutoResponse: fc.constantFrom('success', 'invalid', 'none'),
-    implicitInvalidation: fc.boolean(),
-    itagsMax: fc.integer({ min: 1, max: 32 }),
-    atcInvTimeoutNs: fc.constantFrom(0, 100_000, 1_000_000),
-    atsLatencyNs: fc.integer({ min: 0, max: 20_000 }),
-    iotlbInvLatencyNs: fc.integer({ min: 0, max: 20_000 }),
-  }),
-  vmm: fc.record({
-    readBatchRecords: fc.integer({ min: safe ? 4 : 1, max: 100 }),
-    vprqEntries: safe ? pow2(16, 2048) : fc.integer({ min: 2, max: 2048 }),
-    guestFailureMapsTo: fc.constantFrom('invalid', 'success'),
-    vprqOverflowResponse: fc.constantFrom('success', 'invalid'),
-  }),
-  guest: fc.record({
-    handlerCostNs: fc.integer({ min: 0, max: 10_000 }),
-    unmapEveryNs: fc.oneof(fc.constant(0), fc.integer({ min: 5_000, max: 50_000 })),
-    unmapPages: fc.integer({ min: 1, max: 4 }),
-  }),
-  events: fc.array(fc.record({
-    atMs: fc.double({ min: 0, max: 0.8, noNaN: true }),
-    action: fc.constantFrom(...eventActions),
-  }), { maxLength: 2 }),
-}).map((r) => {
-  const devices = r.devices as unknown as Obj[];
-  const events = r.events.map((e) => (e.action === 'pauseGuest'
-    ? { atMs: e.atMs, action: e.action, untilMs: e.atMs + 0.1 }
-    : e.action === 'closeFaultFd' ? { atMs: e.atMs, action: e.action } : { atMs: e.atMs, action: e.action, device: 'd0' }));
-  const workload = { ...r.workload, mappablePages: Math.min(r.workload.mappablePages, r.workload.pages) };
-  // A device that never answers ATC invalidations with no time-out blocks the IOMMU's command queue
-  // (responses included) for good: the run ends with groups never answered (issue 12, loader's part).
-  const iommu = safe && r.devices.some((d) => d.ignoresAtcInv) && r.iommu.atcInvTimeoutNs === 0 ? { ...r.iommu, atcInvTimeoutNs: 100_000 } : r.iommu;
-  return { name: 'fuzz', durationMs: 1, seed: 1, devices, workload, iommu, vmm: r.vmm, guest: r.guest, events } as unknown as Obj;
-});
+export const validScenario = (safe: boolean): fc.Arbitrary<Obj> =>
+  fc
+    .record({
+      devices: fc.integer({ min: 1, max: 2 }).chain((n) =>
+        fc.tuple(
+          ...Array.from({ length: n }, (_, i) =>
+            fc.record({
+              name: fc.constant(`d${i}`),
+              rid: fc.constant(0x100 * (i + 1)),
+              pasids: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 2 }),
+              priAllocation: fc.integer({ min: 1, max: 1024 }),
+              atcEntries: fc.integer({ min: 0, max: 64 }),
+              atcInvDelayNs: fc.integer({ min: 0, max: 20_000 }),
+              ignoresAtcInv: fc.boolean(),
+            }),
+          ),
+        ),
+      ),
+      workload: fc.record({
+        inFlight: fc.integer({ min: 1, max: 16 }),
+        pages: fc.integer({ min: 8, max: 4096 }),
+        mappablePages: fc.integer({ min: 0, max: 4096 }),
+        pattern: fc.constantFrom('sequential', 'random'),
+        writeRatio: fc.double({ min: 0, max: 1, noNaN: true }),
+        pagesPerGroup: fc.integer({ min: 1, max: 4 }),
+        thinkNs: fc.integer({ min: 1, max: 10_000 }),
+      }),
+      iommu: fc.record({
+        prqEntries: safe ? pow2(16, 2048) : fc.integer({ min: 2, max: 2048 }),
+        overflowAutoResponse: fc.constantFrom('success', 'invalid', 'none'),
+        implicitInvalidation: fc.boolean(),
+        itagsMax: fc.integer({ min: 1, max: 32 }),
+        atcInvTimeoutNs: fc.constantFrom(0, 100_000, 1_000_000),
+        atsLatencyNs: fc.integer({ min: 0, max: 20_000 }),
+        iotlbInvLatencyNs: fc.integer({ min: 0, max: 20_000 }),
+      }),
+      vmm: fc.record({
+        readBatchRecords: fc.integer({ min: safe ? 4 : 1, max: 100 }),
+        vprqEntries: safe ? pow2(16, 2048) : fc.integer({ min: 2, max: 2048 }),
+        guestFailureMapsTo: fc.constantFrom('invalid', 'success'),
+        vprqOverflowResponse: fc.constantFrom('success', 'invalid'),
+      }),
+      guest: fc.record({
+        handlerCostNs: fc.integer({ min: 0, max: 10_000 }),
+        unmapEveryNs: fc.oneof(fc.constant(0), fc.integer({ min: 5_000, max: 50_000 })),
+        unmapPages: fc.integer({ min: 1, max: 4 }),
+      }),
+      events: fc.array(
+        fc.record({
+          atMs: fc.double({ min: 0, max: 0.8, noNaN: true }),
+          action: fc.constantFrom(...eventActions),
+        }),
+        { maxLength: 2 },
+      ),
+    })
+    .map((r) => {
+      const devices = r.devices as unknown as Obj[];
+      const events = r.events.map((e) =>
+        e.action === 'pauseGuest'
+          ? { atMs: e.atMs, action: e.action, untilMs: e.atMs + 0.1 }
+          : e.action === 'closeFaultFd'
+            ? { atMs: e.atMs, action: e.action }
+            : { atMs: e.atMs, action: e.action, device: 'd0' },
+      );
+      const workload = { ...r.workload, mappablePages: Math.min(r.workload.mappablePages, r.workload.pages) };
+      // A device that never answers ATC invalidations with no time-out blocks the IOMMU's command queue
+      // (responses included) for good: the run ends with groups never answered (issue 12, loader's part).
+      const iommu = safe && r.devices.some((d) => d.ignoresAtcInv) && r.iommu.atcInvTimeoutNs === 0 ? { ...r.iommu, atcInvTimeoutNs: 100_000 } : r.iommu;
+      return { name: 'fuzz', durationMs: 1, seed: 1, devices, workload, iommu, vmm: r.vmm, guest: r.guest, events } as unknown as Obj;
+    });
 
 /** Every path to a leaf or object of `o` (objects and arrays), root excluded. */
 function paths(o: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
@@ -97,16 +113,16 @@ function paths(o: Json, at: (string | number)[] = [], out: (string | number)[][]
 const wrongValues: Json[] = ['x', '', -1, 0.5, 1e300, -1e300, true, null, [], {}, [1, 2], 2 ** 53, 65_536, 4096, 1e12, 'success'];
 const strangeKeys = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'bogus', 'pasid', 'Devices', ''];
 
-export type Mutation =
-  | { op: 'set'; pick: number; value: Json }
-  | { op: 'delete'; pick: number }
-  | { op: 'addKey'; pick: number; key: string; value: Json };
+export type Mutation = { op: 'set'; pick: number; value: Json } | { op: 'delete'; pick: number } | { op: 'addKey'; pick: number; key: string; value: Json };
 
-export const mutations: fc.Arbitrary<Mutation[]> = fc.array(fc.oneof(
-  fc.record({ op: fc.constant('set' as const), pick: fc.nat(), value: fc.constantFrom(...wrongValues) }),
-  fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }),
-  fc.record({ op: fc.constant('addKey' as const), pick: fc.nat(), key: fc.constantFrom(...strangeKeys), value: fc.constantFrom<Json>(1, 'x', null, {}) }),
-), { minLength: 1, maxLength: 3 });
+export const mutations: fc.Arbitrary<Mutation[]> = fc.array(
+  fc.oneof(
+    fc.record({ op: fc.constant('set' as const), pick: fc.nat(), value: fc.constantFrom(...wrongValues) }),
+    fc.record({ op: fc.constant('delete' as const), pick: fc.nat() }),
+    fc.record({ op: fc.constant('addKey' as const), pick: fc.nat(), key: fc.constantFrom(...strangeKeys), value: fc.constantFrom<Json>(1, 'x', null, {}) }),
+  ),
+  { minLength: 1, maxLength: 3 },
+);
 
 /** Applies mutations to a deep copy (JSON text, so keys like __proto__ are own properties as YAML/JSON files give them). */
 export function mutate(base: Obj, ms: Mutation[]): string {
@@ -134,7 +150,7 @@ export function mutate(base: Obj, ms: Mutation[]): string {
 export const pathMessage = /(scenario[^\s]*: |not valid JSON|YAML)/;
 
 export async function judge(text: string, wallClockCapMs: number): Promise<Outcome> {
-  let scenario;
+  let scenario: ReturnType<typeof parseScenarioText>;
   try {
     scenario = parseScenarioText(text, 'fuzz.json');
   } catch (e) {
@@ -151,10 +167,7 @@ export async function judge(text: string, wallClockCapMs: number): Promise<Outco
       ...(r.checker?.violations ?? []).filter((v) => v.message.trim() === '').map((v) => `violation ${v.invariant}`),
       ...(r.stopReason !== 'quiescent' && r.stopReport === undefined ? [`stop ${r.stopReason} without a report`] : []),
     ];
-    const failures = [
-      ...r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-      ...(r.checker?.violations ?? []).map((v) => `${v.invariant}: ${v.message.split('\n')[0]}`),
-    ];
+    const failures = [...r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`), ...(r.checker?.violations ?? []).map((v) => `${v.invariant}: ${v.message.split('\n')[0]}`)];
     return { kind: 'ran', ok: r.ok, stopReason: r.stopReason, unexplained, failures };
   } catch (e) {
     // Cross-field rules checked while the tiers' configurations are derived, before any actor runs.

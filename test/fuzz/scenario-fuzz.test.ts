@@ -13,15 +13,30 @@ const long = process.env.FAULTLINE_FUZZ_LONG === '1';
 const scenarios = long ? fc.oneof(validScenario(true), validScenario(false)) : validScenario(true);
 const sizes = long ? { valid: 60, mutated: 1500, capMs: 60_000 } : { valid: 3, mutated: 25, capMs: 20_000 };
 
-interface Tally { cases: number; refused: number; ran: number; ranFailed: number; crashed: number; hung: number; crashes: string[] }
+interface Tally {
+  cases: number;
+  refused: number;
+  ran: number;
+  ranFailed: number;
+  crashed: number;
+  hung: number;
+  crashes: string[];
+}
 const tally = (): Tally => ({ cases: 0, refused: 0, ran: 0, ranFailed: 0, crashed: 0, hung: 0, crashes: [] });
 
 function count(t: Tally, o: Outcome, input: string): void {
   t.cases++;
   if (o.kind === 'refused') t.refused++;
-  else if (o.kind === 'ran') { t.ran++; if (!o.ok) t.ranFailed++; }
-  else if (o.kind === 'crashed') { t.crashed++; t.crashes.push(`${o.error}\n    input: ${input.slice(0, 600)}`); }
-  else { t.hung++; t.crashes.push(`hung (${o.stopReason})\n    input: ${input.slice(0, 600)}`); }
+  else if (o.kind === 'ran') {
+    t.ran++;
+    if (!o.ok) t.ranFailed++;
+  } else if (o.kind === 'crashed') {
+    t.crashed++;
+    t.crashes.push(`${o.error}\n    input: ${input.slice(0, 600)}`);
+  } else {
+    t.hung++;
+    t.crashes.push(`hung (${o.stopReason})\n    input: ${input.slice(0, 600)}`);
+  }
 }
 
 function judged(o: Outcome): boolean {
@@ -44,28 +59,42 @@ function print(name: string, t: Tally): void {
 }
 
 describe('scenario fuzz', () => {
-  it(`valid scenarios from the schema's ranges run to their end with a verdict (${sizes.valid} cases)`, async () => {
-    const t = tally();
-    await fc.assert(fc.asyncProperty(scenarios, async (s) => {
-      const text = JSON.stringify(s);
-      const o = await judge(text, sizes.capMs);
-      count(t, o, text);
-      return long || judged(o);
-    }), { numRuns: sizes.valid, seed: long ? Date.now() : 12, endOnFailure: !long });
-    print('valid', t);
-    expect(t.crashed + t.hung, t.crashes.join('\n')).toBe(0);
-  }, long ? 3_600_000 : 120_000);
+  it(
+    `valid scenarios from the schema's ranges run to their end with a verdict (${sizes.valid} cases)`,
+    async () => {
+      const t = tally();
+      await fc.assert(
+        fc.asyncProperty(scenarios, async (s) => {
+          const text = JSON.stringify(s);
+          const o = await judge(text, sizes.capMs);
+          count(t, o, text);
+          return long || judged(o);
+        }),
+        { numRuns: sizes.valid, seed: long ? Date.now() : 12, endOnFailure: !long },
+      );
+      print('valid', t);
+      expect(t.crashed + t.hung, t.crashes.join('\n')).toBe(0);
+    },
+    long ? 3_600_000 : 120_000,
+  );
 
-  it(`mutated scenarios (wrong types, unknown keys of every name, extreme values, deleted keys) are refused with a path or run (${sizes.mutated} cases)`, async () => {
-    const t = tally();
-    await fc.assert(fc.asyncProperty(scenarios, mutations, async (s, ms) => {
-      const text = mutate(s, ms);
-      const o = await judge(text, sizes.capMs);
-      count(t, o, text);
-      return long || judged(o);
-    }), { numRuns: sizes.mutated, seed: long ? Date.now() : 34, endOnFailure: !long });
-    print('mutated', t);
-    expect(t.refused).toBeGreaterThan(0);
-    expect(t.crashed + t.hung, t.crashes.join('\n')).toBe(0);
-  }, long ? 3_600_000 : 120_000);
+  it(
+    `mutated scenarios (wrong types, unknown keys of every name, extreme values, deleted keys) are refused with a path or run (${sizes.mutated} cases)`,
+    async () => {
+      const t = tally();
+      await fc.assert(
+        fc.asyncProperty(scenarios, mutations, async (s, ms) => {
+          const text = mutate(s, ms);
+          const o = await judge(text, sizes.capMs);
+          count(t, o, text);
+          return long || judged(o);
+        }),
+        { numRuns: sizes.mutated, seed: long ? Date.now() : 34, endOnFailure: !long },
+      );
+      print('mutated', t);
+      expect(t.refused).toBeGreaterThan(0);
+      expect(t.crashed + t.hung, t.crashes.join('\n')).toBe(0);
+    },
+    long ? 3_600_000 : 120_000,
+  );
 });

@@ -26,11 +26,19 @@ interface TestState {
 }
 
 const marked: PrqConsumerSide = {
-  layer: checkLayer.host, queue: checkQueue.prq, channel: 'up', pgResp: 'cmd.pgResp', respondedHop: 'responded',
+  layer: checkLayer.host,
+  queue: checkQueue.prq,
+  channel: 'up',
+  pgResp: 'cmd.pgResp',
+  respondedHop: 'responded',
   marks: { stopMarkerDropped: 't.stop', noHandler: 't.noHandler', overflowCleared: 't.cleared', partialsDiscarded: 't.discarded' },
 };
 const unmarked: PrqConsumerSide = {
-  layer: checkLayer.guest, queue: checkQueue.vprq, channel: 'up', pgResp: 'vcmd.pgResp', respondedHop: 'responded',
+  layer: checkLayer.guest,
+  queue: checkQueue.vprq,
+  channel: 'up',
+  pgResp: 'vcmd.pgResp',
+  respondedHop: 'responded',
   marks: { stopMarkerDropped: null, noHandler: null, overflowCleared: null, partialsDiscarded: null },
 };
 
@@ -62,14 +70,29 @@ class TestDriver extends PrqDriverGlue<TestState> {
 function setup(side: PrqConsumerSide, noHandlerResponse: NoHandlerResponse = 'every-request') {
   const ctx = fakeCtx();
   const s: TestState = {
-    outboxes: {}, core: createIopfCore(noHandlerResponse), hops: { responded: createHopStamps(8, 1) },
-    stats: { stopMarkers: 0, malformed: {}, badRequestsAnswered: 0 }, handled: [], reports: [], freed: [],
+    outboxes: {},
+    core: createIopfCore(noHandlerResponse),
+    hops: { responded: createHopStamps(8, 1) },
+    stats: { stopMarkers: 0, malformed: {}, badRequestsAnswered: 0 },
+    handled: [],
+    reports: [],
+    freed: [],
   };
   return { ctx, s, driver: new TestDriver(s, ctx, side) };
 }
 
 const req = (over: Partial<PageRequestFields> = {}): PageRequestFields => ({
-  rid: KNOWN_RID, pasidPresent: true, pasid: HANDLED_PASID, exe: false, priv: false, rd: true, wr: false, last: true, prgi: 3, addr: 0x2000, ...over,
+  rid: KNOWN_RID,
+  pasidPresent: true,
+  pasid: HANDLED_PASID,
+  exe: false,
+  priv: false,
+  rd: true,
+  wr: false,
+  last: true,
+  prgi: 3,
+  addr: 0x2000,
+  ...over,
 });
 const desc = (ghost: number, over: Partial<PageRequestFields> = {}) => ({ ...encodePageRequest(req(over)), ghost });
 
@@ -84,14 +107,19 @@ describe('PRQ consumer glue', () => {
     prqConsumerDescriptor(q, desc(1, { last: false, addr: 0x1000 }));
     prqConsumerDescriptor(q, desc(2));
     prqConsumerIrq(q, driver);
-    expect(ctx.sent.map((x) => [x.channel, x.msg.type])).toEqual([['up', 'vmmio.write'], ['up', 'vmmio.read']]);
+    expect(ctx.sent.map((x) => [x.channel, x.msg.type])).toEqual([
+      ['up', 'vmmio.write'],
+      ['up', 'vmmio.read'],
+    ]);
     prqConsumerReadResult(q, vtdReg.PQT, 1, 2, driver);
     expect(ctx.checks.filter((c) => c.type === 'chk.queue')).toEqual([
       { type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.dequeue, ghost: 1, count: 1, reason: checkReason.none },
       { type: 'chk.queue', queue: checkQueue.vprq, op: checkQueueOp.dequeue, ghost: 2, count: 1, reason: checkReason.none },
     ]);
-    expect(ctx.checks.filter((c) => c.type === 'chk.reqSeen').map((c) => c.type === 'chk.reqSeen' && [c.layer, c.ghost, c.page, c.last]))
-      .toEqual([[checkLayer.guest, 1, 1, false], [checkLayer.guest, 2, 2, true]]);
+    expect(ctx.checks.filter((c) => c.type === 'chk.reqSeen').map((c) => c.type === 'chk.reqSeen' && [c.layer, c.ghost, c.page, c.last])).toEqual([
+      [checkLayer.guest, 1, 1, false],
+      [checkLayer.guest, 2, 2, true],
+    ]);
     expect(s.reports).toEqual(['1:partial', '2:group']);
     expect(s.handled.map((g) => g.faults.map((f) => f.ghost))).toEqual([[1, 2]]);
     // The PQH write follows the batch on the same channel.
@@ -129,11 +157,11 @@ describe('PRQ consumer glue', () => {
     driver.descriptor(desc(8, { addr: 2 ** 47 }));
     expect(s.stats.malformed).toEqual({ unknownRid: 2, nonCanonical: 1 });
     expect(s.stats.badRequestsAnswered).toBe(2);
-    expect(ctx.checks.filter((c) => c.type === 'chk.retire')).toEqual([
-      { type: 'chk.retire', layer: checkLayer.guest, ghost: 6, reason: checkReason.malformed, requests: 1 },
+    expect(ctx.checks.filter((c) => c.type === 'chk.retire')).toEqual([{ type: 'chk.retire', layer: checkLayer.guest, ghost: 6, reason: checkReason.malformed, requests: 1 }]);
+    expect(ctx.checks.filter((c) => c.type === 'chk.respond').map((c) => c.type === 'chk.respond' && [c.ghost, c.code, c.auto])).toEqual([
+      [7, prgCode.INVALID, true],
+      [8, prgCode.INVALID, true],
     ]);
-    expect(ctx.checks.filter((c) => c.type === 'chk.respond').map((c) => c.type === 'chk.respond' && [c.ghost, c.code, c.auto]))
-      .toEqual([[7, prgCode.INVALID, true], [8, prgCode.INVALID, true]]);
     expect(responses(ctx).map((m) => m.type)).toEqual(['vcmd.pgResp', 'vcmd.pgResp']);
     expect(s.reports).toEqual([]);
   });
@@ -143,7 +171,10 @@ describe('PRQ consumer glue', () => {
     driver.descriptor(desc(9, { pasid: 2, last: false }));
     driver.descriptor(desc(10, { pasid: 2 }));
     expect(ctx.marks.get('t.noHandler')).toBe(2);
-    expect(ctx.checks.filter((c) => c.type === 'chk.respond').map((c) => c.type === 'chk.respond' && [c.ghost, c.code, c.auto])).toEqual([[9, prgCode.INVALID, true], [10, prgCode.INVALID, true]]);
+    expect(ctx.checks.filter((c) => c.type === 'chk.respond').map((c) => c.type === 'chk.respond' && [c.ghost, c.code, c.auto])).toEqual([
+      [9, prgCode.INVALID, true],
+      [10, prgCode.INVALID, true],
+    ]);
     expect(s.reports).toEqual(['9:noHandler', '10:noHandler']);
   });
 
@@ -163,8 +194,10 @@ describe('PRQ consumer glue', () => {
       driver.descriptor(desc(11, { last: false, prgi: 1 }));
       driver.descriptor(desc(12, { last: false, prgi: 2 }));
       driver.discardPartials();
-      expect(ctx.checks.filter((c) => c.type === 'chk.retire').map((c) => c.type === 'chk.retire' && [c.layer, c.ghost, c.reason]))
-        .toEqual([[side.layer, 11, checkReason.discardPartial], [side.layer, 12, checkReason.discardPartial]]);
+      expect(ctx.checks.filter((c) => c.type === 'chk.retire').map((c) => c.type === 'chk.retire' && [c.layer, c.ghost, c.reason])).toEqual([
+        [side.layer, 11, checkReason.discardPartial],
+        [side.layer, 12, checkReason.discardPartial],
+      ]);
       expect(s.freed).toEqual([2]);
       driver.discardPartials();
       expect(s.freed).toEqual([2, 0]);

@@ -11,13 +11,28 @@ import { producePageRequest, producerRegisterRead, producerRegisterWrite, type P
 import { fakeCtx } from '../support/fake-ctx.ts';
 
 const side: PrqProducerSide = {
-  queue: checkQueue.vprq, channel: 'down', desc: 'vprq.desc', irq: 'vprq.irq', readResult: 'vmmio.readResult',
+  queue: checkQueue.vprq,
+  channel: 'down',
+  desc: 'vprq.desc',
+  irq: 'vprq.irq',
+  readResult: 'vmmio.readResult',
   marks: { full: 't.full', overflow: 't.overflow', badRegisterWrite: 't.badWrite' },
 };
 
-const words = (over: Partial<PageRequestFields> = {}) => encodePageRequest({
-  rid: 0x10, pasidPresent: true, pasid: 1, exe: false, priv: false, rd: true, wr: false, last: false, prgi: 1, addr: 0, ...over,
-});
+const words = (over: Partial<PageRequestFields> = {}) =>
+  encodePageRequest({
+    rid: 0x10,
+    pasidPresent: true,
+    pasid: 1,
+    exe: false,
+    priv: false,
+    rd: true,
+    wr: false,
+    last: false,
+    prgi: 1,
+    addr: 0,
+    ...over,
+  });
 
 function setup(entries = 4) {
   return { q: createPrqProducer(entries), ctx: fakeCtx(), out: {} as Outboxes };
@@ -29,7 +44,9 @@ describe('PRQ producer glue', () => {
     expect(producePageRequest(q, side, out, ctx, words(), 1, 'none')).toEqual({ kind: 'queued', slot: 0, raiseIrq: true });
     expect(producePageRequest(q, side, out, ctx, words(), 2, 'none')).toEqual({ kind: 'queued', slot: 1, raiseIrq: false });
     expect(ctx.sent.map((x) => [x.channel, x.msg.type, 'ghost' in x.msg ? x.msg.ghost : null])).toEqual([
-      ['down', 'vprq.desc', 1], ['down', 'vprq.irq', null], ['down', 'vprq.desc', 2],
+      ['down', 'vprq.desc', 1],
+      ['down', 'vprq.irq', null],
+      ['down', 'vprq.desc', 2],
     ]);
     expect(ctx.sent[0]!.msg).toEqual({ type: 'vprq.desc', ...words(), ghost: 1 });
     expect(ctx.checks).toEqual([
@@ -49,9 +66,13 @@ describe('PRQ producer glue', () => {
     expect(full).toMatchObject({ kind: 'dropped', reason: 'full', autoResponseCode: prgCode.SUCCESS, raiseIrq: true });
     const over = producePageRequest(q, side, out, ctx, words({ last: true }), 3, 'invalid');
     expect(over).toMatchObject({ kind: 'dropped', reason: 'overflow', autoResponseCode: prgCode.INVALID, raiseIrq: false });
-    expect([...ctx.marks]).toEqual([['t.full', 1], ['t.overflow', 1]]);
+    expect([...ctx.marks]).toEqual([
+      ['t.full', 1],
+      ['t.overflow', 1],
+    ]);
     expect(ctx.checks.map((c) => c.type === 'chk.queue' && [c.op, c.ghost, c.reason])).toEqual([
-      [checkQueueOp.drop, 2, checkReason.overflow], [checkQueueOp.drop, 3, checkReason.overflow],
+      [checkQueueOp.drop, 2, checkReason.overflow],
+      [checkQueueOp.drop, 3, checkReason.overflow],
     ]);
     expect(ctx.take().map((m) => m.type)).toEqual(['vprq.irq']);
   });

@@ -25,8 +25,10 @@ describe('simulator guard rails', () => {
     const i8 = r.checker!.violations.find((v) => v.invariant === 'I8');
     expect(i8?.message).toContain("the run ended 'livelock'");
     expect(i8?.message).toContain('pending=1');
-    const report = buildNestedReport({ scenario: 'poller', runtime: 'sim', seed: 1, workers: null },
-      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, stopReport: r.stopReport!, elapsedMs: r.virtualNs / 1e6, checker: r.checker });
+    const report = buildNestedReport(
+      { scenario: 'poller', runtime: 'sim', seed: 1, workers: null },
+      { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, stopReport: r.stopReport!, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
+    );
     expect(report.ok).toBe(false);
     expect(report.checks.find((c) => !c.ok)?.detail).toBe('the run did not reach quiescence');
   });

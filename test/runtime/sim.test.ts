@@ -60,7 +60,14 @@ describe('deterministic runtime', () => {
     const stop = new AbortController();
     // The event loop does not run during a simulator run: here the progress callback aborts it.
     const r = runSim(chainTopology({ requests: 0, window: 4 }), {
-      seed: 1, signal: stop.signal, progress: { everySteps: 1000, fn: (steps) => { if (steps === 5000) stop.abort('enough'); } },
+      seed: 1,
+      signal: stop.signal,
+      progress: {
+        everySteps: 1000,
+        fn: (steps) => {
+          if (steps === 5000) stop.abort('enough');
+        },
+      },
     });
     expect(r.stopReason).toBe('interrupted');
     // The signal is looked at every 4096 steps.

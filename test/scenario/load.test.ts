@@ -55,7 +55,9 @@ describe('scenario files', () => {
     const text = 'name: x\ndevices:\n  - { rid: 1, pasids: [1] }\n  - { rid: 1, pasids: [2] }\niommu:\n  prqEntries: 100\nworkload:\n  pattern: zigzag\n';
     expect(err(text)).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:8:12: scenario\.workload\.pattern: expected one of/);
     expect(err(text.replace('zigzag', 'random'))).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:4:12: scenario\.devices\[1\]\.rid: RID 0x0001 is used by another device/);
-    expect(err(text.replace('rid: 1, pasids: [2]', 'rid: 2, pasids: [2]').replace('zigzag', 'random'))).toMatch(/^FAULTLINE_SCENARIO_INVALID: s\.yaml:6:15: scenario\.iommu\.prqEntries: 100 is not a power of two/);
+    expect(err(text.replace('rid: 1, pasids: [2]', 'rid: 2, pasids: [2]').replace('zigzag', 'random'))).toMatch(
+      /^FAULTLINE_SCENARIO_INVALID: s\.yaml:6:15: scenario\.iommu\.prqEntries: 100 is not a power of two/,
+    );
     // A key that is not written points at the nearest written ancestor; a missing required key at its map.
     expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload:\n  pages: 10\n')).toMatch(/s\.yaml:4:3: scenario\.workload\.mappablePages: 3968 is more than the 10 pages/);
     expect(err('devices: [{rid: 1, pasids: [1]}]\n')).toMatch(/s\.yaml:1:1: scenario\.name: required key is missing/);

@@ -23,7 +23,7 @@ const parseError = (text: string, source = 's.yaml') => error(() => parseScenari
 
 const deepFlow = '['.repeat(100_000) + ']'.repeat(100_000);
 const deepBlock = `${'- '.repeat(100_000)}x\n`;
-const deepJson = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+const deepJson = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
 
 function loadOnWorker(text: string, source: string): Promise<{ loaded: boolean; code?: string; message?: string }> {
   const worker = new Worker(new URL('../../src/runtime/worker-bootstrap.mjs', import.meta.url), {
@@ -87,7 +87,10 @@ describe('the scenario loader caps size and nesting', () => {
   });
 
   it('refuses the deep YAML documents on a worker thread with the same clean error (no V8 abort)', async () => {
-    for (const [text, source] of [[deepFlow, 's.yaml'], [deepBlock, 's.yaml']] as const) {
+    for (const [text, source] of [
+      [deepFlow, 's.yaml'],
+      [deepBlock, 's.yaml'],
+    ] as const) {
       const r = await loadOnWorker(text, source);
       expect(r.loaded).toBe(false);
       expect(r.code).toBe('FAULTLINE_SCENARIO_PARSE');
@@ -144,7 +147,12 @@ describe('every parse error has a line and column, and none is a stack overflow'
 
   it('billion laughs is refused by the alias budget', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     const e = parseError(`${lines.join('\n')}\n`);
     expect(e.code).toBe('FAULTLINE_SCENARIO_PARSE');
     expect(e.message).toMatch(/s\.yaml:\d+:\d+: not valid YAML: .*alias/i);

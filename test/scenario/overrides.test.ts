@@ -73,7 +73,7 @@ describe('loading with overrides', () => {
     [['vmm.vprqEntries=12'], '--set vmm.vprqEntries=12: scenario.vmm.vprqEntries: 12 is not a power of two'],
     [['vmm.readBatchRecords=1'], '--set vmm.readBatchRecords=1: scenario.vmm.readBatchRecords: 1 records per read() cannot hold one group'],
     [['devices.1.vrid=0x100'], '--set devices.1.vrid=0x100: scenario.devices[1].vrid: the guest would see RID 0x0100 for two devices'],
-    [['bugs=[vprq-drop-leak-cookie]'], "--set bugs=[vprq-drop-leak-cookie]: scenario.bugs[0]: expected one of"],
+    [['bugs=[vprq-drop-leak-cookie]'], '--set bugs=[vprq-drop-leak-cookie]: scenario.bugs[0]: expected one of'],
     [['constructor=1'], '--set constructor=1: scenario.constructor: unknown key'],
     [['__proto__.durationMs=1'], '--set __proto__.durationMs=1: scenario.__proto__: unknown key'],
     [['workload.toString=1'], '--set workload.toString=1: scenario.workload.toString: unknown key'],
@@ -90,7 +90,9 @@ describe('loading with overrides', () => {
 
   it('a CLI option such as --duration-ms goes through the schema too, named as the user wrote it', () => {
     const durationMs = (v: unknown): ScenarioOverride[] => [{ path: 'durationMs', value: v, option: `--duration-ms ${String(v)}` }];
-    expect(message(() => loadScenario('vprq-overflow', { overrides: durationMs(0) }))).toBe('FAULTLINE_SCENARIO_INVALID: --duration-ms 0: scenario.durationMs: expected an integer in 1..3600000, got 0');
+    expect(message(() => loadScenario('vprq-overflow', { overrides: durationMs(0) }))).toBe(
+      'FAULTLINE_SCENARIO_INVALID: --duration-ms 0: scenario.durationMs: expected an integer in 1..3600000, got 0',
+    );
     expect(message(() => loadScenario('vprq-overflow', { overrides: durationMs(-5) }))).toContain('--duration-ms -5: scenario.durationMs: expected an integer in 1..3600000, got -5');
     expect(loadScenario('vprq-overflow', { overrides: durationMs(7) }).scenario.durationMs).toBe(7);
   });

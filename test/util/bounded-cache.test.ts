@@ -59,7 +59,12 @@ describe('bounded cache', () => {
     const c = filled('lru');
     cacheGet(c, 1);
     const asked: number[] = [];
-    expect(cacheDropWhere(c, (v, k) => (asked.push(k), v !== 'v3'))).toBe(2);
+    expect(
+      cacheDropWhere(c, (v, k) => {
+        asked.push(k);
+        return v !== 'v3';
+      }),
+    ).toBe(2);
     expect(asked).toEqual([2, 3, 1]);
     expect(keys(c)).toEqual([3]);
     expect(cacheDelete(c, 3)).toBe(true);

@@ -21,7 +21,7 @@ export const scenariosCommand: Command = {
   options: listOptions,
   examples: ['faultline scenarios', 'faultline run <name from the list> --runtime sim'],
   async run(argv) {
-    const { bugToggles, listScenarios } = await loadApi();
+    const { listScenarios } = await loadApi();
     const { positionals, values } = parseCommand('scenarios', argv, listOptions);
     noArguments('scenarios', positionals);
     const list = listScenarios();

@@ -1,7 +1,6 @@
 // `faultline replay <line>` and `faultline replay --record FILE`: re-run a reported failure
 // and print every violation with its whole causal chain.
 
-import { fail } from '../../util/errors.ts';
 import { helpOption, loadApi, type Command } from '../command.ts';
 import { parseCommand } from '../options.ts';
 import { checkOutputPath, outputFor } from '../output.ts';

@@ -59,7 +59,7 @@ export class StepWriter {
     const o = this.out;
     // At most 7 values of at most 10 bytes each besides the refusals: one room check per record.
     o.reserve(70);
-    const sendsBits = (sends < sendsInline ? sends : sendsInline) << sendsShift;
+    const sendsBits = Math.min(sends, sendsInline) << sendsShift;
     o.uintUnchecked(kind | (nowNs >= 0 ? fNow : 0) | (refusedSends.length > 0 ? fRefusals : 0) | (memReads > 0 ? fMem : 0) | sendsBits);
     o.uintUnchecked(source);
     if (sends >= sendsInline) o.uintUnchecked(sends);

@@ -169,7 +169,6 @@ class SimRun {
   private stopWhy: string | undefined;
   private nowNs = 0;
   private steps = 0;
-  private current = -1;
 
   constructor(topo: ResolvedTopology, options: SimOptions) {
     this.topo = topo;
@@ -250,22 +249,37 @@ class SimRun {
     const guard = this.makeWatchdog();
     let lookAt = checkEverySteps;
     for (;;) {
-      if (this.steps >= this.maxSteps) { stopReason = 'max-steps'; break; }
+      if (this.steps >= this.maxSteps) {
+        stopReason = 'max-steps';
+        break;
+      }
       if (this.steps >= lookAt) {
         lookAt = this.steps + checkEverySteps;
         const v = guard.look();
-        if (v !== null) { stopReason = this.stopFor(v); break; }
+        if (v !== null) {
+          stopReason = this.stopFor(v);
+          break;
+        }
       }
-      if ((this.steps & (signalEverySteps - 1)) === 0 && this.signal?.aborted) { stopReason = 'interrupted'; break; }
+      if ((this.steps & (signalEverySteps - 1)) === 0 && this.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
+      }
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {
         const next = this.nextEventNs();
         if (next === Infinity) break;
-        if (next > this.maxVirtualNs) { stopReason = 'max-time'; break; }
+        if (next > this.maxVirtualNs) {
+          stopReason = 'max-time';
+          break;
+        }
         this.nowNs = next;
         const v = guard.look();
-        if (v !== null) { stopReason = this.stopFor(v); break; }
+        if (v !== null) {
+          stopReason = this.stopFor(v);
+          break;
+        }
         continue;
       }
       const pick = this.strategy.choose(n, this.steps);
@@ -281,21 +295,29 @@ class SimRun {
     const names = this.topo.actors.map((a) => a.name);
     const stateOf = (actor: string): unknown => this.slots[names.indexOf(actor)]?.state;
     const probe = g.progress;
-    return new SimWatchdog({ boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs }, {
-      nowNs: () => this.nowNs,
-      progress: probe ? () => probe.probe(stateOf) : () => this.sent.reduce((a, b) => a + b, 0) - this.queues.reduce((a, q) => a + q.length, 0),
-      progressName: probe?.name ?? 'messages taken from a channel',
-      workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
-    });
+    return new SimWatchdog(
+      { boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs },
+      {
+        nowNs: () => this.nowNs,
+        progress: probe ? () => probe.probe(stateOf) : () => this.sent.reduce((a, b) => a + b, 0) - this.queues.reduce((a, q) => a + q.length, 0),
+        progressName: probe?.name ?? 'messages taken from a channel',
+        workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
+      },
+    );
   }
 
   /** The watchdog stopped the run: keep its report. */
   private stopFor(v: NonNullable<WatchdogVerdict>): SimStopReason {
-    this.stopWhy = stopReport(v.why,
+    this.stopWhy = stopReport(
+      v.why,
       this.topo.channels.map((c, i) => ({ name: c.name, depth: this.queues[i]!.length, capacity: c.capacity, sent: this.sent[i]!, refused: this.refused[i]! })),
       this.slots.map((sl, i) => ({
-        name: sl.name, kind: this.topo.actors[i]!.def.kind, pending: (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) + sl.inbox.length, timers: this.timers.countFor(i),
-      })));
+        name: sl.name,
+        kind: this.topo.actors[i]!.def.kind,
+        pending: (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) + sl.inbox.length,
+        timers: this.timers.countFor(i),
+      })),
+    );
     return v.stopReason;
   }
 
@@ -351,13 +373,11 @@ class SimRun {
     }
     this.hashDelivery(source, msg);
     const slot = this.slots[actor]!;
-    this.current = actor;
     try {
       slot.def.step(slot.state, msg, slot.ctx);
     } catch (err) {
       throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
     }
-    this.current = -1;
     this.steps++;
     if (slot.serviceNs > 0) slot.busyUntilNs = this.nowNs + slot.serviceNs;
   }
@@ -366,8 +386,10 @@ class SimRun {
     const h = this.hash;
     h.word(source);
     if (msg.type === 'sys.start') h.word(-1);
-    else if (msg.type === 'sys.writable') { h.word(-2); h.string(msg.channel); }
-    else {
+    else if (msg.type === 'sys.writable') {
+      h.word(-2);
+      h.string(msg.channel);
+    } else {
       messageCodec.encodeUnchecked(msg as Message, this.scratch, 0);
       h.words(this.scratch, 0, messageCodec.slotWords);
     }
@@ -393,7 +415,11 @@ class SimRun {
         };
       }),
       channels: this.topo.channels.map((c, i) => ({
-        name: c.name, depth: this.queues[i]!.length, sent: this.sent[i]!, refused: this.refused[i]!, depthMax: this.depthMax[i]!,
+        name: c.name,
+        depth: this.queues[i]!.length,
+        sent: this.sent[i]!,
+        refused: this.refused[i]!,
+        depthMax: this.depthMax[i]!,
       })),
       marks: Object.fromEntries(this.marks),
       checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason, ...(this.stopWhy !== undefined ? { stallReport: this.stopWhy } : {}) }) ?? null,

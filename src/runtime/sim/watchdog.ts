@@ -56,8 +56,9 @@ export class SimWatchdog {
     if (wallMs > this.o.wallClockCapMs) {
       return {
         stopReason: 'wall-clock-cap',
-        why: `the simulator stopped after ${fmtMs(wallMs)} of wall clock (cap ${fmtMs(this.o.wallClockCapMs)}) at ${fmtNs(nowNs)} of scenario time: `
-          + 'the scenario is too big for the deterministic runtime at this size; shorten durationMs, or run it on threads',
+        why:
+          `the simulator stopped after ${fmtMs(wallMs)} of wall clock (cap ${fmtMs(this.o.wallClockCapMs)}) at ${fmtNs(nowNs)} of scenario time: ` +
+          'the scenario is too big for the deterministic runtime at this size; shorten durationMs, or run it on threads',
       };
     }
     if (!Number.isFinite(this.o.boundNs) || nowNs === this.lastLookNs) return null;

@@ -40,7 +40,7 @@ describe('host IOPF enable refcount', () => {
     expect(h.ctxPri).toEqual([on(RID1), off(RID1), on(RID1)]);
   });
 
-  it('counts per device: another device\'s attach enables that device', () => {
+  it("counts per device: another device's attach enables that device", () => {
     const h = harness();
     const { faultId } = withFaultHwpt(h, 1);
     const hw = faultHwpt(h, faultId, 2);
@@ -73,7 +73,7 @@ describe('host IOPF enable refcount', () => {
     expect(h.state.ufd.devices[1]!.iopfRefs).toBe(0);
   });
 
-  it('the last detach answers the handle\'s groups before it disables PRI (iommufd order)', () => {
+  it("the last detach answers the handle's groups before it disables PRI (iommufd order)", () => {
     const h = harness();
     const { fd } = withFaultHwpt(h, 1);
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 1, perm: R, addr: 0x1000 });
@@ -83,7 +83,12 @@ describe('host IOPF enable refcount', () => {
     expect(h.ioctl(ufdOp.DETACH, 1, 1).ret).toBe(0);
     expect(h.commands.map((m) => (m.type === 'cmd.ctxPri' ? `ctxPri ${m.enable}` : m.type))).toEqual([
       // The PASID entry is torn down and its caches flushed first (intel_pasid_tear_down_entry), then the auto-responses.
-      'cmd.pasidEntry', 'cmd.iotlbInv', 'cmd.wait', 'cmd.pgResp', 'cmd.pgResp', 'ctxPri false',
+      'cmd.pasidEntry',
+      'cmd.iotlbInv',
+      'cmd.wait',
+      'cmd.pgResp',
+      'cmd.pgResp',
+      'ctxPri false',
     ]);
   });
 

@@ -4,7 +4,23 @@
 type Schema = Record<string, unknown>;
 
 const annotations = new Set(['$schema', 'title', 'description', 'default']);
-const known = new Set([...annotations, 'type', 'minimum', 'maximum', 'pattern', 'enum', 'const', 'anyOf', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems', 'minLength']);
+const known = new Set([
+  ...annotations,
+  'type',
+  'minimum',
+  'maximum',
+  'pattern',
+  'enum',
+  'const',
+  'anyOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minLength',
+]);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
