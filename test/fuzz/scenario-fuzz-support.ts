@@ -133,14 +133,15 @@ export function mutate(base: Obj, ms: Mutation[]): string {
     const target = all.length === 0 ? [] : all[m.pick % all.length]!;
     const parent = target.slice(0, -1).reduce<Json>((x, k) => (x as Obj)[k as string]!, o) as Obj;
     const last = target.at(-1)!;
-    if (m.op === 'set') parent[last as string] = m.value;
+    if (m.op === 'set')
+      parent[last as string] = structuredClone(m.value); // a copy: the constants are shared, and a later mutation must not nest one in itself
     else if (m.op === 'delete') {
       if (Array.isArray(parent)) parent.splice(last as number, 1);
       else delete parent[last as string];
     } else {
       const holder = (parent[last as string] !== null && typeof parent[last as string] === 'object' && !Array.isArray(parent[last as string]) ? parent[last as string] : parent) as Obj;
       if (m.key === '__proto__') text = JSON.stringify(o).replace(/^\{/, `{"__proto__":${JSON.stringify(m.value)},`);
-      else Object.defineProperty(holder, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+      else Object.defineProperty(holder, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
     }
   }
   return text ?? JSON.stringify(o);
