@@ -11,6 +11,7 @@ import type { ActorCtx } from '../../src/actor/define.ts';
 import type { Effect } from '../../src/machines/index.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
+import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { record } from '../../src/metrics/histogram.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import type { PrgOutcome } from '../../machines/prg.machine.ts';
@@ -71,6 +72,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
     type: 'chk.raise', ghost: g.ghost, rid: sp.cfg.rid, pasid: sp.cfg.pasid ?? 0, pasidPresent: sp.cfg.pasid !== null,
     prgi: g.prgi, requests: pages, incarnation: fn.groupsRaised - 1, firstPage: slot.page, pasidGen: sp.pasidGen,
   });
+  ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.enqueue, ghost: g.ghost, count: pages, reason: checkReason.none });
   const effects: Effect[] = [];
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
@@ -154,6 +156,7 @@ function applyGroupEffect(s: DeviceState, ctx: ActorCtx, fn: FnState, g: PrgGrou
   switch (e.type) {
     case 'releaseCredits':
       fn.creditsUsed -= (e.params as { pages: number }).pages;
+      ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.dequeue, ghost: g.ghost, count: (e.params as { pages: number }).pages, reason: checkReason.none });
       if (!(fn.creditsUsed >= 0)) ctx.assert(false, 'FAULTLINE_DEVICE_CREDITS', `credits used ${fn.creditsUsed} < 0`);
       return;
     case 'retryTranslations':

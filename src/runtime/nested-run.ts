@@ -16,6 +16,7 @@ import { loadScenario } from '../scenario/load.ts';
 import { scenarioSets } from '../scenario/scenario-diff.ts';
 import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
+import type { MetricsOptions } from '../check/metrics-collector.ts';
 
 export interface NestedRunOptions {
   runtime: 'threads' | 'sim';
@@ -25,6 +26,8 @@ export interface NestedRunOptions {
   maxSteps?: number;
   /** The online checker (default on). */
   check?: boolean;
+  /** The run's metrics, derived by the checker from the check events (default on; false: off; needs the checker). */
+  metrics?: MetricsOptions | false;
   /** Machine engine: the compiled executor (default) or XState itself (reference mode). */
   machines?: MachinesMode;
   /** Threads: fail when nothing progresses this long while work is outstanding. */
@@ -77,7 +80,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   if (o.runtime === 'sim') {
     setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
-      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true,
+      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true, metrics: o.metrics ?? {},
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
     });
     report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
@@ -87,7 +90,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {
-      seed: o.seed, timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000, check: o.check ?? true, machines: o.machines ?? 'compiled',
+      seed: o.seed, timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000, check: o.check ?? true, metrics: o.metrics ?? {}, machines: o.machines ?? 'compiled',
       timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
       ...(o.record !== undefined ? { record: true } : {}),
