@@ -55,7 +55,7 @@ export class Checker {
   constructor(options: CheckerOptions = {}) {
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
-    this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics);
+    this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
     this.monitors = [
       exactlyOnceMonitor(), staleResponseMonitor(), translationMonitor(), conservationMonitor(this.queueTotals),
       drainMonitor(), groupOrderMonitor(), pasidReuseMonitor(), livenessMonitor(),
@@ -69,7 +69,7 @@ export class Checker {
 
   /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */
   event(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
-    this.metrics?.event(ev, timeNs);
+    this.metrics?.event(ev, timeNs, actor);
     if (measuredOnly(ev)) return;
     this.count++;
     const ghost = ghostOf(ev);

@@ -27,6 +27,17 @@ export interface MetricsOptions {
   intervalNs?: number;
   /** Most points per series. Default 1000. */
   pointsMax?: number;
+  /** Keep the first this many check events (with time and actor) for trace.json; 0 (default): none. */
+  traceEventsMax?: number;
+}
+
+/** The first events of the run as the checker saw them, for trace.json (src/report/outputs/trace-json.ts). */
+export interface TraceWindow {
+  /** [timeNs (never going back), actor index, event], in history order. */
+  events: [number, number, CheckEvent][];
+  /** Events of the whole run (the window holds the first events.length of them). */
+  eventsTotal: number;
+  actorNames: readonly string[];
 }
 
 export interface QueueReport extends QueueMetrics {
@@ -58,6 +69,8 @@ export interface RunMetrics {
   series: SeriesReport[];
   /** Little's law on every queue: ok when every queue holds it within `tolerance`; failed names the queues that do not. */
   little: { ok: boolean; tolerance: number; failed: string[] };
+  /** With traceEventsMax: the run's first events for trace.json (left out of --json and summary.json). */
+  traceWindow?: TraceWindow;
 }
 
 /** The points of a group's path, in path order (a group passes some of them). */
@@ -106,7 +119,12 @@ export class MetricsCollector {
   private readonly guestCore: QueueMeter;
   private readonly cmdq: QueueMeter;
 
-  constructor(options: MetricsOptions = {}) {
+  private readonly trace: TraceWindow | null;
+  private readonly traceMax: number;
+
+  constructor(options: MetricsOptions = {}, actorNames: readonly string[] = []) {
+    this.traceMax = options.traceEventsMax ?? 0;
+    this.trace = this.traceMax > 0 ? { events: [], eventsTotal: 0, actorNames } : null;
     this.clock = new SeriesClock(options.intervalNs ?? 1000, options.pointsMax ?? 1000);
     // Every run reports these, in path order, even when one saw nothing; PRI credits follow per RID.
     this.prq = this.meter('prq');
@@ -118,9 +136,12 @@ export class MetricsCollector {
     this.cmdq = this.meter('cmdq');
   }
 
-  event(ev: CheckEvent, timeNs: number): void {
+  event(ev: CheckEvent, timeNs: number, actor = -1): void {
     if (timeNs > this.nowNs) this.nowNs = timeNs;
     const t = this.nowNs;
+    if (this.trace !== null) {
+      if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
+    }
     switch (ev.type) {
       case 'chk.raise':
         this.count(t, 'raises', 1);
@@ -286,6 +307,7 @@ export class MetricsCollector {
       queues,
       series: this.counterList.map((c) => ({ metric: c.metric, labels: c.labels, values: c.series.points(endNs) })),
       little: { ok: failed.length === 0, tolerance: littleTolerance, failed },
+      ...(this.trace !== null ? { traceWindow: this.trace } : {}),
     };
   }
 }
