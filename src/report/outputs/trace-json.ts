@@ -180,7 +180,9 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
       window: {
         what: 'slices and flows from the run\'s first check events only; counters cover the whole run',
         eventsInWindow: events.length, eventsInRun: w?.eventsTotal ?? 0, windowEndNs, runEndNs: m.endNs,
-        flows: flowsWritten, flowsLeftOpenAtWindowEnd: flows.length - flowsWritten,
+        flows: flowsWritten,
+        flowsNotWritten: flows.length - flowsWritten,
+        flowsNotWrittenWhy: 'not ended inside the window, or begun and ended in one step (a command executed as it was queued)',
       },
       counterIntervalNs: m.intervalNs,
     },
