@@ -103,7 +103,8 @@ export class MetricsCollector {
   private readonly clock: SeriesClock;
   private nowNs = 0;
   private readonly roundTrip: Histogram = createHistogram();
-  private readonly hops = new Map<number, Histogram>();
+  /** Hop histograms by from·32 + to (hopPoints indexes). */
+  private readonly hops: (Histogram | undefined)[] = [];
   private readonly flights = new Map<number, Flight>();
   private readonly meters = new Map<string, { meter: QueueMeter; labels: Record<string, string> }>();
   private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
@@ -280,8 +281,9 @@ export class MetricsCollector {
   private pass(ghost: number, p: number, t: number): void {
     const f = this.flights.get(ghost);
     if (f === undefined || (f.seen & (1 << p)) !== 0) return;
-    let h = this.hops.get(f.lastPoint * 32 + p);
-    if (h === undefined) this.hops.set(f.lastPoint * 32 + p, (h = createHistogram()));
+    const k = f.lastPoint * 32 + p;
+    let h = this.hops[k];
+    if (h === undefined) this.hops[k] = h = createHistogram();
     record(h, t - f.lastNs);
     f.seen |= 1 << p;
     f.lastPoint = p;
@@ -293,7 +295,7 @@ export class MetricsCollector {
     const points = this.clock.pointsTo(endNs);
     const queues: QueueReport[] = [...this.meters.values()].map(({ meter, labels }) => ({ ...meter.result(endNs), labels }));
     const hops: HopReport[] = [...this.hops.entries()]
-      .sort(([a], [b]) => a - b)
+      .filter((e): e is [number, Histogram] => e[1] !== undefined)
       .map(([k, h]) => {
         const from = hopPoints[Math.floor(k / 32)]!;
         const to = hopPoints[k % 32]!;

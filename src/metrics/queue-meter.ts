@@ -88,6 +88,42 @@ class BatchPool {
   }
 }
 
+/**
+ * key → head index: a direct-mapped table on the key's low bits (the keys of what a queue holds
+ * at once are a window of recent ghost ids, so they rarely collide), a Map for the rest.
+ */
+class HeadTable {
+  private static readonly bits = 12;
+  private readonly keys = new Float64Array(1 << HeadTable.bits).fill(-1);
+  private readonly heads = new Int32Array(1 << HeadTable.bits);
+  private readonly overflow = new Map<number, number>();
+
+  /** The head of key, or -1. */
+  get(key: number): number {
+    const i = key & ((1 << HeadTable.bits) - 1);
+    if (this.keys[i] === key) return this.heads[i]!;
+    return this.overflow.size === 0 ? -1 : this.overflow.get(key) ?? -1;
+  }
+
+  set(key: number, head: number): void {
+    const i = key & ((1 << HeadTable.bits) - 1);
+    if (this.keys[i] === key) { this.heads[i] = head; return; }
+    if (this.keys[i] === -1 && (this.overflow.size === 0 || !this.overflow.has(key))) { this.keys[i] = key; this.heads[i] = head; return; }
+    this.overflow.set(key, head);
+  }
+
+  delete(key: number): void {
+    const i = key & ((1 << HeadTable.bits) - 1);
+    if (this.keys[i] === key) this.keys[i] = -1;
+    else this.overflow.delete(key);
+  }
+
+  *values(): IterableIterator<number> {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) yield this.heads[i]!;
+    yield* this.overflow.values();
+  }
+}
+
 export class QueueMeter {
   readonly occupancy: LevelSeries;
   private readonly arrivalSeries: CounterSeries;
@@ -100,7 +136,7 @@ export class QueueMeter {
   private sojournSumNs = 0;
   private unmatched = 0;
   /** key → index of its oldest batch in the pool. */
-  private readonly heads = new Map<number, number>();
+  private readonly heads = new HeadTable();
   private readonly pool = new BatchPool();
 
   constructor(readonly name: string, clock: SeriesClock) {
@@ -113,7 +149,7 @@ export class QueueMeter {
   heldOf(key: number): number {
     let n = 0;
     const p = this.pool;
-    for (let i = this.heads.get(key) ?? -1; i >= 0; i = p.next[i]!) n += p.n[i]!;
+    for (let i = this.heads.get(key); i >= 0; i = p.next[i]!) n += p.n[i]!;
     return n;
   }
 
@@ -123,7 +159,7 @@ export class QueueMeter {
     const p = this.pool;
     const i = p.alloc(tNs, n);
     const head = this.heads.get(key);
-    if (head === undefined) {
+    if (head < 0) {
       this.heads.set(key, i);
       p.tail[i] = i;
     } else {
@@ -141,7 +177,7 @@ export class QueueMeter {
     this.held -= n;
     this.occupancy.set(tNs, this.held);
     const p = this.pool;
-    let head = this.heads.get(key) ?? -1;
+    let head = this.heads.get(key);
     let left = n;
     while (left > 0 && head >= 0) {
       const take = Math.min(left, p.n[head]!);

@@ -86,17 +86,15 @@ export class LevelSeries implements Coarsenable {
 
   /** The level becomes `level` at time t (t never goes back). */
   set(tNs: number, level: number): void {
-    this.advance(tNs);
+    const p = this.advance(tNs);
     this.level = level;
-    const p = this.clock.pointOf(tNs);
-    this.grow(p);
     if (level > this.max[p]!) this.max[p] = level;
   }
 
-  /** Integrate the current level from the last change up to t. */
-  advance(tNs: number): void {
-    if (tNs <= this.sinceNs) return;
+  /** Integrate the current level from the last change up to t; returns t's point (which exists then). */
+  advance(tNs: number): number {
     const last = this.clock.pointOf(tNs);
+    if (tNs <= this.sinceNs) { this.grow(last); return last; }
     const iv = this.clock.intervalNs;
     const first = Math.floor(this.sinceNs / iv);
     if (first === last && last < this.area.length) {
@@ -104,7 +102,7 @@ export class LevelSeries implements Coarsenable {
       this.area[last]! += this.level * (tNs - this.sinceNs);
       if (this.level > this.max[last]!) this.max[last] = this.level;
       this.sinceNs = tNs;
-      return;
+      return last;
     }
     this.grow(last);
     let t = this.sinceNs;
@@ -117,6 +115,7 @@ export class LevelSeries implements Coarsenable {
       t = end;
     }
     this.sinceNs = tNs;
+    return last;
   }
 
   private grow(p: number): void {
