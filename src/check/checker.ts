@@ -69,9 +69,9 @@ export class Checker {
 
   /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */
   event(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+    this.count++;
     this.metrics?.event(ev, timeNs, actor);
     if (measuredOnly(ev)) return;
-    this.count++;
     const ghost = ghostOf(ev);
     const stamped = { order: this.count, seq, timeNs, actor, event: ev };
     this.chains.add(ghost, stamped);

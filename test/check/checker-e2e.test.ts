@@ -43,7 +43,10 @@ describe('online checker, end to end', () => {
     expect(v.message).toMatch(/^group \d+ was never answered/);
     expect(v.ghosts.length).toBe(1);
     expect(v.chain.map((e) => e.text).join('\n')).toMatch(/vprq: drop 1 of ghost=\d+ \(overflow\)/);
-    expect(v.replay).toBe('faultline run default-storm --runtime sim --seed 3 --duration-ms 1 --bug vprq-drop-leaks-cookie');
+    // The replay line carries every key the test changed from default-storm (--set per key).
+    expect(v.replay).toBe(r.replay);
+    expect(v.replay).toMatch(/^faultline run default-storm --runtime sim --seed 3 --duration-ms 1 --bug vprq-drop-leaks-cookie( --set \S+)+$/);
+    expect(v.replay).toContain('--set vmm.vprqEntries=');
     expect(r.ok).toBe(false);
     const text = formatNestedReport(r);
     expect(text).toMatch(/FAIL I1 every accepted group answered exactly once/);

@@ -28,7 +28,7 @@ const i8Messages = (r: CheckerResult): string[] => r.violations.filter((v) => v.
 describe('I8 bounded liveness after a heal', () => {
   it('without a plan there is no bounded check and no bound in the verdict', () => {
     const r = run([[raise(1, 1), 0], [delivered(1, 1), 5_000_000]]);
-    expect(i8(r)).toEqual({ id: 'I8', name: expect.any(String), ok: true });
+    expect(i8(r)).toEqual({ id: 'I8', name: expect.any(String), ok: true, violations: 0 });
   });
 
   it('a group outstanding at the heal answered within the bound passes; the worst time counts from the heal', () => {
