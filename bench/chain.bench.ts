@@ -16,7 +16,16 @@ import { fmtRatio, median, repeat } from './stats.ts';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const durationMs = Number(process.env.BENCH_CHAIN_MS ?? 1000);
 
-interface Cell { layout: string; window: number; spin: number; chosen: boolean; perSec: number; p50Ns: number; p99Ns: number; ratioToCeiling: number }
+interface Cell {
+  layout: string;
+  window: number;
+  spin: number;
+  chosen: boolean;
+  perSec: number;
+  p50Ns: number;
+  p99Ns: number;
+  ratioToCeiling: number;
+}
 
 export async function run(): Promise<Record<string, unknown>> {
   const cores = os.availableParallelism();
@@ -27,7 +36,10 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   const ceiling = median(ceilings);
   const cells: Cell[] = [];
-  for (const [layout, workers] of [['5 workers', 'each'], ['2 workers', 2]] as const) {
+  for (const [layout, workers] of [
+    ['5 workers', 'each'],
+    ['2 workers', 2],
+  ] as const) {
     const workerCount = workers === 'each' ? 5 : workers;
     const chosen = spinBudgetFor(workerCount, cores);
     const other = chosen === 0 ? 2000 : 0;
@@ -54,7 +66,9 @@ export async function run(): Promise<Record<string, unknown>> {
   console.log(`\nchain: ceiling (same actors, one thread, direct calls) ${(ceiling / 1e6).toFixed(2)} M round trips/s (median of ${runs})`);
   console.log('layout     spin  chosen  window   round trips/s   ratio to ceiling   RTT p50 / p99');
   for (const c of cells) {
-    console.log(`${c.layout.padEnd(10)} ${String(c.spin).padStart(5)}  ${c.chosen ? 'yes' : 'no '}    ${String(c.window).padStart(6)}   ${c.perSec.toFixed(0).padStart(13)}   ${fmtRatio(c.ratioToCeiling).padStart(16)}   ${(c.p50Ns / 1e3).toFixed(1)} / ${(c.p99Ns / 1e3).toFixed(1)} µs`);
+    console.log(
+      `${c.layout.padEnd(10)} ${String(c.spin).padStart(5)}  ${c.chosen ? 'yes' : 'no '}    ${String(c.window).padStart(6)}   ${c.perSec.toFixed(0).padStart(13)}   ${fmtRatio(c.ratioToCeiling).padStart(16)}   ${(c.p50Ns / 1e3).toFixed(1)} / ${(c.p99Ns / 1e3).toFixed(1)} µs`,
+    );
   }
   console.log(`deterministic runtime: ${(simPerSec / 1e6).toFixed(2)} M deliveries/s on one core (target ≥ 2 M)`);
   return { ceilingPerSec: ceiling, cells, simDeliveriesPerSec: simPerSec, runs, durationMs };

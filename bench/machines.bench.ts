@@ -186,7 +186,9 @@ export async function run(): Promise<MachinesBenchResult> {
     const ns = nsPerEvent[c.name]!;
     console.log(`${c.name.padEnd(34)} ${ns.toFixed(1).padStart(9)}   (${lo.toFixed(1)}–${hi.toFixed(1)})`.padEnd(70) + `${fmtRatio(xs / ns).padStart(8)}`);
   }
-  console.log(`targets: executor ≤ ${EXECUTOR_NS_PER_EVENT_MAX} ns/event and ≥ ${SPEEDUP_MIN}× transition(): ${result.meetsTargets ? 'met' : 'NOT met'} (actor.send ${fmtRatio(actor / step)} the executor)`);
+  console.log(
+    `targets: executor ≤ ${EXECUTOR_NS_PER_EVENT_MAX} ns/event and ≥ ${SPEEDUP_MIN}× transition(): ${result.meetsTargets ? 'met' : 'NOT met'} (actor.send ${fmtRatio(actor / step)} the executor)`,
+  );
   if (sink === -1) console.log(sink);
   return result;
 }

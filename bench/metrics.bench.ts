@@ -15,7 +15,10 @@ import { median } from './stats.ts';
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const durationMs = Number(process.env.BENCH_METRICS_MS ?? 10);
 
-const cpuNowMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuNowMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 async function cpuMs(metrics: boolean): Promise<number> {
   const { scenario } = loadScenario('default-storm');
@@ -63,15 +66,30 @@ export async function run(): Promise<Record<string, unknown>> {
     alone.push(cpuNowMs() - t0);
   }
   return {
-    durationMs, runs, events: evs.length,
-    offCpuMs: median(off), onCpuMs: median(on), ratio: median(on) / median(off),
+    durationMs,
+    runs,
+    events: evs.length,
+    offCpuMs: median(off),
+    onCpuMs: median(on),
+    ratio: median(on) / median(off),
     ratioOfMin: Math.min(...on) / Math.min(...off),
-    collectorAloneCpuMs: Math.min(...alone), collectorShare: Math.min(...alone) / Math.min(...off),
-    off, on,
+    collectorAloneCpuMs: Math.min(...alone),
+    collectorShare: Math.min(...alone) / Math.min(...off),
+    off,
+    on,
   };
 }
 
-export function formatResults(r: { durationMs: number; events: number; offCpuMs: number; onCpuMs: number; ratio: number; ratioOfMin: number; collectorAloneCpuMs: number; collectorShare: number }): string {
+export function formatResults(r: {
+  durationMs: number;
+  events: number;
+  offCpuMs: number;
+  onCpuMs: number;
+  ratio: number;
+  ratioOfMin: number;
+  collectorAloneCpuMs: number;
+  collectorShare: number;
+}): string {
   return [
     `default-storm, sim, ${r.durationMs} ms of scenario time: metrics off ${r.offCpuMs.toFixed(0)} ms CPU, on ${r.onCpuMs.toFixed(0)} ms CPU (medians)`,
     `ratio on/off: ${r.ratio.toFixed(3)} (medians), ${r.ratioOfMin.toFixed(3)} (minimums)`,

@@ -72,7 +72,8 @@ export function heapOverLongRun(faults: number): { samples: { faults: number; he
   const samples: { faults: number; heapMiB: number }[] = [];
   const stepsPerFault = 16;
   runSim(nestedTopology(s).topology, {
-    seed: 1, recordChoices: false,
+    seed: 1,
+    recordChoices: false,
     progress: {
       everySteps: Math.floor((faults * stepsPerFault) / 10),
       fn: (steps) => samples.push({ faults: Math.round(steps / stepsPerFault), heapMiB: heapAfterGc() / 2 ** 20 }),
@@ -93,13 +94,24 @@ export async function run(): Promise<Record<string, unknown>> {
     const n = median(nested.map((x) => x.perSec));
     const u = median(unchecked.map((x) => x.perSec));
     rows.push({
-      window, chainPerSec: c, nestedPerSec: n, ratio: n / c, uncheckedPerSec: u, uncheckedRatio: u / c,
-      nestedP50Ns: median(nested.map((x) => x.p50Ns)), allChecksOk: nested.every((x) => x.ok) && unchecked.every((x) => x.ok),
+      window,
+      chainPerSec: c,
+      nestedPerSec: n,
+      ratio: n / c,
+      uncheckedPerSec: u,
+      uncheckedRatio: u / c,
+      nestedP50Ns: median(nested.map((x) => x.p50Ns)),
+      allChecksOk: nested.every((x) => x.ok) && unchecked.every((x) => x.ok),
     });
   }
   const chain1 = await repeat(runs, () => chainAt(1));
   const nested1 = await repeat(runs, () => nestedAt(1));
-  const rtt = { chainP50Ns: median(chain1.map((x) => x.p50Ns)), nestedP50Ns: median(nested1.map((x) => x.p50Ns)), chainP99Ns: median(chain1.map((x) => x.p99Ns)), nestedP99Ns: median(nested1.map((x) => x.p99Ns)) };
+  const rtt = {
+    chainP50Ns: median(chain1.map((x) => x.p50Ns)),
+    nestedP50Ns: median(nested1.map((x) => x.p50Ns)),
+    chainP99Ns: median(chain1.map((x) => x.p99Ns)),
+    nestedP99Ns: median(nested1.map((x) => x.p99Ns)),
+  };
   const simRates = await repeat(runs, () => {
     const s = storm(64);
     s.durationMs = 20;
@@ -114,14 +126,20 @@ export async function run(): Promise<Record<string, unknown>> {
   console.log(`\nnested IOPF path vs the bare five-stage chain, threads, one worker per tier (median of ${runs}, ${durationMs} ms each)`);
   console.log('in flight   chain round trips/s   nested faults/s (ratio)   without the online checker (ratio)   nested RTT p50   (target ratio ≥ 0.2)');
   for (const r of rows) {
-    console.log(`${String(r.window).padStart(9)}   ${(r.chainPerSec as number).toFixed(0).padStart(19)}   ${(r.nestedPerSec as number).toFixed(0).padStart(15)} (${fmtRatio(r.ratio as number)})   ${(r.uncheckedPerSec as number).toFixed(0).padStart(26)} (${fmtRatio(r.uncheckedRatio as number)})   ${((r.nestedP50Ns as number) / 1e3).toFixed(0)} µs${r.allChecksOk ? '' : '  (CHECKS FAILED)'}`);
+    console.log(
+      `${String(r.window).padStart(9)}   ${(r.chainPerSec as number).toFixed(0).padStart(19)}   ${(r.nestedPerSec as number).toFixed(0).padStart(15)} (${fmtRatio(r.ratio as number)})   ${(r.uncheckedPerSec as number).toFixed(0).padStart(26)} (${fmtRatio(r.uncheckedRatio as number)})   ${((r.nestedP50Ns as number) / 1e3).toFixed(0)} µs${r.allChecksOk ? '' : '  (CHECKS FAILED)'}`,
+    );
   }
-  console.log(`one fault in flight: RTT p50 nested ${(rtt.nestedP50Ns / 1e3).toFixed(0)} µs vs chain ${(rtt.chainP50Ns / 1e3).toFixed(0)} µs = ${fmtRatio(rtt.nestedP50Ns / rtt.chainP50Ns)} (target ≤ 2×)`);
+  console.log(
+    `one fault in flight: RTT p50 nested ${(rtt.nestedP50Ns / 1e3).toFixed(0)} µs vs chain ${(rtt.chainP50Ns / 1e3).toFixed(0)} µs = ${fmtRatio(rtt.nestedP50Ns / rtt.chainP50Ns)} (target ≤ 2×)`,
+  );
   console.log(`deterministic runtime: ${(median(simRates) / 1e3).toFixed(1)} k nested faults per CPU second (target ≥ 100 k)`);
   if (memory) console.log(`heap per in-flight group: ${memory.bytesPerGroup.toFixed(0)} B over ${memory.groupsInFlight} groups in flight (target < 2048 B)`);
   else console.log('heap per in-flight group: skipped (run node with --expose-gc, as npm run bench does)');
   if (longRun) {
-    console.log(`heap over ${longFaults} faults (deterministic runtime, choices not kept): ${longRun.samples.map((x) => x.heapMiB.toFixed(1)).join(' → ')} MiB; growth after warm-up ${longRun.growthMiB.toFixed(2)} MiB (BENCH_LONG_FAULTS=10000000 for the 10 M run)`);
+    console.log(
+      `heap over ${longFaults} faults (deterministic runtime, choices not kept): ${longRun.samples.map((x) => x.heapMiB.toFixed(1)).join(' → ')} MiB; growth after warm-up ${longRun.growthMiB.toFixed(2)} MiB (BENCH_LONG_FAULTS=10000000 for the 10 M run)`,
+    );
   }
   return { rows, rtt, simFaultsPerCpuSec: median(simRates), memory, longRun, runs, durationMs };
 }

@@ -21,9 +21,6 @@ function layout(): { sab: SharedArrayBuffer; inRing: number; outRing: number; wo
   return { sab, inRing: 0, outRing: rb, workerFd: 2 * rb, mainFd: 2 * rb + eventFdBytes };
 }
 
-
-
-
 function pct(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -60,7 +57,9 @@ async function postRtt(rounds: number): Promise<{ p50: number; p99: number }> {
   w.on('message', () => resolveBack());
   for (let i = 0; i < rounds + 1000; i++) {
     const t0 = performance.now();
-    const back = new Promise<void>((r) => { resolveBack = r; });
+    const back = new Promise<void>((r) => {
+      resolveBack = r;
+    });
     w.postMessage(rec);
     await back;
     if (i >= 1000) lat.push((performance.now() - t0) * 1e3);
@@ -80,7 +79,6 @@ async function burners(n: number): Promise<() => Promise<void>> {
   };
 }
 
-
 export async function run(): Promise<Record<string, unknown>> {
   const rounds = Number(process.env.BENCH_RTT_ROUNDS ?? 20_000) / 4;
   const cores = os.availableParallelism();
@@ -94,7 +92,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const m = (xs: { p50: number; p99: number }[]): { p50: number; p99: number } => ({ p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)) });
   const r = { chosenSpin: chosen, ringChosen: m(ringChosen), ringSpin2000: m(ringSpin), post: m(post), runs };
   console.log(`\nround trip between two threads while ${cores} more threads keep every core busy (median of ${runs}):`);
-  const row = (name: string, x: { p50: number; p99: number }): void => console.log(`  ${name.padEnd(34)} ${x.p50.toFixed(1).padStart(7)} µs ${x.p99.toFixed(1).padStart(8)} µs   p50 ${fmtRatio(x.p50 / r.post.p50)} of postMessage`);
+  const row = (name: string, x: { p50: number; p99: number }): void =>
+    console.log(`  ${name.padEnd(34)} ${x.p50.toFixed(1).padStart(7)} µs ${x.p99.toFixed(1).padStart(8)} µs   p50 ${fmtRatio(x.p50 / r.post.p50)} of postMessage`);
   row(`ring + eventfd, spin ${chosen} (chosen)`, r.ringChosen);
   row('ring + eventfd, spin 2000', r.ringSpin2000);
   row('postMessage', r.post);

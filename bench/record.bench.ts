@@ -46,8 +46,14 @@ export async function run(): Promise<Record<string, unknown>> {
       replayRecordFile(file);
       const replayMs = performance.now() - t0;
       rows.push({
-        inFlight, offPerSec: median(off), onPerSec: median(on), ratio: median(on) / median(off),
-        steps, fileBytes: bytes, bytesPerStep: bytes / steps, replayStepsPerSec: steps / (replayMs / 1000),
+        inFlight,
+        offPerSec: median(off),
+        onPerSec: median(on),
+        ratio: median(on) / median(off),
+        steps,
+        fileBytes: bytes,
+        bytesPerStep: bytes / steps,
+        replayStepsPerSec: steps / (replayMs / 1000),
       });
     }
   } finally {
@@ -63,7 +69,9 @@ export async function run(): Promise<Record<string, unknown>> {
   console.log(`\nrecording a threaded run: nested storm, one worker per tier (median of ${runs}, ${durationMs} ms each, runs interleaved)`);
   console.log('in flight   faults/s off   faults/s recorded (ratio)   steps (last run)   file bytes/step (gzip)   replay steps/s');
   for (const r of rows) {
-    console.log(`${String(r.inFlight).padStart(9)}   ${(r.offPerSec as number).toFixed(0).padStart(12)}   ${(r.onPerSec as number).toFixed(0).padStart(17)} (${fmtRatio(r.ratio as number)})   ${String(r.steps).padStart(16)}   ${(r.bytesPerStep as number).toFixed(2).padStart(22)}   ${((r.replayStepsPerSec as number) / 1e3).toFixed(0).padStart(12)} k`);
+    console.log(
+      `${String(r.inFlight).padStart(9)}   ${(r.offPerSec as number).toFixed(0).padStart(12)}   ${(r.onPerSec as number).toFixed(0).padStart(17)} (${fmtRatio(r.ratio as number)})   ${String(r.steps).padStart(16)}   ${(r.bytesPerStep as number).toFixed(2).padStart(22)}   ${((r.replayStepsPerSec as number) / 1e3).toFixed(0).padStart(12)} k`,
+    );
   }
   console.log(`bare chain, 200 k round trips, window 64: ${chain.offPerSec.toFixed(0)} round trips/s off, ${chain.onPerSec.toFixed(0)} recorded (${fmtRatio(chain.ratio)})`);
   return { rows, chain };

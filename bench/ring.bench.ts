@@ -17,7 +17,11 @@ import { EventFd, eventFdBytes, spinBudgetFor } from '../src/transport/eventfd.t
 import { SabRing, ringBytes } from '../src/transport/sab-ring.ts';
 import { recordWords, type Command, type Reply, type SabPlan } from './fixtures/ring-bench-types.ts';
 
-export interface Spread { median: number; min: number; max: number }
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
 
 export interface RingBenchOptions {
   runs: number;
@@ -31,7 +35,11 @@ export interface RingBenchOptions {
   batch: number;
 }
 
-export interface LatencyResult { p50Us: Spread; p99Us: Spread; tripsPerSec: Spread }
+export interface LatencyResult {
+  p50Us: Spread;
+  p99Us: Spread;
+  tripsPerSec: Spread;
+}
 
 export interface RingBenchResults {
   /**
@@ -130,7 +138,6 @@ class Pair {
   }
 }
 
-
 function freshPlan(capacitySlots: number): SabPlan {
   const rb = ringBytes(capacitySlots, recordWords);
   const sab = new SharedArrayBuffer(2 * rb + 2 * eventFdBytes);
@@ -151,16 +158,17 @@ async function throughput(pair: Pair, kind: 'ring-tput' | 'port-tput' | 'pm-tput
     replies = [sent, await receiving];
   } else {
     const plan = freshPlan(o.capacitySlots);
-    replies = await pair.both(
-      { cmd: kind, side: 'a', plan, records, batch: o.batch, spinIters },
-      { cmd: kind, side: 'b', plan, records, batch: o.batch, spinIters },
-    );
+    replies = await pair.both({ cmd: kind, side: 'a', plan, records, batch: o.batch, spinIters }, { cmd: kind, side: 'b', plan, records, batch: o.batch, spinIters });
   }
   const [a, b] = replies;
   return records / ((b.atMs - a.atMs) / 1000);
 }
 
-interface Trip { p50: number; p99: number; perSec: number }
+interface Trip {
+  p50: number;
+  p99: number;
+  perSec: number;
+}
 
 async function latency(pair: Pair, kind: 'ring-rtt' | 'pm-rtt' | 'comlink-rtt', trips: number, spinIters: number): Promise<Trip> {
   let a: Reply;
@@ -191,12 +199,13 @@ export async function run(options: Partial<RingBenchOptions> = {}): Promise<Ring
   try {
     const pm = new MessageChannel();
     const cl = new MessageChannel();
-    await Promise.all([
-      pair.send(0, { cmd: 'ports', pm: pm.port1, comlink: cl.port1 }, [pm.port1, cl.port1]),
-      pair.send(1, { cmd: 'ports', pm: pm.port2, comlink: cl.port2 }, [pm.port2, cl.port2]),
-    ]);
+    await Promise.all([pair.send(0, { cmd: 'ports', pm: pm.port1, comlink: cl.port1 }, [pm.port1, cl.port1]), pair.send(1, { cmd: 'ports', pm: pm.port2, comlink: cl.port2 }, [pm.port2, cl.port2])]);
 
-    const ring: number[] = [], port: number[] = [], post: number[] = [], ringRatio: number[] = [], portRatio: number[] = [];
+    const ring: number[] = [],
+      port: number[] = [],
+      post: number[] = [],
+      ringRatio: number[] = [],
+      portRatio: number[] = [];
     const lat: Record<'ringSpin' | 'ringPark' | 'postMessage' | 'comlink', Trip[]> = { ringSpin: [], ringPark: [], postMessage: [], comlink: [] };
     for (let r = -1; r < o.runs; r++) {
       const warm = r < 0; // one warm-up round, smaller, discarded
@@ -209,12 +218,20 @@ export async function run(options: Partial<RingBenchOptions> = {}): Promise<Ring
       const pmr = await latency(pair, 'pm-rtt', Math.round(o.messageTrips * k), 0);
       const clr = await latency(pair, 'comlink-rtt', Math.round(o.messageTrips * k), 0);
       if (warm) continue;
-      ring.push(ringRate); port.push(portRate); post.push(postRate);
-      ringRatio.push(ringRate / postRate); portRatio.push(portRate / postRate);
-      lat.ringSpin.push(spin); lat.ringPark.push(park); lat.postMessage.push(pmr); lat.comlink.push(clr);
+      ring.push(ringRate);
+      port.push(portRate);
+      post.push(postRate);
+      ringRatio.push(ringRate / postRate);
+      portRatio.push(portRate / postRate);
+      lat.ringSpin.push(spin);
+      lat.ringPark.push(park);
+      lat.postMessage.push(pmr);
+      lat.comlink.push(clr);
     }
     const summarise = (xs: Trip[]): LatencyResult => ({
-      p50Us: spread(xs.map((x) => x.p50)), p99Us: spread(xs.map((x) => x.p99)), tripsPerSec: spread(xs.map((x) => x.perSec)),
+      p50Us: spread(xs.map((x) => x.p50)),
+      p99Us: spread(xs.map((x) => x.p99)),
+      tripsPerSec: spread(xs.map((x) => x.perSec)),
     });
     const perRun = (num: Trip[], den: Trip[]): Spread => spread(num.map((x, i) => x.p50 / den[i]!.p50));
     return {
@@ -254,8 +271,8 @@ export function formatResults(r: RingBenchResults): string {
   const l = r.latency;
   const lines = [
     `ring.bench — ${r.machine.cpus} CPUs, Node ${r.machine.node}, median [min–max] of ${r.options.runs} runs, spin budget ${r.spinIters} polls`,
-    `  other processes used ${r.machine.otherCores.toFixed(2)} cores on average during the run`
-      + (r.machine.otherCores > 0.15 ? ' — the machine was not idle: figures are skewed, rerun on an idle machine' : ''),
+    `  other processes used ${r.machine.otherCores.toFixed(2)} cores on average during the run` +
+      (r.machine.otherCores > 0.15 ? ' — the machine was not idle: figures are skewed, rerun on an idle machine' : ''),
     '',
     `Throughput, 32-byte records, thread → thread (ring ${r.options.capacitySlots} slots, publish + doorbell every ${r.options.batch})`,
     `  ${'transport'.padEnd(40)}${'msgs/s'.padEnd(26)}× postMessage`,
@@ -265,16 +282,18 @@ export function formatResults(r: RingBenchResults): string {
     '',
     'Round trip of one record, thread ↔ thread (µs)',
     `  ${'transport'.padEnd(40)}${'p50'.padEnd(24)}${'p99'.padEnd(24)}round trips/s`,
-    ...([
-      [`ring + EventFd, spin ${r.spinIters} then park`, l.ringSpin],
-      ['ring + EventFd, park at once', l.ringPark],
-      ['postMessage ping-pong', l.postMessage],
-      ['Comlink call', l.comlink],
-    ] as const).map(([name, x]) => `  ${name.padEnd(40)}${fmtSpread(x.p50Us, fmtUs).padEnd(24)}${fmtSpread(x.p99Us, fmtUs).padEnd(24)}${fmtRate(x.tripsPerSec.median)}`),
+    ...(
+      [
+        [`ring + EventFd, spin ${r.spinIters} then park`, l.ringSpin],
+        ['ring + EventFd, park at once', l.ringPark],
+        ['postMessage ping-pong', l.postMessage],
+        ['Comlink call', l.comlink],
+      ] as const
+    ).map(([name, x]) => `  ${name.padEnd(40)}${fmtSpread(x.p50Us, fmtUs).padEnd(24)}${fmtSpread(x.p99Us, fmtUs).padEnd(24)}${fmtRate(x.tripsPerSec.median)}`),
     '',
-    `  p50 ratios (same run): postMessage ÷ ring-spin ${fmtSpread(l.postMessageOverRingSpinP50, fmtRatio)}×, `
-      + `postMessage ÷ ring-park ${fmtSpread(l.postMessageOverRingParkP50, fmtRatio)}×, `
-      + `Comlink ÷ ring-park ${fmtSpread(l.comlinkOverRingParkP50, fmtRatio)}×`,
+    `  p50 ratios (same run): postMessage ÷ ring-spin ${fmtSpread(l.postMessageOverRingSpinP50, fmtRatio)}×, ` +
+      `postMessage ÷ ring-park ${fmtSpread(l.postMessageOverRingParkP50, fmtRatio)}×, ` +
+      `Comlink ÷ ring-park ${fmtSpread(l.comlinkOverRingParkP50, fmtRatio)}×`,
     `  wall time ${r.wallSeconds.toFixed(1)} s`,
   ];
   return lines.join('\n');

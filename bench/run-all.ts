@@ -17,9 +17,14 @@ const all: Record<string, () => Promise<{ run: () => Promise<unknown>; formatRes
   metrics: () => import('./metrics.bench.ts'),
 };
 
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const results: Record<string, unknown> = {
-  node: process.version, cores: os.availableParallelism(), cpu: os.cpus()[0]?.model, date: new Date().toISOString(),
+  node: process.version,
+  cores: os.availableParallelism(),
+  cpu: os.cpus()[0]?.model,
+  date: new Date().toISOString(),
 };
 for (const [name, load] of Object.entries(all)) {
   if (only && !only.includes(name)) continue;

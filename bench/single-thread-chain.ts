@@ -27,9 +27,15 @@ export function runDirect(topology: Topology): DirectRunResult {
     now: () => Math.round((performance.now() - t0) * 1e6),
     mark: () => undefined,
     check: () => undefined,
-    assert(cond, code) { if (!cond) throw new Error(code); },
-    timer: () => { throw new Error('no timers in the direct chain'); },
-    mem: () => { throw new Error('no memory in the direct chain'); },
+    assert(cond, code) {
+      if (!cond) throw new Error(code);
+    },
+    timer: () => {
+      throw new Error('no timers in the direct chain');
+    },
+    mem: () => {
+      throw new Error('no memory in the direct chain');
+    },
     send(channel, msg) {
       const c = topo.channels[topo.channelIndex.get(channel)!]!;
       queueActor.push(c.to);

@@ -29,10 +29,7 @@ export interface ForwardedFaultContext {
 
 export type ForwardedFaultInput = Omit<ForwardedFaultContext, 'guestCode'>;
 
-export type ForwardedFaultEvent =
-  | { type: 'fault.inject'; queued: boolean }
-  | { type: 'fault.overflowAnswer' }
-  | { type: 'fault.guestResponse'; code: number };
+export type ForwardedFaultEvent = { type: 'fault.inject'; queued: boolean } | { type: 'fault.overflowAnswer' } | { type: 'fault.guestResponse'; code: number };
 
 export interface WriteResponseParams {
   cookie: number;

@@ -11,9 +11,7 @@ export interface GuestGroupContext {
   code: number;
 }
 
-export type GuestGroupEvent =
-  | { type: 'handle.start' }
-  | { type: 'handle.done'; code: 0 | 1; pagesMapped: number };
+export type GuestGroupEvent = { type: 'handle.start' } | { type: 'handle.done'; code: 0 | 1; pagesMapped: number };
 
 export interface GuestGroupInput {
   faults: number;
@@ -37,10 +35,7 @@ export const guestGroupMachine = setup({
       on: {
         'handle.done': {
           target: 'answered',
-          actions: [
-            assign({ code: ({ event }) => event.code, pagesMapped: ({ event }) => event.pagesMapped }),
-            { type: 'respond', params: ({ context }) => ({ code: context.code }) },
-          ],
+          actions: [assign({ code: ({ event }) => event.code, pagesMapped: ({ event }) => event.pagesMapped }), { type: 'respond', params: ({ context }) => ({ code: context.code }) }],
         },
       },
     },

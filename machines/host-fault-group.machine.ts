@@ -63,10 +63,7 @@ export const hostFaultGroupMachine = setup({
       on: {
         'user.respond': {
           target: 'answered',
-          actions: [
-            assign({ answeredBy: 'user', code: ({ event }) => event.code }),
-            { type: 'respond', params: ({ context }) => ({ code: context.code }) },
-          ],
+          actions: [assign({ answeredBy: 'user', code: ({ event }) => event.code }), { type: 'respond', params: ({ context }) => ({ code: context.code }) }],
         },
         'auto.respond': {
           target: 'autoAnswered',

@@ -76,10 +76,7 @@ export const priCapabilityMachine = setup({
     stopped: {
       on: {
         'pri.reset': { target: 'disabled', actions: 'clearStatus' },
-        'pri.enable': [
-          { guard: not('rfSet'), target: 'enabled', actions: 'priUp' },
-          { actions: 'enableRefused' },
-        ],
+        'pri.enable': [{ guard: not('rfSet'), target: 'enabled', actions: 'priUp' }, { actions: 'enableRefused' }],
       },
     },
   },

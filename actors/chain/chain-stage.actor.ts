@@ -36,7 +36,11 @@ export const chainStageActor = defineActor<ChainStageState, ChainStageConfig>({
   kind: 'chain-stage',
   module: import.meta.url,
   init: (cfg) => ({
-    cfg, issued: 0, completed: 0, forwardedDown: 0, forwardedUp: 0,
+    cfg,
+    issued: 0,
+    completed: 0,
+    forwardedDown: 0,
+    forwardedUp: 0,
     latencyNs: cfg.role === 'source' ? createHistogram() : null,
     outboxes: {},
   }),

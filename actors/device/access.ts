@@ -58,12 +58,18 @@ export function requestTranslation(s: DeviceState, ctx: ActorCtx, owner: number,
   const sp = s.spaces[spaceIdx]!.cfg;
   const tag = s.nextTag;
   s.nextTag = (s.nextTag + 1) >>> 0;
-  if (!(!s.translations.has(tag))) ctx.assert(false, 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
+  if (!!s.translations.has(tag)) ctx.assert(false, 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
   s.translations.set(tag, { owner, spaceIdx, page, write, stale: false });
   s.translationsOutstanding++;
   s.c.atsRequests++;
   sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
-    type: 'pci.atsReq', rid: sp.rid, pasidPresent: sp.pasid !== null, pasid: sp.pasid ?? 0, addr: page * 4096, tag, write,
+    type: 'pci.atsReq',
+    rid: sp.rid,
+    pasidPresent: sp.pasid !== null,
+    pasid: sp.pasid ?? 0,
+    addr: page * 4096,
+    tag,
+    write,
   });
   return tag;
 }
@@ -75,8 +81,11 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     return;
   }
   const space = s.spaces[t.spaceIdx]!;
-  ctx.assert(msg.rid === space.cfg.rid && msg.addr === t.page * 4096, 'FAULTLINE_DEVICE_ATS_MISMATCH',
-    `completion tag ${msg.tag} for rid ${msg.rid} addr ${msg.addr}; requested rid ${space.cfg.rid} page ${t.page}`);
+  ctx.assert(
+    msg.rid === space.cfg.rid && msg.addr === t.page * 4096,
+    'FAULTLINE_DEVICE_ATS_MISMATCH',
+    `completion tag ${msg.tag} for rid ${msg.rid} addr ${msg.addr}; requested rid ${space.cfg.rid} page ${t.page}`,
+  );
   s.translations.delete(msg.tag);
   s.translationsOutstanding--;
   s.c.atsCompletions++;
@@ -105,8 +114,7 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   if (t.write ? msg.w : msg.r) {
     ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page: t.page, version: msg.version });
     completeAccess(s, ctx, t.owner);
-  }
-  else raiseFault(s, ctx, t.owner);
+  } else raiseFault(s, ctx, t.owner);
 }
 
 export function completeAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {

@@ -148,9 +148,16 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     if (familyIdx < 0) familyIdx = families.push({ pfRid, fnIdxs: [], cap: priExec.initial() }) - 1;
     families[familyIdx]!.fnIdxs.push(fnByRid[f.rid]!);
     return {
-      cfg: f, familyIdx, atc: createAtc(f.atcEntries), creditsUsed: 0,
-      groups: new Array<PrgGroup | null>(PRGI_COUNT).fill(null), groupsOutstanding: 0, groupsRaised: 0,
-      prgiCursor: 0, waitQueue: [], priCtl: false,
+      cfg: f,
+      familyIdx,
+      atc: createAtc(f.atcEntries),
+      creditsUsed: 0,
+      groups: new Array<PrgGroup | null>(PRGI_COUNT).fill(null),
+      groupsOutstanding: 0,
+      groupsRaised: 0,
+      prgiCursor: 0,
+      waitQueue: [],
+      priCtl: false,
     };
   });
   const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0, pasidGen: 1 }));
@@ -161,9 +168,25 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     }
   });
   return {
-    cfg, atcReplacement: cfg.atcReplacement ?? 'lru', fns, fnByRid, families, spaces, slots,
-    translations: new Map(), translationsOutstanding: 0, nextTag: 0, nextGhost: 1, outboxes: {}, running: false,
-    c: createCounters(), resets: {}, atcInvs: [], nextAtcInvId: 1, keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED), faultRttNs: createHistogram(),
+    cfg,
+    atcReplacement: cfg.atcReplacement ?? 'lru',
+    fns,
+    fnByRid,
+    families,
+    spaces,
+    slots,
+    translations: new Map(),
+    translationsOutstanding: 0,
+    nextTag: 0,
+    nextGhost: 1,
+    outboxes: {},
+    running: false,
+    c: createCounters(),
+    resets: {},
+    atcInvs: [],
+    nextAtcInvId: 1,
+    keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED),
+    faultRttNs: createHistogram(),
     hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },
   };
 }

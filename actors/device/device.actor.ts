@@ -65,10 +65,17 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
     accessesWaitingCredits: s.fns.reduce((n, f) => n + f.waitQueue.length, 0),
     slotsActive: s.slots.filter((sl) => sl.phase !== 'stopped' && sl.phase !== 'idle').length,
     slotsNotStarted: s.slots.filter((sl) => sl.phase === 'idle').length,
-    pri: Object.fromEntries(s.families.map((f) => [f.pfRid, {
-      state: f.cap.value, rf: f.cap.context.rf, uprgi: f.cap.context.uprgi,
-      enabledRids: f.fnIdxs.filter((i) => s.fns[i]!.priCtl).map((i) => s.fns[i]!.cfg.rid),
-    }])),
+    pri: Object.fromEntries(
+      s.families.map((f) => [
+        f.pfRid,
+        {
+          state: f.cap.value,
+          rf: f.cap.context.rf,
+          uprgi: f.cap.context.uprgi,
+          enabledRids: f.fnIdxs.filter((i) => s.fns[i]!.priCtl).map((i) => s.fns[i]!.cfg.rid),
+        },
+      ]),
+    ),
     atcInvPending: atcInvStats(s),
     faultRttNs: s.faultRttNs,
     hops: s.hops,

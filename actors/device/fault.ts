@@ -62,15 +62,29 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const pages = groupPages(s, slot.page);
   if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
   const g = insertGroup(fn, {
-    ghost: s.nextGhost, spaceIdx: slot.spaceIdx, firstPage: slot.page, pages, write: slot.write, sentAtNs: ctx.now(),
-    machine: prgExec.initial({ pagesTotal: pages }), waiters: [slotIdx],
+    ghost: s.nextGhost,
+    spaceIdx: slot.spaceIdx,
+    firstPage: slot.page,
+    pages,
+    write: slot.write,
+    sentAtNs: ctx.now(),
+    machine: prgExec.initial({ pagesTotal: pages }),
+    waiters: [slotIdx],
   });
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;
   stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
   ctx.check({
-    type: 'chk.raise', ghost: g.ghost, rid: sp.cfg.rid, pasid: sp.cfg.pasid ?? 0, pasidPresent: sp.cfg.pasid !== null,
-    prgi: g.prgi, requests: pages, incarnation: fn.groupsRaised - 1, firstPage: slot.page, pasidGen: sp.pasidGen,
+    type: 'chk.raise',
+    ghost: g.ghost,
+    rid: sp.cfg.rid,
+    pasid: sp.cfg.pasid ?? 0,
+    pasidPresent: sp.cfg.pasid !== null,
+    prgi: g.prgi,
+    requests: pages,
+    incarnation: fn.groupsRaised - 1,
+    firstPage: slot.page,
+    pasidGen: sp.pasidGen,
   });
   ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.enqueue, ghost: g.ghost, count: pages, reason: checkReason.none });
   const effects: Effect[] = [];
@@ -78,8 +92,18 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
     const last = i === pages - 1;
     ctx.check({ type: 'chk.pageReq', ghost: g.ghost, index: i, last });
     sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
-      type: 'pci.pageReq', rid: sp.cfg.rid, pasidPresent: sp.cfg.pasid !== null, pasid: sp.cfg.pasid ?? 0,
-      exe: false, priv: false, rd: !slot.write, wr: slot.write, last, prgi: g.prgi, addr: (slot.page + i) * 4096, ghost: g.ghost,
+      type: 'pci.pageReq',
+      rid: sp.cfg.rid,
+      pasidPresent: sp.cfg.pasid !== null,
+      pasid: sp.cfg.pasid ?? 0,
+      exe: false,
+      priv: false,
+      rd: !slot.write,
+      wr: slot.write,
+      last,
+      prgi: g.prgi,
+      addr: (slot.page + i) * 4096,
+      ghost: g.ghost,
     });
     s.c.pageRequests++;
     prgExec.step(g.machine, { type: 'prg.page', last }, effects);
@@ -99,7 +123,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
     return;
   }
   const fn = s.fns[fnIdx]!;
-  const g = msg.prgi < fn.groups.length ? fn.groups[msg.prgi] ?? null : null;
+  const g = msg.prgi < fn.groups.length ? (fn.groups[msg.prgi] ?? null) : null;
   const matched = g !== null && !(fn.cfg.prgResponsePasidRequired && !pasidMatches(s.spaces[g.spaceIdx]!.cfg.pasid, msg));
   ctx.check({ type: 'chk.respDelivered', ghost: matched ? g.ghost : 0, rid: msg.rid, prgi: msg.prgi, code: msg.code });
   if (g === null) {

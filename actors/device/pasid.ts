@@ -37,8 +37,18 @@ export function onPasidCtl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pc
     for (const slotIdx of waiting) failAccess(s, ctx, slotIdx, 'invalid');
     if (msg.stopMarker) {
       sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
-        type: 'pci.pageReq', rid: msg.rid, pasidPresent: true, pasid: msg.pasid, exe: false, priv: false, rd: false, wr: false,
-        last: true, prgi: 0, addr: 0, ghost: 0,
+        type: 'pci.pageReq',
+        rid: msg.rid,
+        pasidPresent: true,
+        pasid: msg.pasid,
+        exe: false,
+        priv: false,
+        rd: false,
+        wr: false,
+        last: true,
+        prgi: 0,
+        addr: 0,
+        ghost: 0,
       });
       s.c.pageRequests++;
       ctx.mark('device.stop-marker-sent');

@@ -20,8 +20,15 @@ export function insertGroup(fn: FnState, group: Omit<PrgGroup, 'prgi'>): PrgGrou
   while (fn.groups[prgi] !== null) prgi = (prgi + 1) % PRGI_COUNT;
   fn.prgiCursor = (prgi + 1) % PRGI_COUNT;
   const g: PrgGroup = {
-    ghost: group.ghost, spaceIdx: group.spaceIdx, firstPage: group.firstPage, pages: group.pages,
-    write: group.write, sentAtNs: group.sentAtNs, machine: group.machine, waiters: group.waiters, prgi,
+    ghost: group.ghost,
+    spaceIdx: group.spaceIdx,
+    firstPage: group.firstPage,
+    pages: group.pages,
+    write: group.write,
+    sentAtNs: group.sentAtNs,
+    machine: group.machine,
+    waiters: group.waiters,
+    prgi,
   };
   fn.groups[prgi] = g;
   fn.groupsOutstanding++;

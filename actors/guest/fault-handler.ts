@@ -53,6 +53,6 @@ function mapPage(mem: MemView, index: number, write: boolean): boolean {
   const perm = oldPerm | PTE_PRESENT | PTE_READ | (write ? PTE_WRITE : 0);
   if (perm === oldPerm) return false;
   const version = ((old >>> PTE_VERSION_SHIFT) + 1) & PTE_VERSION_MASK;
-  mem.store(index, (perm | (version << PTE_VERSION_SHIFT)) | 0);
+  mem.store(index, perm | (version << PTE_VERSION_SHIFT) | 0);
   return true;
 }

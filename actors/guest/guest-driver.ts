@@ -110,7 +110,7 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : (e.params as { code: number }).code as IopfCode, new GuestDriver(s, ctx));
+    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), new GuestDriver(s, ctx));
   }
   s.stats.groupsHandled++;
   s.groups.delete(groupId);

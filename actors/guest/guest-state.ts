@@ -54,8 +54,16 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     pause: createGuestPause(),
     outboxes: {},
     stats: {
-      malformed: {}, stopMarkers: 0, badRequestsAnswered: 0, groupsHandled: 0, pagesMapped: 0, pagesAlreadyMapped: 0,
-      pagesUnmappable: 0, overflowDiscardRounds: 0, handlerTimersStale: 0, unexpectedMessages: {},
+      malformed: {},
+      stopMarkers: 0,
+      badRequestsAnswered: 0,
+      groupsHandled: 0,
+      pagesMapped: 0,
+      pagesAlreadyMapped: 0,
+      pagesUnmappable: 0,
+      overflowDiscardRounds: 0,
+      handlerTimersStale: 0,
+      unexpectedMessages: {},
     },
     hops: { 'guest.received': createHopStamps(), 'guest.responded': createHopStamps() },
   };

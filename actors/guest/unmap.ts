@@ -57,7 +57,9 @@ export interface GuestUnmapState {
 
 export function createGuestUnmapState(): GuestUnmapState {
   return {
-    nextTag: 1, waits: new Map(), waitNs: createHistogram(),
+    nextTag: 1,
+    waits: new Map(),
+    waitNs: createHistogram(),
     n: { unmaps: 0, pagesUnmapped: 0, unmapMisses: 0, iotlbInvs: 0, devtlbInvs: 0, waits: 0, waitsCompleted: 0, waitErrors: 0, unexpectedWaitDone: 0 },
   };
 }
@@ -107,7 +109,7 @@ export function unmapOnce(s: GuestState, ctx: ActorCtx): boolean {
     const old = mem.load(base + page) >>> 0;
     if ((old & PTE_PRESENT) === 0) continue;
     const version = ((old >>> VERSION_SHIFT) + 1) & VERSION_MASK;
-    mem.store(base + page, (old & ~(PTE_PRESENT | PTE_READ | PTE_WRITE) & 0xff | (version << VERSION_SHIFT)) | 0);
+    mem.store(base + page, (old & ~(PTE_PRESENT | PTE_READ | PTE_WRITE) & 0xff) | (version << VERSION_SHIFT) | 0);
     cleared.push({ page, version });
   }
   const n = s.unmap.n;

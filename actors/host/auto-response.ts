@@ -30,7 +30,9 @@ export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault
   fault.deliver = keep;
   for (const gid of take) n += answer(s, env, gid, reason);
   if (!includeRead) return n;
-  for (const cookie of Object.keys(fault.response).map(Number).sort((a, b) => a - b)) {
+  for (const cookie of Object.keys(fault.response)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     const gid = fault.response[cookie]!;
     if (s.core.groups.has(gid) && !belongs(gid)) continue;
     delete fault.response[cookie];

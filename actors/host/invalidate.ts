@@ -70,7 +70,9 @@ export interface HostInvState {
 
 export function createHostInvState(): HostInvState {
   return {
-    entries: {}, calls: new Map(), nextTag: 1,
+    entries: {},
+    calls: new Map(),
+    nextTag: 1,
     n: { calls: 0, probes: 0, entries: 0, entriesIgnored: 0, iotlbInvs: 0, devtlbInvs: 0, waits: 0, waitsDone: 0, timeouts: 0, errors: 0 },
   };
 }

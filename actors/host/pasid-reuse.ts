@@ -84,7 +84,9 @@ export interface HostPasids {
 
 export function createHostPasids(cfg: HostConfig): HostPasids {
   return {
-    lives: [], nextTag: DRAIN_TAG_BASE, noDrain: cfg.bugs.includes('no-drain-before-reuse'),
+    lives: [],
+    nextTag: DRAIN_TAG_BASE,
+    noDrain: cfg.bugs.includes('no-drain-before-reuse'),
     n: { reuses: 0, reusesSkippedBusy: 0, drains: 0, drainRetries: 0, rebinds: 0, rebindsWithoutDrain: 0, ptesCleared: 0 },
   };
 }

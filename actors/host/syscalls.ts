@@ -19,20 +19,36 @@ const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entrie
 export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): void {
   let r: SyscallResult;
   switch (m.op) {
-    case ufdOp.FAULT_QUEUE_ALLOC: r = faultQueueAlloc(s, m.a0); break;
-    case ufdOp.HWPT_ALLOC: r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3); break;
-    case ufdOp.ATTACH: r = attach(s, ctx, m.a0, m.a1, m.a2); break;
-    case ufdOp.REPLACE: r = replace(s, ctx, env, m.a0, m.a1, m.a2); break;
-    case ufdOp.DETACH: r = detach(s, ctx, env, m.a0, m.a1); break;
-    case ufdOp.DESTROY: r = destroy(s, ctx, env, m.a0); break;
-    case ufdOp.READ: r = read(s, ctx, env, m); break;
+    case ufdOp.FAULT_QUEUE_ALLOC:
+      r = faultQueueAlloc(s, m.a0);
+      break;
+    case ufdOp.HWPT_ALLOC:
+      r = hwptAlloc(s, m.a0, m.a1, m.a2, m.a3);
+      break;
+    case ufdOp.ATTACH:
+      r = attach(s, ctx, m.a0, m.a1, m.a2);
+      break;
+    case ufdOp.REPLACE:
+      r = replace(s, ctx, env, m.a0, m.a1, m.a2);
+      break;
+    case ufdOp.DETACH:
+      r = detach(s, ctx, env, m.a0, m.a1);
+      break;
+    case ufdOp.DESTROY:
+      r = destroy(s, ctx, env, m.a0);
+      break;
+    case ufdOp.READ:
+      r = read(s, ctx, env, m);
+      break;
     case ufdOp.WRITE: {
       const recs = s.ufd.writeRecs[m.seq] ?? [];
       delete s.ufd.writeRecs[m.seq];
       r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
       break;
     }
-    case ufdOp.CLOSE: r = faultClose(s, m.a0); break;
+    case ufdOp.CLOSE:
+      r = faultClose(s, m.a0);
+      break;
     case ufdOp.HWPT_INVALIDATE: {
       // null: the call returns when its invalidation wait completes (invalidate.ts, replySyscall).
       const now = hwptInvalidate(s, ctx, m);
@@ -40,7 +56,8 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       r = now;
       break;
     }
-    default: r = err(errno.EOPNOTSUPP);
+    default:
+      r = err(errno.EOPNOTSUPP);
   }
   replySyscall(s, ctx, m.seq, m.op, r);
 }
@@ -55,7 +72,19 @@ function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'u
   const r = faultRead(s, ctx, env, m.a0, m.a1);
   for (const w of r.records) {
     sendOrQueue(s.outboxes, ctx, TO_VMM, {
-      type: 'ufd.record', seq: m.seq, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost: w.ghost,
+      type: 'ufd.record',
+      seq: m.seq,
+      w0: w.w0,
+      w1: w.w1,
+      w2: w.w2,
+      w3: w.w3,
+      w4: w.w4,
+      w5: w.w5,
+      w6: w.w6,
+      w7: w.w7,
+      w8: w.w8,
+      w9: w.w9,
+      ghost: w.ghost,
     });
   }
   // Level-triggered poll: groups left behind keep the fd readable.

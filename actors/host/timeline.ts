@@ -68,7 +68,10 @@ export interface HostTimeline {
 
 export function createHostTimeline(cfg: HostConfig): HostTimeline {
   return {
-    events: eventsOf(cfg.events, 'host'), failuresOwed: {}, refused: [], removedGroups: new Set(),
+    events: eventsOf(cfg.events, 'host'),
+    failuresOwed: {},
+    refused: [],
+    removedGroups: new Set(),
     n: { events: 0, resets: 0, removals: 0, groupsAnsweredOnRemove: 0, partialsFreedOnRemove: 0, priReenabled: 0, lateResponsesAfterRemove: 0, coreFailures: 0 },
   };
 }
@@ -79,7 +82,7 @@ export function scheduleHostEvents(s: HostState, ctx: ActorCtx): void {
 
 export function onHostEvent(s: HostState, index: number, ctx: ActorCtx, env: IopfCoreEnv): void {
   const t = s.timeline;
-  const e = t.events[index & ~REENABLE >>> 0];
+  const e = t.events[index & (~REENABLE >>> 0)];
   if (e === undefined || e.rid === null) return;
   if ((index & REENABLE) !== 0) return reenablePri(s, e.rid, ctx);
   t.n.events++;

@@ -86,17 +86,25 @@ export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: nu
   for (let i = 0; i < n; i++) {
     const r = recs[i];
     // Fewer records than count announced: copy_from_user faults.
-    if (r === undefined) { rc = -errno.EFAULT; break; }
-    if (r.code !== pageRespCode.SUCCESS && r.code !== pageRespCode.INVALID) { rc = -errno.EINVAL; break; }
+    if (r === undefined) {
+      rc = -errno.EFAULT;
+      break;
+    }
+    if (r.code !== pageRespCode.SUCCESS && r.code !== pageRespCode.INVALID) {
+      rc = -errno.EINVAL;
+      break;
+    }
     const gid = fault.response[r.cookie];
-    if (gid === undefined) { rc = -errno.EINVAL; break; }
+    if (gid === undefined) {
+      rc = -errno.EINVAL;
+      break;
+    }
     delete fault.response[r.cookie];
     faultQueueTake(fault, gid, ctx);
     if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {
       // iopf_queue_remove_device answered it: the late response does nothing.
-    }
-    else {
+    } else {
       // The group was answered elsewhere; iopf_group_response() drops this one (and the core counts it).
       s.stats.userResponsesToAnsweredGroups++;
       iopfRespond(s.core, gid, r.code as IopfCode, env);

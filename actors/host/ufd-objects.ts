@@ -81,8 +81,18 @@ export function createUfdState(cfg: HostConfig): UfdState {
     ridToDevId[f.rid] = devId;
   }
   return {
-    devices, ridToDevId, hwpts: {}, faults: {}, fds: {}, attach: {}, handles: {},
-    nextObjId: maxId + 1, nextFd: 3, nextHandleId: 1, writeRecs: {}, userPasidTable: cfg.userPasidTable ?? false,
+    devices,
+    ridToDevId,
+    hwpts: {},
+    faults: {},
+    fds: {},
+    attach: {},
+    handles: {},
+    nextObjId: maxId + 1,
+    nextFd: 3,
+    nextHandleId: 1,
+    writeRecs: {},
+    userPasidTable: cfg.userPasidTable ?? false,
   };
 }
 

@@ -51,15 +51,26 @@ export function runCommands(s: IommuState, ctx: ActorCtx): void {
 /** Run one command; false when it must wait (the queue stalls). */
 function execute(s: IommuState, m: Message, ctx: ActorCtx): boolean {
   switch (m.type) {
-    case 'cmd.pgResp': forwardResponse(s, m, ctx); return true;
-    case 'cmd.iotlbInv': return executeIotlbInv(s, m, ctx);
-    case 'cmd.devtlbInv': return issueAtcInvalidation(s, m, ctx);
-    case 'cmd.ctxPri': setPre(s, m, ctx); return true;
+    case 'cmd.pgResp':
+      forwardResponse(s, m, ctx);
+      return true;
+    case 'cmd.iotlbInv':
+      return executeIotlbInv(s, m, ctx);
+    case 'cmd.devtlbInv':
+      return issueAtcInvalidation(s, m, ctx);
+    case 'cmd.ctxPri':
+      setPre(s, m, ctx);
+      return true;
     // The host's function reset, forwarded after the responses queued before it.
-    case 'cmd.devReset': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.reset', rid: m.rid, remove: m.remove }); return true;
-    case 'cmd.wait': return completeWait(s, m, ctx);
+    case 'cmd.devReset':
+      sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.reset', rid: m.rid, remove: m.remove });
+      return true;
+    case 'cmd.wait':
+      return completeWait(s, m, ctx);
     // The host's PASID stop or rebind, forwarded after the commands queued before it.
-    case 'cmd.pasidCtl': sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker }); return true;
+    case 'cmd.pasidCtl':
+      sendOrQueue(s.outboxes, ctx, 'iommu->dev', { type: 'pci.pasidCtl', rid: m.rid, pasid: m.pasid, op: m.op, stopMarker: m.stopMarker });
+      return true;
     default:
       ctx.assert(false, 'FAULTLINE_IOMMU_COMMAND', `'${m.type}' is not a command`);
       return true;
@@ -84,7 +95,12 @@ function forwardResponse(s: IommuState, m: MessageByType<'cmd.pgResp'>, ctx: Act
   if (d.pasidPresent && !withPasid) s.n.responsesPasidStripped++;
   s.n.responsesForwarded++;
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
-    type: 'pci.prgResp', rid: d.rid, pasidPresent: withPasid, pasid: withPasid ? d.pasid : 0, prgi: d.prgi, code: d.code,
+    type: 'pci.prgResp',
+    rid: d.rid,
+    pasidPresent: withPasid,
+    pasid: withPasid ? d.pasid : 0,
+    prgi: d.prgi,
+    code: d.code,
   });
 }
 
@@ -103,7 +119,14 @@ function issueAtcInvalidation(s: IommuState, m: MessageByType<'cmd.devtlbInv'>, 
   s.n.devtlbInvalidations++;
   armWatch(s, ctx);
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
-    type: 'pci.atcInv', rid: m.rid, pasidPresent: m.pasidPresent, pasid: m.pasid, addr: m.addr, pages: m.pages, global: false, itag,
+    type: 'pci.atcInv',
+    rid: m.rid,
+    pasidPresent: m.pasidPresent,
+    pasid: m.pasid,
+    addr: m.addr,
+    pages: m.pages,
+    global: false,
+    itag,
   });
   return true;
 }
@@ -165,7 +188,7 @@ export function onIotlbInvTimeUp(s: IommuState, ctx: ActorCtx): void {
 export function onAtcCompletion(s: IommuState, m: MessageByType<'pci.atcInvCpl'>, ctx: ActorCtx): void {
   const expected = m.cc % CC_MODULUS === 0 ? CC_MODULUS : m.cc % CC_MODULUS;
   for (let itag = 0; itag < s.itags.length; itag++) {
-    if ((m.itagVector >>> itag & 1) === 0) continue;
+    if (((m.itagVector >>> itag) & 1) === 0) continue;
     const slot = s.itags[itag];
     if (slot === null || slot === undefined || slot.rid !== m.rid) {
       s.n.unexpectedAtcCompletions++;

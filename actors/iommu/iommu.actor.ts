@@ -21,18 +21,39 @@ export const iommuActor = defineActor<IommuState, IommuConfig>({
   init: (cfg) => initIommu(cfg),
   step(s, msg, ctx) {
     switch (msg.type) {
-      case 'sys.start': return;
-      case 'sys.writable': flushOutbox(s.outboxes, ctx, msg.channel); return;
-      case 'pci.atsReq': onAtsRequest(s, msg, ctx); return;
-      case 'pci.pageReq': onPageRequest(s, msg, ctx); return;
-      case 'pci.atcInvCpl': onAtcCompletion(s, msg, ctx); return;
+      case 'sys.start':
+        return;
+      case 'sys.writable':
+        flushOutbox(s.outboxes, ctx, msg.channel);
+        return;
+      case 'pci.atsReq':
+        onAtsRequest(s, msg, ctx);
+        return;
+      case 'pci.pageReq':
+        onPageRequest(s, msg, ctx);
+        return;
+      case 'pci.atcInvCpl':
+        onAtcCompletion(s, msg, ctx);
+        return;
       // The device's PASID stop status, after its page requests: on to the host in the same order.
-      case 'pci.pasidStopped': sendOrQueue(s.outboxes, ctx, 'iommu->host', msg); return;
-      case 'iommu.atcInvWatch': onAtcInvWatch(s, ctx); return;
-      case 'iommu.atsDone': onAtsDone(s, msg, ctx); return;
-      case 'iommu.iotlbInvDone': onIotlbInvTimeUp(s, ctx); return;
-      case 'mmio.write': onRegisterWrite(s, msg, ctx); return;
-      case 'mmio.read': onRegisterRead(s, msg, ctx); return;
+      case 'pci.pasidStopped':
+        sendOrQueue(s.outboxes, ctx, 'iommu->host', msg);
+        return;
+      case 'iommu.atcInvWatch':
+        onAtcInvWatch(s, ctx);
+        return;
+      case 'iommu.atsDone':
+        onAtsDone(s, msg, ctx);
+        return;
+      case 'iommu.iotlbInvDone':
+        onIotlbInvTimeUp(s, ctx);
+        return;
+      case 'mmio.write':
+        onRegisterWrite(s, msg, ctx);
+        return;
+      case 'mmio.read':
+        onRegisterRead(s, msg, ctx);
+        return;
       case 'cmd.pgResp':
       case 'cmd.iotlbInv':
       case 'cmd.devtlbInv':
@@ -77,11 +98,19 @@ export function iommuStats(s: IommuState): Record<string, unknown> {
     pre: { enabled: Object.values(s.priEnabled).filter((on) => on).length, enables: n.preEnables, disables: n.preDisables },
     responses: { forwarded: n.responsesForwarded, pasidStripped: n.responsesPasidStripped, badCommands: n.badCommands },
     invalidations: {
-      iotlb: n.iotlbInvalidations, iotlbEntries: n.iotlbEntriesInvalidated, iotlbTimed: n.iotlbInvsTimed,
-      atsHitsDuringIotlbInv: n.atsHitsDuringIotlbInv, devtlb: n.devtlbInvalidations,
-      devtlbCompleted: n.devtlbCompleted, itagsInUse: itagsInUse(s), itagStalls: n.itagStalls,
-      unexpectedAtcCompletions: n.unexpectedAtcCompletions, waitsDone: n.waitsDone, commandsQueued: s.cmdQueue.length,
-      timeouts: n.atcInvTimeouts, waitsWithIte: n.waitsWithIte,
+      iotlb: n.iotlbInvalidations,
+      iotlbEntries: n.iotlbEntriesInvalidated,
+      iotlbTimed: n.iotlbInvsTimed,
+      atsHitsDuringIotlbInv: n.atsHitsDuringIotlbInv,
+      devtlb: n.devtlbInvalidations,
+      devtlbCompleted: n.devtlbCompleted,
+      itagsInUse: itagsInUse(s),
+      itagStalls: n.itagStalls,
+      unexpectedAtcCompletions: n.unexpectedAtcCompletions,
+      waitsDone: n.waitsDone,
+      commandsQueued: s.cmdQueue.length,
+      timeouts: n.atcInvTimeouts,
+      waitsWithIte: n.waitsWithIte,
     },
     registers: { writes: n.registerWrites, reads: n.registerReads, readOnlyWrites: n.registerWritesReadOnly, unknown: n.registerUnknown },
   };

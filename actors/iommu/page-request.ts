@@ -68,6 +68,11 @@ function autoRespond(s: IommuState, m: PageReq, code: number, ctx: ActorCtx): vo
   ctx.check({ type: 'chk.respond', layer: checkLayer.iommu, ghost: m.ghost, code, rid: m.rid, prgi: m.prgi, auto: true });
   const withPasid = responseCarriesPasid(s, m.rid, m.pasidPresent);
   sendOrQueue(s.outboxes, ctx, 'iommu->dev', {
-    type: 'pci.prgResp', rid: m.rid, pasidPresent: withPasid, pasid: withPasid ? m.pasid : 0, prgi: m.prgi, code,
+    type: 'pci.prgResp',
+    rid: m.rid,
+    pasidPresent: withPasid,
+    pasid: withPasid ? m.pasid : 0,
+    prgi: m.prgi,
+    code,
   });
 }

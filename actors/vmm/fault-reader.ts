@@ -99,10 +99,16 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
     return;
   }
   const d = encodePageRequest({
-    rid: space.vrid, pasidPresent: space.vpasid !== null, pasid: space.vpasid ?? 0,
-    exe: (r.perm & pgfaultPerm.EXEC) !== 0, priv: (r.perm & pgfaultPerm.PRIV) !== 0,
-    rd: (r.perm & pgfaultPerm.READ) !== 0, wr: (r.perm & pgfaultPerm.WRITE) !== 0,
-    last, prgi: r.grpid, addr: r.addr,
+    rid: space.vrid,
+    pasidPresent: space.vpasid !== null,
+    pasid: space.vpasid ?? 0,
+    exe: (r.perm & pgfaultPerm.EXEC) !== 0,
+    priv: (r.perm & pgfaultPerm.PRIV) !== 0,
+    rd: (r.perm & pgfaultPerm.READ) !== 0,
+    wr: (r.perm & pgfaultPerm.WRITE) !== 0,
+    last,
+    prgi: r.grpid,
+    addr: r.addr,
   });
   // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
   const res = prqEnqueue(s.vprq, d, 'none');
@@ -126,7 +132,10 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
 
 function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, fd: number, asid: number, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
   const m = forwardedFault.initial({
-    cookie: r.cookie, devId: r.devId, pasid, prgi: r.grpid,
+    cookie: r.cookie,
+    devId: r.devId,
+    pasid,
+    prgi: r.grpid,
     overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
     failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
     leakOnDrop: s.leakOnDrop,

@@ -61,10 +61,22 @@ export interface VmmInvState {
 
 export function createVmmInvState(): VmmInvState {
   return {
-    callsQueued: 0, callsDone: 0, waits: [],
+    callsQueued: 0,
+    callsDone: 0,
+    waits: [],
     n: {
-      iotlbInvs: 0, entriesForwarded: 0, entriesBatched: 0, calls: 0, callsOk: 0, callErrors: 0, devtlbInvsAbsorbed: 0,
-      unknownSpace: 0, noHwpt: 0, waits: 0, waitsAnswered: 0, waitsWithError: 0,
+      iotlbInvs: 0,
+      entriesForwarded: 0,
+      entriesBatched: 0,
+      calls: 0,
+      callsOk: 0,
+      callErrors: 0,
+      devtlbInvsAbsorbed: 0,
+      unknownSpace: 0,
+      noHwpt: 0,
+      waits: 0,
+      waitsAnswered: 0,
+      waitsWithError: 0,
     },
   };
 }

@@ -39,8 +39,7 @@ const NESTING_PARENT = 0;
 /** Setup not finished when an event is due: look again this much later. */
 const RETRY_NS = 10_000;
 
-export type ReconfStep =
-  | 'allocFault' | 'allocHwpt' | 'replace' | 'detach' | 'destroyOldHwpt' | 'closeOldFd' | 'park' | 'destroyParkedHwpt' | 'destroyOldFault';
+export type ReconfStep = 'allocFault' | 'allocHwpt' | 'replace' | 'detach' | 'destroyOldHwpt' | 'closeOldFd' | 'park' | 'destroyParkedHwpt' | 'destroyOldFault';
 
 export interface ReconfJob {
   action: 'replaceHwpt' | 'destroyHwpt' | 'closeFaultFd';
@@ -125,17 +124,24 @@ function planJob(s: VmmState, e: TimelineEvent): ReconfJob | null {
   const asid = asidOf(s, e);
   if (asid === -2 || s.setup !== 'done') return null;
   const job: ReconfJob = {
-    action: e.action as ReconfJob['action'], asid, steps: [], at: 0,
-    oldHwpt: 0, oldFaultId: 0, oldFd: 0, newFaultId: 0, newFd: 0, newHwpt: 0, moving: [],
+    action: e.action as ReconfJob['action'],
+    asid,
+    steps: [],
+    at: 0,
+    oldHwpt: 0,
+    oldFaultId: 0,
+    oldFd: 0,
+    newFaultId: 0,
+    newFd: 0,
+    newHwpt: 0,
+    moving: [],
   };
   if (e.action === 'closeFaultFd') {
     job.steps = ['closeOldFd', 'park', 'destroyParkedHwpt', 'destroyOldFault'];
     return job;
   }
   if (asid < 0 || s.hwpts[asid] === undefined || s.spaceFault[asid] === undefined) return null;
-  job.steps = e.action === 'replaceHwpt'
-    ? ['allocFault', 'allocHwpt', 'replace', 'destroyOldHwpt', 'closeOldFd', 'destroyOldFault']
-    : ['detach', 'destroyOldHwpt', 'closeOldFd', 'destroyOldFault'];
+  job.steps = e.action === 'replaceHwpt' ? ['allocFault', 'allocHwpt', 'replace', 'destroyOldHwpt', 'closeOldFd', 'destroyOldFault'] : ['detach', 'destroyOldHwpt', 'closeOldFd', 'destroyOldFault'];
   return job;
 }
 
@@ -196,11 +202,16 @@ function issueStep(s: VmmState, ctx: ActorCtx): void {
 function callOf(s: VmmState, job: ReconfJob, step: ReconfStep): [number, [number, number, number, number]] | null {
   const space = (asid: number) => s.cfg.spaces.find((sp) => sp.asid === asid)!;
   switch (step) {
-    case 'allocFault': return [ufdOp.FAULT_QUEUE_ALLOC, [0, 0, 0, 0]];
-    case 'allocHwpt': return [ufdOp.HWPT_ALLOC, [space(job.asid).devId, NESTING_PARENT, hwptAllocFlag.FAULT_ID_VALID, job.newFaultId]];
-    case 'replace': return [ufdOp.REPLACE, [space(job.asid).devId, job.newHwpt, space(job.asid).pasid ?? NO_PASID, 0]];
-    case 'detach': return [ufdOp.DETACH, [space(job.asid).devId, space(job.asid).pasid ?? NO_PASID, 0, 0]];
-    case 'destroyOldHwpt': return [ufdOp.DESTROY, [job.oldHwpt, 0, 0, 0]];
+    case 'allocFault':
+      return [ufdOp.FAULT_QUEUE_ALLOC, [0, 0, 0, 0]];
+    case 'allocHwpt':
+      return [ufdOp.HWPT_ALLOC, [space(job.asid).devId, NESTING_PARENT, hwptAllocFlag.FAULT_ID_VALID, job.newFaultId]];
+    case 'replace':
+      return [ufdOp.REPLACE, [space(job.asid).devId, job.newHwpt, space(job.asid).pasid ?? NO_PASID, 0]];
+    case 'detach':
+      return [ufdOp.DETACH, [space(job.asid).devId, space(job.asid).pasid ?? NO_PASID, 0, 0]];
+    case 'destroyOldHwpt':
+      return [ufdOp.DESTROY, [job.oldHwpt, 0, 0, 0]];
     case 'closeOldFd':
       // The FAULTQ is closed once nothing of the VMM uses it (closeFaultFd: at once).
       if (job.action !== 'closeFaultFd' && faultInUse(s, job.oldFd)) return null;
@@ -210,11 +221,13 @@ function callOf(s: VmmState, job: ReconfJob, step: ReconfStep): [number, [number
       if (asid === undefined) return null;
       return [ufdOp.REPLACE, [space(asid).devId, NESTING_PARENT, space(asid).pasid ?? NO_PASID, 0]];
     }
-    case 'destroyParkedHwpt': return job.oldHwpt === 0 ? null : [ufdOp.DESTROY, [job.oldHwpt, 0, 0, 0]];
+    case 'destroyParkedHwpt':
+      return job.oldHwpt === 0 ? null : [ufdOp.DESTROY, [job.oldHwpt, 0, 0, 0]];
     case 'destroyOldFault':
       if (faultInUse(s, job.oldFd)) return null;
       return [ufdOp.DESTROY, [job.oldFaultId, 0, 0, 0]];
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -254,7 +267,7 @@ export function onReconfResult(s: VmmState, call: Syscall, m: MessageByType<'ufd
       break;
     case 'park': {
       const asid = job.moving.shift()!;
-      job.oldHwpt = m.ret < 0 ? 0 : s.hwpts[asid] ?? 0;
+      job.oldHwpt = m.ret < 0 ? 0 : (s.hwpts[asid] ?? 0);
       if (m.ret >= 0) {
         delete s.hwpts[asid];
         delete s.spaceFault[asid];

@@ -48,7 +48,12 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
     call.a1 = call.purpose.entries.length;
     for (const e of call.purpose.entries) {
       sendOrQueue(s.outboxes, ctx, 'vmm->host', {
-        type: 'ufd.invEntry', seq: call.seq, addrLo: e.addr >>> 0, addrHi: Math.floor(e.addr / 0x100000000) >>> 0, npages: e.npages, flags: e.flags,
+        type: 'ufd.invEntry',
+        seq: call.seq,
+        addrLo: e.addr >>> 0,
+        addrHi: Math.floor(e.addr / 0x100000000) >>> 0,
+        npages: e.npages,
+        flags: e.flags,
       });
     }
   }

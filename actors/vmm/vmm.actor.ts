@@ -23,18 +23,43 @@ export const vmmActor = defineActor<VmmState, VmmConfig>({
   init: (cfg) => initVmm(cfg),
   step(s, msg, ctx) {
     switch (msg.type) {
-      case 'sys.start': startSetup(s, ctx); scheduleVmmEvents(s, ctx); return;
-      case 'vmm.event': onVmmEvent(s, msg.index, ctx); return;
-      case 'sys.writable': flushOutbox(s.outboxes, ctx, msg.channel); return;
-      case 'ufd.ret': onSyscallReturn(s, msg, ctx); return;
-      case 'ufd.record': onRecord(s, msg, ctx); return;
-      case 'ufd.pollin': onPollin(s, msg, ctx); return;
-      case 'vmmio.write': onRegisterWrite(s, msg, ctx); return;
-      case 'vmmio.read': onRegisterRead(s, msg, ctx); return;
-      case 'vcmd.pgResp': onGuestResponse(s, msg, ctx); return;
-      case 'vcmd.iotlbInv': onGuestIotlbInv(s, msg, ctx); return;
-      case 'vcmd.devtlbInv': onGuestDevtlbInv(s); return;
-      case 'vcmd.wait': onGuestWait(s, msg, ctx); return;
+      case 'sys.start':
+        startSetup(s, ctx);
+        scheduleVmmEvents(s, ctx);
+        return;
+      case 'vmm.event':
+        onVmmEvent(s, msg.index, ctx);
+        return;
+      case 'sys.writable':
+        flushOutbox(s.outboxes, ctx, msg.channel);
+        return;
+      case 'ufd.ret':
+        onSyscallReturn(s, msg, ctx);
+        return;
+      case 'ufd.record':
+        onRecord(s, msg, ctx);
+        return;
+      case 'ufd.pollin':
+        onPollin(s, msg, ctx);
+        return;
+      case 'vmmio.write':
+        onRegisterWrite(s, msg, ctx);
+        return;
+      case 'vmmio.read':
+        onRegisterRead(s, msg, ctx);
+        return;
+      case 'vcmd.pgResp':
+        onGuestResponse(s, msg, ctx);
+        return;
+      case 'vcmd.iotlbInv':
+        onGuestIotlbInv(s, msg, ctx);
+        return;
+      case 'vcmd.devtlbInv':
+        onGuestDevtlbInv(s);
+        return;
+      case 'vcmd.wait':
+        onGuestWait(s, msg, ctx);
+        return;
       default:
         ctx.assert(false, 'FAULTLINE_UNEXPECTED_MESSAGE', `vmm got '${msg.type}'`);
     }
@@ -46,11 +71,20 @@ export const vmmActor = defineActor<VmmState, VmmConfig>({
 function onSyscallReturn(s: VmmState, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
   const call = completeCall(s, m, ctx);
   switch (call.purpose.kind) {
-    case 'read': onReadResult(s, call, m, ctx); break;
-    case 'write': onWriteResult(s, call, m, ctx); break;
-    case 'invalidate': onInvalidateResult(s, call, m, ctx); break;
-    case 'reconf': onReconfResult(s, call, m, ctx); break;
-    default: onSetupResult(s, call, m, ctx);
+    case 'read':
+      onReadResult(s, call, m, ctx);
+      break;
+    case 'write':
+      onWriteResult(s, call, m, ctx);
+      break;
+    case 'invalidate':
+      onInvalidateResult(s, call, m, ctx);
+      break;
+    case 'reconf':
+      onReconfResult(s, call, m, ctx);
+      break;
+    default:
+      onSetupResult(s, call, m, ctx);
   }
   resumeCalls(s, ctx);
 }
@@ -76,7 +110,16 @@ export function vmmStats(s: VmmState): Record<string, unknown> {
   return {
     setup: { state: s.setup, errors: n.setupErrors, hwpts: Object.keys(s.hwpts).length },
     syscalls: { byOp: { ...s.syscallsByOp }, errorsByOp: { ...s.syscallErrorsByOp }, errnos: { ...s.errnos }, owed: callsOwed(s) },
-    reads: { reads: n.reads, fullBatches: n.readsFullBatch, empty: n.emptyReads, records: n.recordsRead, lengthMismatches: n.readLengthMismatches, unexpectedRecords: n.unexpectedRecords, unmappedRecords: n.unmappedRecords, pollinUnknownFd: n.pollinUnknownFd },
+    reads: {
+      reads: n.reads,
+      fullBatches: n.readsFullBatch,
+      empty: n.emptyReads,
+      records: n.recordsRead,
+      lengthMismatches: n.readLengthMismatches,
+      unexpectedRecords: n.unexpectedRecords,
+      unmappedRecords: n.unmappedRecords,
+      pollinUnknownFd: n.pollinUnknownFd,
+    },
     injected: { descs: n.descsInjected, groups: n.groupsInjected, irqs: n.vprqIrqs },
     vprqDrops: { full: n.vprqDropFull, overflow: n.vprqDropOverflow },
     vprq: { tail: s.vprq.tail, head: s.vprq.head, ppr: s.vprq.ppr, pro: s.vprq.pro },
@@ -89,9 +132,16 @@ export function vmmStats(s: VmmState): Record<string, unknown> {
     unmatchedGuestResponses: n.unmatchedGuestResponses,
     pairsAnswered: n.pairsAnswered,
     writes: {
-      calls: n.writes, records: n.writeRecords, batched: n.writeRecordsBatched, batchMax: n.writeBatchMax,
-      errors: n.writeErrors, short: n.writeShort, consumed: n.writeRecordsConsumed, rejected: n.writeRecordsRejected,
-      resent: n.writeRecordsResent, lost: n.writeRecordsLost,
+      calls: n.writes,
+      records: n.writeRecords,
+      batched: n.writeRecordsBatched,
+      batchMax: n.writeBatchMax,
+      errors: n.writeErrors,
+      short: n.writeShort,
+      consumed: n.writeRecordsConsumed,
+      rejected: n.writeRecordsRejected,
+      resent: n.writeRecordsResent,
+      lost: n.writeRecordsLost,
     },
     guestInvalidationsNotForwarded: n.guestInvalidationsNotForwarded,
     guestWaits: n.guestWaits,

@@ -21,14 +21,17 @@ export interface ExploreScenarioOptions extends Omit<ScenarioChanges, 'seed' | '
   signal?: AbortSignal;
 }
 
-
 /** The seed range asked for, checked: seeds 1..N, or from..to within 0..2^32−1. */
 export function seedRange(o: ExploreScenarioOptions, name: OptionName = apiOptionName): { from: number; to: number } {
   if (o.seeds !== undefined && (o.from !== undefined || o.to !== undefined)) fail('FAULTLINE_CLI_OPTION', `give either ${name('seeds')} N or ${name('from')} A ${name('to')} B, not both`);
-  if (o.seeds !== undefined && !(Number.isInteger(o.seeds) && o.seeds >= 1 && o.seeds <= 1_000_000)) fail('FAULTLINE_CLI_OPTION', `${name('seeds')} must be a whole number from 1 to 1000000; got ${o.seeds}`);
+  if (o.seeds !== undefined && !(Number.isInteger(o.seeds) && o.seeds >= 1 && o.seeds <= 1_000_000))
+    fail('FAULTLINE_CLI_OPTION', `${name('seeds')} must be a whole number from 1 to 1000000; got ${o.seeds}`);
   const from = o.from ?? 1;
-  const to = o.to ?? (o.from !== undefined ? from : o.seeds ?? 20);
-  for (const [k, v] of [['from', from], ['to', to]] as const) {
+  const to = o.to ?? (o.from !== undefined ? from : (o.seeds ?? 20));
+  for (const [k, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 0 && v <= seedMax)) fail('FAULTLINE_CLI_OPTION', `${name(k)} must be a seed from 0 to ${seedMax}; got ${v}`);
   }
   if (to < from) fail('FAULTLINE_CLI_OPTION', `${name('to')} ${to} is below ${name('from')} ${from}`);
@@ -40,7 +43,9 @@ export function seedRange(o: ExploreScenarioOptions, name: OptionName = apiOptio
 /** Explore an opened scenario over a checked seed range. */
 export function exploreOpenedScenario(opened: OpenedScenario, range: { from: number; to: number }, o: ExploreScenarioOptions = {}): Promise<ExploreResult> {
   return explore({
-    scenario: opened.scenario, source: opened.source, ...range,
+    scenario: opened.scenario,
+    source: opened.source,
+    ...range,
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
     ...(o.stopAtFirst ? { stopAtFirst: true } : {}),
     ...(o.onSeed ? { onSeed: o.onSeed } : {}),

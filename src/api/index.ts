@@ -9,8 +9,22 @@ export { FaultlineError } from '../util/errors.ts';
 export { version } from './version.ts';
 
 export {
-  apiOptionName, bugToggles, cliOptionName, defaultScenarioName, listScenarios, mainlineBugs, openScenario, overridesOf,
-  type BugToggle, type MainlineBug, type OpenedScenario, type OptionName, type Scenario, type ScenarioChanges, type ScenarioListing, type ScenarioOverride,
+  apiOptionName,
+  bugToggles,
+  cliOptionName,
+  defaultScenarioName,
+  listScenarios,
+  mainlineBugs,
+  openScenario,
+  overridesOf,
+  type BugToggle,
+  type MainlineBug,
+  type OpenedScenario,
+  type OptionName,
+  type Scenario,
+  type ScenarioChanges,
+  type ScenarioListing,
+  type ScenarioOverride,
 } from './scenario.ts';
 export { checkRunOptions, runOpenedScenario, runScenario, type RunOptions, type Runtime } from './run.ts';
 export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenarioOptions } from './explore.ts';

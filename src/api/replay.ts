@@ -58,7 +58,12 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
   for (const w of words) {
     const name = /^--([^=]+)/.exec(w)?.[1];
     if (name !== undefined && !(name in lineOptions)) {
-      fail('FAULTLINE_CLI_OPTION', `unknown option --${name} in the replay line${didYouMean(name, Object.keys(lineOptions))}; a replay line has ${Object.keys(lineOptions).map((k) => `--${k}`).join(', ')}`);
+      fail(
+        'FAULTLINE_CLI_OPTION',
+        `unknown option --${name} in the replay line${didYouMean(name, Object.keys(lineOptions))}; a replay line has ${Object.keys(lineOptions)
+          .map((k) => `--${k}`)
+          .join(', ')}`,
+      );
     }
   }
   const { values, positionals } = parseArgs({ args: words, options: lineOptions, allowPositionals: true, strict: true });
@@ -72,12 +77,16 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
   if (positionals.length !== 1) {
     fail('FAULTLINE_CLI_ARGS', `a replay line names one scenario (\`faultline run <scenario> --runtime sim --seed N ...\`); got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   }
-  if (values.runtime !== undefined && values.runtime !== 'sim') fail('FAULTLINE_CLI_OPTION', `a replay is deterministic: --runtime must be sim; got '${values.runtime}' (to replay a threaded run exactly, record it with --record FILE)`);
+  if (values.runtime !== undefined && values.runtime !== 'sim')
+    fail('FAULTLINE_CLI_OPTION', `a replay is deterministic: --runtime must be sim; got '${values.runtime}' (to replay a threaded run exactly, record it with --record FILE)`);
   const seed = wholeNumber('--seed', values.seed);
   if (seed === undefined) fail('FAULTLINE_CLI_ARGS', 'the replay line needs --seed N (the replay line a report prints has it)');
   const durationMs = wholeNumber('--duration-ms', values['duration-ms']);
   return {
-    scenario: positionals[0]!, seed, bugs: values.bug ?? [], set: values.set ?? [],
+    scenario: positionals[0]!,
+    seed,
+    bugs: values.bug ?? [],
+    set: values.set ?? [],
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
   };
@@ -87,9 +96,16 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
 export async function replay(spec: ReplaySpec | string): Promise<NestedReport> {
   const s = typeof spec === 'string' ? parseReplayLine(spec) : spec;
   if (s.record !== undefined) return replayRecording(s.record);
-  const opened = openScenario(s.scenario, {
-    seed: s.seed, bugs: s.bugs, set: s.set, ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
-  }, cliOptionName);
+  const opened = openScenario(
+    s.scenario,
+    {
+      seed: s.seed,
+      bugs: s.bugs,
+      set: s.set,
+      ...(s.durationMs !== undefined ? { durationMs: s.durationMs } : {}),
+    },
+    cliOptionName,
+  );
   return runOpenedScenario(opened, { runtime: 'sim', ...(s.schedule !== undefined ? { schedule: s.schedule } : {}) });
 }
 

@@ -50,7 +50,7 @@ const threadsOnly: Partial<Record<keyof RunOptions, string>> = {
 };
 const simOnly: Partial<Record<keyof RunOptions, string>> = {
   recordSchedule: 'a threaded run is recorded with record FILE instead',
-  schedule: 'a schedule is the simulator\'s recorded choices; a threaded run replays from a recording',
+  schedule: "a schedule is the simulator's recorded choices; a threaded run replays from a recording",
   maxSteps: 'a threaded run is bounded by its duration and stall time',
 };
 
@@ -62,7 +62,10 @@ export function checkRunOptions(o: RunOptions, name: OptionName = apiOptionName)
   for (const [key, why] of Object.entries(wrong)) {
     const v = o[key as keyof RunOptions];
     if (v !== undefined && v !== false) {
-      fail('FAULTLINE_OPTION_IGNORED', `${name(key)} applies to the ${runtime === 'sim' ? 'threaded runtime' : 'simulator'} only (${why}); drop it, or run with ${name('runtime')} ${runtime === 'sim' ? 'threads' : 'sim'}`);
+      fail(
+        'FAULTLINE_OPTION_IGNORED',
+        `${name(key)} applies to the ${runtime === 'sim' ? 'threaded runtime' : 'simulator'} only (${why}); drop it, or run with ${name('runtime')} ${runtime === 'sim' ? 'threads' : 'sim'}`,
+      );
     }
   }
   if (o.machines !== undefined && o.machines !== 'compiled' && o.machines !== 'xstate') fail('FAULTLINE_CLI_OPTION', `${name('machines')} must be 'compiled' or 'xstate'; got '${String(o.machines)}'`);
@@ -80,7 +83,9 @@ export async function runOpenedScenario(opened: OpenedScenario, o: RunOptions = 
   const { scenario, source } = opened;
   const metrics = o.metrics === false ? false : o.out !== undefined ? { traceEventsMax: traceEventsDefault, ...o.metrics } : o.metrics;
   const report = await runNested(scenario, {
-    runtime: o.runtime ?? 'threads', seed: scenario.seed, source,
+    runtime: o.runtime ?? 'threads',
+    seed: scenario.seed,
+    source,
     ...(o.machines !== undefined ? { machines: o.machines } : {}),
     ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
     ...(o.record !== undefined ? { record: o.record } : {}),

@@ -34,7 +34,10 @@ export interface OpenedScenario {
 }
 
 const changePaths: readonly [keyof ScenarioChanges, string][] = [
-  ['durationMs', 'durationMs'], ['seed', 'seed'], ['timeScale', 'threads.timeScale'], ['workers', 'threads.workers'],
+  ['durationMs', 'durationMs'],
+  ['seed', 'seed'],
+  ['timeScale', 'threads.timeScale'],
+  ['workers', 'threads.workers'],
 ];
 
 /** The overrides a set of changes stands for, in the order they apply. */

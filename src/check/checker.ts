@@ -19,10 +19,7 @@ import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
 import { MetricsCollector, type MetricsOptions } from './metrics-collector.ts';
 import { checkQueue, checkQueueOp } from '../protocol/check-events.ts';
-import {
-  invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict,
-  type Monitor, type MonitorEnv, type RunEnd, type Violation,
-} from './types.ts';
+import { invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict, type Monitor, type MonitorEnv, type RunEnd, type Violation } from './types.ts';
 
 export interface CheckerOptions {
   /** Actor names by index, for chains. */
@@ -57,8 +54,14 @@ export class Checker {
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
     this.monitors = [
-      exactlyOnceMonitor(), staleResponseMonitor(), translationMonitor(), conservationMonitor(this.queueTotals),
-      drainMonitor(), groupOrderMonitor(), pasidReuseMonitor(), livenessMonitor(),
+      exactlyOnceMonitor(),
+      staleResponseMonitor(),
+      translationMonitor(),
+      conservationMonitor(this.queueTotals),
+      drainMonitor(),
+      groupOrderMonitor(),
+      pasidReuseMonitor(),
+      livenessMonitor(),
     ];
     this.env = { table: this.table, violate: (inv, message, ghosts) => this.violate(inv, message, ghosts) };
   }
@@ -99,7 +102,10 @@ export class Checker {
       return { id, name: invariantNames[id], ok: n === 0, violations: n, ...(notes.length ? { note: notes.join('; ') } : {}), ...(d?.bound ? { bound: d.bound } : {}) };
     });
     return {
-      events: this.count, violations: this.violations, violationsDropped: this.dropped, invariants,
+      events: this.count,
+      violations: this.violations,
+      violationsDropped: this.dropped,
+      invariants,
       ...(this.metrics ? { metrics: this.metrics.finish() } : {}),
     };
   }

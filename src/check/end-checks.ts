@@ -43,7 +43,9 @@ export function endChecks(t: TierStats, pending: Record<string, number>, quiesce
   checks.push(eq('conservation: PRQ (iommu) accepted = queued + dropped', 'page requests sent', num(d.pageRequests), 'queued + dropped', prqIn));
   checks.push(eq('conservation: PRQ (host) queued = processed', 'queued by iommu', num(at(t.iommu, 'prq.queued')), 'processed by host', num(t.host.descriptors)));
   const vprqIn = num(at(t.vmm, 'injected.descs')) + sumValues(at(t.vmm, 'vprqDrops'));
-  checks.push(eq('conservation: vPRQ (vmm) records read = injected + dropped', 'records read', num(at(t.vmm, 'reads.records')) - num(at(t.vmm, 'reads.unmappedRecords')), 'injected + dropped', vprqIn));
+  checks.push(
+    eq('conservation: vPRQ (vmm) records read = injected + dropped', 'records read', num(at(t.vmm, 'reads.records')) - num(at(t.vmm, 'reads.unmappedRecords')), 'injected + dropped', vprqIn),
+  );
   checks.push(eq('conservation: vPRQ (guest) injected = processed', 'injected', num(at(t.vmm, 'injected.descs')), 'processed by guest', num(t.guest.descriptors)));
   const owed = Object.entries(pending).filter(([, n]) => n > 0);
   checks.push({

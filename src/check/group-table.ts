@@ -76,8 +76,17 @@ export class GroupTable {
     switch (ev.type) {
       case 'chk.raise': {
         const info: GroupInfo = {
-          ghost: ev.ghost, rid: ev.rid, prgi: ev.prgi, pasid: ev.pasid, pasidPresent: ev.pasidPresent,
-          incarnation: ev.incarnation, pasidGen: ev.pasidGen, requests: ev.requests, firstPage: ev.firstPage, respondedMask: 0, finals: 0,
+          ghost: ev.ghost,
+          rid: ev.rid,
+          prgi: ev.prgi,
+          pasid: ev.pasid,
+          pasidPresent: ev.pasidPresent,
+          incarnation: ev.incarnation,
+          pasidGen: ev.pasidGen,
+          requests: ev.requests,
+          firstPage: ev.firstPage,
+          respondedMask: 0,
+          finals: 0,
           raisedNs: timeNs,
         };
         this.live.set(ev.ghost, info);

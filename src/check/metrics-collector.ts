@@ -75,8 +75,19 @@ export interface RunMetrics {
 
 /** The points of a group's path, in path order (a group passes some of them). */
 const hopPoints = [
-  'device.raise', 'iommu.prq', 'host.prqRead', 'host.deliver', 'vmm.read', 'vmm.inject', 'guest.prqRead', 'guest.deliver',
-  'guest.respond', 'vmm.respond', 'host.respond', 'iommu.respond', 'device.response',
+  'device.raise',
+  'iommu.prq',
+  'host.prqRead',
+  'host.deliver',
+  'vmm.read',
+  'vmm.inject',
+  'guest.prqRead',
+  'guest.deliver',
+  'guest.respond',
+  'vmm.respond',
+  'host.respond',
+  'iommu.respond',
+  'device.response',
 ] as const;
 const point = Object.fromEntries(hopPoints.map((p, i) => [p, i])) as Record<(typeof hopPoints)[number], number>;
 
@@ -165,7 +176,16 @@ export class MetricsCollector {
         if (ev.auto) this.count(t, 'autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
         const core = ev.layer === checkLayer.host ? this.hostCore : ev.layer === checkLayer.guest ? this.guestCore : null;
         if (core !== null) this.leave(core, t, ev.ghost, Infinity);
-        const p = ev.layer === checkLayer.guest ? 'guest.respond' : ev.layer === checkLayer.vmm ? 'vmm.respond' : ev.layer === checkLayer.host ? 'host.respond' : ev.layer === checkLayer.iommu ? 'iommu.respond' : null;
+        const p =
+          ev.layer === checkLayer.guest
+            ? 'guest.respond'
+            : ev.layer === checkLayer.vmm
+              ? 'vmm.respond'
+              : ev.layer === checkLayer.host
+                ? 'host.respond'
+                : ev.layer === checkLayer.iommu
+                  ? 'iommu.respond'
+                  : null;
         if (p !== null) this.pass(ev.ghost, point[p], t);
         return;
       }
@@ -303,7 +323,9 @@ export class MetricsCollector {
       });
     const failed = queues.filter((q) => !q.little.ok).map((q) => q.queue);
     return {
-      endNs, intervalNs: this.clock.intervalNs, points,
+      endNs,
+      intervalNs: this.clock.intervalNs,
+      points,
       roundTrip: summarize(this.roundTrip),
       hops,
       queues,
@@ -327,9 +349,11 @@ export function littleLawCheck(m: RunMetrics): { name: string; ok: boolean; deta
     const worst = m.queues.reduce((w, q) => (q.little.relativeError > w.little.relativeError ? q : w), m.queues[0]!);
     return { name, ok: true, detail: `${m.queues.length} queues within ${pct(m.little.tolerance)} ${window}; worst ${worst ? `${pct(worst.little.relativeError)} (${worst.queue})` : '0'}` };
   }
-  const broken = m.queues.filter((q) => !q.little.ok).map((q) => {
-    const lw = q.little.arrivalRatePerNs * q.little.meanSojournNs;
-    return `${q.queue}: L ${q.little.meanOccupancy.toPrecision(6)} vs λ·W ${lw.toPrecision(6)} (${pct(q.little.relativeError)})${q.little.unmatched ? `, ${q.little.unmatched} departure(s) matched no arrival` : ''}`;
-  });
+  const broken = m.queues
+    .filter((q) => !q.little.ok)
+    .map((q) => {
+      const lw = q.little.arrivalRatePerNs * q.little.meanSojournNs;
+      return `${q.queue}: L ${q.little.meanOccupancy.toPrecision(6)} vs λ·W ${lw.toPrecision(6)} (${pct(q.little.relativeError)})${q.little.unmatched ? `, ${q.little.unmatched} departure(s) matched no arrival` : ''}`;
+    });
   return { name, ok: false, detail: `broken ${window}: ${broken.join('; ')}` };
 }

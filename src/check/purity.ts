@@ -52,8 +52,7 @@ export function checkPuritySource(file: string, source: string): PurityViolation
       report(node, 'await: steps and machines are synchronous');
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       report(node, 'dynamic import: asynchronous module loading');
-    } else if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)
-      && bannedModules.test(node.moduleSpecifier.text)) {
+    } else if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && bannedModules.test(node.moduleSpecifier.text)) {
       report(node, `import of '${node.moduleSpecifier.text}': host facilities belong to the runtime`);
     }
     ts.forEachChild(node, visit);
@@ -66,8 +65,7 @@ export function checkPuritySource(file: string, source: string): PurityViolation
 function isFreeReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p)
-    || ts.isMethodSignature(p)) && p.name === id) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === id) return false;
   if (ts.isQualifiedName(p)) return false;
   if (ts.isTypeReferenceNode(p)) return false;
   if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) && p.name === id) return false;

@@ -21,16 +21,5 @@ export interface Command {
 export const helpOption = { help: { kind: 'flag', short: 'h', help: 'show this help' } } as const satisfies OptionSpecs;
 
 export function commandHelp(c: Command): string {
-  return [
-    `usage: ${c.usage}`,
-    '',
-    c.summary,
-    ...(c.about ? ['', c.about] : []),
-    '',
-    'options:',
-    optionHelp(c.options),
-    '',
-    'examples:',
-    ...c.examples.map((e) => `  ${e}`),
-  ].join('\n');
+  return [`usage: ${c.usage}`, '', c.summary, ...(c.about ? ['', c.about] : []), '', 'options:', optionHelp(c.options), '', 'examples:', ...c.examples.map((e) => `  ${e}`)].join('\n');
 }

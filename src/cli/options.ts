@@ -31,7 +31,11 @@ export interface ParsedCommand {
 /** Parse one command's arguments; unknown options, missing or malformed values throw FAULTLINE_CLI_OPTION. */
 export function parseCommand(command: string, argv: readonly string[], specs: OptionSpecs): ParsedCommand {
   const known = Object.keys(specs);
-  const shorts = new Map(Object.entries(specs).filter(([, s]) => s.short).map(([k, s]) => [s.short!, k]));
+  const shorts = new Map(
+    Object.entries(specs)
+      .filter(([, s]) => s.short)
+      .map(([k, s]) => [s.short!, k]),
+  );
   for (const arg of argv) {
     if (arg === '--') break;
     if (arg.startsWith('--')) {
@@ -42,11 +46,16 @@ export function parseCommand(command: string, argv: readonly string[], specs: Op
       if (!shorts.has(letter)) fail('FAULTLINE_CLI_OPTION', `${command}: unknown option ${arg}; see \`faultline ${command} --help\``);
     }
   }
-  const options = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, {
-    type: s.kind === 'flag' ? 'boolean' as const : 'string' as const,
-    ...(s.kind === 'list' ? { multiple: true } : {}),
-    ...(s.short ? { short: s.short } : {}),
-  }]));
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([k, s]) => [
+      k,
+      {
+        type: s.kind === 'flag' ? ('boolean' as const) : ('string' as const),
+        ...(s.kind === 'list' ? { multiple: true } : {}),
+        ...(s.short ? { short: s.short } : {}),
+      },
+    ]),
+  );
   // `--duration-ms -5` is a value, not an option: pass it as `--duration-ms=-5` so the range check speaks.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -19,11 +19,14 @@ const paint = (code: number, s: string): string => `\u001b[${code}m${s}\u001b[0m
 /** Verdict lines in green (OK, clean), red (FAIL, ERROR, reproduced) or left as they are. */
 export function paintVerdicts(text: string, colour: boolean): string {
   if (!colour) return text;
-  return text.split('\n').map((line) => {
-    if (/^(verdict: OK|clean:)/.test(line)) return paint(32, line);
-    if (/^(verdict: (FAIL|ERROR)|reproduced:)/.test(line) || /^\s+FAIL /.test(line)) return paint(31, line);
-    return line;
-  }).join('\n');
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^(verdict: OK|clean:)/.test(line)) return paint(32, line);
+      if (/^(verdict: (FAIL|ERROR)|reproduced:)/.test(line) || /^\s+FAIL /.test(line)) return paint(31, line);
+      return line;
+    })
+    .join('\n');
 }
 
 export interface Out {

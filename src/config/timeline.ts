@@ -6,7 +6,15 @@ export const eventActions = ['replaceHwpt', 'destroyHwpt', 'closeFaultFd', 'flr'
 export type EventAction = (typeof eventActions)[number];
 
 export const eventTier: Record<EventAction, 'vmm' | 'host' | 'guest'> = {
-  replaceHwpt: 'vmm', destroyHwpt: 'vmm', closeFaultFd: 'vmm', flr: 'host', removeDevice: 'host', guestFailure: 'guest', vfResponseFailure: 'host', pasidReuse: 'host', pauseGuest: 'guest',
+  replaceHwpt: 'vmm',
+  destroyHwpt: 'vmm',
+  closeFaultFd: 'vmm',
+  flr: 'host',
+  removeDevice: 'host',
+  guestFailure: 'guest',
+  vfResponseFailure: 'host',
+  pasidReuse: 'host',
+  pauseGuest: 'guest',
 };
 
 /** One timeline event as a tier receives it (tier-configs.ts): device resolved to a RID. */

@@ -53,14 +53,31 @@ export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
     }
     const failedChecks = r.checks.filter((c) => !c.ok && !c.name.startsWith('coverage: mark')).map((c) => `${c.name}: ${c.detail}`);
     return {
-      seed: task.seed, ok: violations.length === 0 && failedChecks.length === 0, violations, failedInvariants, failedChecks,
-      traceHash: r.traceHash ?? '', marks: { ...r.marks }, stopReason: r.stopReason, replay, wallMs: performance.now() - t0,
+      seed: task.seed,
+      ok: violations.length === 0 && failedChecks.length === 0,
+      violations,
+      failedInvariants,
+      failedChecks,
+      traceHash: r.traceHash ?? '',
+      marks: { ...r.marks },
+      stopReason: r.stopReason,
+      replay,
+      wallMs: performance.now() - t0,
     };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return {
-      seed: task.seed, ok: false, violations: [], failedInvariants: {}, failedChecks: [], traceHash: '', marks: {},
-      stopReason: 'actor-failed', error: message, replay, wallMs: performance.now() - t0,
+      seed: task.seed,
+      ok: false,
+      violations: [],
+      failedInvariants: {},
+      failedChecks: [],
+      traceHash: '',
+      marks: {},
+      stopReason: 'actor-failed',
+      error: message,
+      replay,
+      wallMs: performance.now() - t0,
     };
   }
 }

@@ -131,11 +131,21 @@ async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Pro
 }
 
 function summarise(
-  name: string, bugs: string[], durationMs: number, o: ExploreOptions, jobs: number, seeds: SeedSummary[],
-  required: readonly string[], stoppedEarly: boolean, interrupted: boolean, wallMs: number,
+  name: string,
+  bugs: string[],
+  durationMs: number,
+  o: ExploreOptions,
+  jobs: number,
+  seeds: SeedSummary[],
+  required: readonly string[],
+  stoppedEarly: boolean,
+  interrupted: boolean,
+  wallMs: number,
 ): ExploreResult {
   const perInvariant = (Object.keys(invariantNames) as InvariantId[]).map((id) => ({
-    id, name: invariantNames[id], failingSeeds: seeds.filter((s) => (s.failedInvariants[id] ?? 0) > 0).length,
+    id,
+    name: invariantNames[id],
+    failingSeeds: seeds.filter((s) => (s.failedInvariants[id] ?? 0) > 0).length,
   }));
   const markMap = new Map<string, { seeds: number; hits: number }>();
   for (const m of required) markMap.set(m, { seeds: 0, hits: 0 });
@@ -147,14 +157,26 @@ function summarise(
       markMap.set(m, e);
     }
   }
-  const marks = [...markMap].map(([m, e]) => ({ name: m, ...e, required: required.includes(m) }))
-    .sort((a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name));
+  const marks = [...markMap].map(([m, e]) => ({ name: m, ...e, required: required.includes(m) })).sort((a, b) => Number(b.required) - Number(a.required) || a.name.localeCompare(b.name));
   const failingSeeds = seeds.filter(found);
   const erroredSeeds = seeds.filter((s) => s.error !== undefined);
   return {
-    scenario: name, bugs, durationMs, from: o.from, to: o.to, jobs, seeds, perInvariant, marks,
+    scenario: name,
+    bugs,
+    durationMs,
+    from: o.from,
+    to: o.to,
+    jobs,
+    seeds,
+    perInvariant,
+    marks,
     missingMarks: marks.filter((m) => m.required && m.seeds === 0).map((m) => m.name),
-    firstFailure: failingSeeds[0] ?? null, failing: failingSeeds.length,
-    errors: erroredSeeds.length, firstError: erroredSeeds[0] ?? null, stoppedEarly, interrupted, wallMs,
+    firstFailure: failingSeeds[0] ?? null,
+    failing: failingSeeds.length,
+    errors: erroredSeeds.length,
+    firstError: erroredSeeds[0] ?? null,
+    stoppedEarly,
+    interrupted,
+    wallMs,
   };
 }

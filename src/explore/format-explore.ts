@@ -6,9 +6,11 @@ import type { ExploreResult } from './explore.ts';
 export function formatExplore(r: ExploreResult): string {
   const out: string[] = [];
   const n = r.seeds.length;
-  out.push(`explore ${r.scenario}: seeds ${r.from}..${r.to}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}, `
-    + `${r.durationMs} ms each, ${r.jobs === 1 ? 'sequential' : `${r.jobs} workers`}${r.bugs.length ? `, bugs: ${r.bugs.join(', ')}` : ''}`
-    + `, ${(r.wallMs / 1000).toFixed(1)} s`);
+  out.push(
+    `explore ${r.scenario}: seeds ${r.from}..${r.to}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}, ` +
+      `${r.durationMs} ms each, ${r.jobs === 1 ? 'sequential' : `${r.jobs} workers`}${r.bugs.length ? `, bugs: ${r.bugs.join(', ')}` : ''}` +
+      `, ${(r.wallMs / 1000).toFixed(1)} s`,
+  );
   out.push('', 'invariants (seeds violating / seeds run)');
   for (const inv of r.perInvariant) {
     const verdict = inv.failingSeeds === 0 ? 'ok  ' : 'FAIL';
@@ -22,8 +24,12 @@ export function formatExplore(r: ExploreResult): string {
   }
   if (r.errors > 0) {
     const e = r.firstError!;
-    out.push('', `errors: ${r.errors} / ${n} seed(s) could not finish: an actor threw (an error of the model or its configuration, not a finding)`,
-      `  first: seed ${e.seed}: ${e.error}`, `  replay: ${e.replay}`);
+    out.push(
+      '',
+      `errors: ${r.errors} / ${n} seed(s) could not finish: an actor threw (an error of the model or its configuration, not a finding)`,
+      `  first: seed ${e.seed}: ${e.error}`,
+      `  replay: ${e.replay}`,
+    );
   }
   out.push('', 'coverage marks (seeds reaching / seeds run, hits)');
   if (r.marks.length === 0) out.push('  none');

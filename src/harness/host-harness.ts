@@ -18,10 +18,7 @@ import type { ActorCtx, MemView } from '../actor/define.ts';
 import { hostActor } from '../../actors/host/host.actor.ts';
 import type { HostState } from '../../actors/host/host-state.ts';
 import { NO_PASID, pageResponseBytes, pgfaultBytes, pgfaultPerm, ufdOp } from '../protocol/iommufd.ts';
-import {
-  decodePageGroupResponse, decodePgfault, encodePageRequest,
-  type PageGroupResponseFields, type PageRequestFields, type PgfaultRecord,
-} from '../protocol/layouts.ts';
+import { decodePageGroupResponse, decodePgfault, encodePageRequest, type PageGroupResponseFields, type PageRequestFields, type PgfaultRecord } from '../protocol/layouts.ts';
 import type { Message, MessageByType } from '../protocol/messages.ts';
 import { createPrqProducer, prqEnqueue, prqReadRegister, prqWriteRegister, type EnqueueResult, type PrqProducerState } from '../queues/prq-producer.ts';
 import type { HostConfig } from '../config/tier-configs.ts';
@@ -142,9 +139,16 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
     if (rid === undefined) throw new FaultlineError('FAULTLINE_HARNESS', `trigger: unknown dev_id ${t.devId}`);
     const pasidPresent = t.pasid !== undefined && t.pasid !== null && t.pasid !== NO_PASID;
     return {
-      rid, pasidPresent, pasid: pasidPresent ? t.pasid! : 0, prgi: t.grpid, addr: t.addr, last: t.last ?? true,
-      rd: (t.perm & pgfaultPerm.READ) !== 0, wr: (t.perm & pgfaultPerm.WRITE) !== 0,
-      exe: (t.perm & pgfaultPerm.EXEC) !== 0, priv: (t.perm & pgfaultPerm.PRIV) !== 0,
+      rid,
+      pasidPresent,
+      pasid: pasidPresent ? t.pasid! : 0,
+      prgi: t.grpid,
+      addr: t.addr,
+      last: t.last ?? true,
+      rd: (t.perm & pgfaultPerm.READ) !== 0,
+      wr: (t.perm & pgfaultPerm.WRITE) !== 0,
+      exe: (t.perm & pgfaultPerm.EXEC) !== 0,
+      priv: (t.perm & pgfaultPerm.PRIV) !== 0,
     };
   }
 
@@ -181,8 +185,7 @@ export function createHostHarness(cfg: HostConfig): HostHarness {
       if (x.msg.type === 'ufd.record') {
         records.push(decodePgfault(x.msg));
         ghosts.push(x.msg.ghost);
-      }
-      else if (x.msg.type === 'ufd.ret') rets.push(x.msg);
+      } else if (x.msg.type === 'ufd.ret') rets.push(x.msg);
       else if (x.msg.type === 'ufd.pollin') h.pollins.push(x.msg.fd);
     }
     sent.splice(0, sent.length, ...sent.filter((y) => y.channel !== 'host->vmm'));

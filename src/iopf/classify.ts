@@ -10,10 +10,7 @@ export const CANONICAL_LIMIT = 2 ** 47;
 
 export type MalformedReason = 'nonCanonical' | 'privWithAccess' | 'execWithRead' | 'unknownRid';
 
-export type Classified =
-  | { kind: 'request' }
-  | { kind: 'stopMarker' }
-  | { kind: 'malformed'; reason: MalformedReason };
+export type Classified = { kind: 'request' } | { kind: 'stopMarker' } | { kind: 'malformed'; reason: MalformedReason };
 
 export function classifyRequest(r: PageRequestFields, ridKnown: (rid: number) => boolean): Classified {
   if (r.addr >= CANONICAL_LIMIT) return { kind: 'malformed', reason: 'nonCanonical' };

@@ -72,10 +72,7 @@ export interface IopfCoreEnv {
   handle(group: IopfGroup): void;
 }
 
-export type ReportResult =
-  | { kind: 'noHandler'; answered: boolean }
-  | { kind: 'partial' }
-  | { kind: 'group'; groupId: number };
+export type ReportResult = { kind: 'noHandler'; answered: boolean } | { kind: 'partial' } | { kind: 'group'; groupId: number };
 
 const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
 
@@ -86,9 +83,19 @@ export function createIopfCore(noHandlerResponse: NoHandlerResponse = 'every-req
     groups: new Map(),
     nextGroupId: 1,
     stats: {
-      reported: 0, partialsQueued: 0, groupsReported: 0, noHandlerAnswered: 0, noHandlerPartialsDropped: 0, noHandlerPartialsAnswered: 0,
-      answeredSuccess: 0, answeredInvalid: 0, answeredFailure: 0, duplicateResponsesDropped: 0, partialsDiscarded: 0,
-      removeAnsweredInvalid: 0, removePartialsFreed: 0,
+      reported: 0,
+      partialsQueued: 0,
+      groupsReported: 0,
+      noHandlerAnswered: 0,
+      noHandlerPartialsDropped: 0,
+      noHandlerPartialsAnswered: 0,
+      answeredSuccess: 0,
+      answeredInvalid: 0,
+      answeredFailure: 0,
+      duplicateResponsesDropped: 0,
+      partialsDiscarded: 0,
+      removeAnsweredInvalid: 0,
+      removePartialsFreed: 0,
     },
   };
 }

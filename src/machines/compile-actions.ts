@@ -36,8 +36,12 @@ export function compileActions(scope: ActionScope, refs: readonly ActionRef[]): 
 function compileAction(scope: ActionScope, ref: ActionRef): Op {
   if (typeof ref === 'function') {
     if (isBuiltinAction(ref)) return compileBuiltin(scope, ref, undefined, null);
-    return unsupported(scope.machine.id, scope.node, `inline function action '${functionName(ref)}' (${scope.where})`,
-      'declare a named no-op action in setup({ actions }) and pass its data as params; the executor returns it as an effect');
+    return unsupported(
+      scope.machine.id,
+      scope.node,
+      `inline function action '${functionName(ref)}' (${scope.where})`,
+      'declare a named no-op action in setup({ actions }) and pass its data as params; the executor returns it as an effect',
+    );
   }
   const type = typeof ref === 'string' ? ref : ref.type;
   if (type.startsWith('xstate.')) {
@@ -45,8 +49,7 @@ function compileAction(scope: ActionScope, ref: ActionRef): Op {
   }
   const impl = scope.machine.actions[type];
   if (impl === undefined) {
-    unsupported(scope.machine.id, scope.node, `action '${type}' without an implementation (${scope.where})`,
-      `declare it in setup({ actions: { ${type}: (_, params) => {} } }) as a no-op`);
+    unsupported(scope.machine.id, scope.node, `action '${type}' without an implementation (${scope.where})`, `declare it in setup({ actions: { ${type}: (_, params) => {} } }) as a no-op`);
   }
   const hasParams = typeof ref !== 'string' && 'params' in ref;
   const params = hasParams ? ref.params : undefined;

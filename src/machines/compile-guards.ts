@@ -58,9 +58,15 @@ function compileBuiltin(scope: GuardScope, g: Parameters<typeof builtinGuardKind
     case 'not':
       return negate(compileGuard(scope, g.guards?.[0], depth + 1));
     case 'and':
-      return combine((g.guards ?? []).map((s) => compileGuard(scope, s, depth + 1)), true);
+      return combine(
+        (g.guards ?? []).map((s) => compileGuard(scope, s, depth + 1)),
+        true,
+      );
     case 'or':
-      return combine((g.guards ?? []).map((s) => compileGuard(scope, s, depth + 1)), false);
+      return combine(
+        (g.guards ?? []).map((s) => compileGuard(scope, s, depth + 1)),
+        false,
+      );
     default:
       return unsupported(scope.machine.id, scope.node, 'an unknown built-in guard', 'use a named guard, not/and/or or stateIn');
   }

@@ -7,16 +7,7 @@
 import type { EventObject } from 'xstate';
 import { FaultlineError } from '../util/errors.ts';
 import { OP_ASSIGN, OP_EFFECT, OP_EFFECT_FN } from './types.ts';
-import type {
-  CompiledLeaf,
-  CompiledMachine,
-  CompiledTransition,
-  Effect,
-  MachineExecutor,
-  MachineState,
-  MachineTransition,
-  Op,
-} from './types.ts';
+import type { CompiledLeaf, CompiledMachine, CompiledTransition, Effect, MachineExecutor, MachineState, MachineTransition, Op } from './types.ts';
 
 export const MACHINE_STATE_UNKNOWN = 'FAULTLINE_MACHINE_STATE';
 export const MACHINE_EVENT_INVALID = 'FAULTLINE_MACHINE_EVENT';
@@ -46,9 +37,7 @@ class Args {
   }
 }
 
-export function createExecutor<TContext, TEvent extends EventObject, TInput>(
-  compiled: CompiledMachine<TContext, TEvent, TInput>,
-): MachineExecutor<TContext, TEvent, TInput> {
+export function createExecutor<TContext, TEvent extends EventObject, TInput>(compiled: CompiledMachine<TContext, TEvent, TInput>): MachineExecutor<TContext, TEvent, TInput> {
   const { machineId, byValue, initial } = compiled;
   const args = new Args();
 

@@ -42,7 +42,9 @@ export function executorFor<M extends AnyStateMachine>(machine: M, mode?: Machin
   let inner: ExecutorFor<M> | undefined;
   const get = (): ExecutorFor<M> => (inner ??= build(machinesMode()));
   return {
-    get machineId() { return get().machineId; },
+    get machineId() {
+      return get().machineId;
+    },
     initialTransition: (input) => get().initialTransition(input),
     initial: (input) => get().initial(input),
     send: (state, event) => get().send(state, event),

@@ -11,14 +11,8 @@ const ROOT_ONLY_KEYS = new Set(['context', 'schemas', 'types', 'version']);
 
 /** Config keys with a dedicated explanation; anything else unknown gets a generic one. */
 const REJECTED_KEYS: Record<string, [feature: string, instead: string]> = {
-  always: [
-    'eventless transitions (always)',
-    'guard the transition on the event that changes the condition, or send an explicit event',
-  ],
-  after: [
-    'delayed transitions (after)',
-    "emit a timer effect (e.g. { type: 'timerSet', params }) and handle the timeout event the actor shell sends back",
-  ],
+  always: ['eventless transitions (always)', 'guard the transition on the event that changes the condition, or send an explicit event'],
+  after: ['delayed transitions (after)', "emit a timer effect (e.g. { type: 'timerSet', params }) and handle the timeout event the actor shell sends back"],
   invoke: ['invoked actors (invoke)', 'emit an effect; the actor shell does the work and sends a result event'],
   onDone: ['onDone transitions', 'use a top-level final state (the machine is done) or an explicit event'],
   history: ['history states', 'keep the state to return to in context and branch with guards'],

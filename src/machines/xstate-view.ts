@@ -6,11 +6,7 @@ import { and, assign, not, or, stateIn } from 'xstate';
 import type { AnyStateMachine } from 'xstate';
 
 /** An action reference as it sits in entry/exit/transition action arrays. */
-export type ActionRef =
-  | string
-  | { type: string; params?: unknown }
-  | BuiltinAction
-  | ((...args: never[]) => unknown);
+export type ActionRef = string | { type: string; params?: unknown } | BuiltinAction | ((...args: never[]) => unknown);
 
 /** xstate.assign, raise, sendTo, …: functions carrying `type` and `resolve`. */
 export interface BuiltinAction {
@@ -20,11 +16,7 @@ export interface BuiltinAction {
   assignment?: unknown;
 }
 
-export type GuardRef =
-  | string
-  | { type: string; params?: unknown }
-  | BuiltinGuard
-  | ((...args: never[]) => unknown);
+export type GuardRef = string | { type: string; params?: unknown } | BuiltinGuard | ((...args: never[]) => unknown);
 
 /** not/and/or/stateIn: functions carrying `check` plus their operands. */
 export interface BuiltinGuard {

@@ -38,8 +38,13 @@ export function bucketOf(v: number): number {
   let shift = Math.floor(Math.log2(v)) - histogramSubBits;
   // log2 rounds near powers of two: correct the exponent so the sub-bucket is in range.
   let sub = Math.floor(v / 2 ** shift) - subCount;
-  if (sub < 0) { shift--; sub = Math.floor(v / 2 ** shift) - subCount; }
-  else if (sub >= subCount) { shift++; sub = Math.floor(v / 2 ** shift) - subCount; }
+  if (sub < 0) {
+    shift--;
+    sub = Math.floor(v / 2 ** shift) - subCount;
+  } else if (sub >= subCount) {
+    shift++;
+    sub = Math.floor(v / 2 ** shift) - subCount;
+  }
   return (shift + 1) * subCount + sub;
 }
 
@@ -109,12 +114,21 @@ export interface LatencySummary {
 
 export function summarize(h: Histogram): LatencySummary {
   const buckets: [number, number, number][] = [];
-  h.counts.forEach((c, b) => { if (c > 0) buckets.push([...bucketBoundsNs(b), c]); });
+  h.counts.forEach((c, b) => {
+    if (c > 0) buckets.push([...bucketBoundsNs(b), c]);
+  });
   const empty = h.total === 0;
   return {
-    count: h.total, meanNs: mean(h), minNs: empty ? NaN : h.min,
-    p50Ns: quantile(h, 0.5), p90Ns: quantile(h, 0.9), p99Ns: quantile(h, 0.99), p999Ns: quantile(h, 0.999), p9999Ns: quantile(h, 0.9999),
-    maxNs: empty ? NaN : h.max, buckets,
+    count: h.total,
+    meanNs: mean(h),
+    minNs: empty ? NaN : h.min,
+    p50Ns: quantile(h, 0.5),
+    p90Ns: quantile(h, 0.9),
+    p99Ns: quantile(h, 0.99),
+    p999Ns: quantile(h, 0.999),
+    p9999Ns: quantile(h, 0.9999),
+    maxNs: empty ? NaN : h.max,
+    buckets,
   };
 }
 

@@ -80,7 +80,11 @@ class BatchPool {
 
   private grow(): void {
     const size = this.t.length * 2;
-    const widen = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => { const b = make(size); b.set(a); return b; };
+    const widen = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
     this.t = widen(this.t, (k) => new Float64Array(k));
     this.n = widen(this.n, (k) => new Float64Array(k));
     this.next = widen(this.next, (k) => new Int32Array(k));
@@ -102,13 +106,20 @@ class HeadTable {
   get(key: number): number {
     const i = key & ((1 << HeadTable.bits) - 1);
     if (this.keys[i] === key) return this.heads[i]!;
-    return this.overflow.size === 0 ? -1 : this.overflow.get(key) ?? -1;
+    return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
   set(key: number, head: number): void {
     const i = key & ((1 << HeadTable.bits) - 1);
-    if (this.keys[i] === key) { this.heads[i] = head; return; }
-    if (this.keys[i] === -1 && (this.overflow.size === 0 || !this.overflow.has(key))) { this.keys[i] = key; this.heads[i] = head; return; }
+    if (this.keys[i] === key) {
+      this.heads[i] = head;
+      return;
+    }
+    if (this.keys[i] === -1 && (this.overflow.size === 0 || !this.overflow.has(key))) {
+      this.keys[i] = key;
+      this.heads[i] = head;
+      return;
+    }
     this.overflow.set(key, head);
   }
 
@@ -139,7 +150,10 @@ export class QueueMeter {
   private readonly heads = new HeadTable();
   private readonly pool = new BatchPool();
 
-  constructor(readonly name: string, clock: SeriesClock) {
+  constructor(
+    readonly name: string,
+    clock: SeriesClock,
+  ) {
     this.occupancy = new LevelSeries(clock);
     this.arrivalSeries = new CounterSeries(clock);
     this.departureSeries = new CounterSeries(clock);
@@ -208,7 +222,10 @@ export class QueueMeter {
     let residualAgeNs = 0;
     const p = this.pool;
     for (const head of this.heads.values()) {
-      for (let i = head; i >= 0; i = p.next[i]!) { residual += p.n[i]!; residualAgeNs += p.n[i]! * (endNs - p.t[i]!); }
+      for (let i = head; i >= 0; i = p.next[i]!) {
+        residual += p.n[i]!;
+        residualAgeNs += p.n[i]! * (endNs - p.t[i]!);
+      }
     }
     const T = endNs;
     const L = T > 0 ? areaNs / T : 0;
@@ -226,8 +243,13 @@ export class QueueMeter {
       occupancyMax: this.max,
       sojournMeanNs: this.departures > 0 ? this.sojournSumNs / Math.max(1, this.departures - this.unmatched) : 0,
       little: {
-        meanOccupancy: L, arrivalRatePerNs: lambda, meanSojournNs: W, relativeError,
-        ok: this.unmatched === 0 && relativeError <= littleTolerance, residual, unmatched: this.unmatched,
+        meanOccupancy: L,
+        arrivalRatePerNs: lambda,
+        meanSojournNs: W,
+        relativeError,
+        ok: this.unmatched === 0 && relativeError <= littleTolerance,
+        residual,
+        unmatched: this.unmatched,
       },
       series: { meanItems: occ.mean, maxItems: occ.max, arrivals: this.arrivalSeries.points(endNs), departures: this.departureSeries.points(endNs) },
     };

@@ -94,7 +94,10 @@ export class LevelSeries implements Coarsenable {
   /** Integrate the current level from the last change up to t; returns t's point (which exists then). */
   advance(tNs: number): number {
     const last = this.clock.pointOf(tNs);
-    if (tNs <= this.sinceNs) { this.grow(last); return last; }
+    if (tNs <= this.sinceNs) {
+      this.grow(last);
+      return last;
+    }
     const iv = this.clock.intervalNs;
     const first = Math.floor(this.sinceNs / iv);
     if (first === last && last < this.area.length) {
@@ -119,7 +122,10 @@ export class LevelSeries implements Coarsenable {
   }
 
   private grow(p: number): void {
-    while (this.area.length <= p) { this.area.push(0); this.max.push(0); }
+    while (this.area.length <= p) {
+      this.area.push(0);
+      this.max.push(0);
+    }
   }
 
   halve(): void {

@@ -59,8 +59,18 @@ export const checkQueue = { prq: 0, hostCore: 1, faultFd: 2, vprq: 3, guestCore:
  */
 export const checkQueueOp = { accept: 0, enqueue: 1, drop: 2, dequeue: 3, move: 4 } as const;
 export const checkReason = {
-  none: 0, overflow: 1, priDisabled: 2, malformed: 3, stopMarker: 4, noHandler: 5, discardPartial: 6,
-  detach: 7, replace: 8, destroy: 9, unmapped: 10, priStopped: 11,
+  none: 0,
+  overflow: 1,
+  priDisabled: 2,
+  malformed: 3,
+  stopMarker: 4,
+  noHandler: 5,
+  discardPartial: 6,
+  detach: 7,
+  replace: 8,
+  destroy: 9,
+  unmapped: 10,
+  priStopped: 11,
 } as const;
 
 const invert = (o: Record<string, number>): string[] => {

@@ -103,15 +103,29 @@ export type Words10 = { w0: number; w1: number; w2: number; w3: number; w4: numb
 /** struct iommu_hwpt_pgfault: flags, dev_id, pasid, grpid, perm, __reserved, addr (u64), length, cookie. */
 export function encodePgfault(r: PgfaultRecord): Words10 {
   return {
-    w0: r.flags >>> 0, w1: r.devId >>> 0, w2: r.pasid >>> 0, w3: r.grpid >>> 0, w4: r.perm >>> 0, w5: 0,
-    w6: (r.addr % TWO_POW_32) >>> 0, w7: Math.floor(r.addr / TWO_POW_32) >>> 0, w8: r.length >>> 0, w9: r.cookie >>> 0,
+    w0: r.flags >>> 0,
+    w1: r.devId >>> 0,
+    w2: r.pasid >>> 0,
+    w3: r.grpid >>> 0,
+    w4: r.perm >>> 0,
+    w5: 0,
+    w6: (r.addr % TWO_POW_32) >>> 0,
+    w7: Math.floor(r.addr / TWO_POW_32) >>> 0,
+    w8: r.length >>> 0,
+    w9: r.cookie >>> 0,
   };
 }
 
 export function decodePgfault(w: Words10): PgfaultRecord {
   return {
-    flags: w.w0, devId: w.w1, pasid: w.w2, grpid: w.w3, perm: w.w4,
-    addr: w.w7 * TWO_POW_32 + w.w6, length: w.w8, cookie: w.w9,
+    flags: w.w0,
+    devId: w.w1,
+    pasid: w.w2,
+    grpid: w.w3,
+    perm: w.w4,
+    addr: w.w7 * TWO_POW_32 + w.w6,
+    length: w.w8,
+    cookie: w.w9,
   };
 }
 

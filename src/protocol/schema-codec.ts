@@ -24,12 +24,18 @@ const TWO_POW_32 = 4294967296;
 
 function fieldMax(kind: FieldKind): number {
   switch (kind) {
-    case 'u8': return 0xff;
-    case 'u16': return 0xffff;
-    case 'u32': return 0xffffffff;
-    case 'i32': return 0x7fffffff;
-    case 'u64': return Number.MAX_SAFE_INTEGER;
-    case 'bool': return 1;
+    case 'u8':
+      return 0xff;
+    case 'u16':
+      return 0xffff;
+    case 'u32':
+      return 0xffffffff;
+    case 'i32':
+      return 0x7fffffff;
+    case 'u64':
+      return Number.MAX_SAFE_INTEGER;
+    case 'bool':
+      return 1;
   }
 }
 
@@ -70,7 +76,7 @@ function encodeField(plan: TypePlan, f: FieldPlan, value: unknown, words: Int32A
     fail('FAULTLINE_CODEC_VALUE', `${plan.type}.${f.name} must be an integer in ${min}..${fieldMax(f.kind)} (${f.kind}), got ${String(value)}`);
   }
   if (f.kind === 'u64') {
-    words[at] = v % TWO_POW_32 | 0;
+    words[at] = (v % TWO_POW_32) | 0;
     words[at + 1] = Math.floor(v / TWO_POW_32) | 0;
   } else {
     words[at] = v | 0;
@@ -98,12 +104,18 @@ interface Compiled {
 /** The cheap form of encodeField's check for one value `v`; true when it is in range. */
 function checkExpr(kind: FieldKind): string {
   switch (kind) {
-    case 'bool': return `typeof v === 'boolean'`;
-    case 'u8': return `typeof v === 'number' && (v & 0xff) === v`;
-    case 'u16': return `typeof v === 'number' && (v & 0xffff) === v`;
-    case 'u32': return `typeof v === 'number' && (v >>> 0) === v`;
-    case 'i32': return `typeof v === 'number' && (v | 0) === v`;
-    case 'u64': return `typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ${Number.MAX_SAFE_INTEGER}`;
+    case 'bool':
+      return `typeof v === 'boolean'`;
+    case 'u8':
+      return `typeof v === 'number' && (v & 0xff) === v`;
+    case 'u16':
+      return `typeof v === 'number' && (v & 0xffff) === v`;
+    case 'u32':
+      return `typeof v === 'number' && (v >>> 0) === v`;
+    case 'i32':
+      return `typeof v === 'number' && (v | 0) === v`;
+    case 'u64':
+      return `typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ${Number.MAX_SAFE_INTEGER}`;
   }
 }
 
@@ -145,12 +157,15 @@ function compilePlan(plan: TypePlan): Compiled {
     const f = plan.fields[i]!;
     encodeField(plan, f, value, words, offset + f.word);
   };
-  const make = new Function('bad', `'use strict'; return [
+  const make = new Function(
+    'bad',
+    `'use strict'; return [
     function encode(m, w, o) { let v; ${enc.join(' ')} },
     function encodeUnchecked(m, w, o) { let v; ${unc.join(' ')} },
     function decode(w, o) { return { ${dec.join(', ')} }; },
   ];
-//# sourceURL=${generatedUrl(plan.type)}`) as (b: typeof bad) => [Encoder, Encoder, Decoder];
+//# sourceURL=${generatedUrl(plan.type)}`,
+  ) as (b: typeof bad) => [Encoder, Encoder, Decoder];
   const [encode, encodeUnchecked, decode] = make(bad);
   return { encode, encodeUnchecked, decode };
 }

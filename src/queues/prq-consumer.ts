@@ -78,10 +78,30 @@ export function createPrqConsumer(entries: number, names: PrqRegisterNames, clea
     fail('FAULTLINE_PRQ_ENTRIES', `PRQ entries must be a power of two >= 2, got ${entries}`);
   }
   return {
-    entries, names, clearProEarly, head: 0, arrived: [], phase: 'idle', awaitTag: 0, nextTag: 1, recheckHeadTag: 0, recheckHead: -1, irqPending: false,
+    entries,
+    names,
+    clearProEarly,
+    head: 0,
+    arrived: [],
+    phase: 'idle',
+    awaitTag: 0,
+    nextTag: 1,
+    recheckHeadTag: 0,
+    recheckHead: -1,
+    irqPending: false,
     stats: {
-      irqs: 0, irqsDuringRound: 0, rounds: 0, batches: 0, emptyBatches: 0, descriptors: 0, batchMax: 0,
-      overflowsSeen: 0, overflowsCleared: 0, overflowsKeptNotEmpty: 0, partialDiscards: 0, readResultsUnexpected: 0,
+      irqs: 0,
+      irqsDuringRound: 0,
+      rounds: 0,
+      batches: 0,
+      emptyBatches: 0,
+      descriptors: 0,
+      batchMax: 0,
+      overflowsSeen: 0,
+      overflowsCleared: 0,
+      overflowsKeptNotEmpty: 0,
+      partialDiscards: 0,
+      readResultsUnexpected: 0,
     },
   };
 }

@@ -7,7 +7,9 @@ import type { RunMetrics } from '../check/metrics-collector.ts';
 import type { LatencySummary } from '../metrics/histogram.ts';
 
 function nonzero(m: Record<string, number>): [string, number][] {
-  return Object.entries(m).filter(([, n]) => n !== 0).sort((a, b) => b[1] - a[1]);
+  return Object.entries(m)
+    .filter(([, n]) => n !== 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 /** The per-hop table: from the metrics (every group) when they ran, else the tiers' sampled hop stamps. */
@@ -20,17 +22,38 @@ function hopLines(r: NestedReport): string[] {
 
 /** Latency of every group per hop and round trip (p50…p99.99, max, mean), then every queue with Little's law. */
 function metricsLines(m: RunMetrics): string[] {
-  const lat = (name: string, l: LatencySummary): string[] =>
-    [name, fmtCount(l.count), fmtNs(l.p50Ns), fmtNs(l.p90Ns), fmtNs(l.p99Ns), fmtNs(l.p999Ns), fmtNs(l.p9999Ns), fmtNs(l.maxNs), fmtNs(l.meanNs)];
+  const lat = (name: string, l: LatencySummary): string[] => [
+    name,
+    fmtCount(l.count),
+    fmtNs(l.p50Ns),
+    fmtNs(l.p90Ns),
+    fmtNs(l.p99Ns),
+    fmtNs(l.p999Ns),
+    fmtNs(l.p9999Ns),
+    fmtNs(l.maxNs),
+    fmtNs(l.meanNs),
+  ];
   const latency = [['hop', 'groups', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'mean'], lat('round trip', m.roundTrip), ...m.hops.map((h) => lat(h.hop, h.latency))];
   const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
-  const queues = [['queue', 'arrivals', 'drops', 'mean occupancy', 'max', 'mean sojourn', 'Little |L−λW|'], ...m.queues.map((q) => [
-    q.queue, fmtCount(q.arrivals), fmtCount(Object.values(q.drops).reduce((a, b) => a + b, 0)), q.occupancyMeanItems.toFixed(2), fmtCount(q.occupancyMax),
-    fmtNs(q.sojournMeanNs), q.little.ok ? pct(q.little.relativeError) : `FAIL ${pct(q.little.relativeError)}`,
-  ])];
+  const queues = [
+    ['queue', 'arrivals', 'drops', 'mean occupancy', 'max', 'mean sojourn', 'Little |L−λW|'],
+    ...m.queues.map((q) => [
+      q.queue,
+      fmtCount(q.arrivals),
+      fmtCount(Object.values(q.drops).reduce((a, b) => a + b, 0)),
+      q.occupancyMeanItems.toFixed(2),
+      fmtCount(q.occupancyMax),
+      fmtNs(q.sojournMeanNs),
+      q.little.ok ? pct(q.little.relativeError) : `FAIL ${pct(q.little.relativeError)}`,
+    ]),
+  ];
   return [
-    '', 'latency of every group (check events; ≤ 0.4 % bucket error)', table(latency),
-    '', `queues (time-weighted over [0, ${fmtNs(m.endNs)}]; series every ${fmtNs(m.intervalNs)}, ${m.points} points)`, table(queues),
+    '',
+    'latency of every group (check events; ≤ 0.4 % bucket error)',
+    table(latency),
+    '',
+    `queues (time-weighted over [0, ${fmtNs(m.endNs)}]; series every ${fmtNs(m.intervalNs)}, ${m.points} points)`,
+    table(queues),
   ];
 }
 
@@ -59,16 +82,20 @@ function checkerLines(r: NestedReport): string[] {
 function invalidationLines(r: NestedReport): string[] {
   const v = r.invalidations;
   if (v.unmaps === 0 && v.atcIssued === 0 && v.iotlbIssued === 0) return [];
-  return ['', 'invalidations (guest unmaps → HWPT_INVALIDATE → IOTLB, then ATC)', table([
-    ['unmaps (pages)', `${fmtCount(v.unmaps)}  (${fmtCount(v.pagesUnmapped)})`],
-    ['guest PASID-IOTLB / devTLB invalidations', `${fmtCount(v.guestIotlb)} / ${fmtCount(v.guestDevtlb)}`],
-    ['forwarded entries (HWPT_INVALIDATE calls)', `${fmtCount(v.forwardedEntries)}  (${fmtCount(v.hwptInvalidateCalls)})`],
-    ['host IOTLB / ATC invalidations issued', `${fmtCount(v.iotlbIssued)} / ${fmtCount(v.atcIssued)}`],
-    ['ATC invalidations completed / timed out', `${fmtCount(v.atcCompleted)} / ${fmtCount(v.timeouts)}`],
-    ['ITag stalls', fmtCount(v.itagStalls)],
-    ['waits issued / completed (with error)', `${fmtCount(v.waitsIssued)} / ${fmtCount(v.waitsCompleted)}  (${fmtCount(v.waitsWithError)})`],
-    ['wait latency p50 / p99', `${fmtNs(v.waitNs.p50)} / ${fmtNs(v.waitNs.p99)}`],
-  ])];
+  return [
+    '',
+    'invalidations (guest unmaps → HWPT_INVALIDATE → IOTLB, then ATC)',
+    table([
+      ['unmaps (pages)', `${fmtCount(v.unmaps)}  (${fmtCount(v.pagesUnmapped)})`],
+      ['guest PASID-IOTLB / devTLB invalidations', `${fmtCount(v.guestIotlb)} / ${fmtCount(v.guestDevtlb)}`],
+      ['forwarded entries (HWPT_INVALIDATE calls)', `${fmtCount(v.forwardedEntries)}  (${fmtCount(v.hwptInvalidateCalls)})`],
+      ['host IOTLB / ATC invalidations issued', `${fmtCount(v.iotlbIssued)} / ${fmtCount(v.atcIssued)}`],
+      ['ATC invalidations completed / timed out', `${fmtCount(v.atcCompleted)} / ${fmtCount(v.timeouts)}`],
+      ['ITag stalls', fmtCount(v.itagStalls)],
+      ['waits issued / completed (with error)', `${fmtCount(v.waitsIssued)} / ${fmtCount(v.waitsCompleted)}  (${fmtCount(v.waitsWithError)})`],
+      ['wait latency p50 / p99', `${fmtNs(v.waitNs.p50)} / ${fmtNs(v.waitNs.p99)}`],
+    ]),
+  ];
 }
 
 export function formatNestedReport(r: NestedReport): string {
@@ -89,11 +116,7 @@ export function formatNestedReport(r: NestedReport): string {
     ...hopLines(r),
     '',
     'DMA accesses',
-    table([
-      ['started', fmtCount(r.dma.started)],
-      ['completed', `${fmtCount(r.dma.ok)}  (${fmtCount(r.dma.perSec)}/s)`],
-      ...nonzero(r.dma.failed).map(([k, n]) => [`failed: ${k}`, fmtCount(n)]),
-    ]),
+    table([['started', fmtCount(r.dma.started)], ['completed', `${fmtCount(r.dma.ok)}  (${fmtCount(r.dma.perSec)}/s)`], ...nonzero(r.dma.failed).map(([k, n]) => [`failed: ${k}`, fmtCount(n)])]),
     ...invalidationLines(r),
     '',
     'drops by reason',

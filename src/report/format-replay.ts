@@ -5,18 +5,19 @@ import { fmtNs } from './format.ts';
 import { violationCount } from './format-nested.ts';
 import type { NestedReport } from './nested-report.ts';
 
-export type ReplaySource =
-  | { kind: 'line'; scenario: string; seed: number; bugs: readonly string[]; schedule: boolean }
-  | { kind: 'record'; path: string };
+export type ReplaySource = { kind: 'line'; scenario: string; seed: number; bugs: readonly string[]; schedule: boolean } | { kind: 'record'; path: string };
 
 export function formatReplay(source: ReplaySource, r: NestedReport): string {
-  const lines = source.kind === 'record' ? [
-    `replay ${source.path}: ${r.scenario} recorded on threads (${r.workers} workers), seed ${r.seed}, ${r.elapsedMs.toFixed(3)} ms wall`
-      + `${r.checker ? `, ${r.checker.events} check events` : ''}; replayed exactly, stop: ${r.stopReason}`,
-  ] : [
-    `replay ${source.scenario}: seed ${source.seed}, ${r.elapsedMs.toFixed(3)} ms virtual${source.bugs.length ? `, bugs: ${source.bugs.join(', ')}` : ''}`
-      + `${source.schedule ? ', recorded schedule' : ''}; trace hash ${r.traceHash ?? '?'}, stop: ${r.stopReason}`,
-  ];
+  const lines =
+    source.kind === 'record'
+      ? [
+          `replay ${source.path}: ${r.scenario} recorded on threads (${r.workers} workers), seed ${r.seed}, ${r.elapsedMs.toFixed(3)} ms wall` +
+            `${r.checker ? `, ${r.checker.events} check events` : ''}; replayed exactly, stop: ${r.stopReason}`,
+        ]
+      : [
+          `replay ${source.scenario}: seed ${source.seed}, ${r.elapsedMs.toFixed(3)} ms virtual${source.bugs.length ? `, bugs: ${source.bugs.join(', ')}` : ''}` +
+            `${source.schedule ? ', recorded schedule' : ''}; trace hash ${r.traceHash ?? '?'}, stop: ${r.stopReason}`,
+        ];
   const violations = r.checker?.violations ?? [];
   for (const v of violations) {
     lines.push('', `violation ${v.invariant}: ${v.message}`);
@@ -33,9 +34,11 @@ export function formatReplay(source: ReplaySource, r: NestedReport): string {
   lines.push('');
   const total = violationCount(r);
   if (total === 0 && failed.length === 0) {
-    lines.push(source.kind === 'record'
-      ? 'clean: the recorded run held every invariant and passed every check, and so did its exact replay'
-      : 'clean: the replayed run held every invariant and passed every check (the failure does not reproduce)');
+    lines.push(
+      source.kind === 'record'
+        ? 'clean: the recorded run held every invariant and passed every check, and so did its exact replay'
+        : 'clean: the replayed run held every invariant and passed every check (the failure does not reproduce)',
+    );
   } else {
     lines.push(`reproduced: ${total} violation(s)${total > violations.length ? ` (${violations.length} shown)` : ''}${failed.length ? `, ${failed.length} failed check(s)` : ''}`);
   }

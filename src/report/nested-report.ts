@@ -179,11 +179,21 @@ function invalidationsOf(t: TierStats): NestedReport['invalidations'] {
   const i = (t.iommu.invalidations ?? {}) as Stats;
   const w = g.waitNs as Histogram | undefined;
   return {
-    unmaps: num(g.unmaps), pagesUnmapped: num(g.pagesUnmapped), guestIotlb: num(g.iotlbInvs), guestDevtlb: num(g.devtlbInvs),
-    forwardedEntries: num(v.entriesForwarded), hwptInvalidateCalls: num(v.calls),
-    iotlbIssued: num(h.iotlbInvs), atcIssued: num(i.devtlb), atcCompleted: num(i.devtlbCompleted), itagStalls: num(i.itagStalls),
-    timeouts: num(i.timeouts), hostTimeouts: num(h.timeouts),
-    waitsIssued: num(g.waits), waitsCompleted: num(g.waitsCompleted), waitsWithError: num(g.waitErrors),
+    unmaps: num(g.unmaps),
+    pagesUnmapped: num(g.pagesUnmapped),
+    guestIotlb: num(g.iotlbInvs),
+    guestDevtlb: num(g.devtlbInvs),
+    forwardedEntries: num(v.entriesForwarded),
+    hwptInvalidateCalls: num(v.calls),
+    iotlbIssued: num(h.iotlbInvs),
+    atcIssued: num(i.devtlb),
+    atcCompleted: num(i.devtlbCompleted),
+    itagStalls: num(i.itagStalls),
+    timeouts: num(i.timeouts),
+    hostTimeouts: num(h.timeouts),
+    waitsIssued: num(g.waits),
+    waitsCompleted: num(g.waitsCompleted),
+    waitsWithError: num(g.waitErrors),
     waitNs: w && w.total > 0 ? { p50: quantile(w, 0.5), p99: quantile(w, 0.99), max: w.max } : { p50: NaN, p99: NaN, max: NaN },
   };
 }

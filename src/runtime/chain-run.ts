@@ -36,19 +36,18 @@ export async function runChain(o: ChainRunOptions): Promise<ChainRunReport> {
   return report;
 }
 
-function summarise(
-  o: ChainRunOptions,
-  actors: { name: string; pending: number; stats: Record<string, unknown> }[],
-  elapsedMs: number,
-  channels: { name: string; sent: number }[],
-): ChainRunReport {
+function summarise(o: ChainRunOptions, actors: { name: string; pending: number; stats: Record<string, unknown> }[], elapsedMs: number, channels: { name: string; sent: number }[]): ChainRunReport {
   const source = actors[0]!.stats as { completed: number; latencyNs: Histogram };
   const h = createHistogram();
   merge(h, source.latencyNs);
   const pending = actors.reduce((n, a) => n + a.pending, 0);
   return {
-    scenario: 'chain', runtime: o.runtime, seed: o.seed,
-    roundTrips: source.completed, pending, elapsedMs,
+    scenario: 'chain',
+    runtime: o.runtime,
+    seed: o.seed,
+    roundTrips: source.completed,
+    pending,
+    elapsedMs,
     roundTripsPerSec: source.completed / (elapsedMs / 1000),
     rttNs: { p50: quantile(h, 0.5), p99: quantile(h, 0.99), max: h.max },
     channels: channels.map((c) => ({ name: c.name, sent: c.sent })),

@@ -9,7 +9,11 @@ import type { Scenario } from '../scenario/schema.ts';
 
 const { scenario, options, stop } = workerData as { scenario: Scenario; options: NestedRunOptions; stop: Int32Array };
 // The simulator's loop is synchronous: it polls this, which the main thread sets from its signal.
-const signal = { get aborted() { return Atomics.load(stop, 0) !== 0; } } as AbortSignal;
+const signal = {
+  get aborted() {
+    return Atomics.load(stop, 0) !== 0;
+  },
+} as AbortSignal;
 try {
   const report = await runNested(scenario, { ...options, signal });
   parentPort!.postMessage({ report });

@@ -80,34 +80,55 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   if (o.runtime === 'sim') {
     setMachinesMode(o.machines ?? 'compiled');
     const r = runSim(topology, {
-      seed: o.seed, maxSteps: o.maxSteps ?? 200_000_000, check: o.check ?? true, metrics: o.metrics ?? {},
+      seed: o.seed,
+      maxSteps: o.maxSteps ?? 200_000_000,
+      check: o.check ?? true,
+      metrics: o.metrics ?? {},
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
     });
-    report = buildNestedReport({ scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
+    report = buildNestedReport(
+      { scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.virtualNs / 1e6, checker: r.checker },
-      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks });
+      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks },
+    );
     report.traceHash = r.traceHash;
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {
-      seed: o.seed, timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000, check: o.check ?? true, metrics: o.metrics ?? {}, machines: o.machines ?? 'compiled',
+      seed: o.seed,
+      timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000,
+      check: o.check ?? true,
+      metrics: o.metrics ?? {},
+      machines: o.machines ?? 'compiled',
       timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),
       ...(o.record !== undefined ? { record: true } : {}),
     });
     if (o.record !== undefined) {
-      saveRecording(o.record, {
-        scenario, source: o.source ?? scenario.name, seed: o.seed, bugs: scenario.bugs, machines: o.machines ?? 'compiled', workers,
-      }, r.recording!);
+      saveRecording(
+        o.record,
+        {
+          scenario,
+          source: o.source ?? scenario.name,
+          seed: o.seed,
+          bugs: scenario.bugs,
+          machines: o.machines ?? 'compiled',
+          workers,
+        },
+        r.recording!,
+      );
     }
-    report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
+    report = buildNestedReport(
+      { scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
-        replay: o.record !== undefined
-          ? recordReplayLine(o.record)
-          : `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds: run with --record FILE to replay this interleaving exactly)`,
+        replay:
+          o.record !== undefined
+            ? recordReplayLine(o.record)
+            : `${replayLine(scenario, o.seed, o.source)}   (re-runs the scenario deterministically with this seed; a thread race may need other seeds: run with --record FILE to replay this interleaving exactly)`,
         requiredMarks: scenario.marks,
-      });
+      },
+    );
   }
   return report;
 }

@@ -7,9 +7,7 @@ const bootstrapUrl = new URL('./worker-bootstrap.mjs', import.meta.url);
 let live = 0;
 
 export function spawnWorker(entry: URL, data: object = {}, options: WorkerOptions = {}): Worker {
-  const worker = entry.href.endsWith('.ts')
-    ? new Worker(bootstrapUrl, { ...options, workerData: { ...data, entry: entry.href } })
-    : new Worker(entry, { ...options, workerData: data });
+  const worker = entry.href.endsWith('.ts') ? new Worker(bootstrapUrl, { ...options, workerData: { ...data, entry: entry.href } }) : new Worker(entry, { ...options, workerData: data });
   live++;
   worker.once('exit', () => live--);
   return worker;

@@ -12,15 +12,69 @@ export interface BugToggle {
 }
 
 export const bugToggles: readonly BugToggle[] = [
-  { name: 'clear-pro-early', race: 'R4', tier: 'host', summary: 'the PRQ consumer clears the overflow flag without checking that the queue is empty' , shownBy: { scenario: 'prq-clear-pro-early', invariants: 'I6' } },
-  { name: 'replace-wrong-hwpt', race: 'R11', tier: 'host', summary: 'replace auto-answers the new hwpt instead of the old one, so the old groups stay pending' , shownBy: { scenario: 'replace-with-pending', invariants: 'I1, I8' } },
-  { name: 'destroy-misses-read', race: 'R12', tier: 'host', summary: 'fault object destroy answers the deliver list but not read-but-unanswered groups' , shownBy: { scenario: 'fault-fd-close-pending', invariants: 'I1, I4, I8', with: 'replace-wrong-hwpt' } },
-  { name: 'vmm-prgi-only-match', race: 'R20', tier: 'vmm', summary: 'the VMM matches guest responses by PRG index only and answers every group with that index' , shownBy: { scenario: 'flr-prgi-reuse', invariants: 'I2' } },
-  { name: 'vprq-drop-leaks-cookie', race: 'R20', tier: 'vmm', summary: 'a last request dropped by a full virtual PRQ leaves its host group pending (the cookie is remembered)' , shownBy: { scenario: 'vprq-overflow', invariants: 'I1, I8' } },
-  { name: 'vmm-failure-passthrough', race: 'R20', tier: 'vmm', summary: 'the VMM forwards a guest Response Failure as iommufd code 2, which the host refuses (-EINVAL): the group stays pending until teardown' , shownBy: { scenario: 'guest-response-failure', invariants: 'I1, I8' } },
-  { name: 'atc-before-iotlb', race: 'R18', tier: 'host', summary: 'HWPT_INVALIDATE issues the device-TLB (ATC) invalidation before the IOTLB invalidation, so an ATS refill can fetch the stale IOTLB entry' , shownBy: { scenario: 'atc-before-iotlb', invariants: 'I3' } },
-  { name: 'no-drain-before-reuse', race: 'R1', tier: 'host', summary: 'a freed PASID is rebound as soon as the device stopped, without the PRQ drain: requests of the old address space still queued reach the new one' , shownBy: { scenario: 'pasid-teardown-reuse', invariants: 'I7' } },
-  { name: 'atc-keeps-raced-translation', race: '§1.4', tier: 'device', summary: 'the ATC caches (and uses) a translation completion that raced an overlapping ATC invalidation: a stale entry survives the invalidation' , shownBy: { scenario: 'ats-vs-atc-invalidate', invariants: 'I3' } },
+  {
+    name: 'clear-pro-early',
+    race: 'R4',
+    tier: 'host',
+    summary: 'the PRQ consumer clears the overflow flag without checking that the queue is empty',
+    shownBy: { scenario: 'prq-clear-pro-early', invariants: 'I6' },
+  },
+  {
+    name: 'replace-wrong-hwpt',
+    race: 'R11',
+    tier: 'host',
+    summary: 'replace auto-answers the new hwpt instead of the old one, so the old groups stay pending',
+    shownBy: { scenario: 'replace-with-pending', invariants: 'I1, I8' },
+  },
+  {
+    name: 'destroy-misses-read',
+    race: 'R12',
+    tier: 'host',
+    summary: 'fault object destroy answers the deliver list but not read-but-unanswered groups',
+    shownBy: { scenario: 'fault-fd-close-pending', invariants: 'I1, I4, I8', with: 'replace-wrong-hwpt' },
+  },
+  {
+    name: 'vmm-prgi-only-match',
+    race: 'R20',
+    tier: 'vmm',
+    summary: 'the VMM matches guest responses by PRG index only and answers every group with that index',
+    shownBy: { scenario: 'flr-prgi-reuse', invariants: 'I2' },
+  },
+  {
+    name: 'vprq-drop-leaks-cookie',
+    race: 'R20',
+    tier: 'vmm',
+    summary: 'a last request dropped by a full virtual PRQ leaves its host group pending (the cookie is remembered)',
+    shownBy: { scenario: 'vprq-overflow', invariants: 'I1, I8' },
+  },
+  {
+    name: 'vmm-failure-passthrough',
+    race: 'R20',
+    tier: 'vmm',
+    summary: 'the VMM forwards a guest Response Failure as iommufd code 2, which the host refuses (-EINVAL): the group stays pending until teardown',
+    shownBy: { scenario: 'guest-response-failure', invariants: 'I1, I8' },
+  },
+  {
+    name: 'atc-before-iotlb',
+    race: 'R18',
+    tier: 'host',
+    summary: 'HWPT_INVALIDATE issues the device-TLB (ATC) invalidation before the IOTLB invalidation, so an ATS refill can fetch the stale IOTLB entry',
+    shownBy: { scenario: 'atc-before-iotlb', invariants: 'I3' },
+  },
+  {
+    name: 'no-drain-before-reuse',
+    race: 'R1',
+    tier: 'host',
+    summary: 'a freed PASID is rebound as soon as the device stopped, without the PRQ drain: requests of the old address space still queued reach the new one',
+    shownBy: { scenario: 'pasid-teardown-reuse', invariants: 'I7' },
+  },
+  {
+    name: 'atc-keeps-raced-translation',
+    race: '§1.4',
+    tier: 'device',
+    summary: 'the ATC caches (and uses) a translation completion that raced an overlapping ATC invalidation: a stale entry survives the invalidation',
+    shownBy: { scenario: 'ats-vs-atc-invalidate', invariants: 'I3' },
+  },
 ];
 
 export const bugNames = bugToggles.map((b) => b.name);
@@ -40,8 +94,10 @@ export interface MainlineBug {
 
 export const mainlineBugs: readonly MainlineBug[] = [
   {
-    race: 'R22', tier: 'host',
-    summary: 'with no handler attached every page request is answered Invalid, non-last ones too (io-pgfault.c iommu_report_device_fault → err_bad_iopf): the device gets a response per request of the group',
+    race: 'R22',
+    tier: 'host',
+    summary:
+      'with no handler attached every page request is answered Invalid, non-last ones too (io-pgfault.c iommu_report_device_fault → err_bad_iopf): the device gets a response per request of the group',
     shownBy: { scenario: 'no-handler-partial', invariants: 'I1', simOnly: true },
     fix: 'host.noHandlerResponse: last-request',
   },

@@ -37,8 +37,13 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.priAllocation: ${d.priAllocation} credits cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests`);
     }
     functions.push({
-      rid: d.rid, pfRid: d.pfRid, priAllocation: d.priAllocation, prgResponsePasidRequired: d.prgResponsePasidRequired, atcEntries: d.atcEntries,
-      atcInvDelayNs: d.atcInvDelayNs, ignoresAtcInv: d.ignoresAtcInv,
+      rid: d.rid,
+      pfRid: d.pfRid,
+      priAllocation: d.priAllocation,
+      prgResponsePasidRequired: d.prgResponsePasidRequired,
+      atcEntries: d.atcEntries,
+      atcInvDelayNs: d.atcInvDelayNs,
+      ignoresAtcInv: d.ignoresAtcInv,
     });
     const vrid = d.vrid ?? d.rid;
     const add = (pasid: number | null): void => {
@@ -67,13 +72,27 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
     device: { functions, spaces, pagesPerAsid, workload: { ...s.workload, durationNs }, bugs: bugsFor('device', s.bugs) },
     iommu: { ...s.iommu, functions, spaces, pagesPerAsid, bugs: bugsFor('iommu', s.bugs) },
     host: {
-      functions, spaces, pagesPerAsid, prqEntries: s.iommu.prqEntries, bugs: bugsFor('host', s.bugs), events,
-      noHandlerResponse: s.host.noHandlerResponse, iopfOnPriVf: s.host.iopfOnPriVf, userPasidTable: s.iommu.userPasidTable,
+      functions,
+      spaces,
+      pagesPerAsid,
+      prqEntries: s.iommu.prqEntries,
+      bugs: bugsFor('host', s.bugs),
+      events,
+      noHandlerResponse: s.host.noHandlerResponse,
+      iopfOnPriVf: s.host.iopfOnPriVf,
+      userPasidTable: s.iommu.userPasidTable,
     },
     vmm: { ...s.vmm, functions, spaces, bugs: bugsFor('vmm', s.bugs), events },
     guest: {
-      spaces, pagesPerAsid, vprqEntries: s.vmm.vprqEntries, handlerCostNs: s.guest.handlerCostNs,
-      unmapEveryNs: s.guest.unmapEveryNs, unmapPages: s.guest.unmapPages, durationNs, bugs: bugsFor('guest', s.bugs), events,
+      spaces,
+      pagesPerAsid,
+      vprqEntries: s.vmm.vprqEntries,
+      handlerCostNs: s.guest.handlerCostNs,
+      unmapEveryNs: s.guest.unmapEveryNs,
+      unmapPages: s.guest.unmapPages,
+      durationNs,
+      bugs: bugsFor('guest', s.bugs),
+      events,
       ...(s.liveness.boundUs === null ? {} : { liveness: { healAtNs: healAtNs(events), boundNs: Math.round(s.liveness.boundUs * 1e3) } }),
     },
   };

@@ -41,20 +41,23 @@ const deviceRef: Check<string | number> = (v, path) => {
   return invalid(path, 'a device name or RID', v);
 };
 
-export const eventCheck = obj({
-  atMs: num(0, 3_600_000),
-  action: oneOf(...eventActions),
-  /** The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ) and pauseGuest. */
-  device: nullable(deviceRef),
-  /** The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device's first PASID. */
-  pasid: nullable(int(1, 0xfffff)),
-  /** guestFailure, vfResponseFailure: how many groups are answered Response Failure. */
-  count: int(1, 1_000_000),
-  /** pasidReuse: the device stops without waiting for its responses and sends a Stop Marker. */
-  stopMarker: bool,
-  /** pauseGuest: when the window ends (the heal); after atMs. */
-  untilMs: nullable(num(0, 3_600_000)),
-}, { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null });
+export const eventCheck = obj(
+  {
+    atMs: num(0, 3_600_000),
+    action: oneOf(...eventActions),
+    /** The device (name or RID); required by every action except closeFaultFd (default: the shared FAULTQ) and pauseGuest. */
+    device: nullable(deviceRef),
+    /** The PASID of the address space (replaceHwpt, destroyHwpt, closeFaultFd); null: the RID-only space, or the device's first PASID. */
+    pasid: nullable(int(1, 0xfffff)),
+    /** guestFailure, vfResponseFailure: how many groups are answered Response Failure. */
+    count: int(1, 1_000_000),
+    /** pasidReuse: the device stops without waiting for its responses and sends a Stop Marker. */
+    stopMarker: bool,
+    /** pauseGuest: when the window ends (the heal); after atMs. */
+    untilMs: nullable(num(0, 3_600_000)),
+  },
+  { device: null, pasid: null, count: 1, stopMarker: false, untilMs: null },
+);
 
 export type ScenarioEvent = ReturnType<typeof eventCheck>;
 
@@ -105,7 +108,11 @@ export function resolveEvents(events: readonly ScenarioEvent[], devices: readonl
       fail('FAULTLINE_SCENARIO_INVALID', `${where}.untilMs: only ${windowActions.join(', ')} takes untilMs, not '${e.action}'`, { path: `${where}.untilMs` });
     }
     return {
-      atNs: Math.round(e.atMs * 1e6), action: e.action, rid: d?.rid ?? null, pasid, count: e.count,
+      atNs: Math.round(e.atMs * 1e6),
+      action: e.action,
+      rid: d?.rid ?? null,
+      pasid,
+      count: e.count,
       ...(e.action === 'pasidReuse' ? { stopMarker: e.stopMarker } : {}),
       ...(window ? { untilNs: Math.round(e.untilMs! * 1e6) } : {}),
     };

@@ -12,7 +12,10 @@ export const scenariosDir = join(packageRoot, 'scenarios');
 export const defaultScenarioName = 'default-storm';
 
 export function shippedScenarios(): string[] {
-  return readdirSync(scenariosDir).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => f.replace(/\.(ya?ml|json)$/, '')).sort();
+  return readdirSync(scenariosDir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
+    .sort();
 }
 
 export function resolveScenarioPath(ref: string): string {

@@ -35,13 +35,12 @@ export class EventFd implements Wakeup {
   protected readonly words: Int32Array;
   protected readonly atomics: AtomicsLike;
 
-  constructor(sab: SharedArrayBuffer, byteOffset: number, atomics: AtomicsLike = realAtomics,
-    options: EventFdOptions = {}) {
-    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0
-      || byteOffset + eventFdBytes > sab.byteLength) {
-      fail('FAULTLINE_EVENTFD_OFFSET',
-        `eventfd at byteOffset ${byteOffset} must be a multiple of 4 with ${eventFdBytes} bytes inside the `
-        + `${sab.byteLength}-byte buffer`, { byteOffset, bufferBytes: sab.byteLength });
+  constructor(sab: SharedArrayBuffer, byteOffset: number, atomics: AtomicsLike = realAtomics, options: EventFdOptions = {}) {
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0 || byteOffset + eventFdBytes > sab.byteLength) {
+      fail('FAULTLINE_EVENTFD_OFFSET', `eventfd at byteOffset ${byteOffset} must be a multiple of 4 with ${eventFdBytes} bytes inside the ` + `${sab.byteLength}-byte buffer`, {
+        byteOffset,
+        bufferBytes: sab.byteLength,
+      });
     }
     this.words = new Int32Array(sab, byteOffset, 2);
     this.atomics = atomics;
@@ -72,8 +71,7 @@ export class EventFd implements Wakeup {
    */
   wait(timeoutMs: number, spinIters = 0): number {
     if (!(timeoutMs >= 0)) {
-      fail('FAULTLINE_EVENTFD_TIMEOUT', `timeoutMs must be >= 0 (Infinity allowed), got ${timeoutMs}`,
-        { timeoutMs });
+      fail('FAULTLINE_EVENTFD_TIMEOUT', `timeoutMs must be >= 0 (Infinity allowed), got ${timeoutMs}`, { timeoutMs });
     }
     const a = this.atomics;
     const w = this.words;
@@ -112,8 +110,7 @@ export class EventFd implements Wakeup {
  */
 export function spinBudgetFor(runnableThreads: number, cores: number): number {
   if (!Number.isInteger(runnableThreads) || runnableThreads < 1 || !Number.isInteger(cores) || cores < 1) {
-    fail('FAULTLINE_SPIN_ARGS', `runnableThreads and cores must be positive integers, got ${runnableThreads}, ${cores}`,
-      { runnableThreads, cores });
+    fail('FAULTLINE_SPIN_ARGS', `runnableThreads and cores must be positive integers, got ${runnableThreads}, ${cores}`, { runnableThreads, cores });
   }
   if (runnableThreads <= cores) return 2000;
   if (runnableThreads * 2 <= cores * 3) return 50;

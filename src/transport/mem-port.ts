@@ -17,8 +17,7 @@ export class MemPort<M> implements Port<M> {
 
   constructor(capacityMessages: number, wakeup?: Wakeup) {
     if (!Number.isInteger(capacityMessages) || capacityMessages < 1) {
-      fail('FAULTLINE_PORT_CAPACITY', `port capacity must be a positive integer, got ${capacityMessages}`,
-        { capacityMessages });
+      fail('FAULTLINE_PORT_CAPACITY', `port capacity must be a positive integer, got ${capacityMessages}`, { capacityMessages });
     }
     this.capacity = capacityMessages;
     this.items = new Array<M | undefined>(capacityMessages).fill(undefined);

@@ -23,9 +23,10 @@ export class SabPort<M> implements Port<M> {
 
   constructor(ring: SabRing, codec: Codec<M>, consumerWakeup: Wakeup, producerWakeup?: Wakeup) {
     if (!Number.isInteger(codec.slotWords) || codec.slotWords < 1 || codec.slotWords > ring.slotWords) {
-      fail('FAULTLINE_PORT_SLOT_WORDS',
-        `codec needs ${codec.slotWords} words per slot but the ring's slots are ${ring.slotWords} words`,
-        { codecSlotWords: codec.slotWords, ringSlotWords: ring.slotWords });
+      fail('FAULTLINE_PORT_SLOT_WORDS', `codec needs ${codec.slotWords} words per slot but the ring's slots are ${ring.slotWords} words`, {
+        codecSlotWords: codec.slotWords,
+        ringSlotWords: ring.slotWords,
+      });
     }
     this.ring = ring;
     this.codec = codec;

@@ -47,15 +47,11 @@ export interface SabRingOptions {
 }
 
 function checkShape(capacitySlots: number, slotWords: number): void {
-  if (!Number.isInteger(capacitySlots) || capacitySlots < 1 || capacitySlots > ringCapacityMax
-    || (capacitySlots & (capacitySlots - 1)) !== 0) {
-    fail('FAULTLINE_RING_CAPACITY',
-      `ring capacity must be a power of two in [1, ${ringCapacityMax}] slots, got ${capacitySlots}`,
-      { capacitySlots });
+  if (!Number.isInteger(capacitySlots) || capacitySlots < 1 || capacitySlots > ringCapacityMax || (capacitySlots & (capacitySlots - 1)) !== 0) {
+    fail('FAULTLINE_RING_CAPACITY', `ring capacity must be a power of two in [1, ${ringCapacityMax}] slots, got ${capacitySlots}`, { capacitySlots });
   }
   if (!Number.isInteger(slotWords) || slotWords < 1 || slotWords > ringSlotWordsMax) {
-    fail('FAULTLINE_RING_SLOT_WORDS',
-      `ring slot width must be an integer in [1, ${ringSlotWordsMax}] words, got ${slotWords}`, { slotWords });
+    fail('FAULTLINE_RING_SLOT_WORDS', `ring slot width must be an integer in [1, ${ringSlotWordsMax}] words, got ${slotWords}`, { slotWords });
   }
 }
 
@@ -82,23 +78,13 @@ export class SabRing {
   private headLocal: number;
   private tailCache: number;
 
-  constructor(
-    sab: SharedArrayBuffer,
-    byteOffset: number,
-    capacitySlots: number,
-    slotWords: number,
-    atomics: AtomicsLike = realAtomics,
-    options: SabRingOptions = {},
-  ) {
+  constructor(sab: SharedArrayBuffer, byteOffset: number, capacitySlots: number, slotWords: number, atomics: AtomicsLike = realAtomics, options: SabRingOptions = {}) {
     const totalBytes = ringBytes(capacitySlots, slotWords);
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset % 4 !== 0) {
-      fail('FAULTLINE_RING_OFFSET', `ring byteOffset must be a non-negative multiple of 4, got ${byteOffset}`,
-        { byteOffset });
+      fail('FAULTLINE_RING_OFFSET', `ring byteOffset must be a non-negative multiple of 4, got ${byteOffset}`, { byteOffset });
     }
     if (byteOffset + totalBytes > sab.byteLength) {
-      fail('FAULTLINE_RING_BOUNDS',
-        `ring of ${totalBytes} bytes at offset ${byteOffset} overruns the ${sab.byteLength}-byte buffer`,
-        { byteOffset, totalBytes, bufferBytes: sab.byteLength });
+      fail('FAULTLINE_RING_BOUNDS', `ring of ${totalBytes} bytes at offset ${byteOffset} overruns the ${sab.byteLength}-byte buffer`, { byteOffset, totalBytes, bufferBytes: sab.byteLength });
     }
     this.capacity = capacitySlots;
     this.slotWords = slotWords;
@@ -122,10 +108,11 @@ export class SabRing {
       const seenCapacity = atomics.load(this.header, kCapacity);
       const seenSlotWords = atomics.load(this.header, kSlotWords);
       if (seenCapacity !== capacitySlots || seenSlotWords !== slotWords) {
-        fail('FAULTLINE_RING_LAYOUT',
-          `ring at offset ${byteOffset} holds capacity ${seenCapacity} × ${seenSlotWords} words `
-          + `(0 means not initialised), attached as ${capacitySlots} × ${slotWords}`,
-          { byteOffset, seenCapacity, seenSlotWords, capacitySlots, slotWords });
+        fail(
+          'FAULTLINE_RING_LAYOUT',
+          `ring at offset ${byteOffset} holds capacity ${seenCapacity} × ${seenSlotWords} words ` + `(0 means not initialised), attached as ${capacitySlots} × ${slotWords}`,
+          { byteOffset, seenCapacity, seenSlotWords, capacitySlots, slotWords },
+        );
       }
     }
     this.tailLocal = atomics.load(this.header, kTail);
@@ -176,9 +163,7 @@ export class SabRing {
    */
   armSpaceWake(): boolean {
     if (this.reservedSlots !== 0) {
-      fail('FAULTLINE_RING_UNPUBLISHED',
-        `armSpaceWake with ${this.reservedSlots} reserved slots unpublished: publish (and signal) first`,
-        { reservedSlots: this.reservedSlots });
+      fail('FAULTLINE_RING_UNPUBLISHED', `armSpaceWake with ${this.reservedSlots} reserved slots unpublished: publish (and signal) first`, { reservedSlots: this.reservedSlots });
     }
     this.atomics.store(this.header, kSpaceWanted, 1);
     this.headCache = this.atomics.load(this.header, kHead);
@@ -199,8 +184,7 @@ export class SabRing {
       this.tailCache = this.atomics.load(this.header, kTail);
       avail = (this.tailCache - head) | 0;
       if (avail < 0 || avail > this.capacity) {
-        fail('FAULTLINE_RING_CORRUPT', `ring depth ${avail} outside [0, ${this.capacity}]`,
-          { head, tail: this.tailCache });
+        fail('FAULTLINE_RING_CORRUPT', `ring depth ${avail} outside [0, ${this.capacity}]`, { head, tail: this.tailCache });
       }
     }
     const n = avail < max ? avail : max;

@@ -16,7 +16,20 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('the faultline API', () => {
   it('offers what the command line does', () => {
-    for (const name of ['runScenario', 'exploreScenario', 'replay', 'replayRecording', 'openScenario', 'listScenarios', 'runChain', 'formatNestedReport', 'formatExplore', 'formatReplay', 'bugToggles', 'version']) {
+    for (const name of [
+      'runScenario',
+      'exploreScenario',
+      'replay',
+      'replayRecording',
+      'openScenario',
+      'listScenarios',
+      'runChain',
+      'formatNestedReport',
+      'formatExplore',
+      'formatReplay',
+      'bugToggles',
+      'version',
+    ]) {
       expect(api, name).toHaveProperty(name);
     }
     expect(api.listScenarios().map((s) => s.name)).toContain('default-storm');

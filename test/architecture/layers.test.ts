@@ -14,11 +14,19 @@ const rank: Record<string, number> = {
   'src/cli': 10,
   'src/api': 9,
   'src/explore': 8,
-  'src/runtime': 7, 'src/harness': 7,
+  'src/runtime': 7,
+  'src/harness': 7,
   'src/report': 6,
-  'src/scenario': 5, 'src/check': 5,
+  'src/scenario': 5,
+  'src/check': 5,
   actors: 4,
-  machines: 3, 'src/machines': 3, 'src/queues': 3, 'src/iopf': 3, 'src/config': 3, 'src/metrics': 3, 'src/actor': 3,
+  machines: 3,
+  'src/machines': 3,
+  'src/queues': 3,
+  'src/iopf': 3,
+  'src/config': 3,
+  'src/metrics': 3,
+  'src/actor': 3,
   'src/protocol': 2,
   'src/transport': 1,
   'src/util': 0,
@@ -39,7 +47,12 @@ function folderOf(file: string): string {
   return parts[0] === 'src' ? `src/${parts[1]}` : parts[0]!;
 }
 
-interface Edge { from: string; to: string; file: string; target: string }
+interface Edge {
+  from: string;
+  to: string;
+  file: string;
+  target: string;
+}
 
 function edges(): Edge[] {
   const out: Edge[] = [];

@@ -8,7 +8,6 @@ import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 import { smallStorm } from '../support/small-storm.ts';
 
-
 const tinyQueues = (s: Scenario): void => {
   s.iommu.prqEntries = 8;
   s.vmm.vprqEntries = 8;
@@ -35,10 +34,13 @@ describe('online checker, end to end', () => {
   });
 
   it('catches a leaked vPRQ cookie (bug vprq-drop-leaks-cookie): I1 names the ghost, shows its chain and the replay line', async () => {
-    const r = await runNested(smallStorm((s) => {
-      tinyQueues(s);
-      s.bugs = ['vprq-drop-leaks-cookie'];
-    }), { runtime: 'sim', seed: 3 });
+    const r = await runNested(
+      smallStorm((s) => {
+        tinyQueues(s);
+        s.bugs = ['vprq-drop-leaks-cookie'];
+      }),
+      { runtime: 'sim', seed: 3 },
+    );
     const v = r.checker!.violations.find((x) => x.invariant === 'I1')!;
     expect(v.message).toMatch(/^group \d+ was never answered/);
     expect(v.ghosts.length).toBe(1);
@@ -55,15 +57,21 @@ describe('online checker, end to end', () => {
   });
 
   it('fails a run that misses a required coverage mark', async () => {
-    const r = await runNested(smallStorm((s) => {
-      s.marks = ['device.prgi-reused', 'vmm.prgiAmbiguous'];
-    }), { runtime: 'sim', seed: 4 });
+    const r = await runNested(
+      smallStorm((s) => {
+        s.marks = ['device.prgi-reused', 'vmm.prgiAmbiguous'];
+      }),
+      { runtime: 'sim', seed: 4 },
+    );
     const marks = r.checks.filter((c) => c.name.startsWith('coverage: mark'));
-    expect(marks.map((c) => [c.ok, c.detail])).toEqual([[true, expect.stringMatching(/^reached/)], [false, 'mark vmm.prgiAmbiguous never reached']]);
+    expect(marks.map((c) => [c.ok, c.detail])).toEqual([
+      [true, expect.stringMatching(/^reached/)],
+      [false, 'mark vmm.prgiAmbiguous never reached'],
+    ]);
     expect(r.ok).toBe(false);
   });
 
-  it('on threads, merges the workers\' check logs while the run goes: zero violations', async () => {
+  it("on threads, merges the workers' check logs while the run goes: zero violations", async () => {
     const { scenario } = loadScenario('default-storm');
     scenario.durationMs = 1500;
     const r = await runNested(scenario, { runtime: 'threads', seed: 11 });

@@ -12,12 +12,10 @@ export function raise(ghost: number, prgi: number, requests = 2, incarnation = g
   return { type: 'chk.raise', ghost, rid, pasid: 1, pasidPresent: true, prgi, requests, incarnation, firstPage, pasidGen };
 }
 
-export const q = (queue: number, op: number, ghost: number, count = 1, reason: number = R.none): CheckEvent =>
-  ({ type: 'chk.queue', queue, op, ghost, count, reason });
+export const q = (queue: number, op: number, ghost: number, count = 1, reason: number = R.none): CheckEvent => ({ type: 'chk.queue', queue, op, ghost, count, reason });
 export const seen = (layer: number, ghost: number, page: number, last: boolean): CheckEvent => ({ type: 'chk.reqSeen', layer, ghost, page, last });
 export const deliver = (layer: number, ghost: number, requests: number): CheckEvent => ({ type: 'chk.deliver', layer, ghost, requests });
-export const respond = (layer: number, ghost: number, prgi: number, auto = false, code = 0): CheckEvent =>
-  ({ type: 'chk.respond', layer, ghost, code, rid, prgi, auto });
+export const respond = (layer: number, ghost: number, prgi: number, auto = false, code = 0): CheckEvent => ({ type: 'chk.respond', layer, ghost, code, rid, prgi, auto });
 export const delivered = (ghost: number, prgi: number, code = 0): CheckEvent => ({ type: 'chk.respDelivered', ghost, rid, prgi, code });
 export const retire = (layer: number, ghost: number, reason: number, requests: number): CheckEvent => ({ type: 'chk.retire', layer, ghost, reason, requests });
 
@@ -29,15 +27,24 @@ export function roundTrip(ghost: number, prgi: number, firstPage = 10): CheckEve
     raise(ghost, prgi, 2, ghost, firstPage),
     { type: 'chk.pageReq', ghost, index: 0, last: false },
     { type: 'chk.pageReq', ghost, index: 1, last: true },
-    q(Q.prq, Op.enqueue, ghost), q(Q.prq, Op.enqueue, ghost), q(Q.prq, Op.dequeue, ghost, 2),
-    seen(L.host, ghost, p0, false), seen(L.host, ghost, p1, true),
-    q(Q.hostCore, Op.enqueue, ghost), q(Q.hostCore, Op.dequeue, ghost),
+    q(Q.prq, Op.enqueue, ghost),
+    q(Q.prq, Op.enqueue, ghost),
+    q(Q.prq, Op.dequeue, ghost, 2),
+    seen(L.host, ghost, p0, false),
+    seen(L.host, ghost, p1, true),
+    q(Q.hostCore, Op.enqueue, ghost),
+    q(Q.hostCore, Op.dequeue, ghost),
     deliver(L.host, ghost, 2),
-    q(Q.faultFd, Op.enqueue, ghost), q(Q.faultFd, Op.dequeue, ghost),
-    q(Q.vprq, Op.enqueue, ghost, 2), q(Q.vprq, Op.dequeue, ghost, 2),
-    seen(L.guest, ghost, p0, false), seen(L.guest, ghost, p1, true),
+    q(Q.faultFd, Op.enqueue, ghost),
+    q(Q.faultFd, Op.dequeue, ghost),
+    q(Q.vprq, Op.enqueue, ghost, 2),
+    q(Q.vprq, Op.dequeue, ghost, 2),
+    seen(L.guest, ghost, p0, false),
+    seen(L.guest, ghost, p1, true),
     deliver(L.guest, ghost, 2),
-    respond(L.guest, ghost, prgi), respond(L.vmm, ghost, prgi), respond(L.host, ghost, prgi),
+    respond(L.guest, ghost, prgi),
+    respond(L.vmm, ghost, prgi),
+    respond(L.host, ghost, prgi),
     delivered(ghost, prgi),
   ];
 }

@@ -32,8 +32,13 @@ function rig(workers: number, capacity: number, firstSeq = 0): Rig {
     controls.push(new Int32Array(sab, base + ringB, controlWords));
   }
   const got: Rig['got'] = [];
-  const merger = new CheckLogMerger(rings.map((ring, i) => ({ ring, control: controls[i]! })), seq,
-    (ev, s, actor, timeNs) => got.push({ seq: s, actor, ghost: (ev as Extract<CheckEvent, { type: 'chk.pageReq' }>).ghost, timeNs }), realAtomics, 5);
+  const merger = new CheckLogMerger(
+    rings.map((ring, i) => ({ ring, control: controls[i]! })),
+    seq,
+    (ev, s, actor, timeNs) => got.push({ seq: s, actor, ghost: (ev as Extract<CheckEvent, { type: 'chk.pageReq' }>).ghost, timeNs }),
+    realAtomics,
+    5,
+  );
   // While one worker waits, the others finish their batches (publish) and the orchestrator polls.
   const parkWhileOthersRun: AtomicsLike = {
     ...realAtomics,
@@ -62,8 +67,10 @@ describe('threaded check-log merge', () => {
     r.writers[0]!.publish();
     expect(r.merger.pump()).toBe(4);
     expect(r.got).toEqual([
-      { seq: 0, actor: 10, ghost: 1, timeNs: 5 }, { seq: 1, actor: 11, ghost: 2, timeNs: 7_000_000_000 },
-      { seq: 2, actor: 12, ghost: 3, timeNs: 0 }, { seq: 3, actor: 10, ghost: 4, timeNs: 2 ** 40 + 3 },
+      { seq: 0, actor: 10, ghost: 1, timeNs: 5 },
+      { seq: 1, actor: 11, ghost: 2, timeNs: 7_000_000_000 },
+      { seq: 2, actor: 12, ghost: 3, timeNs: 0 },
+      { seq: 3, actor: 10, ghost: 4, timeNs: 2 ** 40 + 3 },
     ]);
   });
 
@@ -87,7 +94,7 @@ describe('threaded check-log merge', () => {
         r.merger.pump();
         expect(r.got.length, `seed ${seed}`).toBe(ghost);
         expect(r.got.map((g) => g.ghost)).toEqual(Array.from({ length: ghost }, (_, i) => i + 1));
-        expect(r.got.every((g, i) => g.seq === ((firstSeq + i) >>> 0))).toBe(true);
+        expect(r.got.every((g, i) => g.seq === (firstSeq + i) >>> 0)).toBe(true);
         expect(r.writers.reduce((n, wr) => n + wr.waits, 0)).toBeGreaterThan(0); // the tiny logs filled: back-pressure, no loss
       }
     });

@@ -9,7 +9,16 @@ import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/pro
 import type { CheckEvent } from '../../src/protocol/messages.ts';
 
 const raise = (ghost: number, rid = 0x100, requests = 1): CheckEvent => ({
-  type: 'chk.raise', ghost, rid, pasid: 1, pasidPresent: true, prgi: ghost % 512, requests, incarnation: 0, firstPage: 0, pasidGen: 1,
+  type: 'chk.raise',
+  ghost,
+  rid,
+  pasid: 1,
+  pasidPresent: true,
+  prgi: ghost % 512,
+  requests,
+  incarnation: 0,
+  firstPage: 0,
+  pasidGen: 1,
 });
 const q = (queue: number, op: number, ghost: number, count = 1, reason: number = checkReason.none): CheckEvent => ({ type: 'chk.queue', queue, op, ghost, count, reason });
 const respond = (layer: number, ghost: number, auto = false): CheckEvent => ({ type: 'chk.respond', layer, ghost, code: 0, rid: 0x100, prgi: ghost % 512, auto });
@@ -50,13 +59,28 @@ describe('metrics collector', () => {
     expect(m.roundTrip.count).toBe(1);
     expect(m.roundTrip.p50Ns).toBe(8000);
     expect(m.hops.map((h) => [h.hop, h.latency.maxNs])).toEqual([
-      ['device.raise→iommu.prq', 1000], ['iommu.prq→host.prqRead', 1000], ['host.prqRead→host.deliver', 0], ['host.deliver→vmm.read', 1000],
-      ['vmm.read→vmm.inject', 0], ['vmm.inject→guest.prqRead', 1000], ['guest.prqRead→guest.deliver', 0], ['guest.deliver→guest.respond', 1000],
-      ['guest.respond→vmm.respond', 1000], ['vmm.respond→host.respond', 1000], ['host.respond→device.response', 1000],
+      ['device.raise→iommu.prq', 1000],
+      ['iommu.prq→host.prqRead', 1000],
+      ['host.prqRead→host.deliver', 0],
+      ['host.deliver→vmm.read', 1000],
+      ['vmm.read→vmm.inject', 0],
+      ['vmm.inject→guest.prqRead', 1000],
+      ['guest.prqRead→guest.deliver', 0],
+      ['guest.deliver→guest.respond', 1000],
+      ['guest.respond→vmm.respond', 1000],
+      ['vmm.respond→host.respond', 1000],
+      ['host.respond→device.response', 1000],
     ]);
     const sojourn = Object.fromEntries(m.queues.map((x) => [x.queue, x.sojournMeanNs]));
     expect(sojourn).toEqual({
-      prq: 1000, hostCore: 5000, 'faultFd.deliver': 1000, 'faultFd.pending': 4000, vprq: 1000, guestCore: 1000, cmdq: 500, 'priCredits 0x0100': 8000,
+      prq: 1000,
+      hostCore: 5000,
+      'faultFd.deliver': 1000,
+      'faultFd.pending': 4000,
+      vprq: 1000,
+      guestCore: 1000,
+      cmdq: 500,
+      'priCredits 0x0100': 8000,
     });
     for (const x of m.queues) expect([x.queue, x.arrivals, x.departures, x.little.ok]).toEqual([x.queue, 1, 1, true]);
     expect(m.little).toEqual({ ok: true, tolerance: 0.01, failed: [] });

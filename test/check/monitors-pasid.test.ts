@@ -18,21 +18,18 @@ function tripOf(ghost: number, prgi: number, firstPage: number, gen: number): Ch
   return h;
 }
 
-const verdictOf = (events: CheckEvent[]): Record<string, boolean | null> =>
-  Object.fromEntries(check(events).invariants.map((i) => [i.id, i.ok]));
+const verdictOf = (events: CheckEvent[]): Record<string, boolean | null> => Object.fromEntries(check(events).invariants.map((i) => [i.id, i.ok]));
 
 describe('I5 and I7 monitors', () => {
   it('pass a correct history: answered, drained, rebound, the new owner faults', () => {
     const r = check([...tripOf(1, 7, 10, 1), drainStart(), drainDone(), bind(2), ...tripOf(2, 7, 10, 2)]);
     expect(r.violations).toEqual([]);
-    expect(verdictOf([...tripOf(1, 7, 10, 1), drainStart(), drainDone(), bind(2), ...tripOf(2, 7, 10, 2)]))
-      .toMatchObject({ I1: true, I2: true, I5: true, I7: true, I8: true });
+    expect(verdictOf([...tripOf(1, 7, 10, 1), drainStart(), drainDone(), bind(2), ...tripOf(2, 7, 10, 2)])).toMatchObject({ I1: true, I2: true, I5: true, I7: true, I8: true });
   });
 
   it('pass a drain whose groups were auto-answered by the host (the guest never got them)', () => {
     const h = tripOf(1, 7, 10, 1).slice(0, 11); // reached the host handler (fault fd), not the guest
-    const r = check([...h, retire(L.host, 1, R.detach, 0), respond(L.host, 1, 7, true, 1),
-      { type: 'chk.respDelivered', ghost: 1, rid, prgi: 7, code: 1 }, drainStart(), drainDone(), bind(2)]);
+    const r = check([...h, retire(L.host, 1, R.detach, 0), respond(L.host, 1, 7, true, 1), { type: 'chk.respDelivered', ghost: 1, rid, prgi: 7, code: 1 }, drainStart(), drainDone(), bind(2)]);
     expect(r.violations.filter((v) => v.invariant === 'I5' || v.invariant === 'I7')).toEqual([]);
   });
 
@@ -80,10 +77,7 @@ describe('I5 and I7 monitors', () => {
   it('I7: a rebind that does not move the incarnation forward, and a raise for a freed incarnation', () => {
     const r = check([bind(2), bind(2), raise(5, 3, 1, 5, 10, 1)], { quiescent: false, stopReason: 'max-steps' });
     const msgs = r.violations.filter((v) => v.invariant === 'I7').map((v) => v.message);
-    expect(msgs).toEqual([
-      'rid 256 pasid 1 rebound as incarnation 2, not after 2',
-      'the device raised group 5 for incarnation 1 of rid 256 pasid 1 after it was rebound (incarnation 2)',
-    ]);
+    expect(msgs).toEqual(['rid 256 pasid 1 rebound as incarnation 2, not after 2', 'the device raised group 5 for incarnation 1 of rid 256 pasid 1 after it was rebound (incarnation 2)']);
   });
 
   it('give no verdict when no drain or rebind happened', () => {

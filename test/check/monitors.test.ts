@@ -41,7 +41,10 @@ describe('online checker monitors', () => {
     expect(v.length).toBeGreaterThan(0);
     expect(v.some((x) => x.ghosts.includes(1) && /already answered/.test(x.message))).toBe(true);
     expect(v.some((x) => x.ghosts.join() === '1,2' && /incarnation 1\) answered group 2/.test(x.message))).toBe(true);
-    const chainText = v.find((x) => x.ghosts.length === 2)!.chain.map((e) => e.text).join('\n');
+    const chainText = v
+      .find((x) => x.ghosts.length === 2)!
+      .chain.map((e) => e.text)
+      .join('\n');
     expect(chainText).toMatch(/ghost=1/);
     expect(chainText).toMatch(/ghost=2/);
   });
@@ -65,23 +68,31 @@ describe('online checker monitors', () => {
   });
 
   it('I4: something left in a queue at quiescence; a drop with a reason conserves', () => {
-    const r = check([raise(1, 3, 1), q(Q.prq, Op.drop, 1, 1, R.overflow), respond(L.iommu, 1, 3, true), delivered(1, 3),
-      raise(2, 4, 1), q(Q.vprq, Op.enqueue, 2), respond(L.vmm, 2, 4, true), respond(L.host, 2, 4), delivered(2, 4)]);
+    const r = check([
+      raise(1, 3, 1),
+      q(Q.prq, Op.drop, 1, 1, R.overflow),
+      respond(L.iommu, 1, 3, true),
+      delivered(1, 3),
+      raise(2, 4, 1),
+      q(Q.vprq, Op.enqueue, 2),
+      respond(L.vmm, 2, 4, true),
+      respond(L.host, 2, 4),
+      delivered(2, 4),
+    ]);
     expect(r.violations.map((x) => x.message)).toEqual(['vprq still holds 1 item(s) of group 2 at quiescence']);
   });
 
   it('I6: page requests out of order, and a group delivered before its last request', () => {
-    const r = check([raise(1, 3, 3), seen(L.host, 1, 11, false), seen(L.host, 1, 10, false), deliver(L.host, 1, 2)],
-      { quiescent: false, stopReason: 'max-steps' });
+    const r = check([raise(1, 3, 3), seen(L.host, 1, 11, false), seen(L.host, 1, 10, false), deliver(L.host, 1, 2)], { quiescent: false, stopReason: 'max-steps' });
     const v = r.violations.filter((x) => x.invariant === 'I6').map((x) => x.message);
     expect(v).toEqual(['the host got page request 0 of group 1 after request 1', 'the host delivered group 1 before its last page request arrived']);
   });
 
   it('I6: a discarded partial merged into the later group reusing its PRGI', () => {
-    const r = check([
-      raise(1, 5, 3), seen(L.host, 1, 10, false), seen(L.host, 1, 11, false), retire(L.host, 1, R.discardPartial, 2),
-      raise(2, 5, 1, 2, 40), seen(L.host, 2, 40, true), deliver(L.host, 2, 3),
-    ], { quiescent: false, stopReason: 'max-steps' });
+    const r = check(
+      [raise(1, 5, 3), seen(L.host, 1, 10, false), seen(L.host, 1, 11, false), retire(L.host, 1, R.discardPartial, 2), raise(2, 5, 1, 2, 40), seen(L.host, 2, 40, true), deliver(L.host, 2, 3)],
+      { quiescent: false, stopReason: 'max-steps' },
+    );
     const v = r.violations.find((x) => x.invariant === 'I6')!;
     expect(v.message).toBe('the host delivered group 2 with 3 requests but only 1 are its own: a discarded partial of group 1 was merged into it');
     expect(v.ghosts).toEqual([2, 1]);
@@ -89,9 +100,15 @@ describe('online checker monitors', () => {
   });
 
   it('I3: a DMA using a translation older than a completed invalidation', () => {
-    const ok = check([{ type: 'chk.invDone', asid: 2, firstPage: 4, pages: 2, version: 5 }, { type: 'chk.xlateUsed', asid: 2, page: 5, version: 5 }]);
+    const ok = check([
+      { type: 'chk.invDone', asid: 2, firstPage: 4, pages: 2, version: 5 },
+      { type: 'chk.xlateUsed', asid: 2, page: 5, version: 5 },
+    ]);
     expect(ok.violations).toEqual([]);
-    const bad = check([{ type: 'chk.invDone', asid: 2, firstPage: 4, pages: 2, version: 5 }, { type: 'chk.xlateUsed', asid: 2, page: 5, version: 4 }]);
+    const bad = check([
+      { type: 'chk.invDone', asid: 2, firstPage: 4, pages: 2, version: 5 },
+      { type: 'chk.xlateUsed', asid: 2, page: 5, version: 4 },
+    ]);
     expect(bad.violations.map((x) => x.invariant)).toEqual(['I3']);
     expect(bad.violations[0]!.chain.map((e) => e.text)).toEqual(['invalidation done asid=2 pages 4..5 version=5', 'DMA used translation asid=2 page=5 version=4']);
   });

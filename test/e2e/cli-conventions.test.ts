@@ -29,10 +29,14 @@ function refused(args: string[], message: RegExp): void {
 }
 
 describe('faultline command-line conventions', () => {
-  it('prints --version and per-command help (with that command\'s options and an example)', () => {
+  it("prints --version and per-command help (with that command's options and an example)", () => {
     expect(cli(['--version']).out.trim()).toBe(pkg.version);
     expect(cli(['-V']).out.trim()).toBe(pkg.version);
-    for (const [command, option] of [['run', '--record-schedule'], ['explore', '--stop-at-first'], ['replay', '--schedule']] as const) {
+    for (const [command, option] of [
+      ['run', '--record-schedule'],
+      ['explore', '--stop-at-first'],
+      ['replay', '--schedule'],
+    ] as const) {
       for (const flag of ['--help', '-h']) {
         const r = cli([command, flag]);
         expect(r.code).toBe(0);
@@ -120,11 +124,17 @@ describe('faultline command-line conventions', () => {
     expect(rep.out).toContain(`reproduced: ${total} violation(s) (${report.checker.violations.length} shown)`);
   });
 
-  for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130]] as const) {
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${signal} stops a threaded run: every worker stopped, one line, exit ${status}`, async () => {
       const child = spawn(process.execPath, [bin, 'run', 'default-storm', '--duration-ms', '30000'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       await new Promise((r) => setTimeout(r, 3000));
       child.kill(signal);
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
@@ -138,8 +148,12 @@ describe('faultline command-line conventions', () => {
     const child = spawn(process.execPath, [bin, 'explore', 'prq-clear-pro-early', '--seeds', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     await new Promise((r) => setTimeout(r, 5000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));

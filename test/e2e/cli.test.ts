@@ -6,9 +6,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const cli = (args: string[]) => run(process.execPath, ['bin/faultline.mjs', ...args], { encoding: 'utf8' })
-  .then((r) => ({ code: 0, out: r.stdout, err: r.stderr }))
-  .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }));
+const cli = (args: string[]) =>
+  run(process.execPath, ['bin/faultline.mjs', ...args], { encoding: 'utf8' })
+    .then((r) => ({ code: 0, out: r.stdout, err: r.stderr }))
+    .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }));
 
 describe('faultline command line', () => {
   it('runs a scenario in the simulator, prints the verdict and writes the same report as JSON', async () => {

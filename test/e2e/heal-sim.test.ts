@@ -22,11 +22,14 @@ devices:
 
 describe('pauseGuest and the liveness bound in a scenario', () => {
   it('hands the guest its window and the plan: heal at the latest untilMs, bound in ns', () => {
-    const s = parseScenarioText(`${base}events:
+    const s = parseScenarioText(
+      `${base}events:
   - { atMs: 0.5, action: pauseGuest, untilMs: 0.9 }
   - { atMs: 0.2, action: pauseGuest, untilMs: 0.3 }
 liveness: { boundUs: 150 }
-`, 'x.yaml');
+`,
+      'x.yaml',
+    );
     const t = deriveTierConfigs(s);
     expect(t.guest.events![0]).toEqual({ atNs: 500_000, action: 'pauseGuest', rid: null, pasid: null, count: 1, untilNs: 900_000 });
     expect(t.guest.liveness).toEqual({ healAtNs: 900_000, boundNs: 150_000 });
@@ -93,7 +96,7 @@ describe(`${name} in the simulator`, () => {
 });
 
 describe(`${name} on threads`, () => {
-  it('runs clean at its time scale, with the bound judged from the events\' times, and reaches every mark', async () => {
+  it("runs clean at its time scale, with the bound judged from the events' times, and reaches every mark", async () => {
     const { scenario } = loadScenario(name);
     // threads.timeScale 1000: the 2 ms scenario takes 2 s of wall clock; the 200 µs bound is 200 ms of it.
     expect(scenario.threads.timeScale).toBe(1000);

@@ -53,10 +53,13 @@ describe('invalidation path in the deterministic runtime', () => {
   });
 
   it('a device deaf to ATC invalidations: the IOMMU times them out, the waits report it, nothing stays owed', async () => {
-    const r = await runNested(scenario((s) => {
-      s.devices[0]!.ignoresAtcInv = true;
-      s.iommu.atcInvTimeoutNs = 50_000;
-    }), { runtime: 'sim', seed: 4 });
+    const r = await runNested(
+      scenario((s) => {
+        s.devices[0]!.ignoresAtcInv = true;
+        s.iommu.atcInvTimeoutNs = 50_000;
+      }),
+      { runtime: 'sim', seed: 4 },
+    );
     expect(failed(r)).toEqual([]);
     const v = r.invalidations;
     expect(v.timeouts).toBeGreaterThan(0);
@@ -70,9 +73,14 @@ describe('invalidation path in the deterministic runtime', () => {
     expect(v.waitNs.max).toBeGreaterThanOrEqual(50_000);
   });
 
-  it('a slow device (atcInvDelayNs) shows in the guest\'s wait latency', async () => {
+  it("a slow device (atcInvDelayNs) shows in the guest's wait latency", async () => {
     const fast = await runNested(scenario(), { runtime: 'sim', seed: 5 });
-    const slow = await runNested(scenario((s) => { for (const d of s.devices) d.atcInvDelayNs = 30_000; }), { runtime: 'sim', seed: 5 });
+    const slow = await runNested(
+      scenario((s) => {
+        for (const d of s.devices) d.atcInvDelayNs = 30_000;
+      }),
+      { runtime: 'sim', seed: 5 },
+    );
     expect(failed(slow)).toEqual([]);
     expect(slow.invalidations.waitNs.p50).toBeGreaterThan(30_000);
     expect(fast.invalidations.waitNs.p50).toBeLessThan(30_000);
@@ -81,14 +89,15 @@ describe('invalidation path in the deterministic runtime', () => {
 
 describe('a translation completion that raced an invalidation (ATS latency opens the window)', () => {
   /** Few pages (they stay in the ATC) and completions leaving the IOMMU 10 µs after their walk. */
-  const racy = (bugs: string[] = []) => scenario((s) => {
-    s.durationMs = 2;
-    s.workload.pages = 48;
-    s.workload.mappablePages = 48;
-    s.guest.unmapPages = 1;
-    s.iommu.atsLatencyNs = 10_000;
-    s.bugs = bugs;
-  });
+  const racy = (bugs: string[] = []) =>
+    scenario((s) => {
+      s.durationMs = 2;
+      s.workload.pages = 48;
+      s.workload.mappablePages = 48;
+      s.guest.unmapPages = 1;
+      s.iommu.atsLatencyNs = 10_000;
+      s.bugs = bugs;
+    });
 
   it('is not cached: the device translates again and I3 (no translation used after its invalidation) holds', async () => {
     const r = await runNested(racy(), { runtime: 'sim', seed: 1 });
@@ -98,7 +107,7 @@ describe('a translation completion that raced an invalidation (ATS latency opens
     expect(r.checker!.invariants.find((i) => i.id === 'I3')).toMatchObject({ ok: true });
   });
 
-  it('bug atc-keeps-raced-translation: the stale ATC entry is used after the guest\'s wait completed, and I3 catches it', async () => {
+  it("bug atc-keeps-raced-translation: the stale ATC entry is used after the guest's wait completed, and I3 catches it", async () => {
     const r = await runNested(racy(['atc-keeps-raced-translation']), { runtime: 'sim', seed: 1 });
     expect(r.marks['device.atc-kept-raced-translation']).toBeGreaterThan(0);
     expect(r.ok).toBe(false);

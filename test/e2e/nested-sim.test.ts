@@ -3,7 +3,6 @@ import { runNested } from '../../src/runtime/nested-run.ts';
 import { HOP_SEGMENTS } from '../../src/report/hops.ts';
 import { smallStorm } from '../support/small-storm.ts';
 
-
 describe('nested IOPF path in the deterministic runtime', () => {
   it('holds every check over many seeds: each group answered once, every queue conserves, nothing owed', async () => {
     for (let seed = 1; seed <= 12; seed++) {
@@ -26,18 +25,21 @@ describe('nested IOPF path in the deterministic runtime', () => {
   });
 
   it('survives a PRQ and a vPRQ far smaller than the load: overflow drops are counted and auto-answered, checks hold', async () => {
-    const r = await runNested(smallStorm((s) => {
-      s.iommu.prqEntries = 8;
-      s.vmm.vprqEntries = 8;
-      s.workload.inFlight = 16;
-    }), { runtime: 'sim', seed: 3 });
+    const r = await runNested(
+      smallStorm((s) => {
+        s.iommu.prqEntries = 8;
+        s.vmm.vprqEntries = 8;
+        s.workload.inFlight = 16;
+      }),
+      { runtime: 'sim', seed: 3 },
+    );
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     const drops = Object.entries(r.drops).filter(([k, n]) => k.startsWith('iommu.') && n > 0);
     expect(drops.length).toBeGreaterThan(0);
-    expect((r.autoResponses['iommu.success'] ?? 0)).toBeGreaterThan(0);
+    expect(r.autoResponses['iommu.success'] ?? 0).toBeGreaterThan(0);
   });
 
-  it('reports per-hop latency: every segment sampled, p50 ≤ p99, each segment\'s p50 within the total\'s p99', async () => {
+  it("reports per-hop latency: every segment sampled, p50 ≤ p99, each segment's p50 within the total's p99", async () => {
     const r = await runNested(smallStorm(), { runtime: 'sim', seed: 9 });
     expect(r.hops.map((h) => h.segment)).toEqual(HOP_SEGMENTS.map((s) => s.segment));
     const total = r.hops.find((h) => h.segment === 'total')!;
@@ -52,14 +54,17 @@ describe('nested IOPF path in the deterministic runtime', () => {
   });
 
   it('multi-page groups and RID-only spaces go through end to end', async () => {
-    const r = await runNested(smallStorm((s) => {
-      s.workload.pagesPerGroup = 4;
-      s.devices[0]!.ridOnly = true;
-      // The RID's first 4-page groups can arrive before the VMM attached its hwpt: mainline then
-      // answers every request Invalid (R22, shown by no-handler-partial). This test is about the
-      // multi-page and RID-only plumbing, so it runs with the fix.
-      s.host.noHandlerResponse = 'last-request';
-    }), { runtime: 'sim', seed: 5 });
+    const r = await runNested(
+      smallStorm((s) => {
+        s.workload.pagesPerGroup = 4;
+        s.devices[0]!.ridOnly = true;
+        // The RID's first 4-page groups can arrive before the VMM attached its hwpt: mainline then
+        // answers every request Invalid (R22, shown by no-handler-partial). This test is about the
+        // multi-page and RID-only plumbing, so it runs with the fix.
+        s.host.noHandlerResponse = 'last-request';
+      }),
+      { runtime: 'sim', seed: 5 },
+    );
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.faults.pageRequests).toBeGreaterThan(r.faults.raised);
   });

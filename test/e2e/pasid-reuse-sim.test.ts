@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
-const verdictOf = (r: Awaited<ReturnType<typeof runNested>>): Record<string, boolean | null> =>
-  Object.fromEntries(r.checker!.invariants.map((i) => [i.id, i.ok]));
+const verdictOf = (r: Awaited<ReturnType<typeof runNested>>): Record<string, boolean | null> => Object.fromEntries(r.checker!.invariants.map((i) => [i.id, i.ok]));
 
 describe('pasid teardown and reuse (simulator)', () => {
   it('stops, drains and rebinds every PASID of the timeline; I5 and I7 are checked and hold', async () => {

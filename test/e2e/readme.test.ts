@@ -20,7 +20,8 @@ function blocks(lang: string): string[] {
 }
 
 /** The README's command lines, without their trailing comments. */
-const commands = blocks('sh').flatMap((b) => b.split('\n'))
+const commands = blocks('sh')
+  .flatMap((b) => b.split('\n'))
   .filter((l) => l.startsWith('npx faultline'))
   .map((l) => l.replace(/\s+#.*$/, '').trim());
 

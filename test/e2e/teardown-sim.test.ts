@@ -15,10 +15,7 @@ async function run(name: string, seed: number, bugs: string[] = []): Promise<Nes
 }
 
 function problems(r: NestedReport): string[] {
-  return [
-    ...r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-    ...(r.checker?.violations ?? []).map((v) => `${v.invariant}: ${v.message}`),
-  ];
+  return [...r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`), ...(r.checker?.violations ?? []).map((v) => `${v.invariant}: ${v.message}`)];
 }
 
 const scenarios = ['replace-with-pending', 'fault-fd-close-pending', 'device-reset', 'guest-response-failure', 'vf-response-failure'];
@@ -46,7 +43,7 @@ describe('teardown scenarios with every bug toggle off', () => {
     expect(dev.pri[0x200]!.state).toBe('enabled');
   }, 60_000);
 
-  it('device-reset: the host answered the function\'s pending groups, the function reset and PRI came back', async () => {
+  it("device-reset: the host answered the function's pending groups, the function reset and PRI came back", async () => {
     const r = await run('device-reset', 1);
     const host = r.tiers.host as { timeline: { resets: number; groupsAnsweredOnRemove: number; priReenabled: number } };
     expect(host.timeline).toMatchObject({ resets: 1, priReenabled: 1 });
@@ -80,7 +77,7 @@ async function expectReproducible(name: string, bugs: string[]): Promise<void> {
 }
 
 describe('bug toggles made observable by the teardown paths', () => {
-  it('replace-wrong-hwpt (R11): the old hwpt\'s read groups are never answered', async () => {
+  it("replace-wrong-hwpt (R11): the old hwpt's read groups are never answered", async () => {
     await expectReproducible('replace-with-pending', ['replace-wrong-hwpt']);
   }, 120_000);
 

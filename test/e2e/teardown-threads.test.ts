@@ -49,7 +49,7 @@ describe('a toggle found on threads replays exactly from its recording', () => {
     const file = join(dir, 'flr.flrec');
     let r: NestedReport | null = null;
     // The reused PRGIs must meet pairs the VMM still remembers: nearly every run; retried for a slow machine.
-    for (let attempt = 0; attempt < 3 && !(r?.checker?.violations.length); attempt++) r = await onThreads('flr-prgi-reuse', ['vmm-prgi-only-match'], file);
+    for (let attempt = 0; attempt < 3 && !r?.checker?.violations.length; attempt++) r = await onThreads('flr-prgi-reuse', ['vmm-prgi-only-match'], file);
     const v = r!.checker!.violations;
     expect(v.length).toBeGreaterThan(0);
     expect(v[0]!.invariant).toBe('I2');

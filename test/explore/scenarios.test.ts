@@ -15,7 +15,17 @@ const mainlineFailures: Record<string, { invariants: string[]; checks: string[] 
   'no-handler-partial': { invariants: ['I1'], checks: ['exactly-once: every group raised got one response', 'exactly-once: no unexpected or duplicate responses'] },
 };
 
-const raceScenarios = ['prq-overflow-mid-group', 'vprq-overflow', 'prgi-reuse', 'flr-prgi-reuse', 'no-handler-partial', 'prq-clear-pro-early', 'ats-vs-atc-invalidate', 'atc-before-iotlb', 'pasid-teardown-reuse'];
+const raceScenarios = [
+  'prq-overflow-mid-group',
+  'vprq-overflow',
+  'prgi-reuse',
+  'flr-prgi-reuse',
+  'no-handler-partial',
+  'prq-clear-pro-early',
+  'ats-vs-atc-invalidate',
+  'atc-before-iotlb',
+  'pasid-teardown-reuse',
+];
 
 describe('shipped scenarios, toggles off', () => {
   it('ships the race scenarios, each with a description and the marks it must reach', () => {

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRequest } from '../../src/iopf/classify.ts';
-import {
-  createIopfCore, iopfDiscardPartials, iopfPendingGroups, iopfRemoveDevice, iopfReport, iopfRespond,
-  type IopfCoreEnv, type IopfGroup,
-} from '../../src/iopf/core.ts';
+import { createIopfCore, iopfDiscardPartials, iopfPendingGroups, iopfRemoveDevice, iopfReport, iopfRespond, type IopfCoreEnv, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, pcieCodeOf, type IopfFault } from '../../src/iopf/fault.ts';
 
 function envOf(handlers: Record<string, number>) {
@@ -18,8 +15,7 @@ function envOf(handlers: Record<string, number>) {
 }
 
 let ghost = 0;
-const req = (over: Partial<IopfFault>): IopfFault =>
-  ({ rid: 8, pasidValid: true, pasid: 5, prgi: 1, last: true, perm: 1, addr: 0x1000, ghost: ++ghost, ...over });
+const req = (over: Partial<IopfFault>): IopfFault => ({ rid: 8, pasidValid: true, pasid: 5, prgi: 1, last: true, perm: 1, addr: 0x1000, ghost: ++ghost, ...over });
 
 describe('iopf core', () => {
   it('groups partials of the same PRGI before the last request, in arrival order, PASID not compared', () => {
@@ -43,7 +39,10 @@ describe('iopf core', () => {
     const { env, responses } = envOf({});
     expect(iopfReport(core, req({ last: false, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: true });
     expect(iopfReport(core, req({ last: true, prgi: 3 }), env)).toEqual({ kind: 'noHandler', answered: true });
-    expect(responses).toEqual([{ rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID }, { rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID }]);
+    expect(responses).toEqual([
+      { rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID },
+      { rid: 8, prgi: 3, pasid: 5, code: iopfCode.INVALID },
+    ]);
     expect(core.stats.noHandlerPartialsAnswered).toBe(1);
     expect(core.stats.noHandlerPartialsDropped).toBe(0);
   });
@@ -82,7 +81,10 @@ describe('iopf core', () => {
     iopfReport(core, req({ prgi: 2 }), env);
     iopfReport(core, req({ prgi: 3, last: false }), env);
     expect(iopfRemoveDevice(core, 8, env)).toEqual([1, 2]);
-    expect(responses.map((r) => [r.prgi, r.code])).toEqual([[1, iopfCode.INVALID], [2, iopfCode.INVALID]]);
+    expect(responses.map((r) => [r.prgi, r.code])).toEqual([
+      [1, iopfCode.INVALID],
+      [2, iopfCode.INVALID],
+    ]);
     expect(core.stats.removePartialsFreed).toBe(1);
     expect(iopfRespond(core, 1, iopfCode.SUCCESS, env)).toBe(false);
     expect(responses).toHaveLength(2);

@@ -11,7 +11,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 describe('shared IOPF modules purity', () => {
   it('src/iopf/* and src/queues/prq-consumer.ts use nothing impure', () => {
     const files = [
-      ...readdirSync(`${root}src/iopf`).filter((f) => f.endsWith('.ts')).map((f) => `${root}src/iopf/${f}`),
+      ...readdirSync(`${root}src/iopf`)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${root}src/iopf/${f}`),
       `${root}src/queues/prq-consumer.ts`,
     ];
     expect(files.length).toBeGreaterThanOrEqual(4);

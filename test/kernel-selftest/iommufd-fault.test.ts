@@ -51,10 +51,18 @@ function testCmdTriggerIopf(h: HostHarness, deviceId: number, pasid: number, fau
   h.triggerIopf({ devId: deviceId, pasid, grpid: 0x2, perm: pgfaultPerm.READ | pgfaultPerm.WRITE, addr: 0xdeadbeaf });
   const read = h.read(faultFd, 40);
   expect(read.ret).toBeGreaterThan(0);
-  expect(read.records).toEqual([{
-    flags: iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID | iopfPrmFlag.LAST_PAGE, devId: deviceId, pasid, grpid: 0x2,
-    perm: pgfaultPerm.READ | pgfaultPerm.WRITE, addr: 0xdeadb000, length: 0, cookie: read.records[0]!.cookie,
-  }]);
+  expect(read.records).toEqual([
+    {
+      flags: iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID | iopfPrmFlag.LAST_PAGE,
+      devId: deviceId,
+      pasid,
+      grpid: 0x2,
+      perm: pgfaultPerm.READ | pgfaultPerm.WRITE,
+      addr: 0xdeadb000,
+      length: 0,
+      cookie: read.records[0]!.cookie,
+    },
+  ]);
   const write = h.write(faultFd, [{ cookie: read.records[0]!.cookie, code: pageRespCode.SUCCESS }]);
   expect(write.ret).toBeGreaterThan(0);
   // The response reaches the device: intel_iommu_page_response with the request's PASID and PRGI.

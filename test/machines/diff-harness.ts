@@ -73,7 +73,9 @@ export function diffAgainstXState<TContext, TEvent extends EventObject, TInput>(
     walkPath(machine, exec, options as DiffOptions<EventObject>, events, report, taken);
     if (report.mismatches.length >= mismatchesMax) break;
   }
-  report.transitionsNeverTaken = allTransitions(machine).filter(([t]) => !taken.has(t)).map(([, name]) => name);
+  report.transitionsNeverTaken = allTransitions(machine)
+    .filter(([t]) => !taken.has(t))
+    .map(([, name]) => name);
   return report;
 }
 
@@ -92,19 +94,10 @@ function enumeratePaths<TEvent extends EventObject>(machine: AnyStateMachine, op
   return all.map((p) => p.steps.slice(1).map((s) => s.event as EventObject));
 }
 
-function walkPath(
-  machine: AnyStateMachine,
-  exec: AnyExecutor,
-  options: DiffOptions<EventObject>,
-  events: EventObject[],
-  report: DiffReport,
-  taken: Set<unknown>,
-): void {
+function walkPath(machine: AnyStateMachine, exec: AnyExecutor, options: DiffOptions<EventObject>, events: EventObject[], report: DiffReport, taken: Set<unknown>): void {
   const [snapshot0, actions0] = initialTransition(machine, options.input as never);
   const init = exec.initialTransition(options.input);
-  compare(report, machine.id, [], 'initial',
-    { state: machineStateOf(snapshot0), effects: effectsOf(actions0 as never), handled: true, snapshot: snapshot0 },
-    { ...init, handled: true });
+  compare(report, machine.id, [], 'initial', { state: machineStateOf(snapshot0), effects: effectsOf(actions0 as never), handled: true, snapshot: snapshot0 }, { ...init, handled: true });
   let snapshot = snapshot0 as AnyMachineSnapshot;
   let state = init.state;
   for (let i = 0; i <= events.length; i++) {
@@ -119,15 +112,7 @@ function walkPath(
   }
 }
 
-function checkOne(
-  machine: AnyStateMachine,
-  exec: AnyExecutor,
-  report: DiffReport,
-  taken: Set<unknown>,
-  snapshot: AnyMachineSnapshot,
-  state: MachineState<unknown>,
-  events: EventObject[],
-): void {
+function checkOne(machine: AnyStateMachine, exec: AnyExecutor, report: DiffReport, taken: Set<unknown>, snapshot: AnyMachineSnapshot, state: MachineState<unknown>, events: EventObject[]): void {
   const ev = events[events.length - 1]!;
   const expected = expectedStep(machine, snapshot, ev, taken);
 
@@ -140,7 +125,10 @@ function checkOne(
   const inPlace = structuredClone(state);
   const out: Effect[] = [];
   const viaStep = attempt(() => ({ state: inPlace, effects: out, handled: exec.step(inPlace, ev, out) }));
-  for (const [via, actual] of [['send', viaSend], ['step', viaStep]] as const) {
+  for (const [via, actual] of [
+    ['send', viaSend],
+    ['step', viaStep],
+  ] as const) {
     if ('error' in actual) {
       push(report, { machineId: machine.id, events, via, field: 'throws', expected: 'no error', actual: actual.error });
     } else {

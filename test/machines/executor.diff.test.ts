@@ -81,14 +81,22 @@ describe('the differential check can fail', () => {
   });
 
   it('reports an executor that mutates the context', () => {
-    const report = diffAgainstXState(prgMachine, tamper(createExecutor(compileMachine(prgMachine)), (s) => {
-      if (s.value === 'delivered') s.context = { ...s.context, staleResponses: s.context.staleResponses + 1 };
-    }), options);
+    const report = diffAgainstXState(
+      prgMachine,
+      tamper(createExecutor(compileMachine(prgMachine)), (s) => {
+        if (s.value === 'delivered') s.context = { ...s.context, staleResponses: s.context.staleResponses + 1 };
+      }),
+      options,
+    );
     expect(report.mismatches.some((m) => m.field === 'context')).toBe(true);
   });
 
   it('reports effects in the wrong order', () => {
-    const report = diffAgainstXState(prgMachine, tamper(createExecutor(compileMachine(prgMachine)), undefined, (e) => e.reverse()), options);
+    const report = diffAgainstXState(
+      prgMachine,
+      tamper(createExecutor(compileMachine(prgMachine)), undefined, (e) => e.reverse()),
+      options,
+    );
     const reordered = report.mismatches.find((m) => m.field === 'effects');
     expect(reordered).toBeDefined();
     expect(describeMismatches([reordered!])).toMatch(/effects expected/);

@@ -38,9 +38,7 @@ describe('compiled executor semantics', () => {
 
   it('a root transition with reenter: true exits and re-enters the root', () => {
     const r = reentry.send(busy, { type: 'reset' });
-    expect(types(r.effects)).toEqual([
-      'exit{"state":"working"}', 'exit{"state":"busy"}', 'exitRoot', 'act{"on":"reset"}', 'enterRoot', 'enter{"state":"idle","entries":2}',
-    ]);
+    expect(types(r.effects)).toEqual(['exit{"state":"working"}', 'exit{"state":"busy"}', 'exitRoot', 'act{"on":"reset"}', 'enterRoot', 'enter{"state":"idle","entries":2}']);
   });
 
   it('entering a top-level final state runs the exit actions of the final configuration', () => {
@@ -91,7 +89,10 @@ describe('step(): the in-place API', () => {
     expect(prg.step(state, { type: 'prq.response', cookie: 1, code: 'success' }, out)).toBe(false);
     expect(prg.step(state, { type: 'prq.timeout' }, out)).toBe(true);
     expect(state.status).toBe('done');
-    expect(out).toEqual([{ type: 'earlier', params: undefined }, { type: 'respond', params: { code: 'failure', prgi: -1 } }]);
+    expect(out).toEqual([
+      { type: 'earlier', params: undefined },
+      { type: 'respond', params: { code: 'failure', prgi: -1 } },
+    ]);
   });
 
   it('send() never mutates its input', () => {
@@ -117,8 +118,7 @@ describe('misuse', () => {
   const pri = createExecutor(compileMachine(priMachine));
 
   it('an unknown state value is FAULTLINE_MACHINE_STATE', () => {
-    expect(() => pri.send({ value: 'nowhere', context: pri.initial().context, status: 'active' }, { type: 'pri.stop' }))
-      .toThrow(expect.objectContaining({ code: 'FAULTLINE_MACHINE_STATE' }));
+    expect(() => pri.send({ value: 'nowhere', context: pri.initial().context, status: 'active' }, { type: 'pri.stop' })).toThrow(expect.objectContaining({ code: 'FAULTLINE_MACHINE_STATE' }));
   });
 
   it("sending '*' or an xstate.* event is FAULTLINE_MACHINE_EVENT", () => {

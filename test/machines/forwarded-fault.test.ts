@@ -4,25 +4,21 @@
 
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import {
-  forwardedFaultEvents,
-  forwardedFaultMachine,
-  type ForwardedFaultContext,
-  type ForwardedFaultInput,
-  type WriteResponseParams,
-} from '../../machines/forwarded-fault.machine.ts';
+import { forwardedFaultEvents, forwardedFaultMachine, type ForwardedFaultContext, type ForwardedFaultInput, type WriteResponseParams } from '../../machines/forwarded-fault.machine.ts';
 import { executorFor, type Effect, type MachineState } from '../../src/machines/index.ts';
 import { diffAgainstXState } from './diff-harness.ts';
 
 const exec = executorFor(forwardedFaultMachine);
 
 const inputs: ForwardedFaultInput[] = [false, true].flatMap((leakOnDrop) =>
-  [0, 1].flatMap((overflowCode) => [0, 1].map((failureCode) => ({ cookie: 17, devId: 2, pasid: 5, prgi: 9, overflowCode, failureCode, leakOnDrop }))));
+  [0, 1].flatMap((overflowCode) => [0, 1].map((failureCode) => ({ cookie: 17, devId: 2, pasid: 5, prgi: 9, overflowCode, failureCode, leakOnDrop }))),
+);
 
 function pathsOf(input: ForwardedFaultInput) {
   const traversal = { events: forwardedFaultEvents, input, stopWhen: () => false };
-  return [...getShortestPaths(forwardedFaultMachine, traversal as never), ...getSimplePaths(forwardedFaultMachine, traversal as never)]
-    .map((p) => p.steps.slice(1).map((s) => s.event as (typeof forwardedFaultEvents)[number]));
+  return [...getShortestPaths(forwardedFaultMachine, traversal as never), ...getSimplePaths(forwardedFaultMachine, traversal as never)].map((p) =>
+    p.steps.slice(1).map((s) => s.event as (typeof forwardedFaultEvents)[number]),
+  );
 }
 
 /** The local rules, checked on one reachable state with the effects of the whole path to it. */

@@ -4,17 +4,12 @@ import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { executorFor, type Effect } from '../../src/machines/index.ts';
 import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 
-const events: GuestGroupEvent[] = [
-  { type: 'handle.start' },
-  { type: 'handle.done', code: 0, pagesMapped: 2 },
-  { type: 'handle.done', code: 1, pagesMapped: 0 },
-];
+const events: GuestGroupEvent[] = [{ type: 'handle.start' }, { type: 'handle.done', code: 0, pagesMapped: 2 }, { type: 'handle.done', code: 1, pagesMapped: 0 }];
 
 describe('guest-group machine', () => {
   const exec = executorFor(guestGroupMachine);
   const opts = { events, input: { faults: 2 }, stopWhen: (s: AnyMachineSnapshot) => s.status !== 'active' } as never;
-  const paths = [...getShortestPaths(guestGroupMachine, opts), ...getSimplePaths(guestGroupMachine, opts)]
-    .map((p) => p.steps.slice(1).map((s) => s.event as EventObject));
+  const paths = [...getShortestPaths(guestGroupMachine, opts), ...getSimplePaths(guestGroupMachine, opts)].map((p) => p.steps.slice(1).map((s) => s.event as EventObject));
 
   it('walks received → handling → answered, arming the handler once and responding once with the handler code', () => {
     const seen = new Set<string>(['received']);

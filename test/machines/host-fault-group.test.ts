@@ -18,8 +18,7 @@ const events: HostGroupEvent[] = [
 ];
 
 // Group sizes beyond two behave alike; capping keeps the graph finite.
-const serializeState = (s: AnyMachineSnapshot): string =>
-  JSON.stringify([s.value, Math.min((s.context as { faults: number }).faults, 2), s.context.cookie, s.context.answeredBy, s.context.code]);
+const serializeState = (s: AnyMachineSnapshot): string => JSON.stringify([s.value, Math.min((s.context as { faults: number }).faults, 2), s.context.cookie, s.context.answeredBy, s.context.code]);
 
 function allPaths(): EventObject[][] {
   const opts = { events, serializeState, stopWhen: (s: AnyMachineSnapshot) => s.status !== 'active' } as never;

@@ -12,16 +12,21 @@ import { diffAgainstXState } from './diff-harness.ts';
 const exec = executorFor(pasidMachine);
 
 const events: PasidEvent[] = [
-  { type: 'pasid.stop', stopMarker: false }, { type: 'pasid.stop', stopMarker: true }, { type: 'pasid.stopped' },
-  { type: 'drain.start' }, { type: 'drain.retry' }, { type: 'drain.done' }, { type: 'pasid.bind' },
-  { type: 'pasid.rebindNow' }, { type: 'pasid.resume' },
+  { type: 'pasid.stop', stopMarker: false },
+  { type: 'pasid.stop', stopMarker: true },
+  { type: 'pasid.stopped' },
+  { type: 'drain.start' },
+  { type: 'drain.retry' },
+  { type: 'drain.done' },
+  { type: 'pasid.bind' },
+  { type: 'pasid.rebindNow' },
+  { type: 'pasid.resume' },
 ];
 
 function paths(): PasidEvent[][] {
   // States by value only: the incarnation and the retry count grow around the cycle.
   const opts = { events, serializeState: (s: AnyMachineSnapshot) => JSON.stringify(s.value), stopWhen: (s: AnyMachineSnapshot) => s.status !== 'active' } as never;
-  return [...getShortestPaths(pasidMachine, opts), ...getSimplePaths(pasidMachine, opts)]
-    .map((p) => p.steps.slice(1).map((st) => st.event as PasidEvent));
+  return [...getShortestPaths(pasidMachine, opts), ...getSimplePaths(pasidMachine, opts)].map((p) => p.steps.slice(1).map((st) => st.event as PasidEvent));
 }
 
 describe('pasid machine', () => {
@@ -74,7 +79,14 @@ describe('pasid machine', () => {
 
   it('counts drain retries (PRO set at the fence)', () => {
     const m = exec.initial(undefined as never);
-    for (const ev of [{ type: 'pasid.stop', stopMarker: false }, { type: 'pasid.stopped' }, { type: 'drain.start' }, { type: 'drain.retry' }, { type: 'drain.retry' }, { type: 'drain.done' }] as PasidEvent[]) {
+    for (const ev of [
+      { type: 'pasid.stop', stopMarker: false },
+      { type: 'pasid.stopped' },
+      { type: 'drain.start' },
+      { type: 'drain.retry' },
+      { type: 'drain.retry' },
+      { type: 'drain.done' },
+    ] as PasidEvent[]) {
       exec.step(m, ev, []);
     }
     expect(m.value).toBe('unbound');

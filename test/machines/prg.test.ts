@@ -23,8 +23,7 @@ const outcomeEffect = { success: 'retryTranslations', invalid: 'failAccesses', f
 
 function paths(input: PrgInput): PrgEvent[][] {
   const opts = { events, input, stopWhen: (s: { status: string }) => s.status !== 'active' };
-  return [...getShortestPaths(prgMachine, opts as never), ...getSimplePaths(prgMachine, opts as never)]
-    .map((p) => p.steps.slice(1).map((st) => st.event as PrgEvent));
+  return [...getShortestPaths(prgMachine, opts as never), ...getSimplePaths(prgMachine, opts as never)].map((p) => p.steps.slice(1).map((st) => st.event as PrgEvent));
 }
 
 /** The group's rules, checked after every event of a path. */
@@ -46,7 +45,10 @@ function checkState(st: MachineState<PrgContext>, ev: PrgEvent, fx: Effect[], be
     expect(types).toEqual(wrongLast ? ['lastFlagViolation'] : []);
   } else if (before.value === 'waitingResponse') {
     expect(st.value).toBe(ev.outcome);
-    expect(fx).toEqual([{ type: 'releaseCredits', params: { pages: c.pagesTotal } }, { type: outcomeEffect[ev.outcome], params: undefined }]);
+    expect(fx).toEqual([
+      { type: 'releaseCredits', params: { pages: c.pagesTotal } },
+      { type: outcomeEffect[ev.outcome], params: undefined },
+    ]);
   } else {
     // A response before the last page went out (or after the end) changes nothing.
     expect(fx).toEqual([]);

@@ -10,13 +10,7 @@ import { diffAgainstXState } from './diff-harness.ts';
 
 const exec = executorFor(priCapabilityMachine);
 
-const events: PriCapabilityEvent[] = [
-  { type: 'pri.enable' },
-  { type: 'pri.responseFailure' },
-  { type: 'pri.disable' },
-  { type: 'pri.reset' },
-  { type: 'pri.unexpectedPrgi' },
-];
+const events: PriCapabilityEvent[] = [{ type: 'pri.enable' }, { type: 'pri.responseFailure' }, { type: 'pri.disable' }, { type: 'pri.reset' }, { type: 'pri.unexpectedPrgi' }];
 
 function checkStep(before: MachineState<PriCapabilityContext>, ev: PriCapabilityEvent, after: MachineState<PriCapabilityContext>, fx: Effect[]): void {
   // RF is set exactly when PRI failed and software has not reset since: never while enabled.
@@ -62,14 +56,20 @@ describe('pri-capability machine', () => {
 
   it('recovery needs disable, reset and enable, in that order', () => {
     const st = exec.initial();
-    const run = (...types: PriCapabilityEvent['type'][]) => types.map((type) => {
-      const fx: Effect[] = [];
-      exec.step(st, { type } as PriCapabilityEvent, fx);
-      return [st.value, fx.map((e) => e.type)];
-    });
+    const run = (...types: PriCapabilityEvent['type'][]) =>
+      types.map((type) => {
+        const fx: Effect[] = [];
+        exec.step(st, { type } as PriCapabilityEvent, fx);
+        return [st.value, fx.map((e) => e.type)];
+      });
     expect(run('pri.enable', 'pri.responseFailure', 'pri.enable', 'pri.disable', 'pri.enable', 'pri.reset', 'pri.enable')).toEqual([
-      ['enabled', ['priUp']], ['failed', ['priDown']], ['failed', []], ['stopped', []],
-      ['stopped', ['enableRefused']], ['disabled', []], ['enabled', ['priUp']],
+      ['enabled', ['priUp']],
+      ['failed', ['priDown']],
+      ['failed', []],
+      ['stopped', []],
+      ['stopped', ['enableRefused']],
+      ['disabled', []],
+      ['enabled', ['priUp']],
     ]);
   });
 

@@ -4,28 +4,28 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  bucketBoundsNs, bucketOf, createHistogram, histogramOf, histogramRelativeErrorMax, merge, quantile, record, summarize,
-} from '../../src/metrics/histogram.ts';
+import { bucketBoundsNs, bucketOf, createHistogram, histogramOf, histogramRelativeErrorMax, merge, quantile, record, summarize } from '../../src/metrics/histogram.ts';
 
 const exactQuantile = (sorted: number[], q: number): number => sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
 const qs = [0, 0.01, 0.5, 0.9, 0.99, 0.999, 0.9999, 1];
 
 describe('latency histogram', () => {
   it('puts every value in the bucket whose bounds hold it, buckets at most 1/128 of their low edge wide', () => {
-    fc.assert(fc.property(fc.double({ min: 0, max: 1e13, noNaN: true }), (v) => {
-      const b = bucketOf(v);
-      const [low, high] = bucketBoundsNs(b);
-      expect(v >= low || (v < 1 && low === 0)).toBe(true);
-      expect(v < high).toBe(true);
-      if (low >= 128) expect((high - low) / low).toBeLessThanOrEqual(1 / 128);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e13, noNaN: true }), (v) => {
+        const b = bucketOf(v);
+        const [low, high] = bucketBoundsNs(b);
+        expect(v >= low || (v < 1 && low === 0)).toBe(true);
+        expect(v < high).toBe(true);
+        if (low >= 128) expect((high - low) / low).toBeLessThanOrEqual(1 / 128);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reports every quantile within 1/256 of the exact value, for integer ns and for values of 128 ns and up', () => {
-    fc.assert(fc.property(
-      fc.array(fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 128, max: 1e11, noNaN: true })), { minLength: 1, maxLength: 400 }),
-      (values) => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 128, max: 1e11, noNaN: true })), { minLength: 1, maxLength: 400 }), (values) => {
         const h = createHistogram();
         for (const v of values) record(h, v);
         const sorted = [...values].sort((a, b) => a - b);
@@ -33,8 +33,9 @@ describe('latency histogram', () => {
           const exact = exactQuantile(sorted, q);
           expect(Math.abs(quantile(h, q) - exact)).toBeLessThanOrEqual(exact * histogramRelativeErrorMax + 1e-9);
         }
-      },
-    ), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('percentiles of a log-normal-like sample against the sorted array (p50 … p99.99, max, mean)', () => {
@@ -49,7 +50,13 @@ describe('latency histogram', () => {
     }
     values.sort((a, b) => a - b);
     const s = summarize(h);
-    for (const [q, got] of [[0.5, s.p50Ns], [0.9, s.p90Ns], [0.99, s.p99Ns], [0.999, s.p999Ns], [0.9999, s.p9999Ns]] as const) {
+    for (const [q, got] of [
+      [0.5, s.p50Ns],
+      [0.9, s.p90Ns],
+      [0.99, s.p99Ns],
+      [0.999, s.p999Ns],
+      [0.9999, s.p9999Ns],
+    ] as const) {
       const exact = exactQuantile(values, q);
       expect(Math.abs(got - exact) / exact).toBeLessThanOrEqual(histogramRelativeErrorMax);
     }
@@ -60,19 +67,33 @@ describe('latency histogram', () => {
   });
 
   it('merging equals recording everything in one, in any order (workers, seeds)', () => {
-    fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 1e9 }), { maxLength: 50 }), { minLength: 1, maxLength: 6 }), (parts) => {
-      const all = createHistogram();
-      const merged = createHistogram();
-      const reversed = createHistogram();
-      const hs = parts.map((p) => { const h = createHistogram(); for (const v of p) { record(h, v); record(all, v); } return h; });
-      for (const h of hs) merge(merged, h);
-      for (const h of [...hs].reverse()) merge(reversed, h);
-      const trim = (c: number[]): number[] => { const a = [...c]; while (a.length && a[a.length - 1] === 0) a.pop(); return a; };
-      expect(trim(merged.counts)).toEqual(trim(all.counts));
-      expect(trim(reversed.counts)).toEqual(trim(all.counts));
-      expect([merged.total, merged.min, merged.max]).toEqual([all.total, all.min, all.max]);
-      for (const q of qs) expect(quantile(merged, q)).toBe(quantile(all, q));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 1e9 }), { maxLength: 50 }), { minLength: 1, maxLength: 6 }), (parts) => {
+        const all = createHistogram();
+        const merged = createHistogram();
+        const reversed = createHistogram();
+        const hs = parts.map((p) => {
+          const h = createHistogram();
+          for (const v of p) {
+            record(h, v);
+            record(all, v);
+          }
+          return h;
+        });
+        for (const h of hs) merge(merged, h);
+        for (const h of [...hs].reverse()) merge(reversed, h);
+        const trim = (c: number[]): number[] => {
+          const a = [...c];
+          while (a.length && a[a.length - 1] === 0) a.pop();
+          return a;
+        };
+        expect(trim(merged.counts)).toEqual(trim(all.counts));
+        expect(trim(reversed.counts)).toEqual(trim(all.counts));
+        expect([merged.total, merged.min, merged.max]).toEqual([all.total, all.min, all.max]);
+        for (const q of qs) expect(quantile(merged, q)).toBe(quantile(all, q));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('a summary rebuilds the histogram it came from (its buckets are kept whole)', () => {

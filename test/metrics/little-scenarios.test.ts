@@ -47,7 +47,7 @@ describe("Little's law on every shipped scenario", () => {
     expect(check.detail).toMatch(/vprq: L .* vs λ·W .*5\.000 %.*2 departure\(s\) matched no arrival/);
   }, 60_000);
 
-  it('on threads too (event times from the workers\' clocks, never going back in the collector)', async () => {
+  it("on threads too (event times from the workers' clocks, never going back in the collector)", async () => {
     const r = await runScenario('vprq-overflow', { runtime: 'threads', seed: 1 });
     const m = r.metrics!;
     expect(littleOf(m)).toEqual([]);

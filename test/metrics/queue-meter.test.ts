@@ -23,7 +23,10 @@ describe('queue meter', () => {
 
   it('an M/M/1-like FIFO queue from a seeded sequence: occupancy, sojourn and Little against a hand integration', () => {
     let x = 42;
-    const rnd = (): number => { x = (x * 48271) % 2147483647; return x / 2147483647; };
+    const rnd = (): number => {
+      x = (x * 48271) % 2147483647;
+      return x / 2147483647;
+    };
     const exp = (mean: number): number => Math.round(-Math.log(1 - rnd()) * mean);
     const m = meter(50, 200);
     const events: [number, number][] = []; // (time, +1 arrival / -1 departure)

@@ -6,28 +6,37 @@ import type { FieldKind } from '../../src/protocol/schema.ts';
 
 function arbField(kind: FieldKind): fc.Arbitrary<number | boolean> {
   switch (kind) {
-    case 'bool': return fc.boolean();
-    case 'u8': return fc.integer({ min: 0, max: 0xff });
-    case 'u16': return fc.integer({ min: 0, max: 0xffff });
-    case 'u32': return fc.integer({ min: 0, max: 0xffffffff });
-    case 'i32': return fc.integer({ min: -0x80000000, max: 0x7fffffff });
-    case 'u64': return fc.maxSafeNat();
+    case 'bool':
+      return fc.boolean();
+    case 'u8':
+      return fc.integer({ min: 0, max: 0xff });
+    case 'u16':
+      return fc.integer({ min: 0, max: 0xffff });
+    case 'u32':
+      return fc.integer({ min: 0, max: 0xffffffff });
+    case 'i32':
+      return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    case 'u64':
+      return fc.maxSafeNat();
   }
 }
 
 const arbMessage: fc.Arbitrary<Message> = fc.oneof(
   ...Object.entries(messageSpecs).map(([type, spec]) =>
-    fc.record(Object.fromEntries(Object.entries(spec.fields).map(([name, kind]) => [name, arbField(kind as FieldKind)])))
-      .map((fields) => ({ type, ...fields }) as unknown as Message)),
+    fc.record(Object.fromEntries(Object.entries(spec.fields).map(([name, kind]) => [name, arbField(kind as FieldKind)]))).map((fields) => ({ type, ...fields }) as unknown as Message),
+  ),
 );
 
 describe('schema codec', () => {
   it('round-trips every message type at any offset', () => {
-    fc.assert(fc.property(arbMessage, fc.integer({ min: 0, max: 7 }), (msg, slot) => {
-      const words = new Int32Array(messageCodec.slotWords * 8);
-      messageCodec.encode(msg, words, slot * messageCodec.slotWords);
-      expect(messageCodec.decode(words, slot * messageCodec.slotWords)).toEqual(msg);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(arbMessage, fc.integer({ min: 0, max: 7 }), (msg, slot) => {
+        const words = new Int32Array(messageCodec.slotWords * 8);
+        messageCodec.encode(msg, words, slot * messageCodec.slotWords);
+        expect(messageCodec.decode(words, slot * messageCodec.slotWords)).toEqual(msg);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('rejects out-of-range values with the field named', () => {

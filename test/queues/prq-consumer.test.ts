@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import {
-  createPrqConsumer, guestPrqRegisters, hostPrqRegisters, prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending,
-  prqConsumerReadResult, type PrqConsumerSink, type PrqConsumerState,
+  createPrqConsumer,
+  guestPrqRegisters,
+  hostPrqRegisters,
+  prqConsumerDescriptor,
+  prqConsumerIrq,
+  prqConsumerPending,
+  prqConsumerReadResult,
+  type PrqConsumerSink,
+  type PrqConsumerState,
 } from '../../src/queues/prq-consumer.ts';
 
 type Log = (string | Message)[];
@@ -43,11 +50,7 @@ describe('prq consumer', () => {
     prqConsumerIrq(q, sink);
     log.length = 0;
     prqConsumerReadResult(q, vtdReg.PQT, 1, 3, sink);
-    expect(log).toEqual([
-      'desc 1', 'desc 2', 'desc 3',
-      { type: 'mmio.write', reg: vtdReg.PQH, value: 3 },
-      { type: 'mmio.read', reg: vtdReg.PRS, tag: 2 },
-    ]);
+    expect(log).toEqual(['desc 1', 'desc 2', 'desc 3', { type: 'mmio.write', reg: vtdReg.PQH, value: 3 }, { type: 'mmio.read', reg: vtdReg.PRS, tag: 2 }]);
     expect(q.head).toBe(3);
   });
 

@@ -4,14 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { prgCode, prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import { encodePageRequest, type PageRequestFields } from '../../src/protocol/layouts.ts';
-import {
-  createPrqProducer,
-  prqEnqueue,
-  prqIsFull,
-  prqOccupancy,
-  prqReadRegister,
-  prqWriteRegister,
-} from '../../src/queues/prq-producer.ts';
+import { createPrqProducer, prqEnqueue, prqIsFull, prqOccupancy, prqReadRegister, prqWriteRegister } from '../../src/queues/prq-producer.ts';
 
 const base: PageRequestFields = { rid: 0x10, pasidPresent: true, pasid: 5, exe: false, priv: false, rd: true, wr: false, last: false, prgi: 3, addr: 0x4000 };
 const nonLast = encodePageRequest(base);

@@ -15,7 +15,11 @@ describe('hop stamps', () => {
   it('stamps only ghosts that are multiples of sampleEvery (and never ghost 0)', () => {
     const h = createHopStamps(8, 4);
     for (let g = 0; g <= 12; g++) stamp(h, g, g * 10);
-    expect(stampsInOrder(h)).toEqual([[4, 40], [8, 80], [12, 120]]);
+    expect(stampsInOrder(h)).toEqual([
+      [4, 40],
+      [8, 80],
+      [12, 120],
+    ]);
     expect(h.stamped).toBe(3);
   });
 
@@ -24,7 +28,12 @@ describe('hop stamps', () => {
     for (let g = 1; g <= 10; g++) stamp(h, g, g * 100);
     expect(h.ghosts).toHaveLength(4);
     expect(h.ns).toHaveLength(4);
-    expect(stampsInOrder(h)).toEqual([[7, 700], [8, 800], [9, 900], [10, 1000]]);
+    expect(stampsInOrder(h)).toEqual([
+      [7, 700],
+      [8, 800],
+      [9, 900],
+      [10, 1000],
+    ]);
     expect(h.stamped).toBe(10);
   });
 
@@ -39,7 +48,10 @@ describe('hop stamps', () => {
   });
 
   it('is plain data: survives structuredClone and JSON as arrays', () => {
-    const h = stamps([[1, 5], [2, 7]]);
+    const h = stamps([
+      [1, 5],
+      [2, 7],
+    ]);
     expect(structuredClone(h)).toEqual(h);
     const j = JSON.parse(JSON.stringify(h)) as HopStamps;
     expect(Array.isArray(j.ghosts) && Array.isArray(j.ns)).toBe(true);
@@ -55,13 +67,37 @@ describe('hop stamps', () => {
 describe('per-hop latency', () => {
   // Three groups, each through every point; ghost 3 skips the vmm (never read, e.g. no handler).
   const base: Record<string, [number, number][]> = {
-    'dev.sent': [[1, 0], [2, 100], [3, 200]],
-    'host.received': [[1, 10], [2, 120], [3, 230]],
-    'vmm.read': [[1, 30], [2, 150]],
-    'guest.received': [[1, 60], [2, 190]],
-    'guest.responded': [[1, 70], [2, 190]],
-    'vmm.written': [[1, 100], [2, 230]],
-    'dev.answered': [[1, 110], [2, 250], [3, 260]],
+    'dev.sent': [
+      [1, 0],
+      [2, 100],
+      [3, 200],
+    ],
+    'host.received': [
+      [1, 10],
+      [2, 120],
+      [3, 230],
+    ],
+    'vmm.read': [
+      [1, 30],
+      [2, 150],
+    ],
+    'guest.received': [
+      [1, 60],
+      [2, 190],
+    ],
+    'guest.responded': [
+      [1, 70],
+      [2, 190],
+    ],
+    'vmm.written': [
+      [1, 100],
+      [2, 230],
+    ],
+    'dev.answered': [
+      [1, 110],
+      [2, 250],
+      [3, 260],
+    ],
   };
   const points = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, stamps(v)]));
 
@@ -97,11 +133,20 @@ describe('per-hop latency', () => {
   });
 
   it('a ghost stamped twice at a point (a write sent again) keeps its latest stamp', () => {
-    const [seg] = hopLatencies({ a: stamps([[1, 0]]), b: stamps([[1, 5], [1, 9]]) }, [{ segment: 'a→b', from: 'a', to: 'b' }]);
+    const [seg] = hopLatencies(
+      {
+        a: stamps([[1, 0]]),
+        b: stamps([
+          [1, 5],
+          [1, 9],
+        ]),
+      },
+      [{ segment: 'a→b', from: 'a', to: 'b' }],
+    );
     expect(seg).toMatchObject({ samples: 1, p50Ns: 9 });
   });
 
-  it('collects the points of every tier\'s stats().hops', () => {
+  it("collects the points of every tier's stats().hops", () => {
     const got = collectHopPoints([{ hops: { 'dev.sent': points['dev.sent'] } }, { other: 1 }, { hops: { 'vmm.read': points['vmm.read'] } }]);
     expect(Object.keys(got).sort()).toEqual(['dev.sent', 'vmm.read']);
   });

@@ -86,7 +86,7 @@ describe('--out outputs', () => {
     expect(w.eventsInWindow).toBe(w.eventsInRun);
   });
 
-  it('trace.json is bounded: the default window keeps the run\'s first 20 000 check events, and says so', async () => {
+  it("trace.json is bounded: the default window keeps the run's first 20 000 check events, and says so", async () => {
     await runScenario('pasid-teardown-reuse', { runtime: 'sim', seed: 2, out: join(dir, 'bounded') });
     const t = JSON.parse(readFileSync(join(dir, 'bounded', 'trace.json'), 'utf8')) as TraceFile;
     const w = t.otherData.window as { eventsInWindow: number; eventsInRun: number; windowEndNs: number; runEndNs: number };

@@ -24,8 +24,7 @@ beforeAll(async () => {
   browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 120_000);
 
@@ -34,19 +33,34 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Drawn { id: string; points: number; series: number }
+interface Drawn {
+  id: string;
+  points: number;
+  series: number;
+}
 
 async function open(out: string): Promise<{ drawn: Drawn[]; errors: string[]; requests: string[]; verdict: string }> {
   const page = await browser!.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   const file = pathToFileURL(join(out, 'report.html')).href;
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => { if (r.url() !== file) requests.push(r.url()); });
-  await page.route((url) => url.href !== file, (route) => route.abort());
+  page.on('request', (r) => {
+    if (r.url() !== file) requests.push(r.url());
+  });
+  await page.route(
+    (url) => url.href !== file,
+    (route) => route.abort(),
+  );
   await page.goto(file);
-  await page.waitForFunction(() => Array.isArray((globalThis as unknown as { faultlinePlots?: unknown[] }).faultlinePlots) && (globalThis as unknown as { faultlinePlots: unknown[] }).faultlinePlots.length === 5, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => Array.isArray((globalThis as unknown as { faultlinePlots?: unknown[] }).faultlinePlots) && (globalThis as unknown as { faultlinePlots: unknown[] }).faultlinePlots.length === 5,
+    null,
+    { timeout: 30_000 },
+  );
   const drawn = await page.evaluate(() => (globalThis as unknown as { faultlinePlots: Drawn[] }).faultlinePlots);
   const canvases = await page.locator('canvas').count();
   expect(canvases).toBeGreaterThanOrEqual(5);
@@ -71,7 +85,10 @@ function expectedFrom(m: RunMetrics): Record<string, { points: number; series: n
 }
 
 describe('report.html in headless Chromium', () => {
-  for (const [name, bugs] of [['prq-overflow-mid-group', []], ['vprq-overflow', ['vprq-drop-leaks-cookie']]] as const) {
+  for (const [name, bugs] of [
+    ['prq-overflow-mid-group', []],
+    ['vprq-overflow', ['vprq-drop-leaks-cookie']],
+  ] as const) {
     it(`${name}${bugs.length ? ` with ${bugs.join(', ')}` : ''}: no console errors, no network, every plot holds the points summary.json says`, async () => {
       const out = join(dir, name);
       await runScenario(name, { runtime: 'sim', seed: 1, bugs: [...bugs], out });

@@ -65,7 +65,7 @@ describe('recording a threaded run and replaying it exactly', () => {
     const file = join(dir, 'failing.flrec');
     // A thread race: the overflow needs the bursts to meet a full virtual PRQ, which nearly every run does.
     let recorded: NestedReport | null = null;
-    for (let attempt = 0; attempt < 5 && !(recorded?.checker?.violations.length); attempt++) {
+    for (let attempt = 0; attempt < 5 && !recorded?.checker?.violations.length; attempt++) {
       recorded = await recordedRun('vprq-overflow', 100, ['vprq-drop-leaks-cookie'], file);
     }
     expect(recorded!.checker!.violations.length).toBeGreaterThan(0);

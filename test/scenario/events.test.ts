@@ -14,11 +14,14 @@ devices:
 describe('scenario events', () => {
   it('defaults to no events, and gives each tier its actions with the device resolved', () => {
     expect(parseScenarioText(base, 'x.yaml').events).toEqual([]);
-    const s = parseScenarioText(`${base}events:
+    const s = parseScenarioText(
+      `${base}events:
   - { atMs: 0.5, action: replaceHwpt, device: pf }
   - { atMs: 1, action: flr, device: 0x101 }
   - { atMs: 2, action: guestFailure, device: vf, count: 3 }
-`, 'x.yaml');
+`,
+      'x.yaml',
+    );
     const t = deriveTierConfigs(s);
     expect(t.vmm.events![0]).toEqual({ atNs: 500_000, action: 'replaceHwpt', rid: 0x100, pasid: 1, count: 1 });
     expect(t.host.events![1]).toMatchObject({ action: 'flr', rid: 0x101 });

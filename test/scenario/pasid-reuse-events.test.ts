@@ -13,10 +13,13 @@ devices:
 
 describe('scenario event pasidReuse', () => {
   it('goes to the host with the PASID (default: the first) and stopMarker (default: false)', () => {
-    const s = parseScenarioText(`${base}events:
+    const s = parseScenarioText(
+      `${base}events:
   - { atMs: 0.5, action: pasidReuse, device: pf, pasid: 2, stopMarker: true }
   - { atMs: 1, action: pasidReuse, device: pf }
-`, 'x.yaml');
+`,
+      'x.yaml',
+    );
     const t = deriveTierConfigs(s);
     expect(t.host.events).toEqual([
       { atNs: 500_000, action: 'pasidReuse', rid: 0x100, pasid: 2, count: 1, stopMarker: true },

@@ -75,8 +75,7 @@ function eventFdModel(m: EventFdModel): ModelResult {
 }
 
 function report(name: string, r: ModelResult): void {
-  console.log(`eventfd model [${name}]: ${r.executions} executions, ${r.steps} steps`
-    + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
+  console.log(`eventfd model [${name}]: ${r.executions} executions, ${r.steps} steps` + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
 }
 
 describe('EventFd model check: no lost wake-up', () => {

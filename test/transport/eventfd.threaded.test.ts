@@ -17,8 +17,10 @@ async function pingPong(exchanges: number, spinChoices: number[], seed: number, 
     { ...base, role: 'ping', seed: seed * 2 + 2 },
   ]);
   const [pong, ping] = reports as [PingPongReport, PingPongReport];
-  console.log(`ping-pong ${exchanges} exchanges, spins [${spinChoices.join(',')}]${jitter ? ', jittered atomics' : ''}: ping ${ping.elapsedMs.toFixed(0)} ms `
-    + `(${((ping.elapsedMs / exchanges) * 1000).toFixed(1)} µs per exchange incl. pauses), wall ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(
+    `ping-pong ${exchanges} exchanges, spins [${spinChoices.join(',')}]${jitter ? ', jittered atomics' : ''}: ping ${ping.elapsedMs.toFixed(0)} ms ` +
+      `(${((ping.elapsedMs / exchanges) * 1000).toFixed(1)} µs per exchange incl. pauses), wall ${(performance.now() - t0).toFixed(0)} ms`,
+  );
   for (const r of reports) {
     expect(r.firstAnomaly, r.role).toBe('');
     expect(r.timeouts, r.role).toBe(0);

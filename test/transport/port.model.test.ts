@@ -76,8 +76,7 @@ function portModel(m: PortModel): ModelResult {
 }
 
 function report(name: string, r: ModelResult): void {
-  console.log(`port model [${name}]: ${r.executions} executions, ${r.steps} steps`
-    + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
+  console.log(`port model [${name}]: ${r.executions} executions, ${r.steps} steps` + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
 }
 
 describe('SabPort + EventFd blocking channel model check', () => {

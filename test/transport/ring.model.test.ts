@@ -83,12 +83,16 @@ function ringModel(m: RingModel): ModelResult {
 }
 
 const base: RingModel = {
-  messages: 3, publishEvery: 1, drainMax: 2, initialCounter: 0, publishBeforeWrite: false, reduction: 'none',
+  messages: 3,
+  publishEvery: 1,
+  drainMax: 2,
+  initialCounter: 0,
+  publishBeforeWrite: false,
+  reduction: 'none',
 };
 
 function report(name: string, r: ModelResult): void {
-  console.log(`ring model [${name}]: ${r.executions} executions, ${r.steps} steps, ${r.truncated} truncated`
-    + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
+  console.log(`ring model [${name}]: ${r.executions} executions, ${r.steps} steps, ${r.truncated} truncated` + `${r.violation ? `, VIOLATION: ${r.violation.message}` : ''}`);
 }
 
 describe('SabRing model check: one producer, one consumer, capacity 2', () => {

@@ -26,18 +26,31 @@ async function stress(c: Case): Promise<RingStressReport[]> {
   const sab = new SharedArrayBuffer(ringSize + 2 * eventFdBytes);
   new SabRing(sab, 0, c.capacitySlots, 2, undefined, { init: true, initialCounter: c.initialCounter });
   const cfg: RingStressConfig = {
-    sab, ringOffset: 0, capacitySlots: c.capacitySlots, consumerEfdOffset: ringSize, producerEfdOffset: ringSize + eventFdBytes,
-    records: c.records, batch: c.batch, drainMax: c.capacitySlots, spinIters: c.spinIters, waitTimeoutMs: 2000,
+    sab,
+    ringOffset: 0,
+    capacitySlots: c.capacitySlots,
+    consumerEfdOffset: ringSize,
+    producerEfdOffset: ringSize + eventFdBytes,
+    records: c.records,
+    batch: c.batch,
+    drainMax: c.capacitySlots,
+    spinIters: c.spinIters,
+    waitTimeoutMs: 2000,
     ...(c.jitter ? { jitter: c.jitter } : {}),
   };
   const t0 = performance.now();
-  const reports = await runWorkers<RingStressReport>(workerUrl, [{ ...cfg, role: 'consumer' }, { ...cfg, role: 'producer' }]);
+  const reports = await runWorkers<RingStressReport>(workerUrl, [
+    { ...cfg, role: 'consumer' },
+    { ...cfg, role: 'producer' },
+  ]);
   const wallMs = performance.now() - t0;
   const [consumer, producer] = reports as [RingStressReport, RingStressReport];
   const rate = (c.records / Math.max(consumer.elapsedMs, producer.elapsedMs)) * 1000;
-  console.log(`ring ${c.records} records, ${c.capacitySlots} slots, batch ${c.batch}, spin ${c.spinIters}, start ${c.initialCounter}${c.jitter ? ', jittered atomics' : ''}: `
-    + `${(rate / 1e6).toFixed(1)} M rec/s, consumer ${consumer.elapsedMs.toFixed(0)} ms (${consumer.parks} parks), `
-    + `producer ${producer.parks} parks, wall ${wallMs.toFixed(0)} ms incl. worker start`);
+  console.log(
+    `ring ${c.records} records, ${c.capacitySlots} slots, batch ${c.batch}, spin ${c.spinIters}, start ${c.initialCounter}${c.jitter ? ', jittered atomics' : ''}: ` +
+      `${(rate / 1e6).toFixed(1)} M rec/s, consumer ${consumer.elapsedMs.toFixed(0)} ms (${consumer.parks} parks), ` +
+      `producer ${producer.parks} parks, wall ${wallMs.toFixed(0)} ms incl. worker start`,
+  );
   expect(consumer.firstError).toBe('');
   expect(consumer.errors).toBe(0);
   expect(consumer.records).toBe(c.records);
@@ -60,7 +73,12 @@ describe('SabRing across two threads', () => {
 
   it('survives constant full/empty parking on a 16-slot ring with no spinning', async () => {
     const [consumer, producer] = await stress({
-      records: 200_000, capacitySlots: 16, batch: 4, spinIters: 0, initialCounter: 2 ** 31 - 5_000, maxElapsedMs: 20_000,
+      records: 200_000,
+      capacitySlots: 16,
+      batch: 4,
+      spinIters: 0,
+      initialCounter: 2 ** 31 - 5_000,
+      maxElapsedMs: 20_000,
     });
     // The point of this case is the parking path: make sure it was actually exercised.
     expect(consumer!.parks + producer!.parks).toBeGreaterThan(100);
@@ -71,7 +89,12 @@ describe('SabRing across two threads', () => {
   // without the re-check (checked by hand) then times out within a few thousand records.
   it('survives full/empty parking through jittered atomics on an 8-slot ring', async () => {
     await stress({
-      records: 20_000, capacitySlots: 8, batch: 2, spinIters: 20, initialCounter: -7, maxElapsedMs: 20_000,
+      records: 20_000,
+      capacitySlots: 8,
+      batch: 2,
+      spinIters: 20,
+      initialCounter: -7,
+      maxElapsedMs: 20_000,
       jitter: { seed: 3, probability: 0.3, maxDelayUs: 50 },
     });
   });

@@ -36,8 +36,11 @@ export function staleResponseMonitor(): Monitor {
         if (!ev.auto && from !== undefined && g && (g.respondedMask & (1 << from)) === 0) {
           const cause = lastAnswered.get(key(from, ev.prgi));
           const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
-          env.violate('I2', `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered${why}`,
-            cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause]);
+          env.violate(
+            'I2',
+            `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered${why}`,
+            cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause],
+          );
         }
         lastAnswered.set(key(ev.layer, ev.prgi), ev.ghost);
         return;
@@ -48,8 +51,11 @@ export function staleResponseMonitor(): Monitor {
       if (ev.ghost !== 0 && intended !== ev.ghost) {
         const a = t.get(intended);
         const b = t.get(ev.ghost);
-        env.violate('I2', `a response sent for group ${intended} (incarnation ${a?.incarnation ?? '?'}) answered group ${ev.ghost} `
-          + `(incarnation ${b?.incarnation ?? '?'}) reusing rid ${ev.rid} prgi ${ev.prgi}`, [intended, ev.ghost]);
+        env.violate(
+          'I2',
+          `a response sent for group ${intended} (incarnation ${a?.incarnation ?? '?'}) answered group ${ev.ghost} ` + `(incarnation ${b?.incarnation ?? '?'}) reusing rid ${ev.rid} prgi ${ev.prgi}`,
+          [intended, ev.ghost],
+        );
       } else if (ev.ghost === 0 && t.finishedAs(intended) === 'retired') {
         env.violate('I2', `a response for retired group ${intended} reached the device`, [intended]);
       }

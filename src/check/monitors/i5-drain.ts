@@ -44,16 +44,23 @@ export function drainMonitor(): Monitor {
           }
           const left = unanswered(env, ev.rid, ev.pasid, (gen) => gen <= ev.gen).filter((g) => !heldByIommufd.has(g));
           if (left.length > 0) {
-            env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${left.length} group(s) `
-              + `still in a hardware queue or the IOPF core (unanswered, not held by iommufd): ${left.slice(0, listedMax).join(', ')}`, left.slice(0, listedMax));
+            env.violate(
+              'I5',
+              `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${left.length} group(s) ` +
+                `still in a hardware queue or the IOPF core (unanswered, not held by iommufd): ${left.slice(0, listedMax).join(', ')}`,
+              left.slice(0, listedMax),
+            );
           }
           return;
         }
         case 'chk.pasidBind': {
           const old = unanswered(env, ev.rid, ev.pasid, (gen) => gen < ev.gen);
           if (old.length > 0) {
-            env.violate('I5', `rid ${ev.rid} pasid ${ev.pasid} was reused (incarnation ${ev.gen}) with ${old.length} group(s) of an older `
-              + `incarnation never answered: ${old.slice(0, listedMax).join(', ')}`, old.slice(0, listedMax));
+            env.violate(
+              'I5',
+              `rid ${ev.rid} pasid ${ev.pasid} was reused (incarnation ${ev.gen}) with ${old.length} group(s) of an older ` + `incarnation never answered: ${old.slice(0, listedMax).join(', ')}`,
+              old.slice(0, listedMax),
+            );
           }
           return;
         }

@@ -66,8 +66,12 @@ export function groupOrderMonitor(): Monitor {
         const g = t.get(ev.ghost);
         const culprit = g ? discardedAt.get(slotKey(ev.layer, g.rid, g.prgi)) : undefined;
         const ghosts = culprit !== undefined && culprit !== ev.ghost ? [ev.ghost, culprit] : [ev.ghost];
-        env.violate('I6', `the ${where} delivered group ${ev.ghost} with ${ev.requests} requests but only ${own} are its own`
-          + (ghosts.length > 1 ? `: a discarded partial of group ${culprit} was merged into it` : ''), ghosts);
+        env.violate(
+          'I6',
+          `the ${where} delivered group ${ev.ghost} with ${ev.requests} requests but only ${own} are its own` +
+            (ghosts.length > 1 ? `: a discarded partial of group ${culprit} was merged into it` : ''),
+          ghosts,
+        );
       }
     },
     finish(): void {},

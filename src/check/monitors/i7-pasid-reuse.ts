@@ -39,16 +39,14 @@ export function pasidReuseMonitor(): Monitor {
         case 'chk.raise': {
           const now = ev.pasidPresent ? current.get(scopeKey(ev.rid, ev.pasid)) : undefined;
           if (now !== undefined && ev.pasidGen < now) {
-            env.violate('I7', `the device raised group ${ev.ghost} for incarnation ${ev.pasidGen} of rid ${ev.rid} pasid ${ev.pasid} `
-              + `after it was rebound (incarnation ${now})`, [ev.ghost]);
+            env.violate('I7', `the device raised group ${ev.ghost} for incarnation ${ev.pasidGen} of rid ${ev.rid} pasid ${ev.pasid} ` + `after it was rebound (incarnation ${now})`, [ev.ghost]);
           }
           return;
         }
         case 'chk.deliver': {
           const s = stale(ev.ghost, env);
           if (s) {
-            env.violate('I7', `group ${ev.ghost} of incarnation ${s.gen} reached the ${layerNames[ev.layer]} handler after the PASID `
-              + `was rebound to incarnation ${s.now}`, [ev.ghost]);
+            env.violate('I7', `group ${ev.ghost} of incarnation ${s.gen} reached the ${layerNames[ev.layer]} handler after the PASID ` + `was rebound to incarnation ${s.now}`, [ev.ghost]);
           }
           return;
         }
@@ -56,8 +54,9 @@ export function pasidReuseMonitor(): Monitor {
           if (ev.auto) return;
           const s = stale(ev.ghost, env);
           if (s) {
-            env.violate('I7', `the ${layerNames[ev.layer]} passed on a handler's answer for group ${ev.ghost} of incarnation ${s.gen} `
-              + `after the PASID was rebound to incarnation ${s.now}`, [ev.ghost]);
+            env.violate('I7', `the ${layerNames[ev.layer]} passed on a handler's answer for group ${ev.ghost} of incarnation ${s.gen} ` + `after the PASID was rebound to incarnation ${s.now}`, [
+              ev.ghost,
+            ]);
           }
           return;
         }

@@ -59,9 +59,13 @@ export function boundTracker(): BoundTracker {
     overdue++;
     const raisedNs = env.table.get(ghost)?.raisedNs ?? -1;
     const outstanding = raisedNs >= 0 ? `outstanding for ${fmtDurationNs(nowNs - raisedNs)} (raised at ${fmtAtNs(raisedNs)})` : 'outstanding';
-    env.violate('I8', `group ${ghost} ${outstanding} is still unanswered ${fmtDurationNs(nowNs - (deadlineNs - boundNs))} after `
-      + `${raisedNs > healAtNs ? 'its raise' : `the heal at ${fmtAtNs(healAtNs)}`}${atEnd ? ' when the run ended' : ''}: `
-      + `past the liveness bound of ${fmtDurationNs(boundNs)}`, [ghost]);
+    env.violate(
+      'I8',
+      `group ${ghost} ${outstanding} is still unanswered ${fmtDurationNs(nowNs - (deadlineNs - boundNs))} after ` +
+        `${raisedNs > healAtNs ? 'its raise' : `the heal at ${fmtAtNs(healAtNs)}`}${atEnd ? ' when the run ended' : ''}: ` +
+        `past the liveness bound of ${fmtDurationNs(boundNs)}`,
+      [ghost],
+    );
   };
   const arm = (env: MonitorEnv): void => {
     armed = true;

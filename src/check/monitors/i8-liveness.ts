@@ -25,8 +25,11 @@ export function livenessMonitor(): Monitor {
       bound.finish(end, env);
       const live = [...env.table.liveGhosts()];
       if (!end.quiescent) {
-        env.violate('I8', `the run ended '${end.stopReason}' without reaching quiescence; ${live.length} group(s) outstanding`
-          + (end.stallReport ? `\n${end.stallReport}` : ''), live.slice(0, listedMax));
+        env.violate(
+          'I8',
+          `the run ended '${end.stopReason}' without reaching quiescence; ${live.length} group(s) outstanding` + (end.stallReport ? `\n${end.stallReport}` : ''),
+          live.slice(0, listedMax),
+        );
         return;
       }
       const held = [...atHandler.values()];

@@ -24,12 +24,10 @@ export const exploreCommand: Command = {
   name: 'explore',
   summary: 'Run a scenario in the deterministic simulator once per seed and report which seeds break which invariant.',
   usage: 'faultline explore <scenario> [--seeds N | --from A --to B] [options]',
-  about: 'exit status: 0 every seed held every invariant and the required marks were reached, 1 a seed failed or a mark was missed,\n2 bad usage or a seed could not finish (an actor threw: an error, never a finding), 130 interrupted (the seeds run so far are reported).',
+  about:
+    'exit status: 0 every seed held every invariant and the required marks were reached, 1 a seed failed or a mark was missed,\n2 bad usage or a seed could not finish (an actor threw: an error, never a finding), 130 interrupted (the seeds run so far are reported).',
   options,
-  examples: [
-    'faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first',
-    'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json',
-  ],
+  examples: ['faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first', 'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json'],
   async run(argv, signal) {
     const { cliOptionName, exploreOpenedScenario, formatExplore, openScenario, seedRange } = await loadApi();
     const { positionals, values: v } = parseCommand('explore', argv, options);

@@ -17,14 +17,14 @@ export const scenarioOptions = {
 
 const options = {
   runtime: { kind: 'string', value: 'R', choices: ['threads', 'sim'], help: 'threads (real workers, the default) or sim (deterministic, seeded)' },
-  seed: { kind: 'int', value: 'N', min: 0, max: seedMax, help: 'seed for every random choice (default: the scenario\'s, else 1)' },
+  seed: { kind: 'int', value: 'N', min: 0, max: seedMax, help: "seed for every random choice (default: the scenario's, else 1)" },
   ...scenarioOptions,
   json: { kind: 'string', value: 'FILE', help: 'also write the report as JSON to FILE (- for stdout; the text then goes to stderr)' },
   out: { kind: 'string', value: 'DIR', help: 'write summary.json, metrics.csv, trace.json (Perfetto) and report.html (plots) into DIR (created when missing)' },
   workers: { kind: 'string', value: 'each|N', help: 'threads: one worker per tier (each, the default) or the tiers grouped into N workers' },
   machines: { kind: 'string', value: 'ENGINE', choices: ['compiled', 'xstate'], help: 'machine engine: compiled (default) or xstate (reference mode, slower, for debugging)' },
   'stall-ms': { kind: 'int', value: 'MS', min: 1, help: 'threads: fail with a stall report when nothing progresses this long (default 10000)' },
-  'time-scale': { kind: 'int', value: 'N', help: 'threads: scenario time runs N times slower than the wall clock (default: the scenario\'s threads.timeScale)' },
+  'time-scale': { kind: 'int', value: 'N', help: "threads: scenario time runs N times slower than the wall clock (default: the scenario's threads.timeScale)" },
   record: { kind: 'string', value: 'FILE', help: 'threads: record every step into FILE for an exact replay (faultline replay --record FILE)' },
   'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule for `faultline replay ... --schedule`' },
   requests: { kind: 'int', value: 'N', min: 0, help: 'chain only: round trips to run (0: run for --duration-ms)' },
@@ -64,7 +64,8 @@ async function runChainCommand(v: OptionValues, signal: AbortSignal): Promise<nu
   const runtime = (v.runtime as 'threads' | 'sim' | undefined) ?? 'threads';
   if (runtime === 'sim' && v.workers !== undefined) fail('FAULTLINE_OPTION_IGNORED', '--workers applies to the threaded runtime only (the simulator runs every actor in one thread)');
   const workers = workersOf(v.workers) ?? 'each';
-  if (workers !== 'each' && !(Number.isInteger(workers) && workers >= 1 && workers <= 5)) fail('FAULTLINE_CLI_OPTION', `--workers must be 'each' or a whole number from 1 to 5; got '${String(v.workers)}'`);
+  if (workers !== 'each' && !(Number.isInteger(workers) && workers >= 1 && workers <= 5))
+    fail('FAULTLINE_CLI_OPTION', `--workers must be 'each' or a whole number from 1 to 5; got '${String(v.workers)}'`);
   const durationMs = (v['duration-ms'] as number | undefined) ?? 10_000;
   if (durationMs < 1) fail('FAULTLINE_CLI_OPTION', `--duration-ms must be at least 1; got ${durationMs}`);
   const json = v.json as string | undefined;
@@ -72,8 +73,12 @@ async function runChainCommand(v: OptionValues, signal: AbortSignal): Promise<nu
   signal.throwIfAborted();
   const { formatChainReport, runChain } = await loadApi();
   const report = await runChain({
-    runtime, seed: (v.seed as number | undefined) ?? 1, requests: (v.requests as number | undefined) ?? 0,
-    durationMs, window: (v.window as number | undefined) ?? 64, workers,
+    runtime,
+    seed: (v.seed as number | undefined) ?? 1,
+    requests: (v.requests as number | undefined) ?? 0,
+    durationMs,
+    window: (v.window as number | undefined) ?? 64,
+    workers,
   });
   const out = outputFor(json);
   out.text(formatChainReport(report));
@@ -119,8 +124,11 @@ export const runCommand: Command = {
     if (o.out !== undefined) out.text(`outputs: ${o.out}/ (summary.json, metrics.csv, trace.json for Perfetto or chrome://tracing, report.html)`);
     if (o.record !== undefined) out.text(`recording: ${o.record} (${statSync(o.record).size} bytes); replays exactly with: ${report.replay}`);
     if (o.recordSchedule) {
-      out.text(report.ok ? 'schedule: not printed (the run passed; a seed alone replays it)'
-        : `schedule (${report.schedule!.length} characters): faultline replay ${replayLine(opened.scenario, opened.scenario.seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`);
+      out.text(
+        report.ok
+          ? 'schedule: not printed (the run passed; a seed alone replays it)'
+          : `schedule (${report.schedule!.length} characters): faultline replay ${replayLine(opened.scenario, opened.scenario.seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`,
+      );
     }
     out.json(report);
     return report.ok ? 0 : 1;

@@ -7,7 +7,10 @@ import type { RunMetrics } from '../../check/metrics-collector.ts';
 import type { LatencySummary } from '../../metrics/histogram.ts';
 
 const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const labelText = (labels: Record<string, string>): string => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(';');
+const labelText = (labels: Record<string, string>): string =>
+  Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(';');
 const num = (v: number): string => (Number.isFinite(v) ? String(v) : '');
 
 export function metricsCsv(m: RunMetrics): string {
@@ -28,7 +31,15 @@ export function metricsCsv(m: RunMetrics): string {
   const end = m.endNs;
   const latency = (labels: Record<string, string>, l: LatencySummary): void => {
     row(end, 'latency.count', labels, l.count);
-    for (const [k, v] of [['mean', l.meanNs], ['p50', l.p50Ns], ['p90', l.p90Ns], ['p99', l.p99Ns], ['p99.9', l.p999Ns], ['p99.99', l.p9999Ns], ['max', l.maxNs]] as const) {
+    for (const [k, v] of [
+      ['mean', l.meanNs],
+      ['p50', l.p50Ns],
+      ['p90', l.p90Ns],
+      ['p99', l.p99Ns],
+      ['p99.9', l.p999Ns],
+      ['p99.99', l.p9999Ns],
+      ['max', l.maxNs],
+    ] as const) {
       row(end, `latency.${k}_ns`, labels, v);
     }
   };

@@ -47,8 +47,14 @@ export function hopCdfPlot(m: RunMetrics): PlotData {
     });
   });
   return {
-    id: 'hop-cdf', title: 'Latency CDF per hop', xLabel: 'latency (µs)', yLabel: 'fraction ≤ x', kind: 'steps', xLog: true,
-    data: [xs.map((x) => x / 1000), ...ys], series: hops.map((h) => h.hop),
+    id: 'hop-cdf',
+    title: 'Latency CDF per hop',
+    xLabel: 'latency (µs)',
+    yLabel: 'fraction ≤ x',
+    kind: 'steps',
+    xLog: true,
+    data: [xs.map((x) => x / 1000), ...ys],
+    series: hops.map((h) => h.hop),
   };
 }
 
@@ -60,22 +66,40 @@ export function reportPlots(m: RunMetrics): PlotData[] {
   const zero = (): number[] => times.map(() => 0);
   return [
     {
-      id: 'round-trip', title: 'Round trip (raise → response at the device): histogram', xLabel: 'latency (µs, bucket middle)', yLabel: 'groups',
-      kind: 'bars', data: [rt.map(([lo, hi]) => (lo + hi) / 2000), rt.map(([, , c]) => c)], series: ['groups'],
+      id: 'round-trip',
+      title: 'Round trip (raise → response at the device): histogram',
+      xLabel: 'latency (µs, bucket middle)',
+      yLabel: 'groups',
+      kind: 'bars',
+      data: [rt.map(([lo, hi]) => (lo + hi) / 2000), rt.map(([, , c]) => c)],
+      series: ['groups'],
     },
     hopCdfPlot(m),
     {
-      id: 'occupancy', title: 'Queue occupancy over time (time-weighted mean per interval)', xLabel: 'scenario time (µs)', yLabel: 'items',
-      kind: 'lines', data: [times, ...m.queues.map((q) => q.series.meanItems)], series: m.queues.map((q) => q.queue),
+      id: 'occupancy',
+      title: 'Queue occupancy over time (time-weighted mean per interval)',
+      xLabel: 'scenario time (µs)',
+      yLabel: 'items',
+      kind: 'lines',
+      data: [times, ...m.queues.map((q) => q.series.meanItems)],
+      series: m.queues.map((q) => q.queue),
     },
     {
-      id: 'drops', title: 'Drops over time', xLabel: 'scenario time (µs)', yLabel: 'items per interval',
-      kind: 'lines', data: [times, ...(drops.length ? drops.map((s) => s.values) : [zero()])],
+      id: 'drops',
+      title: 'Drops over time',
+      xLabel: 'scenario time (µs)',
+      yLabel: 'items per interval',
+      kind: 'lines',
+      data: [times, ...(drops.length ? drops.map((s) => s.values) : [zero()])],
       series: drops.length ? drops.map((s) => `${s.labels.queue} ${s.labels.reason}`) : ['none'],
     },
     {
-      id: 'throughput', title: 'Responses reaching the devices per interval', xLabel: 'scenario time (µs)', yLabel: 'responses per interval',
-      kind: 'lines', data: [times, ...(responses.length ? responses.map((s) => s.values) : [zero()])],
+      id: 'throughput',
+      title: 'Responses reaching the devices per interval',
+      xLabel: 'scenario time (µs)',
+      yLabel: 'responses per interval',
+      kind: 'lines',
+      data: [times, ...(responses.length ? responses.map((s) => s.values) : [zero()])],
       series: responses.length ? responses.map((s) => s.labels.code ?? '') : ['none'],
     },
   ];
@@ -93,13 +117,22 @@ function verdictHtml(r: NestedReport): string {
 
 function latencyTable(m: RunMetrics): string {
   const us = (ns: number): string => (Number.isFinite(ns) ? (ns / 1000).toFixed(2) : '—');
-  const rows = [{ hop: 'round trip', l: m.roundTrip }, ...m.hops.map((h) => ({ hop: h.hop, l: h.latency }))].map(({ hop, l }) =>
-    `<tr><td>${esc(hop)}</td><td>${l.count}</td><td>${us(l.p50Ns)}</td><td>${us(l.p90Ns)}</td><td>${us(l.p99Ns)}</td><td>${us(l.p999Ns)}</td><td>${us(l.p9999Ns)}</td><td>${us(l.maxNs)}</td><td>${us(l.meanNs)}</td></tr>`);
+  const rows = [{ hop: 'round trip', l: m.roundTrip }, ...m.hops.map((h) => ({ hop: h.hop, l: h.latency }))].map(
+    ({ hop, l }) =>
+      `<tr><td>${esc(hop)}</td><td>${l.count}</td><td>${us(l.p50Ns)}</td><td>${us(l.p90Ns)}</td><td>${us(l.p99Ns)}</td><td>${us(l.p999Ns)}</td><td>${us(l.p9999Ns)}</td><td>${us(l.maxNs)}</td><td>${us(l.meanNs)}</td></tr>`,
+  );
   return `<table><tr><th>hop</th><th>n</th><th>p50 µs</th><th>p90</th><th>p99</th><th>p99.9</th><th>p99.99</th><th>max</th><th>mean</th></tr>${rows.join('')}</table>`;
 }
 
 function queueTable(m: RunMetrics): string {
-  const rows = m.queues.map((q) => `<tr><td>${esc(q.queue)}</td><td>${q.arrivals}</td><td>${q.departures}</td><td>${esc(Object.entries(q.drops).map(([k, v]) => `${k} ${v}`).join(', ') || '0')}</td><td>${q.occupancyMeanItems.toFixed(3)}</td><td>${q.occupancyMax}</td><td>${(q.sojournMeanNs / 1000).toFixed(2)}</td><td>${(q.little.relativeError * 100).toFixed(4)} %${q.little.ok ? '' : ' FAIL'}</td></tr>`);
+  const rows = m.queues.map(
+    (q) =>
+      `<tr><td>${esc(q.queue)}</td><td>${q.arrivals}</td><td>${q.departures}</td><td>${esc(
+        Object.entries(q.drops)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || '0',
+      )}</td><td>${q.occupancyMeanItems.toFixed(3)}</td><td>${q.occupancyMax}</td><td>${(q.sojournMeanNs / 1000).toFixed(2)}</td><td>${(q.little.relativeError * 100).toFixed(4)} %${q.little.ok ? '' : ' FAIL'}</td></tr>`,
+  );
   return `<table><tr><th>queue</th><th>arrivals</th><th>departures</th><th>drops / retired</th><th>mean occupancy</th><th>max</th><th>mean sojourn µs</th><th>Little |L−λW|/L</th></tr>${rows.join('')}</table>`;
 }
 

@@ -23,8 +23,14 @@ export interface RunSummary {
 
 export function runSummary(report: NestedReport, scenario: Scenario, faultlineVersion: string): RunSummary {
   return {
-    schema: summarySchema, schemaVersion: summarySchemaVersion, faultline: faultlineVersion, node: process.version,
-    cores: os.availableParallelism(), seed: report.seed, scenario, report,
+    schema: summarySchema,
+    schemaVersion: summarySchemaVersion,
+    faultline: faultlineVersion,
+    node: process.version,
+    cores: os.availableParallelism(),
+    seed: report.seed,
+    scenario,
+    report,
   };
 }
 

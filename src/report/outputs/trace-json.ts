@@ -46,8 +46,10 @@ const argsEventsMax = 8;
 
 const pointName = (ev: CheckEvent): string => {
   switch (ev.type) {
-    case 'chk.queue': return `queue ${['prq', 'hostCore', 'faultFd', 'vprq', 'guestCore', 'cmdq', 'priCredits'][ev.queue] ?? ev.queue} ${['accept', 'enqueue', 'drop', 'dequeue', 'move'][ev.op] ?? ev.op}`;
-    default: return ev.type.slice(4);
+    case 'chk.queue':
+      return `queue ${['prq', 'hostCore', 'faultFd', 'vprq', 'guestCore', 'cmdq', 'priCredits'][ev.queue] ?? ev.queue} ${['accept', 'enqueue', 'drop', 'dequeue', 'move'][ev.op] ?? ev.op}`;
+    default:
+      return ev.type.slice(4);
   }
 };
 
@@ -103,7 +105,9 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
   const drains = new Map<string, Flow>();
   let cmdId = 0;
   let drainId = 0;
-  const step = (f: Flow, s: Slice): void => { if (f.at[f.at.length - 1] !== s) f.at.push(s); };
+  const step = (f: Flow, s: Slice): void => {
+    if (f.at[f.at.length - 1] !== s) f.at.push(s);
+  };
   for (const s of slices) {
     for (const ev of s.events) {
       if (ev.type === 'chk.queue' && ev.queue === checkQueue.cmdq) {
@@ -113,7 +117,10 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
           flows.push(f);
         } else if (ev.op === checkQueueOp.dequeue) {
           const f = commands.shift();
-          if (f) { step(f, s); f.ended = true; }
+          if (f) {
+            step(f, s);
+            f.ended = true;
+          }
         }
         continue;
       }
@@ -125,7 +132,11 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
           flows.push(f);
         } else {
           const f = drains.get(key);
-          if (f) { step(f, s); f.ended = true; drains.delete(key); }
+          if (f) {
+            step(f, s);
+            f.ended = true;
+            drains.delete(key);
+          }
         }
         continue;
       }
@@ -138,14 +149,23 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
         flows.push(f);
       }
       step(f, s);
-      if (ev.type === 'chk.respDelivered' || (ev.type === 'chk.retire' && ev.layer === 0)) { f.ended = true; groups.delete(ghost); }
+      if (ev.type === 'chk.respDelivered' || (ev.type === 'chk.retire' && ev.layer === 0)) {
+        f.ended = true;
+        groups.delete(ghost);
+      }
     }
   }
 
   for (const s of slices) {
     const kinds = [...new Set(s.events.map(pointName))];
     out.push({
-      name: kinds.slice(0, 3).join(', ') + (kinds.length > 3 ? ', …' : ''), ph: 'X', ts: s.ts, dur: sliceUs, pid, tid: s.tid, cat: 'step',
+      name: kinds.slice(0, 3).join(', ') + (kinds.length > 3 ? ', …' : ''),
+      ph: 'X',
+      ts: s.ts,
+      dur: sliceUs,
+      pid,
+      tid: s.tid,
+      cat: 'step',
       args: { events: s.events.slice(0, argsEventsMax).map(describeEvent), ...(s.events.length > argsEventsMax ? { more: s.events.length - argsEventsMax } : {}) },
     });
   }
@@ -178,8 +198,11 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
     otherData: {
       ...meta,
       window: {
-        what: 'slices and flows from the run\'s first check events only; counters cover the whole run',
-        eventsInWindow: events.length, eventsInRun: w?.eventsTotal ?? 0, windowEndNs, runEndNs: m.endNs,
+        what: "slices and flows from the run's first check events only; counters cover the whole run",
+        eventsInWindow: events.length,
+        eventsInRun: w?.eventsTotal ?? 0,
+        windowEndNs,
+        runEndNs: m.endNs,
         flows: flowsWritten,
         flowsNotWritten: flows.length - flowsWritten,
         flowsNotWrittenWhy: 'not ended inside the window, or begun and ended in one step (a command executed as it was queued)',

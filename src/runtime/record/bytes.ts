@@ -69,7 +69,10 @@ export class ByteWriter {
 export class ByteReader {
   private at = 0;
 
-  constructor(private readonly buf: Uint8Array, private readonly what: string) {}
+  constructor(
+    private readonly buf: Uint8Array,
+    private readonly what: string,
+  ) {}
 
   get done(): boolean {
     return this.at >= this.buf.length;

@@ -44,7 +44,9 @@ export function decodeRecordFile<M>(bytes: Uint8Array, what = 'recording'): Reco
   const headerBytes = raw.readUInt32LE(8);
   if (12 + headerBytes > raw.length) fail('FAULTLINE_RECORD_CORRUPT', `${what}: the header runs past the end of the file`);
   const header = JSON.parse(raw.subarray(12, 12 + headerBytes).toString('utf8')) as {
-    format: number; meta: M; run: Omit<RunRecording, 'workers' | 'checkOrder'> & { workers: number; blobs: number[] };
+    format: number;
+    meta: M;
+    run: Omit<RunRecording, 'workers' | 'checkOrder'> & { workers: number; blobs: number[] };
   };
   if (header.format !== recordFormatVersion) {
     fail('FAULTLINE_RECORD_FORMAT', `${what} has format ${header.format}; this faultline reads format ${recordFormatVersion}`);

@@ -53,8 +53,10 @@ export function replayRecordFile(path: string): RecordedReplay {
   setMachinesMode(meta.machines);
   const { topology } = nestedTopology(scenario, meta.workers);
   const result = replayRecording(topology, file.run);
-  const report = buildNestedReport({ scenario: scenario.name, runtime: 'threads', seed: meta.seed, workers: result.workers, timeScale: scenario.threads.timeScale ?? 1 },
+  const report = buildNestedReport(
+    { scenario: scenario.name, runtime: 'threads', seed: meta.seed, workers: result.workers, timeScale: scenario.threads.timeScale ?? 1 },
     { actors: result.actors, channels: result.channels, marks: result.marks, stopReason: result.stopReason, elapsedMs: result.wallMs, checker: result.checker },
-    { replay: recordReplayLine(path), requiredMarks: scenario.marks });
+    { replay: recordReplayLine(path), requiredMarks: scenario.marks },
+  );
   return { meta, report, result };
 }

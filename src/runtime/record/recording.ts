@@ -58,7 +58,11 @@ export class RecordCollector {
   /** Resolves once every worker has sent its last chunk. */
   readonly done: Promise<void>;
 
-  constructor(private readonly seed: number, private readonly topology: RecordedTopology, workers: number) {
+  constructor(
+    private readonly seed: number,
+    private readonly topology: RecordedTopology,
+    workers: number,
+  ) {
     this.chunks = Array.from({ length: workers }, () => []);
     this.ended = new Array<boolean>(workers).fill(false);
     this.done = new Promise((resolve) => {
@@ -85,7 +89,10 @@ export class RecordCollector {
 
   build(outcome: RunOutcomeForRecord): RunRecording {
     return {
-      seed: this.seed, topology: this.topology, ...outcome, checkEvents: this.events,
+      seed: this.seed,
+      topology: this.topology,
+      ...outcome,
+      checkEvents: this.events,
       workers: this.chunks.map((list) => ({ steps: concatBytes(list.map((c) => c.steps)), mem: concatBytes(list.map((c) => c.mem)) })),
       checkOrder: this.order.take(),
     };

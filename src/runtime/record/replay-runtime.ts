@@ -95,7 +95,10 @@ class ReplayRun {
   private racyLoads = 0;
   private cur: Current | null = null;
 
-  constructor(private readonly topo: ResolvedTopology, private readonly rec: RunRecording) {
+  constructor(
+    private readonly topo: ResolvedTopology,
+    private readonly rec: RunRecording,
+  ) {
     checkTopology(topo, rec.topology);
     this.queues = topo.channels.map(() => new Fifo<Message>());
     this.sent = topo.channels.map(() => 0);
@@ -156,8 +159,11 @@ class ReplayRun {
   private diverged(what: string): never {
     const c = this.cur;
     const where = c === null ? 'at the end of the replay' : `at step ${c.index} (worker ${c.worker}, actor '${this.slots[c.actor]?.name ?? `#${c.actor}`}', ${kindNames[c.rec.kind]})`;
-    throw new FaultlineError('FAULTLINE_REPLAY_DIVERGED', `${where}: ${what}; the recording was made with other code or another scenario`,
-      c === null ? {} : { step: c.index, actor: this.slots[c.actor]?.name, worker: c.worker });
+    throw new FaultlineError(
+      'FAULTLINE_REPLAY_DIVERGED',
+      `${where}: ${what}; the recording was made with other code or another scenario`,
+      c === null ? {} : { step: c.index, actor: this.slots[c.actor]?.name, worker: c.worker },
+    );
   }
 
   private step(index: number, worker: number, r: StepRecord): void {
@@ -198,7 +204,9 @@ class ReplayRun {
   private makeCtx(index: number, name: string, views: Map<string, MemView>, marks: Map<string, number>): ActorCtx {
     const { channels, channelIndex } = this.topo;
     const owned = new Map<string, number>();
-    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
+    channels.forEach((c, i) => {
+      if (c.from === index) owned.set(c.name, i);
+    });
     const now = (): number => {
       const c = this.cur!;
       if (c.rec.nowNs < 0) this.diverged('the step reads the clock, but the recorded one did not');
@@ -211,13 +219,16 @@ class ReplayRun {
       now,
       mem: memLookup(views, name),
       mark: (m) => marks.set(m, (marks.get(m) ?? 0) + 1),
-      check: this.checker === null ? () => undefined : (ev) => {
-        // On threads the event is stamped with the step's clock, which counts as a read there.
-        now();
-        // Through the codec, as the check log does on threads.
-        messageCodec.encodeUnchecked(ev, this.scratch, 0);
-        this.slots[index]!.checks.push(messageCodec.decode(this.scratch, 0) as CheckEvent);
-      },
+      check:
+        this.checker === null
+          ? () => undefined
+          : (ev) => {
+              // On threads the event is stamped with the step's clock, which counts as a read there.
+              now();
+              // Through the codec, as the check log does on threads.
+              messageCodec.encodeUnchecked(ev, this.scratch, 0);
+              this.slots[index]!.checks.push(messageCodec.decode(this.scratch, 0) as CheckEvent);
+            },
       assert(cond, code, detail) {
         if (!cond) assertionFailed(name, code, detail);
       },
@@ -258,7 +269,7 @@ class ReplayRun {
         if (c.loads >= c.rec.memReads) this.diverged(`the step loads more than the ${c.rec.memReads} word(s) recorded from shared memory`);
         c.loads++;
         const v = cursor.mem.uint();
-        if ((here >>> 0) !== v) this.racyLoads++;
+        if (here >>> 0 !== v) this.racyLoads++;
         return v | 0;
       },
       store: (i, v) => inner.store(i, v),
@@ -299,7 +310,7 @@ class ReplayRun {
 
   private compareEnd(steps: number): void {
     if (steps !== this.rec.steps) this.diverged(`the recording has ${this.rec.steps} steps in its counters but ${steps} step records`);
-    for (const c of this.cursors) if (!c.mem.done) this.diverged('a worker\'s memory stream has loads no step consumed');
+    for (const c of this.cursors) if (!c.mem.done) this.diverged("a worker's memory stream has loads no step consumed");
     this.topo.channels.forEach((c, i) => {
       const want = this.rec.channels[i]!;
       const got = { sent: this.sent[i]!, refused: this.refused[i]!, depth: this.queues[i]!.length };
@@ -322,13 +333,20 @@ class ReplayRun {
     // Merged worker by worker, as the threaded runtime merges its workers' snapshots.
     for (const c of this.cursors) for (const [k, v] of c.marks) marks[k] = (marks[k] ?? 0) + v;
     const actors = this.slots.map((s) => ({
-      name: s.name, kind: s.def.kind, pending: (s.def.pending?.(s.state) ?? 0) + s.timers.size, stats: s.def.stats?.(s.state) ?? {}, state: s.state,
+      name: s.name,
+      kind: s.def.kind,
+      pending: (s.def.pending?.(s.state) ?? 0) + s.timers.size,
+      stats: s.def.stats?.(s.state) ?? {},
+      state: s.state,
     }));
     this.compareActors(actors);
     const checker = this.checker?.finish({ quiescent: this.rec.stopReason === 'quiescent', stopReason: this.rec.stopReason }) ?? null;
     if (checker) checker.backPressureWaits = this.rec.backPressureWaits;
     return {
-      steps, stopReason: this.rec.stopReason, wallMs: this.rec.wallMs, workers: this.rec.workers.length,
+      steps,
+      stopReason: this.rec.stopReason,
+      wallMs: this.rec.wallMs,
+      workers: this.rec.workers.length,
       actors,
       channels: this.topo.channels.map((c, i) => ({ name: c.name, sent: this.sent[i]!, refused: this.refused[i]!, depth: this.queues[i]!.length })),
       marks,

@@ -19,7 +19,10 @@ export function checkTopology(topo: ResolvedTopology, rec: RecordedTopology): vo
   });
   for (let i = 0; i < Math.max(now.length, then.length); i++) {
     if (now[i] !== then[i]) {
-      throw new FaultlineError('FAULTLINE_REPLAY_DIVERGED', `before step 0: the topology differs from the recorded one: recorded ${then[i] ?? 'nothing'}, now ${now[i] ?? 'nothing'}; the recording was made with other code or another scenario`);
+      throw new FaultlineError(
+        'FAULTLINE_REPLAY_DIVERGED',
+        `before step 0: the topology differs from the recorded one: recorded ${then[i] ?? 'nothing'}, now ${now[i] ?? 'nothing'}; the recording was made with other code or another scenario`,
+      );
     }
   }
 }

@@ -165,7 +165,13 @@ class SimRun {
   private makeSlot(index: number, name: string, def: AnyActorDef, serviceNs: number): ActorSlot {
     const rngState = rngStateFrom(this.seed, index + 1);
     const slot: ActorSlot = {
-      name, def, state: undefined, rngState, inbox: new SimInbox(), busyUntilNs: 0, serviceNs,
+      name,
+      def,
+      state: undefined,
+      rngState,
+      inbox: new SimInbox(),
+      busyUntilNs: 0,
+      serviceNs,
       ctx: undefined as unknown as ActorCtx,
     };
     slot.ctx = this.makeCtx(index, name, rngState);
@@ -176,7 +182,9 @@ class SimRun {
     const { channelIndex, channels } = this.topo;
     // This actor's own channels by name → channel index, so a send is one lookup.
     const owned = new Map<string, number>();
-    channels.forEach((c, i) => { if (c.from === index) owned.set(c.name, i); });
+    channels.forEach((c, i) => {
+      if (c.from === index) owned.set(c.name, i);
+    });
     return {
       self: name,
       rng: createRng(rngState),
@@ -229,13 +237,19 @@ class SimRun {
     }
     let stopReason: SimStopReason = 'quiescent';
     for (;;) {
-      if (this.steps >= this.maxSteps) { stopReason = 'max-steps'; break; }
+      if (this.steps >= this.maxSteps) {
+        stopReason = 'max-steps';
+        break;
+      }
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {
         const next = this.nextEventNs();
         if (next === Infinity) break;
-        if (next > this.maxVirtualNs) { stopReason = 'max-time'; break; }
+        if (next > this.maxVirtualNs) {
+          stopReason = 'max-time';
+          break;
+        }
         this.nowNs = next;
         continue;
       }
@@ -314,8 +328,10 @@ class SimRun {
     const h = this.hash;
     h.word(source);
     if (msg.type === 'sys.start') h.word(-1);
-    else if (msg.type === 'sys.writable') { h.word(-2); h.string(msg.channel); }
-    else {
+    else if (msg.type === 'sys.writable') {
+      h.word(-2);
+      h.string(msg.channel);
+    } else {
       messageCodec.encodeUnchecked(msg as Message, this.scratch, 0);
       h.words(this.scratch, 0, messageCodec.slotWords);
     }
@@ -341,7 +357,11 @@ class SimRun {
         };
       }),
       channels: this.topo.channels.map((c, i) => ({
-        name: c.name, depth: this.queues[i]!.length, sent: this.sent[i]!, refused: this.refused[i]!, depthMax: this.depthMax[i]!,
+        name: c.name,
+        depth: this.queues[i]!.length,
+        sent: this.sent[i]!,
+        refused: this.refused[i]!,
+        depthMax: this.depthMax[i]!,
       })),
       marks: Object.fromEntries(this.marks),
       checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason }) ?? null,

@@ -149,8 +149,10 @@ export class CheckLogMerger {
         }
       }
       if (best < 0 || bestSeq !== 0) {
-        fail('FAULTLINE_CHECK_LOG_ORDER', `check event ${this.next >>> 0} is below the watermark but in no log `
-          + `(${best < 0 ? 'every log is empty' : `the lowest one holds ${(this.next + bestSeq) >>> 0}`})`);
+        fail(
+          'FAULTLINE_CHECK_LOG_ORDER',
+          `check event ${this.next >>> 0} is below the watermark but in no log ` + `(${best < 0 ? 'every log is empty' : `the lowest one holds ${(this.next + bestSeq) >>> 0}`})`,
+        );
       }
       const b = this.bufs[best]!;
       const h = b.head++;

@@ -107,9 +107,15 @@ export function layoutRun(topo: ResolvedTopology, options: LayoutOptions = {}): 
     const ringOffset = offset;
     offset = align(offset + ringBytes(c.capacity, c.slotWords));
     return {
-      index: c.index, name: c.name, from: c.from, to: c.to,
-      fromWorker: actorWorker[c.from]!, toWorker: actorWorker[c.to]!,
-      capacity: c.capacity, slotWords: c.slotWords, ringOffset,
+      index: c.index,
+      name: c.name,
+      from: c.from,
+      to: c.to,
+      fromWorker: actorWorker[c.from]!,
+      toWorker: actorWorker[c.to]!,
+      capacity: c.capacity,
+      slotWords: c.slotWords,
+      ringOffset,
     };
   });
   const memories = topo.memories.map((m): MemoryLayout => {

@@ -99,40 +99,67 @@ const workerMainUrl = new URL(runningFromSources ? './worker-main.ts' : './worke
 export async function runThreaded(topology: Topology, options: ThreadedOptions = {}): Promise<ThreadedResult> {
   const topo = resolveTopology(topology);
   const check = options.check ?? true;
-  const layout = layoutRun(topo, { logCapacity: check ? options.checkLogCapacity ?? logCapacityDefault : 0, record: options.record ?? false });
+  const layout = layoutRun(topo, { logCapacity: check ? (options.checkLogCapacity ?? logCapacityDefault) : 0, record: options.record ?? false });
   const sab = new SharedArrayBuffer(layout.sabBytes);
   const rings = layout.channels.map((c) => new SabRing(sab, c.ringOffset, c.capacity, c.slotWords, undefined, { init: true }));
   // Created (and initialised) before any worker attaches to its producer side.
   const checker = check ? new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} }) : null;
-  const collector = !options.record ? null : new RecordCollector(options.seed ?? 1, {
-    actors: topo.actors.map((a, i) => ({ name: a.name, kind: a.def.kind, worker: layout.actorWorker[i]! })),
-    channels: topo.channels.map((c) => ({ name: c.name, from: c.from, to: c.to, capacity: c.capacity })),
-    memories: topo.memories.map((m) => ({ name: m.name, words: m.words })),
-  }, layout.workers.length);
-  const merger = checker === null ? null : new CheckLogMerger(
-    layout.workers.map((w) => ({
-      ring: new SabRing(sab, w.logOffset, layout.logCapacity, logSlotWords, undefined, { init: true }),
-      control: new Int32Array(sab, w.controlOffset, controlWords),
-    })),
-    new Int32Array(sab, layout.seqOffset, 1),
-    collector === null
-      ? (ev, seq, actor, timeNs) => checker.event(ev, seq, timeNs, actor)
-      : (ev, seq, actor, timeNs) => {
-        checker.event(ev, seq, timeNs, actor);
-        collector.checkEvent(actor, timeNs);
-      },
-  );
+  const collector = !options.record
+    ? null
+    : new RecordCollector(
+        options.seed ?? 1,
+        {
+          actors: topo.actors.map((a, i) => ({ name: a.name, kind: a.def.kind, worker: layout.actorWorker[i]! })),
+          channels: topo.channels.map((c) => ({ name: c.name, from: c.from, to: c.to, capacity: c.capacity })),
+          memories: topo.memories.map((m) => ({ name: m.name, words: m.words })),
+        },
+        layout.workers.length,
+      );
+  const merger =
+    checker === null
+      ? null
+      : new CheckLogMerger(
+          layout.workers.map((w) => ({
+            ring: new SabRing(sab, w.logOffset, layout.logCapacity, logSlotWords, undefined, { init: true }),
+            control: new Int32Array(sab, w.controlOffset, controlWords),
+          })),
+          new Int32Array(sab, layout.seqOffset, 1),
+          collector === null
+            ? (ev, seq, actor, timeNs) => checker.event(ev, seq, timeNs, actor)
+            : (ev, seq, actor, timeNs) => {
+                checker.event(ev, seq, timeNs, actor);
+                collector.checkEvent(actor, timeNs);
+              },
+        );
   const cores = os.availableParallelism();
   const spinIters = options.spinIters ?? spinBudgetFor(layout.workers.length, cores);
-  const run = new ThreadedRun(layout, sab, rings, topo.actors.map((a) => a.name), checker, merger, collector, {
-    seed: options.seed ?? 1, spinIters, maxParkMs: options.maxParkMs ?? 50, batchMax: options.batchMax ?? 256, timeScale: options.timeScale ?? 1,
-    stallMs: options.stallMs ?? 10_000, timeLimitMs: options.timeLimitMs ?? Infinity, pollMs: options.pollMs ?? 5,
-    includeState: options.includeState ?? false, machines: options.machines ?? 'compiled',
-  });
-  const hosted = layout.workers.map((w) => w.actors.map((i): HostedActor => {
-    const a = topo.actors[i]!;
-    return { index: i, name: a.name, kind: a.def.kind, module: a.def.module, config: a.config };
-  }));
+  const run = new ThreadedRun(
+    layout,
+    sab,
+    rings,
+    topo.actors.map((a) => a.name),
+    checker,
+    merger,
+    collector,
+    {
+      seed: options.seed ?? 1,
+      spinIters,
+      maxParkMs: options.maxParkMs ?? 50,
+      batchMax: options.batchMax ?? 256,
+      timeScale: options.timeScale ?? 1,
+      stallMs: options.stallMs ?? 10_000,
+      timeLimitMs: options.timeLimitMs ?? Infinity,
+      pollMs: options.pollMs ?? 5,
+      includeState: options.includeState ?? false,
+      machines: options.machines ?? 'compiled',
+    },
+  );
+  const hosted = layout.workers.map((w) =>
+    w.actors.map((i): HostedActor => {
+      const a = topo.actors[i]!;
+      return { index: i, name: a.name, kind: a.def.kind, module: a.def.module, config: a.config };
+    }),
+  );
   return run.execute(hosted);
 }
 
@@ -177,8 +204,13 @@ class ThreadedRun {
       const result = this.result(stopReason, wallMs, snaps, checker);
       if (this.collector) {
         result.recording = this.collector.build({
-          stopReason, wallMs, steps: result.steps, channels: result.channels, checker: checker !== null,
-          backPressureWaits: checker?.backPressureWaits ?? 0, actorDigests: result.actors.map(statsDigest),
+          stopReason,
+          wallMs,
+          steps: result.steps,
+          channels: result.channels,
+          checker: checker !== null,
+          backPressureWaits: checker?.backPressureWaits ?? 0,
+          actorDigests: result.actors.map(statsDigest),
         });
       }
       return result;
@@ -193,14 +225,25 @@ class ThreadedRun {
     const ready = this.layout.workers.map((w) => {
       const { port1, port2 } = new MessageChannel();
       const boot: WorkerBoot = {
-        sab: this.sab, layout: this.layout, workerIndex: w.index, actors: hosted[w.index]!, seed: this.settings.seed, machinesMode: this.settings.machines,
-        spinIters: this.settings.spinIters, maxParkMs: this.settings.maxParkMs, batchMax: this.settings.batchMax, timeScale: this.settings.timeScale,
-        record: this.collector !== null, controlPort: port2,
+        sab: this.sab,
+        layout: this.layout,
+        workerIndex: w.index,
+        actors: hosted[w.index]!,
+        seed: this.settings.seed,
+        machinesMode: this.settings.machines,
+        spinIters: this.settings.spinIters,
+        maxParkMs: this.settings.maxParkMs,
+        batchMax: this.settings.batchMax,
+        timeScale: this.settings.timeScale,
+        record: this.collector !== null,
+        controlPort: port2,
       };
       const worker = spawnWorker(workerMainUrl, boot, { transferList: [port2] });
       const names = hosted[w.index]!.map((a) => a.name);
       const handle: WorkerHandle = {
-        worker, port: port1, names,
+        worker,
+        port: port1,
+        names,
         control: new Int32Array(this.sab, w.controlOffset, controlWords),
         eventFd: new EventFd(this.sab, w.eventFdOffset),
         eventFdWords: new Int32Array(this.sab, w.eventFdOffset, 2),
@@ -367,11 +410,13 @@ class ThreadedRun {
   }
 
   private async terminateAll(): Promise<void> {
-    await Promise.all(this.handles.map(async (h) => {
-      h.proxy[Comlink.releaseProxy]();
-      h.port.close();
-      await h.worker.terminate();
-    }));
+    await Promise.all(
+      this.handles.map(async (h) => {
+        h.proxy[Comlink.releaseProxy]();
+        h.port.close();
+        await h.worker.terminate();
+      }),
+    );
   }
 
   private result(stopReason: ThreadedStopReason, wallMs: number, snaps: WorkerSnapshot[], checker: CheckerResult | null): ThreadedResult {
@@ -381,11 +426,17 @@ class ThreadedRun {
     const actors = snaps.flatMap((s) => s.actors);
     actors.sort((a, b) => this.actorNames.indexOf(a.name) - this.actorNames.indexOf(b.name));
     return {
-      stopReason, wallMs, workers: this.handles.length, spinIters: this.settings.spinIters,
+      stopReason,
+      wallMs,
+      workers: this.handles.length,
+      spinIters: this.settings.spinIters,
       steps: snaps.reduce((n, s) => n + s.steps, 0),
       actors,
       channels: this.layout.channels.map((c) => ({
-        name: c.name, sent: counters.get(c.name)?.sent ?? 0, refused: counters.get(c.name)?.refused ?? 0, depth: this.rings[c.index]!.depth(),
+        name: c.name,
+        sent: counters.get(c.name)?.sent ?? 0,
+        refused: counters.get(c.name)?.refused ?? 0,
+        depth: this.rings[c.index]!.depth(),
       })),
       marks,
       checker,

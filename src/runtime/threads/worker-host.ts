@@ -25,10 +25,7 @@ import { CheckLogWriter } from './check-log.ts';
 import { srcStart, srcTimer, srcWritableBase, StepRecorder } from '../record/recorder.ts';
 import { logSlotWords } from './layout.ts';
 import type { ActorSnapshot, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
-import {
-  controlWords, kBlocked, kCtrlRequested, kCtrlServed, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch,
-  stateFailed, stateReady, stateRunning, stateStopped,
-} from './control-block.ts';
+import { controlWords, kBlocked, kCtrlRequested, kCtrlServed, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateFailed, stateReady, stateRunning, stateStopped } from './control-block.ts';
 
 interface Hosted {
   index: number;
@@ -79,17 +76,19 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   let steps = 0;
   let ctrlServed = 0;
 
-  const logWriter = me.logOffset < 0 ? null : new CheckLogWriter(
-    new SabRing(sab, me.logOffset, layout.logCapacity, logSlotWords), new Int32Array(sab, layout.seqOffset, 1), control,
-  );
+  const logWriter = me.logOffset < 0 ? null : new CheckLogWriter(new SabRing(sab, me.logOffset, layout.logCapacity, logSlotWords), new Int32Array(sab, layout.seqOffset, 1), control);
   // Recording (opt-in): null when off, so the hot path pays one null check per step and send.
-  const recorder = !boot.record ? null : new StepRecorder(new Int32Array(sab, layout.recordBatchOffset, 1), (chunk, last) => {
-    parentPort!.postMessage({ type: 'record-chunk', workerIndex, chunk, last } satisfies WorkerEvent, [chunk.steps.buffer as ArrayBuffer, chunk.mem.buffer as ArrayBuffer]);
-  });
-  const memViews = new Map(layout.memories.map((m) => {
-    const view = sharedMemView(m.name, new Int32Array(sab, m.offset, m.words));
-    return [m.name, recorder === null ? view : recorder.memView(view)];
-  }));
+  const recorder = !boot.record
+    ? null
+    : new StepRecorder(new Int32Array(sab, layout.recordBatchOffset, 1), (chunk, last) => {
+        parentPort!.postMessage({ type: 'record-chunk', workerIndex, chunk, last } satisfies WorkerEvent, [chunk.steps.buffer as ArrayBuffer, chunk.mem.buffer as ArrayBuffer]);
+      });
+  const memViews = new Map(
+    layout.memories.map((m) => {
+      const view = sharedMemView(m.name, new Int32Array(sab, m.offset, m.words));
+      return [m.name, recorder === null ? view : recorder.memView(view)];
+    }),
+  );
   setMachinesMode(boot.machinesMode);
   const hosted: Hosted[] = [];
   const localOf = new Map<number, number>();
@@ -252,7 +251,11 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         state: includeState ? h.state : undefined,
       }));
       const snap: WorkerSnapshot = {
-        workerIndex, steps, actors, marks: Object.fromEntries(marks), checkLogWaits: logWriter?.waits ?? 0,
+        workerIndex,
+        steps,
+        actors,
+        marks: Object.fromEntries(marks),
+        checkLogWaits: logWriter?.waits ?? 0,
         channels: outbound.map((c) => ({ name: layout.channels[c]!.name, sent: sent[c]!, refused: refused[c]! })),
       };
       return snap;

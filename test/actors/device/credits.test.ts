@@ -12,7 +12,10 @@ describe('device PRI credits and PRGIs', () => {
     expect(stats(r)).toMatchObject({ creditWaits: 1, accessesWaitingCredits: 1, faults: 1 });
     r.step(response(first[1]!, 1));
     const second = asPageReqs(r.out());
-    expect(second.map((q) => [q.addr / 4096, q.prgi, q.last, q.ghost])).toEqual([[1, 1, false, 2], [2, 1, true, 2]]);
+    expect(second.map((q) => [q.addr / 4096, q.prgi, q.last, q.ghost])).toEqual([
+      [1, 1, false, 2],
+      [2, 1, true, 2],
+    ]);
     expect(stats(r)).toMatchObject({ accessesWaitingCredits: 0, faults: 2 });
     expect(r.s.fns[0]!.creditsUsed).toBe(2);
   });
@@ -26,11 +29,13 @@ describe('device PRI credits and PRGIs', () => {
   });
 
   it('a PRGI is never reused while its group is outstanding; the 513th group waits for a PRGI', () => {
-    const r = rig(config({
-      functions: [fnCfg(PF, { priAllocation: 1024 })],
-      workload: { inFlight: 513, pages: 1024 },
-      pagesPerAsid: 1024,
-    }));
+    const r = rig(
+      config({
+        functions: [fnCfg(PF, { priAllocation: 1024 })],
+        workload: { inFlight: 513, pages: 1024 },
+        pagesPerAsid: 1024,
+      }),
+    );
     for (const m of r.out()) r.step(completion(asAts(m), false, false));
     const reqs = asPageReqs(r.out());
     expect(reqs).toHaveLength(512);

@@ -8,10 +8,22 @@ describe('device page request groups', () => {
   it('ATS completion with R=W=0 raises a one-page group: PRGI, L=1, R for a read, PASID prefix, ghost', () => {
     const r = rig(config({ workload: { pages: 16 } }));
     const reqs = faultOnce(r);
-    expect(reqs).toEqual([{
-      type: 'pci.pageReq', rid: PF, pasidPresent: true, pasid: 5, exe: false, priv: false,
-      rd: true, wr: false, last: true, prgi: 0, addr: 0, ghost: 1,
-    }]);
+    expect(reqs).toEqual([
+      {
+        type: 'pci.pageReq',
+        rid: PF,
+        pasidPresent: true,
+        pasid: 5,
+        exe: false,
+        priv: false,
+        rd: true,
+        wr: false,
+        last: true,
+        prgi: 0,
+        addr: 0,
+        ghost: 1,
+      },
+    ]);
     expect(stats(r)).toMatchObject({ faults: 1, pageRequests: 1, groupsOutstanding: 1 });
     expect(pending(r)).toBe(1);
   });
@@ -24,9 +36,15 @@ describe('device page request groups', () => {
     r.step(completion(a!, false, false));
     const g1 = asPageReqs(r.out());
     expect(g2.map((q) => [q.addr / 4096, q.prgi, q.last, q.rd, q.wr, q.ghost])).toEqual([
-      [1, 0, false, false, true, 1], [2, 0, false, false, true, 1], [3, 0, true, false, true, 1],
+      [1, 0, false, false, true, 1],
+      [2, 0, false, false, true, 1],
+      [3, 0, true, false, true, 1],
     ]);
-    expect(g1.map((q) => [q.addr / 4096, q.prgi, q.last, q.ghost])).toEqual([[0, 1, false, 2], [1, 1, false, 2], [2, 1, true, 2]]);
+    expect(g1.map((q) => [q.addr / 4096, q.prgi, q.last, q.ghost])).toEqual([
+      [0, 1, false, 2],
+      [1, 1, false, 2],
+      [2, 1, true, 2],
+    ]);
     expect(stats(r)).toMatchObject({ faults: 2, pageRequests: 6 });
   });
 
@@ -34,7 +52,10 @@ describe('device page request groups', () => {
     const r = rig(config({ workload: { pages: 64, pagesPerGroup: 4 } }), false);
     r.s.spaces[0]!.nextPage = 62;
     r.step({ type: 'sys.start' });
-    expect(faultOnce(r).map((q) => [q.addr / 4096, q.last])).toEqual([[62, false], [63, true]]);
+    expect(faultOnce(r).map((q) => [q.addr / 4096, q.last])).toEqual([
+      [62, false],
+      [63, true],
+    ]);
     expect(r.s.fns[0]!.creditsUsed).toBe(2);
   });
 

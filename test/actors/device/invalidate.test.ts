@@ -7,7 +7,15 @@ import { asAts, completion, config, fnCfg, pending, PF, rig, stats } from './sup
 import { atcKeys } from '../../../actors/device/atc.ts';
 
 const inv = (over: Partial<{ pasidPresent: boolean; pasid: number; addr: number; pages: number; global: boolean; itag: number }> = {}) => ({
-  type: 'pci.atcInv' as const, rid: PF, pasidPresent: true, pasid: 5, addr: 0, pages: 1, global: false, itag: 3, ...over,
+  type: 'pci.atcInv' as const,
+  rid: PF,
+  pasidPresent: true,
+  pasid: 5,
+  addr: 0,
+  pages: 1,
+  global: false,
+  itag: 3,
+  ...over,
 });
 
 describe('device ATC invalidation', () => {

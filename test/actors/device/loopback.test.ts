@@ -11,11 +11,13 @@ const MAPPABLE_PAGES = 24;
 
 describe('device loopback', () => {
   it('every access completes once; every group gets its one response; nothing pending at the end', () => {
-    const r = rig(config({
-      functions: [fnCfg(PF, { priAllocation: 4, atcEntries: 4 }), fnCfg(VF, { pfRid: PF, priAllocation: 4, atcEntries: 0 })],
-      spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, null)],
-      workload: { inFlight: 4, pages: 32, pattern: 'random', writeRatio: 0.5, pagesPerGroup: 2, accessesMax: 60, thinkNs: 10 },
-    }));
+    const r = rig(
+      config({
+        functions: [fnCfg(PF, { priAllocation: 4, atcEntries: 4 }), fnCfg(VF, { pfRid: PF, priAllocation: 4, atcEntries: 0 })],
+        spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, null)],
+        workload: { inFlight: 4, pages: 32, pattern: 'random', writeRatio: 0.5, pagesPerGroup: 2, accessesMax: 60, thinkNs: 10 },
+      }),
+    );
     const mapped = new Set<string>();
     const inbox: Message[] = [];
     const shuffle = createRng(rngStateFrom(7));

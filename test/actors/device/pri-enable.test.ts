@@ -6,10 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { asAts, asPageReqs, completion, config, fnCfg, OTHER_PF, pending, PF, response, rig, spaceCfg, stats, VF, type Rig } from './support.ts';
 
-const pfAndVf = () => config({
-  functions: [fnCfg(PF), fnCfg(VF, { pfRid: PF })],
-  spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, 2)],
-});
+const pfAndVf = () =>
+  config({
+    functions: [fnCfg(PF), fnCfg(VF, { pfRid: PF })],
+    spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, 2)],
+  });
 
 function priCtl(r: Rig, rid: number, enable: boolean): void {
   r.step({ type: 'pci.priCtl', rid, enable });
@@ -47,16 +48,20 @@ describe('device PRI enable path', () => {
   });
 
   it('a function without PRI (priAllocation 0) starts at sys.start; a PRI function beside it waits', () => {
-    const r = rig(config({
-      functions: [fnCfg(PF, { priAllocation: 0 }), fnCfg(OTHER_PF)],
-      spaces: [spaceCfg(0, PF, 1), spaceCfg(1, OTHER_PF, 2)],
-    }), true, false);
+    const r = rig(
+      config({
+        functions: [fnCfg(PF, { priAllocation: 0 }), fnCfg(OTHER_PF)],
+        spaces: [spaceCfg(0, PF, 1), spaceCfg(1, OTHER_PF, 2)],
+      }),
+      true,
+      false,
+    );
     expect(r.out().map((m) => asAts(m).rid)).toEqual([PF]);
     priCtl(r, OTHER_PF, true);
     expect(r.out().map((m) => asAts(m).rid)).toEqual([OTHER_PF]);
   });
 
-  it('enabling the PF starts only the PF\'s spaces; the VF waits for its own enable, under the one shared capability', () => {
+  it("enabling the PF starts only the PF's spaces; the VF waits for its own enable, under the one shared capability", () => {
     const r = rig(pfAndVf(), true, false);
     priCtl(r, PF, true);
     expect(r.out().map((m) => asAts(m).rid)).toEqual([PF]);

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { asAts, asPageReqs, completion, config, fnCfg, OTHER_PF, pending, PF, response, rig, spaceCfg, stats, VF, type Rig } from './support.ts';
 
 function threeFunctions(): Rig {
-  return rig(config({
-    functions: [fnCfg(PF), fnCfg(VF, { pfRid: PF }), fnCfg(OTHER_PF)],
-    spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, 2), spaceCfg(2, OTHER_PF, 3)],
-  }));
+  return rig(
+    config({
+      functions: [fnCfg(PF), fnCfg(VF, { pfRid: PF }), fnCfg(OTHER_PF)],
+      spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, 2), spaceCfg(2, OTHER_PF, 3)],
+    }),
+  );
 }
 
 /** Deny every translation sent so far; return the page requests keyed by RID. */

@@ -20,13 +20,22 @@ export function spaceCfg(asid: number, rid: number, pasid: number | null): Addre
   return { asid, rid, pasid, devId: asid + 1, vrid: rid, vpasid: pasid, mappablePages: 64 };
 }
 
-export function config(over: { functions?: DeviceFunctionConfig[]; spaces?: AddressSpace[]; workload?: Partial<WorkloadConfig>; pagesPerAsid?: number; atcReplacement?: 'fifo' | 'lru' } = {}): DeviceActorConfig {
+export function config(
+  over: { functions?: DeviceFunctionConfig[]; spaces?: AddressSpace[]; workload?: Partial<WorkloadConfig>; pagesPerAsid?: number; atcReplacement?: 'fifo' | 'lru' } = {},
+): DeviceActorConfig {
   return {
     functions: over.functions ?? [fnCfg(PF)],
     spaces: over.spaces ?? [spaceCfg(0, PF, 5)],
     workload: {
-      inFlight: 1, pages: 16, pattern: 'sequential', writeRatio: 0, pagesPerGroup: 1,
-      durationNs: 1e12, accessesMax: 0, thinkNs: 100, ...over.workload,
+      inFlight: 1,
+      pages: 16,
+      pattern: 'sequential',
+      writeRatio: 0,
+      pagesPerGroup: 1,
+      durationNs: 1e12,
+      accessesMax: 0,
+      thinkNs: 100,
+      ...over.workload,
     },
     pagesPerAsid: over.pagesPerAsid ?? 64,
     bugs: [],
@@ -52,7 +61,8 @@ export function rig(cfg: DeviceActorConfig, start = true, priEnabled = true): Ri
   const s = deviceActor.init(cfg, 'device');
   const ctx = fakeCtx({ self: 'device' });
   const r: Rig = {
-    s, ctx,
+    s,
+    ctx,
     step: (msg) => deviceActor.step(s, msg, ctx),
     out: () => ctx.take('dev->iommu'),
     advance(nowNs) {

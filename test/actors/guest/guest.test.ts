@@ -40,7 +40,11 @@ function setup() {
     ctx.nowNs += ns;
     for (const t of ctx.dueTimers()) guestActor.step(s, t, ctx);
   };
-  const responses = () => ctx.take('guest->vmm').filter((m): m is Extract<Message, { type: 'vcmd.pgResp' }> => m.type === 'vcmd.pgResp').map(decodePageGroupResponse);
+  const responses = () =>
+    ctx
+      .take('guest->vmm')
+      .filter((m): m is Extract<Message, { type: 'vcmd.pgResp' }> => m.type === 'vcmd.pgResp')
+      .map(decodePageGroupResponse);
   return { s, ctx, inject, advance, responses, pte: (asid: number, page: number) => ctx.mem('guest.s1').load(asid * PAGES + page) >>> 0 };
 }
 
@@ -57,7 +61,10 @@ function pumpRegs(s: GuestState, ctx: FakeCtx, vprq: ReturnType<typeof createPrq
 describe('guest driver', () => {
   it('maps the faulting pages after handlerCostNs and answers Success with the vRID, vPASID and PRGI', () => {
     const g = setup();
-    g.inject([{ prgi: 3, addr: 0x1000, last: false }, { prgi: 3, addr: 0x2000, wr: true }]);
+    g.inject([
+      { prgi: 3, addr: 0x1000, last: false },
+      { prgi: 3, addr: 0x2000, wr: true },
+    ]);
     expect(g.responses()).toEqual([]);
     expect(guestActor.pending!(g.s)).toBe(1);
     g.advance(999);
@@ -72,7 +79,10 @@ describe('guest driver', () => {
 
   it('answers Invalid when a page lies beyond the mappable region, stopping at the first error (sticky)', () => {
     const g = setup();
-    g.inject([{ prgi: 4, addr: 0x5000, last: false }, { prgi: 4, addr: 0x1000 }]);
+    g.inject([
+      { prgi: 4, addr: 0x5000, last: false },
+      { prgi: 4, addr: 0x1000 },
+    ]);
     g.advance(1000);
     expect(g.responses().map((r) => r.code)).toEqual([1]);
     expect(g.pte(0, 1)).toBe(0);
@@ -102,8 +112,14 @@ describe('guest driver', () => {
 
   it('answers unknown vRIDs (malformed) and unknown vPASIDs (no handler) Invalid at once', () => {
     const g = setup();
-    g.inject([{ rid: 0x99, prgi: 1 }, { pasid: 9, prgi: 2 }]);
-    expect(g.responses().map((r) => [r.rid, r.pasid, r.prgi, r.code])).toEqual([[0x99, 1, 1, 1], [0x10, 9, 2, 1]]);
+    g.inject([
+      { rid: 0x99, prgi: 1 },
+      { pasid: 9, prgi: 2 },
+    ]);
+    expect(g.responses().map((r) => [r.rid, r.pasid, r.prgi, r.code])).toEqual([
+      [0x99, 1, 1, 1],
+      [0x10, 9, 2, 1],
+    ]);
     expect(g.ctx.timers).toEqual([]);
   });
 

@@ -12,7 +12,13 @@ const PAGES = 16;
 function setup(over: Partial<GuestConfig> = {}) {
   const cfg: GuestConfig = {
     spaces: [{ asid: 0, rid: 0x100, pasid: 1, devId: 1, vrid: 0x10, vpasid: 1, mappablePages: 8 }],
-    pagesPerAsid: PAGES, vprqEntries: 8, handlerCostNs: 0, unmapEveryNs: 1000, unmapPages: 2, durationNs: 10_000, bugs: [],
+    pagesPerAsid: PAGES,
+    vprqEntries: 8,
+    handlerCostNs: 0,
+    unmapEveryNs: 1000,
+    unmapPages: 2,
+    durationNs: 10_000,
+    bugs: [],
     ...over,
   };
   const ctx = fakeCtx({ self: 'guest', memories: { 'guest.s1': cfg.spaces.length * PAGES } });

@@ -23,27 +23,33 @@ function twoStates(h: HostHarness) {
 }
 
 describe('auto-responses', () => {
-  it('detach answers the handle\'s unread and read-but-unanswered groups Invalid, and only those', () => {
+  it("detach answers the handle's unread and read-but-unanswered groups Invalid, and only those", () => {
     const h = harness();
     const { fd } = twoStates(h);
     expect(h.ioctl(ufdOp.DETACH, 1, 1).ret).toBe(0);
-    expect(h.takeResponses().map((r) => [r.pasid, r.prgi, r.code])).toEqual([[1, 2, 1], [1, 1, 1]]);
+    expect(h.takeResponses().map((r) => [r.pasid, r.prgi, r.code])).toEqual([
+      [1, 2, 1],
+      [1, 1, 1],
+    ]);
     expect(h.state.stats.autoAnswered).toEqual({ detach: 2 });
     expect(h.read(fd, 400).records.map((r) => r.grpid)).toEqual([3]);
     expect(hostActor.pending!(h.state)).toBe(1);
   });
 
-  it('replace answers the old hwpt\'s groups of that handle Invalid', () => {
+  it("replace answers the old hwpt's groups of that handle Invalid", () => {
     const h = harness();
     twoStates(h);
     const f2 = h.ioctl(ufdOp.FAULT_QUEUE_ALLOC, 0);
     const hw3 = h.ioctl(ufdOp.HWPT_ALLOC, 1, 0, hwptAllocFlag.FAULT_ID_VALID, f2.out0).out0;
     expect(h.ioctl(ufdOp.REPLACE, 1, hw3, 1).ret).toBe(0);
-    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([[2, 1], [1, 1]]);
+    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([
+      [2, 1],
+      [1, 1],
+    ]);
     expect(h.state.stats.autoAnswered).toEqual({ replace: 2 });
   });
 
-  it('bug replace-wrong-hwpt leaves the old hwpt\'s groups pending (R11)', () => {
+  it("bug replace-wrong-hwpt leaves the old hwpt's groups pending (R11)", () => {
     const h = harness(['replace-wrong-hwpt']);
     twoStates(h);
     const f2 = h.ioctl(ufdOp.FAULT_QUEUE_ALLOC, 0);
@@ -63,7 +69,10 @@ describe('auto-responses', () => {
     h.ioctl(ufdOp.DESTROY, hw2);
     h.close(fd);
     expect(h.ioctl(ufdOp.DESTROY, faultId).ret).toBe(0);
-    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([[2, 1], [1, 1]]);
+    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([
+      [2, 1],
+      [1, 1],
+    ]);
     expect(h.state.stats.autoAnswered).toEqual({ detach: 1, destroy: 2 });
     expect(hostActor.pending!(h.state)).toBe(0);
   });

@@ -101,13 +101,24 @@ describe('fault fd write', () => {
 
   it('rejects response codes other than 0 and 1 (EINVAL) and stops there', () => {
     const { h, fd } = readOne();
-    expect(h.write(fd, [{ cookie: 1, code: 2 }, { cookie: 2, code: 0 }]).ret).toBe(-errno.EINVAL);
+    expect(
+      h.write(fd, [
+        { cookie: 1, code: 2 },
+        { cookie: 2, code: 0 },
+      ]).ret,
+    ).toBe(-errno.EINVAL);
     expect(h.takeResponses()).toEqual([]);
   });
 
   it('returns the bytes consumed before the first bad record (unknown cookie)', () => {
     const { h, fd } = readOne();
-    expect(h.write(fd, [{ cookie: 2, code: pageRespCode.INVALID }, { cookie: 9, code: 0 }, { cookie: 1, code: 0 }]).ret).toBe(8);
+    expect(
+      h.write(fd, [
+        { cookie: 2, code: pageRespCode.INVALID },
+        { cookie: 9, code: 0 },
+        { cookie: 1, code: 0 },
+      ]).ret,
+    ).toBe(8);
     expect(h.takeResponses()).toEqual([{ type: 9, pasidPresent: true, code: 1, rid: RID1, pasid: 1, prgi: 2 }]);
   });
 

@@ -10,8 +10,7 @@ export const RID2 = 0x108;
 
 export function hostConfig(bugs: string[] = [], prqEntries = 16): HostConfig {
   const fn = (rid: number) => ({ rid, pfRid: null, priAllocation: 32, prgResponsePasidRequired: true, atcEntries: 0 });
-  const space = (asid: number, rid: number, pasid: number | null, devId: number) =>
-    ({ asid, rid, pasid, devId, vrid: rid, vpasid: pasid, mappablePages: 16 });
+  const space = (asid: number, rid: number, pasid: number | null, devId: number) => ({ asid, rid, pasid, devId, vrid: rid, vpasid: pasid, mappablePages: 16 });
   return {
     functions: [fn(RID1), fn(RID2)],
     spaces: [space(0, RID1, 1, 1), space(1, RID1, 2, 1), space(2, RID2, null, 2)],

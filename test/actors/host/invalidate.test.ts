@@ -49,21 +49,15 @@ function hostRig(bugs: string[] = []) {
   return { s, ctx, step, rets, ioctl, invalidate, hwpt1, hwpt2 };
 }
 
-const iotlb = (did: number, pasid: number, addr: number, pages: number): Message =>
-  ({ type: 'cmd.iotlbInv', did, pasidPresent: true, pasid, addr, pages });
-const devtlb = (pasid: number, addr: number, pages: number): Message =>
-  ({ type: 'cmd.devtlbInv', rid: RID1, pasidPresent: true, pasid, addr, pages });
+const iotlb = (did: number, pasid: number, addr: number, pages: number): Message => ({ type: 'cmd.iotlbInv', did, pasidPresent: true, pasid, addr, pages });
+const devtlb = (pasid: number, addr: number, pages: number): Message => ({ type: 'cmd.devtlbInv', rid: RID1, pasidPresent: true, pasid, addr, pages });
 
 describe('host HWPT_INVALIDATE', () => {
   it('invalidates the IOTLB of every attached space, then their ATC, then waits; returns only with the waitDone', () => {
     const h = hostRig();
     const call = h.invalidate(h.hwpt1, [{ addr: 0x3000, npages: 2 }]);
     expect(call.rets).toEqual([]);
-    expect(h.ctx.take('host->iommu')).toEqual([
-      iotlb(0, 1, 0x3000, 2), iotlb(1, 2, 0x3000, 2),
-      devtlb(1, 0x3000, 2), devtlb(2, 0x3000, 2),
-      { type: 'cmd.wait', tag: 1 },
-    ]);
+    expect(h.ctx.take('host->iommu')).toEqual([iotlb(0, 1, 0x3000, 2), iotlb(1, 2, 0x3000, 2), devtlb(1, 0x3000, 2), devtlb(2, 0x3000, 2), { type: 'cmd.wait', tag: 1 }]);
     expect(hostActor.pending!(h.s)).toBe(1);
     h.step({ type: 'cmd.waitDone', tag: 1, status: 0 });
     expect(h.rets()).toEqual([{ type: 'ufd.ret', seq: call.seq, ret: 0, out0: 1, out1: 0 }]);
@@ -74,7 +68,10 @@ describe('host HWPT_INVALIDATE', () => {
 
   it('each entry in order, IOTLB before ATC; a function without ATS gets no device-TLB invalidation', () => {
     const h = hostRig();
-    h.invalidate(h.hwpt2, [{ addr: 0x1000, npages: 1 }, { addr: 0, npages: VTD_INV_ALL_PAGES }]);
+    h.invalidate(h.hwpt2, [
+      { addr: 0x1000, npages: 1 },
+      { addr: 0, npages: VTD_INV_ALL_PAGES },
+    ]);
     expect(h.ctx.take('host->iommu')).toEqual([
       { type: 'cmd.iotlbInv', did: 2, pasidPresent: false, pasid: 0, addr: 0x1000, pages: 1 },
       { type: 'cmd.iotlbInv', did: 2, pasidPresent: false, pasid: 0, addr: 0, pages: 0 },
@@ -85,11 +82,7 @@ describe('host HWPT_INVALIDATE', () => {
   it('bug atc-before-iotlb (R18): the device-TLB invalidations go out before the IOTLB ones', () => {
     const h = hostRig(['atc-before-iotlb']);
     h.invalidate(h.hwpt1, [{ addr: 0x3000, npages: 1 }]);
-    expect(h.ctx.take('host->iommu')).toEqual([
-      devtlb(1, 0x3000, 1), devtlb(2, 0x3000, 1),
-      iotlb(0, 1, 0x3000, 1), iotlb(1, 2, 0x3000, 1),
-      { type: 'cmd.wait', tag: 1 },
-    ]);
+    expect(h.ctx.take('host->iommu')).toEqual([devtlb(1, 0x3000, 1), devtlb(2, 0x3000, 1), iotlb(0, 1, 0x3000, 1), iotlb(1, 2, 0x3000, 1), { type: 'cmd.wait', tag: 1 }]);
   });
 
   it('a wait that reports an ATC invalidation time-out makes the call return -ETIMEDOUT', () => {
@@ -113,7 +106,10 @@ describe('host HWPT_INVALIDATE', () => {
     expect(h.ctx.take('host->iommu')).toEqual([]);
     expect(h.s.inv.n.probes).toBe(1);
     // A good entry then a bad one: the first is invalidated, the call returns the errno with entry_num 1.
-    const call = h.invalidate(h.hwpt2, [{ addr: 0x1000, npages: 1 }, { addr: 0x1000, npages: 0 }]);
+    const call = h.invalidate(h.hwpt2, [
+      { addr: 0x1000, npages: 1 },
+      { addr: 0x1000, npages: 0 },
+    ]);
     expect(call.rets).toEqual([]);
     expect(h.ctx.take('host->iommu').map((m) => m.type)).toEqual(['cmd.iotlbInv', 'cmd.wait']);
     h.step({ type: 'cmd.waitDone', tag: 1, status: 0 });
@@ -132,8 +128,15 @@ describe('host HWPT_INVALIDATE through the real iommu', () => {
   function iommuConfig(itagsMax: number): IommuConfig {
     const c = config();
     return {
-      prqEntries: 16, overflowAutoResponse: 'success', implicitInvalidation: true, iotlbEntries: 8,
-      functions: c.functions, spaces: c.spaces, pagesPerAsid: 16, itagsMax, bugs: [],
+      prqEntries: 16,
+      overflowAutoResponse: 'success',
+      implicitInvalidation: true,
+      iotlbEntries: 8,
+      functions: c.functions,
+      spaces: c.spaces,
+      pagesPerAsid: 16,
+      itagsMax,
+      bugs: [],
     };
   }
 
@@ -145,24 +148,39 @@ describe('host HWPT_INVALIDATE through the real iommu', () => {
     /** Carry host → iommu and iommu → host messages until both are quiet; returns what the iommu sent the device. */
     const wire = (): MessageByType<'pci.atcInv'>[] => {
       const toDev: MessageByType<'pci.atcInv'>[] = [];
-      for (let moved = true; moved;) {
+      for (let moved = true; moved; ) {
         moved = false;
-        for (const m of h.ctx.take('host->iommu')) { iommuActor.step(io, m, ictx); moved = true; }
-        for (const m of ictx.take('iommu->host')) { h.step(m); moved = true; }
+        for (const m of h.ctx.take('host->iommu')) {
+          iommuActor.step(io, m, ictx);
+          moved = true;
+        }
+        for (const m of ictx.take('iommu->host')) {
+          h.step(m);
+          moved = true;
+        }
         for (const m of ictx.take('iommu->dev')) if (m.type === 'pci.atcInv') toDev.push(m);
       }
       return toDev;
     };
     // Two entries × two PASIDs of the ATS function: four ATC invalidations for two ITags.
-    const call = h.invalidate(h.hwpt1, [{ addr: 0x1000, npages: 1 }, { addr: 0x2000, npages: 1 }]);
+    const call = h.invalidate(h.hwpt1, [
+      { addr: 0x1000, npages: 1 },
+      { addr: 0x2000, npages: 1 },
+    ]);
     let sentToDev = wire();
-    expect(sentToDev.map((m) => [m.addr, m.pasid, m.itag])).toEqual([[0x1000, 1, 0], [0x1000, 2, 1]]);
+    expect(sentToDev.map((m) => [m.addr, m.pasid, m.itag])).toEqual([
+      [0x1000, 1, 0],
+      [0x1000, 2, 1],
+    ]);
     expect(io.n.itagStalls).toBe(1);
     expect(io.cmdQueue.map((m) => m.type)).toEqual(['cmd.devtlbInv', 'cmd.devtlbInv', 'cmd.wait']);
     expect(h.rets()).toEqual([]);
     iommuActor.step(io, { type: 'pci.atcInvCpl', rid: RID1, itagVector: 0b11, cc: 1 }, ictx);
     sentToDev = wire();
-    expect(sentToDev.map((m) => [m.addr, m.pasid, m.itag])).toEqual([[0x2000, 1, 0], [0x2000, 2, 1]]);
+    expect(sentToDev.map((m) => [m.addr, m.pasid, m.itag])).toEqual([
+      [0x2000, 1, 0],
+      [0x2000, 2, 1],
+    ]);
     expect(h.rets()).toEqual([]); // the wait still holds: two ATC invalidations are out
     iommuActor.step(io, { type: 'pci.atcInvCpl', rid: RID1, itagVector: 0b01, cc: 1 }, ictx);
     wire();

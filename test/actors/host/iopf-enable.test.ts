@@ -40,7 +40,7 @@ describe('host IOPF enable refcount', () => {
     expect(h.ctxPri).toEqual([on(RID1), off(RID1), on(RID1)]);
   });
 
-  it('counts per device: another device\'s attach enables that device', () => {
+  it("counts per device: another device's attach enables that device", () => {
     const h = harness();
     const { faultId } = withFaultHwpt(h, 1);
     const hw = faultHwpt(h, faultId, 2);
@@ -73,7 +73,7 @@ describe('host IOPF enable refcount', () => {
     expect(h.state.ufd.devices[1]!.iopfRefs).toBe(0);
   });
 
-  it('the last detach answers the handle\'s groups before it disables PRI (iommufd order)', () => {
+  it("the last detach answers the handle's groups before it disables PRI (iommufd order)", () => {
     const h = harness();
     const { fd } = withFaultHwpt(h, 1);
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 1, perm: R, addr: 0x1000 });

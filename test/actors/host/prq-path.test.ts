@@ -125,6 +125,6 @@ describe('host IRQ thread', () => {
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 4, perm: R | pgfaultPerm.EXEC, addr: 0x2000 });
     const resps = h.commands.filter((m) => m.type === 'cmd.pgResp');
     expect(resps).toHaveLength(2);
-    for (const m of resps) expect(m.type === 'cmd.pgResp' && (m.w2 & 0x7)).toBe(0);
+    for (const m of resps) expect(m.type === 'cmd.pgResp' && m.w2 & 0x7).toBe(0);
   });
 });

@@ -22,10 +22,18 @@ describe('iommufd fault selftest sequence', () => {
     h.triggerIopf({ devId: 1, pasid: 0x1, grpid: 0x2, perm: pgfaultPerm.READ | pgfaultPerm.WRITE, addr: 0xdeadbeaf });
     const r = h.read(fd, 40);
     expect(r.ret).toBe(40);
-    expect(r.records).toEqual([{
-      flags: iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID | pgfaultFlag.LAST_PAGE, devId: 1, pasid: 1, grpid: 2,
-      perm: pgfaultPerm.READ | pgfaultPerm.WRITE, addr: 0xdeadb000, length: 0, cookie: 1,
-    }]);
+    expect(r.records).toEqual([
+      {
+        flags: iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID | pgfaultFlag.LAST_PAGE,
+        devId: 1,
+        pasid: 1,
+        grpid: 2,
+        perm: pgfaultPerm.READ | pgfaultPerm.WRITE,
+        addr: 0xdeadb000,
+        length: 0,
+        cookie: 1,
+      },
+    ]);
     expect(h.write(fd, [{ cookie: 1, code: pageRespCode.SUCCESS }]).ret).toBe(8);
     expect(h.takeResponses()).toEqual([{ type: 9, pasidPresent: true, code: 0, rid: RID1, pasid: 1, prgi: 2 }]);
 

@@ -14,7 +14,7 @@ const R = pgfaultPerm.READ;
 const ev = (action: TimelineEvent['action'], rid: number, count = 1): TimelineEvent => ({ atNs: 0, action, rid, pasid: null, count });
 
 describe('host timeline: device removal', () => {
-  it('answers the function\'s pending groups Invalid (read or not), frees its partials, then resets it after the responses', () => {
+  it("answers the function's pending groups Invalid (read or not), frees its partials, then resets it after the responses", () => {
     const h = createHostHarness({ ...hostConfig(), events: [ev('removeDevice', RID1)] });
     const { fd } = withFaultHwpt(h, 1);
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 1, perm: R, addr: 0x1000 });
@@ -25,7 +25,10 @@ describe('host timeline: device removal', () => {
     h.commands.length = 0;
     h.send({ type: 'host.event', index: 0 });
     h.pump();
-    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([[1, prgCode.INVALID], [2, prgCode.INVALID]]);
+    expect(h.takeResponses().map((r) => [r.prgi, r.code])).toEqual([
+      [1, prgCode.INVALID],
+      [2, prgCode.INVALID],
+    ]);
     expect(h.commands.map((c) => c.type)).toEqual(['cmd.ctxPri', 'cmd.pgResp', 'cmd.pgResp', 'cmd.devReset']);
     expect(h.commands.at(-1)).toMatchObject({ rid: RID1, remove: true });
     expect(h.state.timeline.n).toMatchObject({ removals: 1, groupsAnsweredOnRemove: 2, partialsFreedOnRemove: 1 });
@@ -40,7 +43,7 @@ describe('host timeline: device removal', () => {
 });
 
 describe('host timeline: core failure (vfResponseFailure)', () => {
-  it('answers the function\'s next `count` groups Response Failure instead of delivering them, then delivers again', () => {
+  it("answers the function's next `count` groups Response Failure instead of delivering them, then delivers again", () => {
     const h = createHostHarness({ ...hostConfig(), events: [ev('vfResponseFailure', RID1, 1)] });
     const { fd } = withFaultHwpt(h, 1);
     h.send({ type: 'host.event', index: 0 });

@@ -9,9 +9,7 @@ describe('iommu ATS translation', () => {
     const r = rig();
     r.setPte(0, 3, pte(true, true, false, 77));
     r.send(atsReq({ addr: 0x3abc, tag: 11 }));
-    expect(r.ctx.take('iommu->dev')).toEqual([
-      { type: 'pci.atsCpl', rid: 0x100, pasidPresent: true, pasid: 7, addr: 0x3abc, tag: 11, r: true, w: false, version: 77 },
-    ]);
+    expect(r.ctx.take('iommu->dev')).toEqual([{ type: 'pci.atsCpl', rid: 0x100, pasidPresent: true, pasid: 7, addr: 0x3abc, tag: 11, r: true, w: false, version: 77 }]);
     expect(r.s.n.atsWalks).toBe(1);
   });
 
@@ -20,7 +18,10 @@ describe('iommu ATS translation', () => {
     r.setPte(0, 3, pte(false, true, true, 4));
     r.send(atsReq());
     r.send(atsReq());
-    expect(r.ctx.take('iommu->dev').map((m) => m.type === 'pci.atsCpl' && [m.r, m.w, m.version])).toEqual([[false, false, 4], [false, false, 4]]);
+    expect(r.ctx.take('iommu->dev').map((m) => m.type === 'pci.atsCpl' && [m.r, m.w, m.version])).toEqual([
+      [false, false, 4],
+      [false, false, 4],
+    ]);
     expect(r.s.n).toMatchObject({ atsWalks: 2, atsHits: 0, atsNotPresent: 2 });
   });
 
@@ -35,7 +36,10 @@ describe('iommu ATS translation', () => {
     const r = rig();
     r.send(atsReq({ pasid: 99 }));
     r.send(atsReq({ addr: 16 * 4096 }));
-    expect(r.ctx.take('iommu->dev')).toMatchObject([{ r: false, w: false, version: 0 }, { r: false, w: false, version: 0 }]);
+    expect(r.ctx.take('iommu->dev')).toMatchObject([
+      { r: false, w: false, version: 0 },
+      { r: false, w: false, version: 0 },
+    ]);
     expect(r.s.n).toMatchObject({ atsUnknownSpace: 1, atsOutOfRange: 1, atsWalks: 0 });
   });
 
@@ -45,7 +49,10 @@ describe('iommu ATS translation', () => {
     r.send(atsReq());
     r.setPte(0, 3, pte(true, true, true, 2));
     r.send(atsReq());
-    expect(r.ctx.take('iommu->dev')).toMatchObject([{ w: false, version: 1 }, { w: false, version: 1 }]);
+    expect(r.ctx.take('iommu->dev')).toMatchObject([
+      { w: false, version: 1 },
+      { w: false, version: 1 },
+    ]);
     expect(r.s.n).toMatchObject({ atsHits: 1, atsMisses: 1, atsWalks: 1 });
   });
 
@@ -64,7 +71,10 @@ describe('iommu ATS translation', () => {
     r.setPte(0, 3, pte(true, true, true, 2));
     r.send(pageReq({ wr: true }));
     r.send(atsReq({ write: true }));
-    expect(r.ctx.take('iommu->dev')).toMatchObject([{ w: false, version: 1 }, { w: true, version: 2 }]);
+    expect(r.ctx.take('iommu->dev')).toMatchObject([
+      { w: false, version: 1 },
+      { w: true, version: 2 },
+    ]);
     expect(r.s.n.implicitInvalidations).toBe(1);
   });
 

@@ -73,7 +73,10 @@ describe('iommu command queue', () => {
     expect(r.s.n.itagStalls).toBe(1);
     expect(iommuPending(r)).toBe(4);
     r.send({ type: 'pci.atcInvCpl', rid: RID_A, itagVector: 0b10, cc: 1 });
-    expect(r.ctx.take('iommu->dev')).toMatchObject([{ type: 'pci.atcInv', addr: 0x3000, itag: 1 }, { type: 'pci.prgResp', prgi: 5 }]);
+    expect(r.ctx.take('iommu->dev')).toMatchObject([
+      { type: 'pci.atcInv', addr: 0x3000, itag: 1 },
+      { type: 'pci.prgResp', prgi: 5 },
+    ]);
   });
 
   it('frees an ITag only after CC completions arrived (CC 0 means 8)', () => {

@@ -50,7 +50,8 @@ export function rig(over: Partial<IommuConfig> = {}, preEnabled = true): Rig {
     ctx.take();
   }
   return {
-    s, ctx,
+    s,
+    ctx,
     send: (msg) => iommuActor.step(s, msg, ctx),
     setPte: (asid, page, pte) => ctx.mem('guest.s1').store(asid * PAGES_PER_ASID + page, pte | 0),
   };
@@ -62,8 +63,19 @@ export function pte(present: boolean, r: boolean, w: boolean, version: number): 
 
 export function pageReq(over: Partial<MessageByType<'pci.pageReq'>> = {}): MessageByType<'pci.pageReq'> {
   return {
-    type: 'pci.pageReq', rid: RID_A, pasidPresent: true, pasid: 7, exe: false, priv: false,
-    rd: true, wr: false, last: true, prgi: 5, addr: 0x3000, ghost: 42, ...over,
+    type: 'pci.pageReq',
+    rid: RID_A,
+    pasidPresent: true,
+    pasid: 7,
+    exe: false,
+    priv: false,
+    rd: true,
+    wr: false,
+    last: true,
+    prgi: 5,
+    addr: 0x3000,
+    ghost: 42,
+    ...over,
   };
 }
 

@@ -14,11 +14,7 @@ describe('iommu page requests', () => {
     r.send(pageReq({ last: true, ghost: 1 }));
     const d = encodePageRequest(pageReq({ last: false }));
     const d2 = encodePageRequest(pageReq({ last: true }));
-    expect(r.ctx.take('iommu->host')).toEqual([
-      { type: 'prq.desc', ...d, ghost: 1 },
-      { type: 'prq.irq' },
-      { type: 'prq.desc', ...d2, ghost: 1 },
-    ]);
+    expect(r.ctx.take('iommu->host')).toEqual([{ type: 'prq.desc', ...d, ghost: 1 }, { type: 'prq.irq' }, { type: 'prq.desc', ...d2, ghost: 1 }]);
     expect(r.s.n).toMatchObject({ prqQueued: 2, irqsRaised: 1 });
   });
 

@@ -24,11 +24,7 @@ describe('vmm fault reading and vPRQ injection', () => {
     ]);
     const first = encodePageRequest({ rid: 0x10, pasidPresent: true, pasid: 7, exe: false, priv: true, rd: true, wr: true, last: false, prgi: 3, addr: 0x5000 });
     const second = encodePageRequest({ rid: 0x10, pasidPresent: true, pasid: 7, exe: true, priv: false, rd: true, wr: false, last: true, prgi: 3, addr: 0x6000 });
-    expect(r.ctx.take('vmm->guest')).toEqual([
-      { type: 'vprq.desc', ...first, ghost: 0 },
-      { type: 'vprq.irq' },
-      { type: 'vprq.desc', ...second, ghost: 0 },
-    ]);
+    expect(r.ctx.take('vmm->guest')).toEqual([{ type: 'vprq.desc', ...first, ghost: 0 }, { type: 'vprq.irq' }, { type: 'vprq.desc', ...second, ghost: 0 }]);
     expect(r.s.faults.map((f) => [f.devId, f.pasid, f.prgi, f.cookie, f.m.value])).toEqual([[1, 7, 3, 4, 'injected']]);
     expect(r.s.n).toMatchObject({ recordsRead: 2, descsInjected: 2, groupsInjected: 1 });
   });
@@ -105,7 +101,10 @@ describe('vmm fault reading and vPRQ injection', () => {
     r.setUp();
     r.deliver([record({ grpid: 1, cookie: 1 }), record({ grpid: 2, cookie: 2 })]);
     expect(writesIn(r.ctx.take('vmm->host'))).toEqual([]);
-    expect(r.s.faults.map((f) => [f.cookie, f.m.value])).toEqual([[1, 'injected'], [2, 'droppedOnInject']]);
+    expect(r.s.faults.map((f) => [f.cookie, f.m.value])).toEqual([
+      [1, 'injected'],
+      [2, 'droppedOnInject'],
+    ]);
     expect(r.s.n).toMatchObject({ autoAnswers: 0, leakedCookies: 1 });
     expect(vmmActor.pending!(r.s)).toBe(2);
   });

@@ -13,7 +13,7 @@ import { record, vmmRig } from './vmm-fixture.ts';
 const R = pgfaultPerm.READ;
 
 describe('ghost ids through iommufd', () => {
-  it('the host fills every read record with its group\'s ghost: the last request\'s', () => {
+  it("the host fills every read record with its group's ghost: the last request's", () => {
     const h = harness();
     const { fd } = withFaultHwpt(h, 1);
     h.triggerIopf({ devId: 1, pasid: 1, grpid: 4, perm: R, addr: 0x1000, last: false, ghost: 70 });
@@ -24,7 +24,7 @@ describe('ghost ids through iommufd', () => {
     expect(r.ghosts).toEqual([71, 71, 80]);
   });
 
-  it('the vmm carries each record\'s ghost into the vPRQ descriptor it injects', () => {
+  it("the vmm carries each record's ghost into the vPRQ descriptor it injects", () => {
     const r = vmmRig();
     r.setUp();
     r.deliver([record({ flags: 1, grpid: 3, cookie: 1 }), record({ grpid: 3, cookie: 1 }), record({ grpid: 4, cookie: 2 })], [12, 12, 13]);
@@ -32,7 +32,7 @@ describe('ghost ids through iommufd', () => {
     expect(descs).toEqual([12, 12, 13]);
   });
 
-  it('end to end, host → vmm → guest: the guest\'s groups carry the ghost ids the device generated', () => {
+  it("end to end, host → vmm → guest: the guest's groups carry the ghost ids the device generated", () => {
     const cfg = hostConfig();
     const h = harness();
     const { fd } = withFaultHwpt(h, 1);
@@ -57,6 +57,12 @@ describe('ghost ids through iommufd', () => {
       for (const m of toVmm) vmm.send(m);
     }
     const seen = [...guest.core.groups.values()].map((g) => g.faults.map((f) => [f.prgi, f.ghost]));
-    expect(seen).toEqual([[[4, 501], [4, 501]], [[9, 502]]]);
+    expect(seen).toEqual([
+      [
+        [4, 501],
+        [4, 501],
+      ],
+      [[9, 502]],
+    ]);
   });
 });

@@ -40,7 +40,15 @@ describe('vmm guest responses', () => {
     r.deliver([record({ grpid: 5, cookie: 1 }), record({ grpid: 5, cookie: 2 }), record({ grpid: 6, cookie: 3 })]);
     r.ctx.take();
     r.send(guestResp(0x10, 7, 5, 0));
-    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([{ records: [[1, 0], [2, 0]], count: 16 }]);
+    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([
+      {
+        records: [
+          [1, 0],
+          [2, 0],
+        ],
+        count: 16,
+      },
+    ]);
     expect(r.s.faults.map((f) => f.cookie)).toEqual([3]);
     expect(r.s.n.pairsAnswered).toBe(2);
   });

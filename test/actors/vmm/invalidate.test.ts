@@ -8,13 +8,11 @@ import { errno, ufdOp, vtdInvFlag } from '../../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../../src/protocol/messages.ts';
 import { HWPT_BASE, vmmRig } from './vmm-fixture.ts';
 
-const iotlbInv = (addr: number, pages = 1, did = 0): MessageByType<'vcmd.iotlbInv'> =>
-  ({ type: 'vcmd.iotlbInv', did, pasidPresent: true, pasid: 7, addr, pages });
-const devtlbInv = (addr: number): MessageByType<'vcmd.devtlbInv'> =>
-  ({ type: 'vcmd.devtlbInv', rid: 0x10, pasidPresent: true, pasid: 7, addr, pages: 1 });
+const iotlbInv = (addr: number, pages = 1, did = 0): MessageByType<'vcmd.iotlbInv'> => ({ type: 'vcmd.iotlbInv', did, pasidPresent: true, pasid: 7, addr, pages });
+const devtlbInv = (addr: number): MessageByType<'vcmd.devtlbInv'> => ({ type: 'vcmd.devtlbInv', rid: 0x10, pasidPresent: true, pasid: 7, addr, pages: 1 });
 
 describe('vmm guest invalidations', () => {
-  it('forwards a PASID-IOTLB invalidation as HWPT_INVALIDATE on the space\'s nested hwpt, not the devTLB one', () => {
+  it("forwards a PASID-IOTLB invalidation as HWPT_INVALIDATE on the space's nested hwpt, not the devTLB one", () => {
     const r = vmmRig();
     r.setUp();
     r.send(iotlbInv(0x5000, 3));
@@ -28,7 +26,7 @@ describe('vmm guest invalidations', () => {
     expect(r.s.n.guestInvalidationsNotForwarded).toBe(1);
   });
 
-  it('answers the guest\'s wait only after the forwarded invalidation returned', () => {
+  it("answers the guest's wait only after the forwarded invalidation returned", () => {
     const r = vmmRig();
     r.setUp();
     r.send(iotlbInv(0x5000));
@@ -72,7 +70,7 @@ describe('vmm guest invalidations', () => {
     expect(r.ctx.take('vmm->guest')).toEqual([{ type: 'vcmd.waitDone', tag: 3, status: 0 }]);
   });
 
-  it('a failed HWPT_INVALIDATE (the host\'s ATC time-out) makes the covering wait report status 1', () => {
+  it("a failed HWPT_INVALIDATE (the host's ATC time-out) makes the covering wait report status 1", () => {
     const r = vmmRig();
     r.setUp();
     r.send(iotlbInv(0x1000));

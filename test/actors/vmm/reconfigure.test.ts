@@ -51,10 +51,7 @@ describe('vmm timeline reconfigurations', () => {
       ops.push(r.lastCall().op);
       r.ret(...a);
     }
-    expect(ops).toEqual([
-      ufdOp.FAULT_QUEUE_ALLOC, ufdOp.HWPT_ALLOC, ufdOp.REPLACE, ufdOp.DESTROY,
-      ufdOp.FAULT_QUEUE_ALLOC, ufdOp.HWPT_ALLOC, ufdOp.REPLACE, ufdOp.DESTROY, ufdOp.CLOSE, ufdOp.DESTROY,
-    ]);
+    expect(ops).toEqual([ufdOp.FAULT_QUEUE_ALLOC, ufdOp.HWPT_ALLOC, ufdOp.REPLACE, ufdOp.DESTROY, ufdOp.FAULT_QUEUE_ALLOC, ufdOp.HWPT_ALLOC, ufdOp.REPLACE, ufdOp.DESTROY, ufdOp.CLOSE, ufdOp.DESTROY]);
     expect(r.s.faultFds).toEqual([FAULT_FD, 12]);
     expect(r.s.reconf.n.jobsDone).toBe(2);
   });
@@ -73,8 +70,10 @@ describe('vmm timeline reconfigurations', () => {
     }
     expect(calls).toEqual([
       [ufdOp.CLOSE, FAULT_FD, 0, 0],
-      [ufdOp.REPLACE, 1, 0, 7], [ufdOp.DESTROY, HWPT_BASE, 0, 0],
-      [ufdOp.REPLACE, 2, 0, NO_PASID], [ufdOp.DESTROY, HWPT_BASE + 1, 0, 0],
+      [ufdOp.REPLACE, 1, 0, 7],
+      [ufdOp.DESTROY, HWPT_BASE, 0, 0],
+      [ufdOp.REPLACE, 2, 0, NO_PASID],
+      [ufdOp.DESTROY, HWPT_BASE + 1, 0, 0],
       [ufdOp.DESTROY, FAULT_ID, 0, 0],
     ]);
     expect(r.s.faults).toEqual([]);
@@ -86,7 +85,7 @@ describe('vmm timeline reconfigurations', () => {
     expect(r.s.n.unmatchedGuestResponses).toBe(1);
   });
 
-  it('destroyHwpt: DETACH then DESTROY; the space\'s pairs are forgotten, the other space\'s kept', () => {
+  it("destroyHwpt: DETACH then DESTROY; the space's pairs are forgotten, the other space's kept", () => {
     const r = vmmRig({ events: [at('destroyHwpt', 0x200, null)] });
     r.setUp();
     r.deliver([record({ cookie: 4, grpid: 3 }), record({ cookie: 5, devId: 2, flags: 2, pasid: 0, grpid: 8 })]);
@@ -101,7 +100,10 @@ describe('vmm timeline reconfigurations', () => {
   });
 
   it('a guest Response Failure is written Invalid by default, and as code 2 with vmm-failure-passthrough (refused: counted)', () => {
-    for (const [bugs, code] of [[[], 1], [['vmm-failure-passthrough'], 2]] as const) {
+    for (const [bugs, code] of [
+      [[], 1],
+      [['vmm-failure-passthrough'], 2],
+    ] as const) {
       const r = vmmRig({ bugs: [...bugs] });
       r.setUp();
       r.deliver([record({ cookie: 4, grpid: 3 })]);

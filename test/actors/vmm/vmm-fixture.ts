@@ -48,7 +48,8 @@ export function vmmRig(over: Partial<VmmConfig> = {}): VmmRig {
   const s = vmmActor.init(vmmConfig(over), 'vmm');
   const ctx = fakeCtx({ self: 'vmm' });
   const r: VmmRig = {
-    s, ctx,
+    s,
+    ctx,
     send: (msg) => vmmActor.step(s, msg, ctx),
     lastCall() {
       const calls = ctx.take('vmm->host').filter((m): m is MessageByType<'ufd.call'> => m.type === 'ufd.call');
@@ -79,8 +80,15 @@ export function vmmRig(over: Partial<VmmConfig> = {}): VmmRig {
 
 export function record(over: Partial<PgfaultRecord> = {}): PgfaultRecord {
   return {
-    flags: pgfaultFlag.PASID_VALID | pgfaultFlag.LAST_PAGE, devId: 1, pasid: 7, grpid: 5,
-    perm: pgfaultPerm.READ, addr: 0x3000, length: 0, cookie: 1, ...over,
+    flags: pgfaultFlag.PASID_VALID | pgfaultFlag.LAST_PAGE,
+    devId: 1,
+    pasid: 7,
+    grpid: 5,
+    perm: pgfaultPerm.READ,
+    addr: 0x3000,
+    length: 0,
+    cookie: 1,
+    ...over,
   };
 }
 

@@ -66,7 +66,15 @@ describe('vmm write batching', () => {
     r.ctx.take();
     // The host consumed cookie 2, refused cookie 3 (stale), never looked at 4 and 5.
     r.ret(8);
-    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([{ records: [[4, 0], [5, 0]], count: 16 }]);
+    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([
+      {
+        records: [
+          [4, 0],
+          [5, 0],
+        ],
+        count: 16,
+      },
+    ]);
     expect(r.s.n).toMatchObject({ writeShort: 1, writeErrors: 0, writeRecordsRejected: 1, writeRecordsResent: 2, writeRecordsConsumed: 2 });
     expect(r.ctx.marks.get('vmm.writeRecordRejected')).toBe(1);
     r.ret(16);
@@ -104,7 +112,15 @@ describe('vmm write batching', () => {
     r.ret(-errno.EINVAL); // cookie 2 refused: 3 joins the write waiting behind the read, after 4
     expect(r.lastCall()).toMatchObject({ op: ufdOp.READ });
     r.ret(0);
-    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([{ records: [[4, 0], [3, 0]], count: 16 }]);
+    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([
+      {
+        records: [
+          [4, 0],
+          [3, 0],
+        ],
+        count: 16,
+      },
+    ]);
   });
 
   it('any other error loses the whole batch, counted', () => {
@@ -131,6 +147,14 @@ describe('vmm write batching', () => {
     // The read returns a group the full vPRQ drops: answered Success at once, in the same write.
     r.send({ type: 'ufd.record', seq, w0: pgfaultFlag.PASID_VALID | pgfaultFlag.LAST_PAGE, w1: 1, w2: 7, w3: 2, w4: 1, w5: 0, w6: 0x4000, w7: 0, w8: 0, w9: 2, ghost: 0 });
     r.send({ type: 'ufd.ret', seq, ret: 40, out0: 0, out1: 0 });
-    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([{ records: [[1, 0], [2, 0]], count: 16 }]);
+    expect(writesIn(r.ctx.take('vmm->host'))).toEqual([
+      {
+        records: [
+          [1, 0],
+          [2, 0],
+        ],
+        count: 16,
+      },
+    ]);
   });
 });
