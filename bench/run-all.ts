@@ -14,6 +14,7 @@ const all: Record<string, () => Promise<{ run: () => Promise<unknown>; formatRes
   chain: () => import('./chain.bench.ts'),
   nested: () => import('./nested.bench.ts'),
   record: () => import('./record.bench.ts'),
+  metrics: () => import('./metrics.bench.ts'),
 };
 
 const only = process.env.BENCH_ONLY?.split(',')

@@ -11,6 +11,7 @@ import type { ActorCtx } from '../../src/actor/define.ts';
 import type { Effect } from '../../src/machines/index.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
+import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { record } from '../../src/metrics/histogram.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import type { PrgOutcome } from '../../machines/prg.machine.ts';
@@ -85,6 +86,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
     firstPage: slot.page,
     pasidGen: sp.pasidGen,
   });
+  ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.enqueue, ghost: g.ghost, count: pages, reason: checkReason.none });
   const effects: Effect[] = [];
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
@@ -178,6 +180,7 @@ function applyGroupEffect(s: DeviceState, ctx: ActorCtx, fn: FnState, g: PrgGrou
   switch (e.type) {
     case 'releaseCredits':
       fn.creditsUsed -= (e.params as { pages: number }).pages;
+      ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.dequeue, ghost: g.ghost, count: (e.params as { pages: number }).pages, reason: checkReason.none });
       if (!(fn.creditsUsed >= 0)) ctx.assert(false, 'FAULTLINE_DEVICE_CREDITS', `credits used ${fn.creditsUsed} < 0`);
       return;
     case 'retryTranslations':

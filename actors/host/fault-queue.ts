@@ -15,6 +15,11 @@ export function faultQueueAdd(fault: UfdFault, gid: number, ghost: number, ctx: 
   ctx.check({ type: 'chk.queue', queue: checkQueue.faultFd, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });
 }
 
+/** read() moved the group from the deliver list into the response map (it stays in the object). */
+export function faultQueueRead(ghost: number, ctx: ActorCtx): void {
+  ctx.check({ type: 'chk.queue', queue: checkQueue.faultFd, op: checkQueueOp.move, ghost, count: 1, reason: checkReason.none });
+}
+
 /** The group left the object (the caller already removed it from the deliver list or the response map). */
 export function faultQueueTake(fault: UfdFault, gid: number, ctx: ActorCtx): void {
   const ghost = fault.ghosts.get(gid);

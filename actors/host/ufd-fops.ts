@@ -8,7 +8,7 @@ import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
 import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
-import { faultQueueTake } from './fault-queue.ts';
+import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
@@ -61,6 +61,7 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     fault.response[cookie] = gid;
     const devId = s.ufd.ridToDevId[group.rid]!;
     const ghost = group.faults[group.faults.length - 1]!.ghost;
+    faultQueueRead(ghost, ctx);
     for (const f of group.faults) {
       const flags = prmFlagsOf(f.pasidValid, f.last);
       const w = encodePgfault({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie });

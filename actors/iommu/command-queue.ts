@@ -18,6 +18,7 @@
 // time-out later, while a device that never answers is still caught at its deadline.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
+import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { Message, MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
@@ -34,6 +35,7 @@ export const WATCH_MIN_NS = 10_000;
 
 export function acceptCommand(s: IommuState, m: Message, ctx: ActorCtx): void {
   s.cmdQueue.push(m);
+  ctx.check({ type: 'chk.queue', queue: checkQueue.cmdq, op: checkQueueOp.enqueue, ghost: 0, count: 1, reason: checkReason.none });
   runCommands(s, ctx);
 }
 
@@ -42,6 +44,7 @@ export function runCommands(s: IommuState, ctx: ActorCtx): void {
   while (s.cmdQueue.length > 0) {
     if (!execute(s, s.cmdQueue[0]!, ctx)) return;
     s.cmdQueue.shift();
+    ctx.check({ type: 'chk.queue', queue: checkQueue.cmdq, op: checkQueueOp.dequeue, ghost: 0, count: 1, reason: checkReason.none });
   }
 }
 

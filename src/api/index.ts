@@ -29,6 +29,9 @@ export {
 export { checkRunOptions, runOpenedScenario, runScenario, type RunOptions, type Runtime } from './run.ts';
 export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenarioOptions } from './explore.ts';
 export { seedMax } from './constants.ts';
+export { checkOutDir, outputFiles, writeRunOutputs } from './outputs.ts';
+export type { MetricsOptions, RunMetrics, QueueReport, HopReport, SeriesReport } from '../check/metrics-collector.ts';
+export type { LatencySummary } from '../metrics/histogram.ts';
 export { parseReplayLine, replay, replayRecording, replaySourceOf, replayWords, type ReplaySpec } from './replay.ts';
 export { runChain, type ChainRunOptions } from '../runtime/chain-run.ts';
 export { replayLine } from '../runtime/nested-run.ts';

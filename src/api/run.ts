@@ -7,6 +7,8 @@ import type { NestedReport } from '../report/nested-report.ts';
 import { runNested } from '../runtime/nested-run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { fail } from '../util/errors.ts';
+import type { MetricsOptions } from '../check/metrics-collector.ts';
+import { checkOutDir, traceEventsDefault, writeRunOutputs } from './outputs.ts';
 import { apiOptionName, openScenario, type OpenedScenario, type OptionName, type ScenarioChanges } from './scenario.ts';
 
 export type Runtime = 'threads' | 'sim';
@@ -30,6 +32,14 @@ export interface RunOptions extends ScenarioChanges {
   check?: boolean;
   /** Stops the run: every worker is stopped and the run rejects with FAULTLINE_INTERRUPTED. */
   signal?: AbortSignal;
+  /**
+   * The run's metrics (report.metrics: latency histograms, queues, Little's law, series), derived
+   * by the checker; default on; false turns them off. `intervalNs`/`pointsMax` shape the series,
+   * `traceEventsMax` keeps a trace window for trace.json.
+   */
+  metrics?: MetricsOptions | false;
+  /** Write summary.json, metrics.csv, trace.json and report.html into this folder after the run (writeRunOutputs). */
+  out?: string;
 }
 
 const threadsOnly: Partial<Record<keyof RunOptions, string>> = {
@@ -61,12 +71,18 @@ export function checkRunOptions(o: RunOptions, name: OptionName = apiOptionName)
   if (o.machines !== undefined && o.machines !== 'compiled' && o.machines !== 'xstate') fail('FAULTLINE_CLI_OPTION', `${name('machines')} must be 'compiled' or 'xstate'; got '${String(o.machines)}'`);
   if (o.stallMs !== undefined && !(Number.isInteger(o.stallMs) && o.stallMs >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('stallMs')} must be a whole number of milliseconds ≥ 1; got ${o.stallMs}`);
   if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('maxSteps')} must be a whole number ≥ 1; got ${o.maxSteps}`);
+  if (o.out !== undefined) {
+    checkOutDir(name('out'), o.out);
+    if (o.metrics === false) fail('FAULTLINE_CLI_OPTION', `${name('out')} needs the metrics; drop ${name('metrics')}: false`);
+    if (o.check === false) fail('FAULTLINE_CLI_OPTION', `${name('out')} needs the checker (the metrics come from its events); drop ${name('check')}: false`);
+  }
 }
 
 /** Run an opened scenario (openScenario) with options already checked (checkRunOptions). */
-export function runOpenedScenario(opened: OpenedScenario, o: RunOptions = {}): Promise<NestedReport> {
+export async function runOpenedScenario(opened: OpenedScenario, o: RunOptions = {}): Promise<NestedReport> {
   const { scenario, source } = opened;
-  return runNested(scenario, {
+  const metrics = o.metrics === false ? false : o.out !== undefined ? { traceEventsMax: traceEventsDefault, ...o.metrics } : o.metrics;
+  const report = await runNested(scenario, {
     runtime: o.runtime ?? 'threads',
     seed: scenario.seed,
     source,
@@ -78,7 +94,10 @@ export function runOpenedScenario(opened: OpenedScenario, o: RunOptions = {}): P
     ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
     ...(o.check !== undefined ? { check: o.check } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
+    ...(metrics !== undefined ? { metrics } : {}),
   });
+  if (o.out !== undefined) writeRunOutputs(report, o.out, scenario);
+  return report;
 }
 
 /**

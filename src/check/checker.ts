@@ -17,6 +17,8 @@ import { drainMonitor } from './monitors/i5-drain.ts';
 import { groupOrderMonitor } from './monitors/i6-group-order.ts';
 import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
+import { MetricsCollector, type MetricsOptions } from './metrics-collector.ts';
+import { checkQueue, checkQueueOp } from '../protocol/check-events.ts';
 import { invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict, type Monitor, type MonitorEnv, type RunEnd, type Violation } from './types.ts';
 
 export interface CheckerOptions {
@@ -24,6 +26,13 @@ export interface CheckerOptions {
   actorNames?: readonly string[];
   /** Violations kept per invariant; further ones are only counted. */
   keepPerInvariant?: number;
+  /** The run's metrics from the same events (metrics-collector.ts); false turns them off. Default on. */
+  metrics?: MetricsOptions | false;
+}
+
+/** Events only the metrics use (the command queue, PRI credits, fault fd reads): the monitors and chains never see them. */
+function measuredOnly(ev: CheckEvent): boolean {
+  return ev.type === 'chk.queue' && (ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.op === checkQueueOp.move);
 }
 
 export class Checker {
@@ -36,12 +45,14 @@ export class Checker {
   private readonly env: MonitorEnv;
   private readonly actorNames: readonly string[];
   private readonly keepPerInvariant: number;
+  private readonly metrics: MetricsCollector | null;
   private count = 0;
   private dropped = 0;
 
   constructor(options: CheckerOptions = {}) {
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
+    this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
     this.monitors = [
       exactlyOnceMonitor(),
       staleResponseMonitor(),
@@ -62,6 +73,8 @@ export class Checker {
   /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */
   event(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
     this.count++;
+    this.metrics?.event(ev, timeNs, actor);
+    if (measuredOnly(ev)) return;
     const ghost = ghostOf(ev);
     const stamped = { order: this.count, seq, timeNs, actor, event: ev };
     this.chains.add(ghost, stamped);
@@ -88,7 +101,13 @@ export class Checker {
       const notes = [...(n > 0 ? [`${n} violation(s)`] : []), ...(d ? [d.note] : [])];
       return { id, name: invariantNames[id], ok: n === 0, violations: n, ...(notes.length ? { note: notes.join('; ') } : {}), ...(d?.bound ? { bound: d.bound } : {}) };
     });
-    return { events: this.count, violations: this.violations, violationsDropped: this.dropped, invariants };
+    return {
+      events: this.count,
+      violations: this.violations,
+      violationsDropped: this.dropped,
+      invariants,
+      ...(this.metrics ? { metrics: this.metrics.finish() } : {}),
+    };
   }
 
   private violate(invariant: InvariantId, message: string, ghosts: number[]): void {

@@ -3,6 +3,7 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import type { GroupTable } from './group-table.ts';
+import type { RunMetrics } from './metrics-collector.ts';
 
 export type InvariantId = 'I1' | 'I2' | 'I3' | 'I4' | 'I5' | 'I6' | 'I7' | 'I8';
 
@@ -73,6 +74,8 @@ export interface CheckerResult {
   invariants: InvariantVerdict[];
   /** Threads: times a worker waited for room in its check log (checker back-pressure). */
   backPressureWaits?: number;
+  /** The run's metrics from the same events (absent when turned off). */
+  metrics?: RunMetrics;
 }
 
 /** How the run ended, for the end-of-run sweeps. */

@@ -44,7 +44,7 @@ export function outputFor(jsonPath: string | undefined): Out {
     text: (s) => textStream.write(`${paintVerdicts(s, colour)}\n`),
     json: (data) => {
       if (jsonPath === undefined) return;
-      const body = `${JSON.stringify(data, (k, v: unknown) => (k === 'counts' ? undefined : v), 2)}\n`;
+      const body = `${JSON.stringify(data, (k, v: unknown) => (k === 'counts' || k === 'traceWindow' ? undefined : v), 2)}\n`;
       if (jsonPath === '-') process.stdout.write(body);
       else writeOutputFile('--json', jsonPath, body);
     },

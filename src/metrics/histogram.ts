@@ -1,12 +1,20 @@
-// A log-linear latency histogram held as plain data (so it lives in actor state and crosses
-// threads by structured clone): 2^k ranges split into 16 linear sub-buckets, about 6 %
-// relative precision, from 1 ns to 2^52 ns. Histograms merge by adding counts.
+// The one latency histogram of faultline (HDR-style, log-linear), held as plain data so it
+// lives in actor state, crosses threads by structured clone and writes as JSON. Values below
+// 128 get one bucket per integer (exact for integer ns); from 128 on, each power of two
+// [2^e, 2^e+1) is split into 128 equal sub-buckets, so a bucket is at most 1/128 of its low
+// edge wide and the value reported for it (its middle, clamped to the recorded min and max)
+// is within 1/256 (0.4 %) of any value it holds. The bucket array grows with the largest
+// value recorded (about 3,600 buckets for 10 s in ns). Histograms merge by adding counts:
+// across tiers, workers, seeds and runs, with the same result in any order.
 
-const subBits = 4;
-const subCount = 1 << subBits;
-const rangeCount = 53;
+export const histogramSubBits = 7;
+const subCount = 1 << histogramSubBits;
+
+/** Worst relative error of quantile() against the true value at that rank (values ≥ 128 or integers). */
+export const histogramRelativeErrorMax = 1 / (2 * subCount);
 
 export interface Histogram {
+  /** counts[b]: values in bucket b (bucketBoundsNs(b)); trailing empty buckets are not stored. */
   counts: number[];
   total: number;
   sum: number;
@@ -15,25 +23,44 @@ export interface Histogram {
 }
 
 export function createHistogram(): Histogram {
-  return { counts: new Array<number>(rangeCount * subCount).fill(0), total: 0, sum: 0, min: Infinity, max: 0 };
+  return { counts: [], total: 0, sum: 0, min: Infinity, max: 0 };
 }
 
-function bucketOf(v: number): number {
-  if (v < subCount) return Math.max(0, Math.floor(v));
-  const shift = Math.floor(Math.log2(v)) - subBits;
-  const sub = Math.min(subCount - 1, Math.floor(v / 2 ** shift) - subCount);
-  return Math.min(rangeCount * subCount - 1, (shift + 1) * subCount + sub);
+/** The bucket a value falls in (negative values count as 0). */
+export function bucketOf(v: number): number {
+  if (!(v >= subCount)) return v > 0 ? Math.floor(v) : 0;
+  if (v < 2147483648) {
+    // Integer arithmetic: floor(v / 2^shift) = floor(v) >>> shift.
+    const i = Math.floor(v);
+    const shift = 31 - Math.clz32(i) - histogramSubBits;
+    return (shift + 1) * subCount + (i >>> shift) - subCount;
+  }
+  let shift = Math.floor(Math.log2(v)) - histogramSubBits;
+  // log2 rounds near powers of two: correct the exponent so the sub-bucket is in range.
+  let sub = Math.floor(v / 2 ** shift) - subCount;
+  if (sub < 0) {
+    shift--;
+    sub = Math.floor(v / 2 ** shift) - subCount;
+  } else if (sub >= subCount) {
+    shift++;
+    sub = Math.floor(v / 2 ** shift) - subCount;
+  }
+  return (shift + 1) * subCount + sub;
 }
 
-function bucketLow(b: number): number {
-  if (b < subCount) return b;
+/** [low, high) of bucket b, in the histogram's unit. */
+export function bucketBoundsNs(b: number): [number, number] {
+  if (b < subCount) return [b, b + 1];
   const shift = Math.floor(b / subCount) - 1;
-  const sub = b % subCount;
-  return (sub + subCount) * 2 ** shift;
+  const low = ((b % subCount) + subCount) * 2 ** shift;
+  return [low, low + 2 ** shift];
 }
 
 export function record(h: Histogram, v: number): void {
-  h.counts[bucketOf(v)]!++;
+  const b = bucketOf(v);
+  const counts = h.counts;
+  while (counts.length <= b) counts.push(0);
+  counts[b]!++;
   h.total++;
   h.sum += v;
   if (v < h.min) h.min = v;
@@ -41,14 +68,18 @@ export function record(h: Histogram, v: number): void {
 }
 
 export function merge(into: Histogram, from: Histogram): void {
-  for (let i = 0; i < into.counts.length; i++) into.counts[i]! += from.counts[i]!;
+  while (into.counts.length < from.counts.length) into.counts.push(0);
+  for (let i = 0; i < from.counts.length; i++) into.counts[i]! += from.counts[i]!;
   into.total += from.total;
   into.sum += from.sum;
   into.min = Math.min(into.min, from.min);
   into.max = Math.max(into.max, from.max);
 }
 
-/** Value at quantile q in [0, 1]: the middle of the bucket holding it, clamped to [min, max]. */
+/**
+ * Value at quantile q in [0, 1] by nearest rank (the ceil(q·total)-th smallest value): the
+ * middle of the bucket holding it, clamped to [min, max]. NaN when empty.
+ */
 export function quantile(h: Histogram, q: number): number {
   if (h.total === 0) return NaN;
   const rank = Math.max(1, Math.ceil(q * h.total));
@@ -56,7 +87,8 @@ export function quantile(h: Histogram, q: number): number {
   for (let b = 0; b < h.counts.length; b++) {
     seen += h.counts[b]!;
     if (seen < rank) continue;
-    const mid = b < subCount ? b : (bucketLow(b) + bucketLow(b + 1)) / 2;
+    const [low, high] = bucketBoundsNs(b);
+    const mid = b < subCount ? low : (low + high) / 2;
     return Math.min(h.max, Math.max(h.min, mid));
   }
   return h.max;
@@ -64,4 +96,53 @@ export function quantile(h: Histogram, q: number): number {
 
 export function mean(h: Histogram): number {
   return h.total === 0 ? NaN : h.sum / h.total;
+}
+
+/** What a report shows of a histogram, and the whole of it: every non-empty bucket as [lowNs, highNs, count]. */
+export interface LatencySummary {
+  count: number;
+  meanNs: number;
+  minNs: number;
+  p50Ns: number;
+  p90Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+  p9999Ns: number;
+  maxNs: number;
+  buckets: [number, number, number][];
+}
+
+export function summarize(h: Histogram): LatencySummary {
+  const buckets: [number, number, number][] = [];
+  h.counts.forEach((c, b) => {
+    if (c > 0) buckets.push([...bucketBoundsNs(b), c]);
+  });
+  const empty = h.total === 0;
+  return {
+    count: h.total,
+    meanNs: mean(h),
+    minNs: empty ? NaN : h.min,
+    p50Ns: quantile(h, 0.5),
+    p90Ns: quantile(h, 0.9),
+    p99Ns: quantile(h, 0.99),
+    p999Ns: quantile(h, 0.999),
+    p9999Ns: quantile(h, 0.9999),
+    maxNs: empty ? NaN : h.max,
+    buckets,
+  };
+}
+
+/** A summary's buckets back into a histogram (to merge reports of several runs or seeds). */
+export function histogramOf(s: LatencySummary): Histogram {
+  const h = createHistogram();
+  for (const [low, , count] of s.buckets) {
+    const b = bucketOf(low);
+    while (h.counts.length <= b) h.counts.push(0);
+    h.counts[b]! += count;
+  }
+  h.total = s.count;
+  h.sum = s.count === 0 ? 0 : s.meanNs * s.count;
+  h.min = s.count === 0 ? Infinity : s.minNs;
+  h.max = s.count === 0 ? 0 : s.maxNs;
+  return h;
 }

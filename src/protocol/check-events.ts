@@ -46,9 +46,18 @@ export const checkEventSpecs = {
 } as const;
 
 export const checkLayer = { device: 0, iommu: 1, host: 2, vmm: 3, guest: 4 } as const;
-export const checkQueue = { prq: 0, hostCore: 1, faultFd: 2, vprq: 3, guestCore: 4 } as const;
-/** accept: the item reached the queue; then enqueue or drop (with a reason); dequeue takes it out. */
-export const checkQueueOp = { accept: 0, enqueue: 1, drop: 2, dequeue: 3 } as const;
+/**
+ * cmdq: the IOMMU's command (invalidation) queue, one item per command (ghost 0: it runs in order).
+ * priCredits: a function's outstanding PRI credits, `count` page requests per group (ghost), held
+ * from the raise until the response gives them back. Both are measured (src/check/metrics-collector.ts),
+ * not judged by I4.
+ */
+export const checkQueue = { prq: 0, hostCore: 1, faultFd: 2, vprq: 3, guestCore: 4, cmdq: 5, priCredits: 6 } as const;
+/**
+ * accept: the item reached the queue; then enqueue or drop (with a reason); dequeue takes it out.
+ * move: the item moved inside the queue (faultFd: read() took the group from the deliver list into the response map).
+ */
+export const checkQueueOp = { accept: 0, enqueue: 1, drop: 2, dequeue: 3, move: 4 } as const;
 export const checkReason = {
   none: 0,
   overflow: 1,

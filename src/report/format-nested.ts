@@ -3,6 +3,8 @@
 
 import { fmtCount, fmtNs, table } from './format.ts';
 import type { NestedReport } from './nested-report.ts';
+import type { RunMetrics } from '../check/metrics-collector.ts';
+import type { LatencySummary } from '../metrics/histogram.ts';
 
 function nonzero(m: Record<string, number>): [string, number][] {
   return Object.entries(m)
@@ -10,11 +12,49 @@ function nonzero(m: Record<string, number>): [string, number][] {
     .sort((a, b) => b[1] - a[1]);
 }
 
-/** The per-hop table: one row per segment of the sampled groups, after the round-trip line. */
+/** The per-hop table: from the metrics (every group) when they ran, else the tiers' sampled hop stamps. */
 function hopLines(r: NestedReport): string[] {
+  if (r.metrics !== null) return metricsLines(r.metrics);
   if (r.hops.length === 0) return [];
   const rows = [['segment', 'p50', 'p99', 'samples'], ...r.hops.map((h) => [h.segment, fmtNs(h.p50Ns), fmtNs(h.p99Ns), fmtCount(h.samples)])];
   return ['', 'per-hop latency (sampled)', table(rows)];
+}
+
+/** Latency of every group per hop and round trip (p50…p99.99, max, mean), then every queue with Little's law. */
+function metricsLines(m: RunMetrics): string[] {
+  const lat = (name: string, l: LatencySummary): string[] => [
+    name,
+    fmtCount(l.count),
+    fmtNs(l.p50Ns),
+    fmtNs(l.p90Ns),
+    fmtNs(l.p99Ns),
+    fmtNs(l.p999Ns),
+    fmtNs(l.p9999Ns),
+    fmtNs(l.maxNs),
+    fmtNs(l.meanNs),
+  ];
+  const latency = [['hop', 'groups', 'p50', 'p90', 'p99', 'p99.9', 'p99.99', 'max', 'mean'], lat('round trip', m.roundTrip), ...m.hops.map((h) => lat(h.hop, h.latency))];
+  const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
+  const queues = [
+    ['queue', 'arrivals', 'drops', 'mean occupancy', 'max', 'mean sojourn', 'Little |L−λW|'],
+    ...m.queues.map((q) => [
+      q.queue,
+      fmtCount(q.arrivals),
+      fmtCount(Object.values(q.drops).reduce((a, b) => a + b, 0)),
+      q.occupancyMeanItems.toFixed(2),
+      fmtCount(q.occupancyMax),
+      fmtNs(q.sojournMeanNs),
+      q.little.ok ? pct(q.little.relativeError) : `FAIL ${pct(q.little.relativeError)}`,
+    ]),
+  ];
+  return [
+    '',
+    'latency of every group (check events; ≤ 0.4 % bucket error)',
+    table(latency),
+    '',
+    `queues (time-weighted over [0, ${fmtNs(m.endNs)}]; series every ${fmtNs(m.intervalNs)}, ${m.points} points)`,
+    table(queues),
+  ];
 }
 
 /** The online checker: one line per invariant, then each violation with its ghosts, causal chain and replay line. */

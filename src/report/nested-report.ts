@@ -5,6 +5,7 @@ import { endChecks, type CheckResult, type TierStats } from '../check/end-checks
 import { requiredMarkChecks } from '../check/marks.ts';
 import type { CheckerResult, InvariantVerdict, Violation } from '../check/types.ts';
 import { quantile, type Histogram } from '../metrics/histogram.ts';
+import { littleLawCheck, type RunMetrics } from '../check/metrics-collector.ts';
 import { collectHopPoints, hopLatencies, type HopLatency } from './hops.ts';
 
 export interface NestedReport {
@@ -26,8 +27,15 @@ export interface NestedReport {
     retries: number;
     refaults: number;
     perSec: number;
+    /** From the device's histogram of every answered access (sampled or not, it is the device's own view). */
     roundTripNs: { p50: number; p99: number; max: number };
   };
+  /**
+   * The run's metrics from the check events (src/check/metrics-collector.ts): round trip and per-hop
+   * latency histograms (p50…p99.99, buckets kept), every queue's occupancy, counts, drops, sojourn
+   * and Little's law, series per interval. null when the checker or the metrics were off.
+   */
+  metrics: RunMetrics | null;
   /** Per-hop latency of the round trip over sampled groups (src/report/hops.ts), in path order, then the total. */
   hops: HopLatency[];
   dma: { started: number; ok: number; failed: Record<string, number>; perSec: number };
@@ -113,7 +121,9 @@ export function buildNestedReport(
   const quiescent = o.stopReason === 'quiescent';
   const checks = [...endChecks(tiers, pending, quiescent), ...requiredMarkChecks(extra.requiredMarks ?? [], o.marks)];
   const replay = extra.replay ?? `faultline run ${meta.scenario} --runtime sim --seed ${meta.seed}`;
-  const checker = o.checker ? { ...o.checker, violations: o.checker.violations.map((v) => ({ ...v, replay })) } : null;
+  const { metrics = null, ...verdict } = o.checker ?? {};
+  if (metrics !== null) checks.push(littleLawCheck(metrics));
+  const checker = o.checker ? { ...(verdict as CheckerResult), violations: o.checker.violations.map((v) => ({ ...v, replay })) } : null;
   const host = tiers.host;
   return {
     ...meta,
@@ -131,6 +141,7 @@ export function buildNestedReport(
       roundTripNs: h && h.total > 0 ? { p50: quantile(h, 0.5), p99: quantile(h, 0.99), max: h.max } : { p50: NaN, p99: NaN, max: NaN },
     },
     hops,
+    metrics,
     dma: { started: num(d.accessesStarted), ok: num(d.dmaOk), failed: rec(d.dmaFailed), perSec: num(d.dmaOk) / seconds },
     invalidations: invalidationsOf(tiers),
     drops: {

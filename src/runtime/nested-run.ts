@@ -17,6 +17,7 @@ import { scenarioSets } from '../scenario/scenario-diff.ts';
 import type { DeviceState } from '../../actors/device/device-state.ts';
 import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
+import type { MetricsOptions } from '../check/metrics-collector.ts';
 
 export interface NestedRunOptions {
   runtime: 'threads' | 'sim';
@@ -28,6 +29,8 @@ export interface NestedRunOptions {
   maxSteps?: number;
   /** The online checker (default on). */
   check?: boolean;
+  /** The run's metrics, derived by the checker from the check events (default on; false: off; needs the checker). */
+  metrics?: MetricsOptions | false;
   /** Machine engine: the compiled executor (default) or XState itself (reference mode). */
   machines?: MachinesMode;
   /** Threads: fail when nothing progresses this long while work is outstanding. */
@@ -124,6 +127,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         progress: deviceProgress,
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
+      metrics: o.metrics ?? {},
       ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
@@ -147,6 +151,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
       seed: o.seed,
       timeLimitMs: scenario.durationMs * scenario.threads.timeScale * 3 + 30_000,
       check: o.check ?? true,
+      metrics: o.metrics ?? {},
       machines: o.machines ?? 'compiled',
       timeScale: scenario.threads.timeScale,
       ...(o.stallMs !== undefined ? { stallMs: o.stallMs } : {}),

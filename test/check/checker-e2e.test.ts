@@ -51,6 +51,8 @@ describe('online checker, end to end', () => {
     expect(v.replay).toContain(' --set workload.pages=2048');
     const again = await replay(v.replay!);
     expect(again.traceHash).toBe(r.traceHash);
+    expect(v.replay).toBe(r.replay);
+    expect(v.replay).toContain('--set vmm.vprqEntries=');
     expect(r.ok).toBe(false);
     const text = formatNestedReport(r);
     expect(text).toMatch(/FAIL I1 every accepted group answered exactly once/);

@@ -84,6 +84,19 @@ describe('faultline command-line conventions', () => {
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
+  it('--out DIR writes summary.json, metrics.csv, trace.json and report.html; a bad folder is refused before the run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-out-'));
+    const out = join(dir, 'run');
+    const r = cli(['run', 'prgi-reuse', '--runtime', 'sim', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`outputs: ${out}/`);
+    expect(r.out).toMatch(/ok {3}Little's law \(L = λ·W\) on every queue/);
+    for (const f of ['summary.json', 'metrics.csv', 'trace.json', 'report.html']) expect(readFileSync(join(out, f), 'utf8').length, f).toBeGreaterThan(100);
+    refused(['run', 'prgi-reuse', '--runtime', 'sim', '--out', join(dir, 'missing', 'deeper')], /--out .*: the folder .*missing does not exist/);
+    refused(['run', 'prgi-reuse', '--runtime', 'sim', '--out', join(out, 'summary.json')], /--out .*: is a file/);
+    refused(['run', 'chain', '--out', out], /run chain: --out does not apply to the example chain/);
+  }, 60_000);
+
   it('--json - writes the report to stdout and the text to stderr', () => {
     const r = cli(['run', 'vprq-overflow', '--runtime', 'sim', '--json', '-']);
     expect(r.code).toBe(0);

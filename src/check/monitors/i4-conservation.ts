@@ -3,7 +3,7 @@
 // event. At the end of a quiescent run everything enqueued has been dequeued. Entries are
 // forgotten once balanced, so memory follows what is queued now, not the run's length.
 
-import { checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
+import { checkQueue, checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
 
@@ -21,6 +21,8 @@ export interface QueueTotals {
 }
 
 const listedMax = 8;
+/** The queues I4 judges; the command queue and PRI credits are measured only (metrics). */
+const conserved = new Set<number>([checkQueue.prq, checkQueue.hostCore, checkQueue.faultFd, checkQueue.vprq, checkQueue.guestCore]);
 
 export function conservationMonitor(totals: QueueTotals[] = []): Monitor {
   const held = new Map<number, Held>();
@@ -28,7 +30,7 @@ export function conservationMonitor(totals: QueueTotals[] = []): Monitor {
   return {
     invariant: 'I4',
     event(ev: CheckEvent, env: MonitorEnv): void {
-      if (ev.type !== 'chk.queue') return;
+      if (ev.type !== 'chk.queue' || !conserved.has(ev.queue)) return;
       const t = (totals[ev.queue] ??= { accepted: 0, dropped: 0, dequeued: 0 });
       const q = queueNames[ev.queue] ?? `queue ${ev.queue}`;
       if (ev.op === checkQueueOp.drop) {

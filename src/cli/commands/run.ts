@@ -20,6 +20,7 @@ const options = {
   seed: { kind: 'int', value: 'N', min: 0, max: seedMax, help: "seed for every random choice (default: the scenario's, else 1)" },
   ...scenarioOptions,
   json: { kind: 'string', value: 'FILE', help: 'also write the report as JSON to FILE (- for stdout; the text then goes to stderr)' },
+  out: { kind: 'string', value: 'DIR', help: 'write summary.json, metrics.csv, trace.json (Perfetto) and report.html (plots) into DIR (created when missing)' },
   workers: { kind: 'string', value: 'each|N', help: 'threads: one worker per tier (each, the default) or the tiers grouped into N workers' },
   machines: { kind: 'string', value: 'ENGINE', choices: ['compiled', 'xstate'], help: 'machine engine: compiled (default) or xstate (reference mode, slower, for debugging)' },
   'stall-ms': { kind: 'int', value: 'MS', min: 1, help: 'threads: fail with a stall report when nothing progresses this long (default 10000)' },
@@ -52,11 +53,12 @@ export function runOptionsOf(v: OptionValues): RunOptions {
     ...(v['time-scale'] !== undefined ? { timeScale: v['time-scale'] as number } : {}),
     ...(v.record !== undefined ? { record: v.record as string } : {}),
     ...(v['record-schedule'] === true ? { recordSchedule: true } : {}),
+    ...(v.out !== undefined ? { out: v.out as string } : {}),
   };
 }
 
 async function runChainCommand(v: OptionValues, signal: AbortSignal): Promise<number> {
-  for (const k of ['bug', 'set', 'machines', 'stall-ms', 'time-scale', 'record', 'record-schedule']) {
+  for (const k of ['bug', 'set', 'machines', 'stall-ms', 'time-scale', 'record', 'record-schedule', 'out']) {
     if (v[k] !== undefined) fail('FAULTLINE_OPTION_IGNORED', `run chain: --${k} does not apply to the example chain (it has no scenario, bugs or recording)`);
   }
   const runtime = (v.runtime as 'threads' | 'sim' | undefined) ?? 'threads';
@@ -98,6 +100,7 @@ export const runCommand: Command = {
     'faultline run default-storm --runtime sim --seed 7 --duration-ms 5',
     'faultline run vprq-overflow --runtime sim --bug vprq-drop-leaks-cookie --json -',
     'faultline run prq-overflow-mid-group --set iommu.prqEntries=64 --runtime sim',
+    'faultline run default-storm --runtime sim --duration-ms 5 --out runs/storm   summary.json, metrics.csv, trace.json, report.html',
     'faultline run chain --requests 200000 --window 512',
   ],
   async run(argv, signal) {
@@ -118,6 +121,7 @@ export const runCommand: Command = {
     const report = await runOpenedScenario(opened, { ...o, signal });
     const out = outputFor(json);
     out.text(formatNestedReport(report));
+    if (o.out !== undefined) out.text(`outputs: ${o.out}/ (summary.json, metrics.csv, trace.json for Perfetto or chrome://tracing, report.html)`);
     if (o.record !== undefined) out.text(`recording: ${o.record} (${statSync(o.record).size} bytes); replays exactly with: ${report.replay}`);
     if (o.recordSchedule) {
       out.text(

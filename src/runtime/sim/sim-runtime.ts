@@ -8,6 +8,7 @@ import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.t
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
+import type { MetricsOptions } from '../../check/metrics-collector.ts';
 import { ChoiceLog } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
@@ -31,6 +32,8 @@ export interface SimOptions {
   recordChoices?: boolean;
   /** Run the online checker (default true); off, ctx.check does nothing. */
   check?: boolean;
+  /** The metrics the checker derives from the check events (default on; false: off). */
+  metrics?: MetricsOptions | false;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
   /** Guard rails (watchdog.ts): livelock bound in virtual ns (default off), wall-clock cap (default 10 min), progress probe. */
@@ -189,7 +192,7 @@ class SimRun {
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
     this.anyService = topo.actors.some((a) => (a.serviceNs ?? 0) > 0);
-    this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name) });
+    this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, a.serviceNs ?? 0));
   }

@@ -19,6 +19,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { Checker } from '../../check/checker.ts';
+import type { MetricsOptions } from '../../check/metrics-collector.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import { EventFd, kCounter, spinBudgetFor } from '../../transport/eventfd.ts';
 import { SabRing } from '../../transport/sab-ring.ts';
@@ -53,6 +54,8 @@ export interface ThreadedOptions {
   machines?: MachinesMode;
   /** Run the online checker (default true). */
   check?: boolean;
+  /** The metrics the checker derives from the check events (default on; false: off). */
+  metrics?: MetricsOptions | false;
   /** Slots of each worker's check-event log (a power of two). */
   checkLogCapacity?: number;
   /** Scenario time runs this many times slower than the wall clock (ctx.now() = wall ns / timeScale; default 1). */
@@ -111,7 +114,7 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
   const sab = new SharedArrayBuffer(layout.sabBytes);
   const rings = layout.channels.map((c) => new SabRing(sab, c.ringOffset, c.capacity, c.slotWords, undefined, { init: true }));
   // Created (and initialised) before any worker attaches to its producer side.
-  const checker = check ? new Checker({ actorNames: topo.actors.map((a) => a.name) }) : null;
+  const checker = check ? new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} }) : null;
   const collector = !options.record
     ? null
     : new RecordCollector(
@@ -171,7 +174,7 @@ export async function runThreaded(topology: Topology, options: ThreadedOptions =
   return run.execute(hosted, options.signal);
 }
 
-type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity' | 'record' | 'signal'>> & { seed: number };
+type Settings = Required<Omit<ThreadedOptions, 'seed' | 'check' | 'checkLogCapacity' | 'record' | 'signal' | 'metrics'>> & { seed: number };
 
 /** The error a run stopped from outside rejects with. */
 function interrupted(reason: unknown): FaultlineError {

@@ -1,0 +1,359 @@
+// The run's metrics, computed from the same check events the checker judges, in the same
+// order and with the same scenario time, so they are the same in the simulator, on threads and
+// in a recorded replay. The checker hands it every event (Checker.event); it never changes the
+// run. What it measures:
+// - latency: the round trip of every group (raise → response delivered to the device) and each
+//   hop between consecutive points a group passed (src/metrics/histogram.ts);
+// - every queue the events name (src/metrics/queue-meter.ts): the PRQ, the host IOPF core
+//   (page requests from reception until the group is answered or retired), the iommufd fault
+//   object's deliver list and its pending responses (read, not yet answered), the virtual PRQ,
+//   the guest IOPF core, the IOMMU command (invalidation) queue, and each function's
+//   outstanding PRI credits (one queue per RID), with Little's law checked on each;
+// - per interval: raises, responses by code (throughput), retries (Success responses, after
+//   which the device retries its accesses), drops by queue and reason, auto-responses by layer,
+//   retirements by layer and reason.
+// Event times never go back here: an event stamped earlier than the one before it (threads:
+// different workers' clocks) counts at the later time, for queues and series alike.
+
+import { checkLayer, checkQueue, checkQueueOp, layerNames, reasonNames } from '../protocol/check-events.ts';
+import { prgCode } from '../protocol/iopf.ts';
+import type { CheckEvent } from '../protocol/messages.ts';
+import { createHistogram, record, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.ts';
+import { QueueMeter, littleTolerance, type QueueMetrics } from '../metrics/queue-meter.ts';
+import { CounterSeries, SeriesClock } from '../metrics/series.ts';
+
+export interface MetricsOptions {
+  /** Starting interval of the time series (scenario ns); it doubles whenever a series would pass pointsMax points. Default 1000. */
+  intervalNs?: number;
+  /** Most points per series. Default 1000. */
+  pointsMax?: number;
+  /** Keep the first this many check events (with time and actor) for trace.json; 0 (default): none. */
+  traceEventsMax?: number;
+}
+
+/** The first events of the run as the checker saw them, for trace.json (src/report/outputs/trace-json.ts). */
+export interface TraceWindow {
+  /** [timeNs (never going back), actor index, event], in history order. */
+  events: [number, number, CheckEvent][];
+  /** Events of the whole run (the window holds the first events.length of them). */
+  eventsTotal: number;
+  actorNames: readonly string[];
+}
+
+export interface QueueReport extends QueueMetrics {
+  labels: Record<string, string>;
+}
+
+export interface SeriesReport {
+  metric: string;
+  labels: Record<string, string>;
+  values: number[];
+}
+
+export interface HopReport {
+  hop: string;
+  from: string;
+  to: string;
+  latency: LatencySummary;
+}
+
+export interface RunMetrics {
+  /** End of the measurement window: the time of the run's last event (scenario ns); the window is [0, endNs]. */
+  endNs: number;
+  /** The series' interval (scenario ns) and their number of points. */
+  intervalNs: number;
+  points: number;
+  roundTrip: LatencySummary;
+  hops: HopReport[];
+  queues: QueueReport[];
+  series: SeriesReport[];
+  /** Little's law on every queue: ok when every queue holds it within `tolerance`; failed names the queues that do not. */
+  little: { ok: boolean; tolerance: number; failed: string[] };
+  /** With traceEventsMax: the run's first events for trace.json (left out of --json and summary.json). */
+  traceWindow?: TraceWindow;
+}
+
+/** The points of a group's path, in path order (a group passes some of them). */
+const hopPoints = [
+  'device.raise',
+  'iommu.prq',
+  'host.prqRead',
+  'host.deliver',
+  'vmm.read',
+  'vmm.inject',
+  'guest.prqRead',
+  'guest.deliver',
+  'guest.respond',
+  'vmm.respond',
+  'host.respond',
+  'iommu.respond',
+  'device.response',
+] as const;
+const point = Object.fromEntries(hopPoints.map((p, i) => [p, i])) as Record<(typeof hopPoints)[number], number>;
+
+interface Flight {
+  raisedNs: number;
+  lastPoint: number;
+  lastNs: number;
+  seen: number;
+}
+
+const flightsMax = 1 << 17;
+
+interface Counter {
+  metric: string;
+  labels: Record<string, string>;
+  series: CounterSeries;
+}
+
+const codeNames: Record<number, string> = { [prgCode.SUCCESS]: 'success', [prgCode.INVALID]: 'invalid', [prgCode.FAILURE]: 'failure' };
+
+const hex4 = (rid: number): string => `0x${rid.toString(16).padStart(4, '0')}`;
+
+export class MetricsCollector {
+  private readonly clock: SeriesClock;
+  private nowNs = 0;
+  private readonly roundTrip: Histogram = createHistogram();
+  /** Hop histograms by from·32 + to (hopPoints indexes). */
+  private readonly hops: (Histogram | undefined)[] = [];
+  private readonly flights = new Map<number, Flight>();
+  private readonly meters = new Map<string, { meter: QueueMeter; labels: Record<string, string> }>();
+  private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
+  private readonly counterList: Counter[] = [];
+  /** ghost → RID of the function that raised it, while it holds PRI credits. */
+  private readonly creditRid = new Map<number, number>();
+  private readonly creditMeters = new Map<number, QueueMeter>();
+  private readonly prq: QueueMeter;
+  private readonly hostCore: QueueMeter;
+  private readonly fdDeliver: QueueMeter;
+  private readonly fdPending: QueueMeter;
+  private readonly vprq: QueueMeter;
+  private readonly guestCore: QueueMeter;
+  private readonly cmdq: QueueMeter;
+
+  private readonly trace: TraceWindow | null;
+  private readonly traceMax: number;
+
+  constructor(options: MetricsOptions = {}, actorNames: readonly string[] = []) {
+    this.traceMax = options.traceEventsMax ?? 0;
+    this.trace = this.traceMax > 0 ? { events: [], eventsTotal: 0, actorNames } : null;
+    this.clock = new SeriesClock(options.intervalNs ?? 1000, options.pointsMax ?? 1000);
+    // Every run reports these, in path order, even when one saw nothing; PRI credits follow per RID.
+    this.prq = this.meter('prq');
+    this.hostCore = this.meter('hostCore');
+    this.fdDeliver = this.meter('faultFd.deliver');
+    this.fdPending = this.meter('faultFd.pending');
+    this.vprq = this.meter('vprq');
+    this.guestCore = this.meter('guestCore');
+    this.cmdq = this.meter('cmdq');
+  }
+
+  event(ev: CheckEvent, timeNs: number, actor = -1): void {
+    if (timeNs > this.nowNs) this.nowNs = timeNs;
+    const t = this.nowNs;
+    if (this.trace !== null) {
+      if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
+    }
+    switch (ev.type) {
+      case 'chk.raise':
+        this.count(t, 'raises', 1);
+        if (this.flights.size >= flightsMax) this.flights.delete(this.flights.keys().next().value!);
+        this.flights.set(ev.ghost, { raisedNs: t, lastPoint: point['device.raise'], lastNs: t, seen: 1 << point['device.raise'] });
+        this.creditRid.set(ev.ghost, ev.rid);
+        return;
+      case 'chk.queue':
+        this.queueEvent(ev, t);
+        return;
+      case 'chk.reqSeen':
+        if (ev.layer === checkLayer.host) this.hostCore.arrive(t, ev.ghost, 1);
+        else if (ev.layer === checkLayer.guest) this.guestCore.arrive(t, ev.ghost, 1);
+        return;
+      case 'chk.deliver':
+        if (ev.layer === checkLayer.host) this.pass(ev.ghost, point['host.deliver'], t);
+        else if (ev.layer === checkLayer.guest) this.pass(ev.ghost, point['guest.deliver'], t);
+        return;
+      case 'chk.respond': {
+        if (ev.auto) this.count(t, 'autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
+        const core = ev.layer === checkLayer.host ? this.hostCore : ev.layer === checkLayer.guest ? this.guestCore : null;
+        if (core !== null) this.leave(core, t, ev.ghost, Infinity);
+        const p =
+          ev.layer === checkLayer.guest
+            ? 'guest.respond'
+            : ev.layer === checkLayer.vmm
+              ? 'vmm.respond'
+              : ev.layer === checkLayer.host
+                ? 'host.respond'
+                : ev.layer === checkLayer.iommu
+                  ? 'iommu.respond'
+                  : null;
+        if (p !== null) this.pass(ev.ghost, point[p], t);
+        return;
+      }
+      case 'chk.respDelivered': {
+        const code = codeNames[ev.code] ?? 'reserved';
+        this.count(t, 'responses', 1, 'code', code);
+        if (ev.ghost === 0) return;
+        if (ev.code === prgCode.SUCCESS) this.count(t, 'retries', 1);
+        const f = this.flights.get(ev.ghost);
+        if (f === undefined) return;
+        this.pass(ev.ghost, point['device.response'], t);
+        record(this.roundTrip, t - f.raisedNs);
+        this.flights.delete(ev.ghost);
+        return;
+      }
+      case 'chk.retire': {
+        const layer = layerNames[ev.layer] ?? String(ev.layer);
+        const reason = reasonNames[ev.reason] ?? String(ev.reason);
+        this.count(t, 'retired', ev.requests, 'layer', layer, 'reason', reason);
+        if (ev.layer === checkLayer.host) this.leave(this.hostCore, t, ev.ghost, ev.requests, reason);
+        else if (ev.layer === checkLayer.guest) this.leave(this.guestCore, t, ev.ghost, ev.requests, reason);
+        else if (ev.layer === checkLayer.device) this.flights.delete(ev.ghost);
+        return;
+      }
+      default:
+    }
+  }
+
+  private queueEvent(ev: CheckEvent & { type: 'chk.queue' }, t: number): void {
+    const reason = reasonNames[ev.reason] ?? String(ev.reason);
+    switch (ev.queue) {
+      case checkQueue.prq:
+      case checkQueue.vprq: {
+        const name = ev.queue === checkQueue.prq ? 'prq' : 'vprq';
+        const m = ev.queue === checkQueue.prq ? this.prq : this.vprq;
+        if (ev.op === checkQueueOp.enqueue) {
+          m.arrive(t, ev.ghost, ev.count);
+          this.pass(ev.ghost, point[name === 'prq' ? 'iommu.prq' : 'vmm.inject'], t);
+        } else if (ev.op === checkQueueOp.dequeue) {
+          m.depart(t, ev.ghost, ev.count);
+          this.pass(ev.ghost, point[name === 'prq' ? 'host.prqRead' : 'guest.prqRead'], t);
+        } else if (ev.op === checkQueueOp.drop) {
+          m.drop(reason, ev.count);
+          this.count(t, 'drops', ev.count, 'queue', name, 'reason', reason);
+        }
+        return;
+      }
+      case checkQueue.faultFd:
+        if (ev.op === checkQueueOp.enqueue) this.fdDeliver.arrive(t, ev.ghost, ev.count);
+        else if (ev.op === checkQueueOp.move) {
+          this.leave(this.fdDeliver, t, ev.ghost, ev.count);
+          this.fdPending.arrive(t, ev.ghost, ev.count);
+          this.pass(ev.ghost, point['vmm.read'], t);
+        } else if (ev.op === checkQueueOp.dequeue) {
+          // Out of whichever list holds it: answered after a read, or taken unread (auto-response, stale).
+          if (this.fdPending.heldOf(ev.ghost) > 0) this.fdPending.depart(t, ev.ghost, ev.count);
+          else this.fdDeliver.depart(t, ev.ghost, ev.count);
+        } else if (ev.op === checkQueueOp.drop) {
+          this.fdDeliver.drop(reason, ev.count);
+          this.count(t, 'drops', ev.count, 'queue', 'faultFd', 'reason', reason);
+        }
+        return;
+      case checkQueue.cmdq:
+        if (ev.op === checkQueueOp.enqueue) this.cmdq.arrive(t, 0, ev.count);
+        else if (ev.op === checkQueueOp.dequeue) this.cmdq.depart(t, 0, ev.count);
+        return;
+      case checkQueue.priCredits: {
+        const rid = this.creditRid.get(ev.ghost) ?? 0;
+        let m = this.creditMeters.get(rid);
+        if (m === undefined) this.creditMeters.set(rid, (m = this.meter(`priCredits ${hex4(rid)}`, { queue: 'priCredits', rid: hex4(rid) })));
+        if (ev.op === checkQueueOp.enqueue) m.arrive(t, ev.ghost, ev.count);
+        else if (ev.op === checkQueueOp.dequeue) {
+          m.depart(t, ev.ghost, ev.count);
+          if (m.heldOf(ev.ghost) === 0) this.creditRid.delete(ev.ghost);
+        }
+        return;
+      }
+      default:
+    }
+  }
+
+  /** `n` items of `ghost` (at most what the queue holds of it) leave a derived queue; with a reason they left without an answer. */
+  private leave(m: QueueMeter, t: number, ghost: number, n: number, reason?: string): void {
+    const k = Math.min(n, m.heldOf(ghost));
+    if (k > 0) m.depart(t, ghost, k);
+    if (reason !== undefined && k > 0) m.drop(reason, k);
+  }
+
+  private meter(name: string, labels?: Record<string, string>): QueueMeter {
+    let e = this.meters.get(name);
+    if (e === undefined) this.meters.set(name, (e = { meter: new QueueMeter(name, this.clock), labels: labels ?? { queue: name } }));
+    return e.meter;
+  }
+
+  /** Adds n to the series `metric` with labels (k1, v1, k2, v2); nested maps, so the hot path allocates nothing. */
+  private count(t: number, metric: string, n: number, k1?: string, v1?: string, k2?: string, v2?: string): void {
+    let byV1 = this.counters.get(metric);
+    if (byV1 === undefined) this.counters.set(metric, (byV1 = new Map()));
+    let byV2 = byV1.get(v1 ?? '');
+    if (byV2 === undefined) byV1.set(v1 ?? '', (byV2 = new Map()));
+    let c = byV2.get(v2 ?? '');
+    if (c === undefined) {
+      const labels: Record<string, string> = {};
+      if (k1 !== undefined) labels[k1] = v1!;
+      if (k2 !== undefined) labels[k2] = v2!;
+      byV2.set(v2 ?? '', (c = { metric, labels, series: new CounterSeries(this.clock) }));
+      this.counterList.push(c);
+    }
+    c.series.add(t, n);
+  }
+
+  /** The group reached point `p` at t: the hop from the last point it passed gets t − then (a point counts once per group). */
+  private pass(ghost: number, p: number, t: number): void {
+    const f = this.flights.get(ghost);
+    if (f === undefined || (f.seen & (1 << p)) !== 0) return;
+    const k = f.lastPoint * 32 + p;
+    let h = this.hops[k];
+    if (h === undefined) this.hops[k] = h = createHistogram();
+    record(h, t - f.lastNs);
+    f.seen |= 1 << p;
+    f.lastPoint = p;
+    f.lastNs = t;
+  }
+
+  finish(): RunMetrics {
+    const endNs = this.nowNs;
+    const points = this.clock.pointsTo(endNs);
+    const queues: QueueReport[] = [...this.meters.values()].map(({ meter, labels }) => ({ ...meter.result(endNs), labels }));
+    const hops: HopReport[] = [...this.hops.entries()]
+      .filter((e): e is [number, Histogram] => e[1] !== undefined)
+      .map(([k, h]) => {
+        const from = hopPoints[Math.floor(k / 32)]!;
+        const to = hopPoints[k % 32]!;
+        return { hop: `${from}→${to}`, from, to, latency: summarize(h) };
+      });
+    const failed = queues.filter((q) => !q.little.ok).map((q) => q.queue);
+    return {
+      endNs,
+      intervalNs: this.clock.intervalNs,
+      points,
+      roundTrip: summarize(this.roundTrip),
+      hops,
+      queues,
+      series: this.counterList.map((c) => ({ metric: c.metric, labels: c.labels, values: c.series.points(endNs) })),
+      little: { ok: failed.length === 0, tolerance: littleTolerance, failed },
+      ...(this.trace !== null ? { traceWindow: this.trace } : {}),
+    };
+  }
+}
+
+/**
+ * The end-of-run check of Little's law on every queue, for the report's checks: the window,
+ * the worst relative error, and on failure each queue that broke it with L, λ·W and the
+ * departures that matched no arrival.
+ */
+export function littleLawCheck(m: RunMetrics): { name: string; ok: boolean; detail: string } {
+  const name = "Little's law (L = λ·W) on every queue";
+  const window = `over [0, ${(m.endNs / 1000).toFixed(1)} µs], items queued at the end counted up to it`;
+  const pct = (x: number): string => `${(x * 100).toFixed(3)} %`;
+  if (m.little.ok) {
+    const worst = m.queues.reduce((w, q) => (q.little.relativeError > w.little.relativeError ? q : w), m.queues[0]!);
+    return { name, ok: true, detail: `${m.queues.length} queues within ${pct(m.little.tolerance)} ${window}; worst ${worst ? `${pct(worst.little.relativeError)} (${worst.queue})` : '0'}` };
+  }
+  const broken = m.queues
+    .filter((q) => !q.little.ok)
+    .map((q) => {
+      const lw = q.little.arrivalRatePerNs * q.little.meanSojournNs;
+      return `${q.queue}: L ${q.little.meanOccupancy.toPrecision(6)} vs λ·W ${lw.toPrecision(6)} (${pct(q.little.relativeError)})${q.little.unmatched ? `, ${q.little.unmatched} departure(s) matched no arrival` : ''}`;
+    });
+  return { name, ok: false, detail: `broken ${window}: ${broken.join('; ')}` };
+}

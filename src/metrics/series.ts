@@ -1,0 +1,152 @@
+// Time series at a fixed interval of scenario time, bounded in length. A SeriesClock holds
+// the interval every series of a run shares; a series is cut into points [i·interval,
+// (i+1)·interval). When a point past `pointsMax` is needed the clock doubles the interval and
+// every series merges its points pairwise, so a long run keeps at most pointsMax points per
+// series and all series stay aligned (the interval a report shows is the final one).
+// CounterSeries adds up events per point (arrivals, drops, responses); LevelSeries follows a
+// piecewise-constant level (a queue's occupancy) and keeps per point its time integral
+// (→ time-weighted mean) and its maximum.
+
+export interface Coarsenable {
+  halve(): void;
+}
+
+export class SeriesClock {
+  intervalNs: number;
+  readonly pointsMax: number;
+  private readonly series: Coarsenable[] = [];
+
+  constructor(intervalNs: number, pointsMax: number) {
+    if (!(intervalNs > 0)) throw new RangeError(`series interval ${intervalNs} ns must be > 0`);
+    if (!(Number.isInteger(pointsMax) && pointsMax >= 2)) throw new RangeError(`series pointsMax ${pointsMax} must be an integer ≥ 2`);
+    this.intervalNs = intervalNs;
+    this.pointsMax = pointsMax;
+  }
+
+  register(s: Coarsenable): void {
+    this.series.push(s);
+  }
+
+  /** The point holding time t, doubling the interval first while t lies past pointsMax points. */
+  pointOf(tNs: number): number {
+    while (tNs >= this.intervalNs * this.pointsMax) {
+      this.intervalNs *= 2;
+      for (const s of this.series) s.halve();
+    }
+    return Math.floor(tNs / this.intervalNs);
+  }
+
+  /** Points needed to cover [0, endNs]: at least one. */
+  pointsTo(endNs: number): number {
+    this.pointOf(endNs);
+    return Math.max(1, Math.ceil(endNs / this.intervalNs));
+  }
+}
+
+function halveSum(a: number[]): void {
+  const n = Math.ceil(a.length / 2);
+  for (let i = 0; i < n; i++) a[i] = a[2 * i]! + (a[2 * i + 1] ?? 0);
+  a.length = n;
+}
+
+export class CounterSeries implements Coarsenable {
+  readonly counts: number[] = [];
+
+  constructor(private readonly clock: SeriesClock) {
+    clock.register(this);
+  }
+
+  add(tNs: number, n: number): void {
+    const p = this.clock.pointOf(tNs);
+    while (this.counts.length <= p) this.counts.push(0);
+    this.counts[p]! += n;
+  }
+
+  halve(): void {
+    halveSum(this.counts);
+  }
+
+  /** Counts per point over [0, endNs] (zeros where nothing happened). */
+  points(endNs: number): number[] {
+    const n = this.clock.pointsTo(endNs);
+    return Array.from({ length: n }, (_, i) => this.counts[i] ?? 0);
+  }
+}
+
+export class LevelSeries implements Coarsenable {
+  /** Per point: ∫ level dt over the part of the point covered so far (level·ns). */
+  readonly area: number[] = [];
+  readonly max: number[] = [];
+  level = 0;
+  private sinceNs = 0;
+
+  constructor(private readonly clock: SeriesClock) {
+    clock.register(this);
+  }
+
+  /** The level becomes `level` at time t (t never goes back). */
+  set(tNs: number, level: number): void {
+    const p = this.advance(tNs);
+    this.level = level;
+    if (level > this.max[p]!) this.max[p] = level;
+  }
+
+  /** Integrate the current level from the last change up to t; returns t's point (which exists then). */
+  advance(tNs: number): number {
+    const last = this.clock.pointOf(tNs);
+    if (tNs <= this.sinceNs) {
+      this.grow(last);
+      return last;
+    }
+    const iv = this.clock.intervalNs;
+    const first = Math.floor(this.sinceNs / iv);
+    if (first === last && last < this.area.length) {
+      // The common case: still inside the point of the last change.
+      this.area[last]! += this.level * (tNs - this.sinceNs);
+      if (this.level > this.max[last]!) this.max[last] = this.level;
+      this.sinceNs = tNs;
+      return last;
+    }
+    this.grow(last);
+    let t = this.sinceNs;
+    for (let p = Math.floor(t / iv); p <= last; p++) {
+      const end = Math.min(tNs, (p + 1) * iv);
+      if (end > t) {
+        this.area[p]! += this.level * (end - t);
+        if (this.level > this.max[p]!) this.max[p] = this.level;
+      }
+      t = end;
+    }
+    this.sinceNs = tNs;
+    return last;
+  }
+
+  private grow(p: number): void {
+    while (this.area.length <= p) {
+      this.area.push(0);
+      this.max.push(0);
+    }
+  }
+
+  halve(): void {
+    halveSum(this.area);
+    const n = Math.ceil(this.max.length / 2);
+    for (let i = 0; i < n; i++) this.max[i] = Math.max(this.max[2 * i]!, this.max[2 * i + 1] ?? 0);
+    this.max.length = n;
+  }
+
+  /** Per point over [0, endNs]: the time-weighted mean level and the highest level. */
+  points(endNs: number): { mean: number[]; max: number[] } {
+    this.advance(endNs);
+    const n = this.clock.pointsTo(endNs);
+    const iv = this.clock.intervalNs;
+    const mean: number[] = [];
+    const max: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const span = Math.min(iv, endNs - i * iv);
+      mean.push(span > 0 ? (this.area[i] ?? 0) / span : this.level);
+      max.push(this.max[i] ?? this.level);
+    }
+    return { mean, max };
+  }
+}
