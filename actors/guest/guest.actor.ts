@@ -5,7 +5,7 @@
 
 import { defineActor, type ActorCtx, type Inbound } from '../../src/actor/define.ts';
 import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
-import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
+import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult, prqConsumerReport } from '../../src/queues/prq-consumer.ts';
 import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { GuestDriver, handlerDone } from './guest-driver.ts';
@@ -75,13 +75,7 @@ function guestStats(s: GuestState): Record<string, unknown> {
     pagesMapped: s.stats.pagesMapped,
     pagesAlreadyMapped: s.stats.pagesAlreadyMapped,
     pagesUnmappable: s.stats.pagesUnmappable,
-    batches: p.batches,
-    descriptors: p.descriptors,
-    batchMax: p.batchMax,
-    irqs: p.irqs,
-    overflowsSeen: p.overflowsSeen,
-    overflowsCleared: p.overflowsCleared,
-    overflowsKeptNotEmpty: p.overflowsKeptNotEmpty,
+    ...prqConsumerReport(p),
     malformed: s.stats.malformed,
     badRequestsAnswered: s.stats.badRequestsAnswered,
     stopMarkers: s.stats.stopMarkers,

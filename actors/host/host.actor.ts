@@ -4,7 +4,7 @@
 
 import { defineActor } from '../../src/actor/define.ts';
 import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
-import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult } from '../../src/queues/prq-consumer.ts';
+import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult, prqConsumerReport } from '../../src/queues/prq-consumer.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { createHostState, type HostState } from './host-state.ts';
@@ -78,13 +78,7 @@ export function hostStats(s: HostState): Record<string, unknown> {
     readUnanswered += Object.keys(f.response).length;
   }
   return {
-    descriptors: p.descriptors,
-    batches: p.batches,
-    batchMax: p.batchMax,
-    irqs: p.irqs,
-    overflowsSeen: p.overflowsSeen,
-    overflowsCleared: p.overflowsCleared,
-    overflowsKeptNotEmpty: p.overflowsKeptNotEmpty,
+    ...prqConsumerReport(p),
     malformed: s.stats.malformed,
     badRequestsAnswered: s.stats.badRequestsAnswered,
     stopMarkers: s.stats.stopMarkers,

@@ -64,6 +64,19 @@ export interface PrqConsumerStats {
   readResultsUnexpected: number;
 }
 
+/** The consumer's figures both drivers (host IRQ thread, guest driver) report in their tier stats. */
+export function prqConsumerReport(p: PrqConsumerStats) {
+  return {
+    batches: p.batches,
+    descriptors: p.descriptors,
+    batchMax: p.batchMax,
+    irqs: p.irqs,
+    overflowsSeen: p.overflowsSeen,
+    overflowsCleared: p.overflowsCleared,
+    overflowsKeptNotEmpty: p.overflowsKeptNotEmpty,
+  };
+}
+
 /** What the caller provides to one consumer call: outbound register messages and batch handling. */
 export interface PrqConsumerSink {
   send(msg: Message): void;

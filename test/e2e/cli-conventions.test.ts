@@ -28,6 +28,23 @@ function refused(args: string[], message: RegExp): void {
   expect(r.out).toBe('');
 }
 
+/** Start the command, send `signal` after `afterMs`, and collect its exit status and output. */
+async function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  await new Promise((r) => setTimeout(r, afterMs));
+  child.kill(signal);
+  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  return { code, out, err };
+}
+
 describe('faultline command-line conventions', () => {
   it("prints --version and per-command help (with that command's options and an example)", () => {
     expect(cli(['--version']).out.trim()).toBe(pkg.version);
@@ -130,14 +147,7 @@ describe('faultline command-line conventions', () => {
     ['SIGINT', 130],
   ] as const) {
     it(`${signal} stops a threaded run: every worker stopped, one line, exit ${status}`, async () => {
-      const child = spawn(process.execPath, [bin, 'run', 'default-storm', '--duration-ms', '30000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      await new Promise((r) => setTimeout(r, 3000));
-      child.kill(signal);
-      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      const { code, err } = await interrupted(['run', 'default-storm', '--duration-ms', '30000'], signal, 3000);
       expect(code, err).toBe(status);
       expect(err).toContain(`stopped by ${signal}`);
       expect(err).not.toMatch(/\n\s+at /);
@@ -145,18 +155,7 @@ describe('faultline command-line conventions', () => {
   }
 
   it('SIGINT stops a simulator run and reports what ran so far, exit 130', async () => {
-    const child = spawn(process.execPath, [bin, 'run', 'default-storm', '--runtime', 'sim', '--duration-ms', '2000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    await new Promise((r) => setTimeout(r, 4000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const { code, out, err } = await interrupted(['run', 'default-storm', '--runtime', 'sim', '--duration-ms', '2000'], 'SIGINT', 4000);
     expect(code, err).toBe(130);
     expect(out).toMatch(/deterministic runtime · seed 1 · [\d.]+ ms virtual · interrupted/);
     expect(out).toMatch(/verdict: INTERRUPTED — stopped after [\d.]+ ms virtual/);
@@ -164,18 +163,7 @@ describe('faultline command-line conventions', () => {
   }, 60_000);
 
   it('SIGINT stops an exploration and reports the seeds that ran', async () => {
-    const child = spawn(process.execPath, [bin, 'explore', 'prq-clear-pro-early', '--seeds', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    await new Promise((r) => setTimeout(r, 5000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const { code, out, err } = await interrupted(['explore', 'prq-clear-pro-early', '--seeds', '200'], 'SIGINT', 5000);
     expect(code, err).toBe(130);
     expect(out).toMatch(/verdict: INTERRUPTED — \d+ of 200 seeds ran/);
     expect(err).toContain('stopped by SIGINT');
