@@ -29,6 +29,7 @@ export {
 export { checkRunOptions, runOpenedScenario, runScenario, type RunOptions, type Runtime } from './run.ts';
 export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenarioOptions } from './explore.ts';
 export { seedMax } from './constants.ts';
+export { sweepCsv, sweepGrid, sweepJson, sweepScenario, writeSweepOutputs, type SweepResult, type SweepPoint, type SweepProgress, type SweepRun, type SweepScenarioOptions } from './sweep.ts';
 export { checkOutDir, outputFiles, writeRunOutputs } from './outputs.ts';
 export type { MetricsOptions, RunMetrics, QueueReport, HopReport, SeriesReport } from '../check/metrics-collector.ts';
 export type { LatencySummary } from '../metrics/histogram.ts';
