@@ -2,12 +2,13 @@
 // swept values, the first list outermost; a --set with one value applies to every point);
 // every point's scenario is opened and checked before the first run, then each point × seed
 // is one run (src/explore/sweep.ts), and the runs become a table of means and 95 % intervals
-// across seeds (src/report/sweep-table.ts), written as sweep.csv and sweep.json with `out`.
+// across seeds (src/report/sweep-table.ts), written as sweep.csv, sweep.json and report.html with `out`.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sweepRuns } from '../explore/sweep.ts';
 import type { SweepRunSummary } from '../explore/sweep-task.ts';
+import { sweepHtml } from '../report/outputs/sweep-html.ts';
 import { sweepCsv, sweepJson, sweepPoints, type SweepParameter, type SweepResult } from '../report/sweep-table.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FaultlineError, fail } from '../util/errors.ts';
@@ -25,7 +26,7 @@ export interface SweepScenarioOptions extends Pick<ScenarioChanges, 'durationMs'
   jobs?: number;
   /** 'sim' (default: deterministic, on a pool) or 'threads' (one run after another in this process). */
   runtime?: Runtime;
-  /** Write sweep.csv and sweep.json into this folder (created when missing; checked first). */
+  /** Write sweep.csv, sweep.json and report.html into this folder (created when missing; checked first). */
   out?: string;
   /** Called as each run finishes (completion order), with how far the sweep is. */
   onRun?: (run: SweepRunSummary, progress: SweepProgress) => void;
@@ -44,7 +45,7 @@ export interface SweepProgress {
 /** At most this many runs (points × seeds) in one sweep. */
 export const sweepRunsMax = 10_000;
 export const sweepSeedsMax = 1000;
-export const sweepFiles = ['sweep.csv', 'sweep.json'] as const;
+export const sweepFiles = ['sweep.csv', 'sweep.json', 'report.html'] as const;
 
 /** Split a --set value list at its top-level commas (a YAML flow value such as [1, 2] stays whole). */
 export function splitValues(text: string): string[] {
@@ -187,14 +188,15 @@ export async function sweepScenario(input: string | Scenario, o: SweepScenarioOp
   return result;
 }
 
-/** Write sweep.csv and sweep.json into `dir` (created when missing); returns the paths written. */
+/** Write sweep.csv, sweep.json and report.html (the plots) into `dir` (created when missing); returns the paths written. */
 export function writeSweepOutputs(result: SweepResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const csv = join(dir, 'sweep.csv');
-  const json = join(dir, 'sweep.json');
-  writeFileSync(csv, sweepCsv(result));
-  writeFileSync(json, sweepJson(result));
-  return [csv, json];
+  const bodies = [sweepCsv(result), sweepJson(result), sweepHtml(result)];
+  return sweepFiles.map((name, i) => {
+    const path = join(dir, name);
+    writeFileSync(path, bodies[i]!);
+    return path;
+  });
 }
 
 export { sweepCsv, sweepJson };

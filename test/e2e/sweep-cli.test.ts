@@ -1,6 +1,6 @@
 // `faultline sweep` as a user runs it (the built bin/faultline.mjs; npm test builds first): bad
-// values refused with exit 2 before any run, and a small sweep writing sweep.csv and
-// sweep.json, with nothing on stderr when it is not a terminal.
+// values refused with exit 2 before any run, and a small sweep writing sweep.csv, sweep.json
+// and report.html, with nothing on stderr when it is not a terminal.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ describe('faultline sweep', () => {
     expect((await cli(['sweep', 'prq-overflow-mid-group'])).code).toBe(2);
   });
 
-  it('writes sweep.csv and sweep.json, and no progress when stderr is not a terminal', async () => {
+  it('writes sweep.csv, sweep.json and report.html, and no progress when stderr is not a terminal', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'faultline-sweep-')), 'out');
     const r = await cli(['sweep', 'prq-overflow-mid-group', '--set', 'workload.inFlight=2,8', '--seeds', '1', '--duration-ms', '1', '--out', dir]);
     expect(r.code, r.err).toBe(0);
@@ -45,5 +45,6 @@ describe('faultline sweep', () => {
     expect(json.faultline).toMatch(/^\d+\.\d+\.\d+/);
     expect(json.runs).toHaveLength(2);
     expect(json.points).toHaveLength(2);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('faultline sweep prq-overflow-mid-group');
   }, 60_000);
 });

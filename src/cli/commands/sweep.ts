@@ -15,7 +15,7 @@ const options = {
   runtime: { kind: 'string', value: 'R', choices: ['sim', 'threads'], help: 'sim (deterministic, the default) or threads (the points run one after another)' },
   'duration-ms': { kind: 'int', value: 'MS', help: 'how long the workload runs (scenario time; overrides durationMs)' },
   bug: { kind: 'list', value: 'NAME', help: 'turn on a bug toggle at every point (repeatable); see `faultline bugs`' },
-  out: { kind: 'string', value: 'DIR', help: 'write sweep.csv and sweep.json into DIR (created when missing)' },
+  out: { kind: 'string', value: 'DIR', help: 'write sweep.csv, sweep.json and report.html (plots against the first swept key) into DIR (created when missing)' },
   json: { kind: 'string', value: 'FILE', help: 'also write the sweep as JSON to FILE (- for stdout; the text then goes to stderr)' },
   ...helpOption,
 } as const;
@@ -75,7 +75,7 @@ export const sweepCommand: Command = {
   summary: 'Run a scenario over a grid of --set values × seeds and tabulate throughput, latency, drops and queue occupancy per point.',
   usage: 'faultline sweep <scenario> --set PATH=V1,V2,... [--set PATH2=A,B]... [options]',
   about:
-    'the grid is the cross product of the lists (the first outermost); each point × seed is one run (seeds 1..N). The table has, per point,\nthe mean and 95 % interval across seeds of every figure; --out DIR writes sweep.csv (one row per point) and sweep.json (every run).\nexit status: 0 every run passed, 1 a run failed a check or could not finish, 2 bad usage, 130 interrupted (the points done are reported).',
+    'the grid is the cross product of the lists (the first outermost); each point × seed is one run (seeds 1..N). The table has, per point,\nthe mean and 95 % interval across seeds of every figure; --out DIR writes sweep.csv (one row per point), sweep.json (every run) and report.html (plots).\nexit status: 0 every run passed, 1 a run failed a check or could not finish, 2 bad usage, 130 interrupted (the points done are reported).',
   options,
   examples: [
     'faultline sweep prq-overflow-mid-group --set workload.inFlight=2,8,32 --seeds 2 --duration-ms 1',
@@ -108,7 +108,7 @@ export const sweepCommand: Command = {
     }
     const out = outputFor(json);
     out.text(formatSweep(result));
-    if (o.out !== undefined) out.text(`outputs: ${o.out}/ (sweep.csv, sweep.json)`);
+    if (o.out !== undefined) out.text(`outputs: ${o.out}/ (sweep.csv, sweep.json, report.html)`);
     out.json(result);
     if (result.interrupted) return 130;
     return result.runs.every((r) => r.ok) ? 0 : 1;

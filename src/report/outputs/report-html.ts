@@ -20,8 +20,8 @@ export interface PlotData {
   title: string;
   xLabel: string;
   yLabel: string;
-  /** x values, then one array per series. */
-  data: number[][];
+  /** x values, then one array per series (null: no value there). */
+  data: (number | null)[][];
   series: string[];
   kind: 'bars' | 'lines' | 'steps';
   xLog?: boolean;
@@ -167,12 +167,17 @@ const pageScript = `
 
 export function reportHtml(r: NestedReport, meta: { faultline: string; scenario: string; seed: number }): string {
   const m = r.metrics;
+  const title = `faultline ${meta.scenario} seed ${meta.seed} (${r.runtime})`;
+  const intro = `faultline ${esc(meta.faultline)} · ${r.clock === 'virtual' ? 'virtual' : 'wall'} time ${r.elapsedMs.toFixed(3)} ms · stop: ${esc(r.stopReason)}${m ? ` · series interval ${(m.intervalNs / 1000).toFixed(1)} µs, ${m.points} points` : ' · metrics were off'}`;
+  return plotPage(title, intro, `${verdictHtml(r)}\n${m ? `<h2>Latency</h2>${latencyTable(m)}<h2>Queues</h2>${queueTable(m)}` : ''}`, m ? reportPlots(m) : []);
+}
+
+/** A self-contained page: a title, an intro line, `body` (HTML), then the plots drawn by the inlined uPlot. */
+export function plotPage(title: string, intro: string, body: string, plots: readonly PlotData[]): string {
   const { js, css } = uplotAssets();
-  const plots = m ? reportPlots(m) : [];
   const data = { plots, expected: plots.map((p) => ({ id: p.id, points: p.data[0]!.length, series: p.series.length })) };
   // </script> inside the JSON would end the tag early: escape '<'.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
-  const title = `faultline ${meta.scenario} seed ${meta.seed} (${r.runtime})`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
@@ -186,9 +191,8 @@ section { margin: 12px 0 24px; }
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p>faultline ${esc(meta.faultline)} · ${r.clock === 'virtual' ? 'virtual' : 'wall'} time ${r.elapsedMs.toFixed(3)} ms · stop: ${esc(r.stopReason)}${m ? ` · series interval ${(m.intervalNs / 1000).toFixed(1)} µs, ${m.points} points` : ' · metrics were off'}</p>
-${verdictHtml(r)}
-${m ? `<h2>Latency</h2>${latencyTable(m)}<h2>Queues</h2>${queueTable(m)}` : ''}
+<p>${intro}</p>
+${body}
 <h2>Plots</h2><div id="plots"></div>
 <script id="faultline-data" type="application/json">${json}</script>
 <script>${js}</script>
@@ -196,3 +200,5 @@ ${m ? `<h2>Latency</h2>${latencyTable(m)}<h2>Queues</h2>${queueTable(m)}` : ''}
 </body></html>
 `;
 }
+
+export { esc as escapeHtml };
