@@ -2,8 +2,13 @@
 // violation can show how the group got there. A group's ring moves to a bounded window of
 // recently finished groups when the device is done with it, so memory follows the groups in
 // flight, not the length of the run.
+//
+// The rings are columns of typed arrays, each event kept encoded in its codec words (the
+// threaded runtime's check log does the same) and decoded only when a violation asks for its
+// chain: an event object held for thousands of later events survives the young generation and
+// is copied and promoted, which cost the simulator more than the checker's own logic (issue 9).
 
-import type { CheckEvent } from '../protocol/messages.ts';
+import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
 import type { ChainEntry } from './types.ts';
 
 export interface Stamped {
@@ -18,40 +23,112 @@ export interface Stamped {
 
 export const chainLength = 12;
 
+const eventWords = messageCodec.slotWords;
+
 export class Chains {
-  private readonly live = new Map<number, Stamped[]>();
-  private readonly recent = new Map<number, Stamped[]>();
-  /** Events that concern no group (translations), newest last. */
-  private readonly loose: Stamped[] = [];
+  /** Ring index of each group in flight, and of each recently finished one (oldest first). */
+  private readonly live = new Map<number, number>();
+  private readonly recent = new Map<number, number>();
+  /** Rings given back, to be reused. */
+  private readonly free: number[] = [];
+  /** Per ring: events held (≤ chainLength) and the entry the next one goes to. */
+  private count = new Uint8Array(0);
+  private next = new Uint8Array(0);
+  /** Per entry (ring × chainLength + i): order, seq and time; actor; the event's words. */
+  private order = new Float64Array(0);
+  private seq = new Float64Array(0);
+  private timeNs = new Float64Array(0);
+  private actor = new Int32Array(0);
+  private words = new Int32Array(0);
+  private rings = 0;
+  /** The ring of the events that concern no group (translations). */
+  private readonly loose: number;
 
-  constructor(private readonly recentMax = 4096) {}
+  constructor(private readonly recentMax = 4096) {
+    this.loose = this.take();
+  }
 
-  add(ghost: number, s: Stamped): void {
-    let ring: Stamped[] | undefined;
+  add(ghost: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+    let ring: number | undefined;
     if (ghost === 0) ring = this.loose;
     else {
       ring = this.live.get(ghost) ?? this.recent.get(ghost);
-      if (!ring) this.live.set(ghost, (ring = []));
+      if (ring === undefined) this.live.set(ghost, (ring = this.take()));
     }
-    ring.push(s);
-    if (ring.length > chainLength) ring.shift();
+    const e = ring * chainLength + this.next[ring]!;
+    this.order[e] = order;
+    this.seq[e] = seq;
+    this.timeNs[e] = timeNs;
+    this.actor[e] = actor;
+    messageCodec.encodeUnchecked(event as Message, this.words, e * eventWords);
+    this.next[ring] = (this.next[ring]! + 1) % chainLength;
+    if (this.count[ring]! < chainLength) this.count[ring]!++;
   }
 
   /** The group is finished: keep its chain only in the recent window. */
   retire(ghost: number): void {
     const ring = this.live.get(ghost);
-    if (!ring) return;
+    if (ring === undefined) return;
     this.live.delete(ghost);
     this.recent.set(ghost, ring);
-    if (this.recent.size > this.recentMax) this.recent.delete(this.recent.keys().next().value!);
+    if (this.recent.size > this.recentMax) {
+      const [oldest, r] = this.recent.entries().next().value!;
+      this.recent.delete(oldest);
+      this.free.push(r);
+    }
   }
 
   /** The last `chainLength` events involving any of `ghosts` (or the loose ones when none), oldest first. */
   chainOf(ghosts: number[], render: (s: Stamped) => ChainEntry): ChainEntry[] {
     const all: Stamped[] = [];
-    if (ghosts.length === 0) all.push(...this.loose);
-    for (const g of new Set(ghosts)) all.push(...(this.live.get(g) ?? this.recent.get(g) ?? []));
+    if (ghosts.length === 0) this.collect(this.loose, all);
+    for (const g of new Set(ghosts)) {
+      const ring = this.live.get(g) ?? this.recent.get(g);
+      if (ring !== undefined) this.collect(ring, all);
+    }
     all.sort((a, b) => a.order - b.order);
     return all.slice(-chainLength).map(render);
   }
+
+  /** A ring's events, oldest first, decoded. */
+  private collect(ring: number, into: Stamped[]): void {
+    const n = this.count[ring]!;
+    const first = (this.next[ring]! - n + chainLength) % chainLength;
+    for (let i = 0; i < n; i++) {
+      const e = ring * chainLength + ((first + i) % chainLength);
+      into.push({
+        order: this.order[e]!,
+        seq: this.seq[e]!,
+        timeNs: this.timeNs[e]!,
+        actor: this.actor[e]!,
+        event: messageCodec.decode(this.words, e * eventWords) as CheckEvent,
+      });
+    }
+  }
+
+  /** An empty ring: a freed one, or a new one (the columns double when full). */
+  private take(): number {
+    const reused = this.free.pop();
+    const ring = reused ?? this.rings++;
+    if (reused === undefined && ring * chainLength >= this.actor.length) this.grow(Math.max(64, ring * 2));
+    this.count[ring] = 0;
+    this.next[ring] = 0;
+    return ring;
+  }
+
+  private grow(rings: number): void {
+    const entries = rings * chainLength;
+    this.count = copied(new Uint8Array(rings), this.count);
+    this.next = copied(new Uint8Array(rings), this.next);
+    this.order = copied(new Float64Array(entries), this.order);
+    this.seq = copied(new Float64Array(entries), this.seq);
+    this.timeNs = copied(new Float64Array(entries), this.timeNs);
+    this.actor = copied(new Int32Array(entries), this.actor);
+    this.words = copied(new Int32Array(entries * eventWords), this.words);
+  }
+}
+
+function copied<T extends Uint8Array | Int32Array | Float64Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
 }

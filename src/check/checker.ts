@@ -76,12 +76,11 @@ export class Checker {
     this.metrics?.event(ev, timeNs, actor);
     if (measuredOnly(ev)) return;
     const ghost = ghostOf(ev);
-    const stamped = { order: this.count, seq, timeNs, actor, event: ev };
-    this.chains.add(ghost, stamped);
+    this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
     if (ev.type === 'chk.respDelivered') {
       // The device cannot name the group a response was meant for; the group it was sent for can.
       const meant = this.table.peekIntended(ev.rid, ev.prgi);
-      if (meant !== undefined && meant !== ghost) this.chains.add(meant, stamped);
+      if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev);
     }
     for (const m of this.monitors) m.event(ev, this.env, timeNs);
     this.table.apply(ev, timeNs);
