@@ -75,7 +75,7 @@ export interface NestedReport {
   ok: boolean;
   tiers: TierStats;
   traceHash?: string;
-  /** Simulator with --record-schedule: the run's recorded choices as one base64url line (src/explore/choices.ts). */
+  /** Simulator with --record-schedule: the run's recorded choices as one base64url line (src/runtime/sim/choices.ts). */
   schedule?: string;
 }
 

@@ -13,7 +13,7 @@ import type { Scenario } from './schema.ts';
 
 /** Page request group indexes a function has (PCIe PRI: 9 bits), as in actors/device/device-state.ts. */
 const prgIndexCount = 512;
-/** Page table entries the guest's stage-1 memory holds (src/runtime/topology.ts allows 2^28 words). */
+/** Page table entries the guest's stage-1 memory holds (src/actor/topology.ts allows 2^28 words). */
 const pageTableEntriesMax = 2 ** 26;
 
 function refuse(path: string, message: string): never {
