@@ -1,31 +1,21 @@
-// report.html in a real browser: the system's headless Chromium (Debian package `chromium`,
-// installed by .ci/run when missing) driven by playwright-core, which downloads nothing. The
-// page is opened from a file:// URL with the network cut off: no console errors, no request
-// other than the file itself, and every plot holds the number of points summary.json says it
-// should (its metrics: the buckets, the series' points, the queues). Without Chromium the
-// test fails and says how to install it: never skipped.
+// report.html in a real browser (test/support/chromium.ts): opened offline, no console errors,
+// no request other than the file itself, and every plot holds the number of points
+// summary.json says it should (its metrics: the buckets, the series' points, the queues).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { runScenario, type RunMetrics } from '../../src/api/index.ts';
+import { type DrawnPlot, launchChromium, openReport } from '../support/chromium.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 let dir = '';
 let browser: BrowserContext | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'faultline-html-'));
-  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get update && apt-get install -y chromium (.ci/run does it)`);
-  // A fresh profile folder (playwright passes it as --user-data-dir).
-  browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(dir);
 }, 120_000);
 
 afterAll(async () => {
@@ -33,35 +23,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Drawn {
-  id: string;
-  points: number;
-  series: number;
-}
-
-async function open(out: string): Promise<{ drawn: Drawn[]; errors: string[]; requests: string[]; verdict: string }> {
-  const page = await browser!.newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  const file = pathToFileURL(join(out, 'report.html')).href;
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (r.url() !== file) requests.push(r.url());
-  });
-  await page.route(
-    (url) => url.href !== file,
-    (route) => route.abort(),
-  );
-  await page.goto(file);
-  await page.waitForFunction(
-    () => Array.isArray((globalThis as unknown as { faultlinePlots?: unknown[] }).faultlinePlots) && (globalThis as unknown as { faultlinePlots: unknown[] }).faultlinePlots.length === 5,
-    null,
-    { timeout: 30_000 },
-  );
-  const drawn = await page.evaluate(() => (globalThis as unknown as { faultlinePlots: Drawn[] }).faultlinePlots);
+async function open(out: string): Promise<{ drawn: DrawnPlot[]; errors: string[]; requests: string[]; verdict: string }> {
+  const { page, drawn, errors, requests } = await openReport(browser!, out, 5);
   const canvases = await page.locator('canvas').count();
   expect(canvases).toBeGreaterThanOrEqual(5);
   const verdict = (await page.locator('h2').first().textContent()) ?? '';

@@ -1,17 +1,15 @@
 // A sweep's report.html in headless Chromium (as report-html.browser.test.ts): no console
 // errors, no network, and each of its three plots holds one point per value of the first
 // swept key and one line per combination of the others, with the means the table has.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSweepOutputs, type SweepResult } from '../../src/api/index.ts';
 import { sweepPlots } from '../../src/report/outputs/sweep-html.ts';
 import { sweepPoints, type SweepRun } from '../../src/report/sweep-table.ts';
+import { launchChromium, openReport } from '../support/chromium.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'faultline-sweep-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -67,34 +65,11 @@ describe('a sweep report.html', () => {
   });
 
   it('opens in headless Chromium without errors or network, holding the points sweep.json says', async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get update && apt-get install -y chromium (.ci/run does it)`);
     const r = result();
     writeSweepOutputs(r, dir);
-    const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium(dir);
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      const file = pathToFileURL(join(dir, 'report.html')).href;
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('request', (q) => {
-        if (q.url() !== file) requests.push(q.url());
-      });
-      await page.route(
-        (url) => url.href !== file,
-        (route) => route.abort(),
-      );
-      await page.goto(file);
-      type Drawn = { id: string; points: number; series: number };
-      await page.waitForFunction(() => ((globalThis as unknown as { faultlinePlots?: unknown[] }).faultlinePlots?.length ?? 0) === 3, null, { timeout: 30_000 });
-      const drawn = await page.evaluate(() => (globalThis as unknown as { faultlinePlots: Drawn[] }).faultlinePlots);
+      const { page, drawn, errors, requests } = await openReport(browser, dir, 3);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       expect(drawn).toEqual(['sweep-throughput', 'sweep-p99', 'sweep-drop-rate'].map((id) => ({ id, points: r.parameters[0]!.values.length, series: r.parameters[1]!.values.length })));
