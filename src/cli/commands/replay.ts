@@ -38,15 +38,13 @@ export const replayCommand: Command = {
     'faultline replay --record run.flrec',
   ],
   async run(argv, signal) {
-    const { formatReplay, parseReplayLine, replay, replaySourceOf } = await loadApi();
-    // A replay line may come as one quoted argument: split it before the options are parsed.
-    const words = argv.flatMap((a) => (a.includes(' ') ? a.trim().split(/\s+/) : [a]));
-    const stripped = words[0] === 'faultline' || words[0]?.endsWith('/faultline') ? words.slice(words[1] === 'run' ? 2 : 1) : words;
-    const noteAt = stripped.findIndex((w) => w.startsWith('('));
-    const { values: v } = parseCommand('replay', noteAt >= 0 ? stripped.slice(0, noteAt) : stripped, options);
+    const { formatReplay, parseReplayLine, replay, replaySourceOf, replayWords } = await loadApi();
+    // A replay line may come as one quoted argument, with `faultline run` and a note: its words first.
+    const words = replayWords(argv);
+    const { values: v } = parseCommand('replay', words, options);
     const json = v.json as string | undefined;
     if (json !== undefined) checkOutputPath('--json', json, true);
-    const spec = parseReplayLine(withoutJson(noteAt >= 0 ? stripped.slice(0, noteAt) : stripped));
+    const spec = parseReplayLine(withoutJson(words));
     signal.throwIfAborted();
     const report = await replay(spec);
     const out = outputFor(json);
