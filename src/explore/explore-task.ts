@@ -42,7 +42,6 @@ export interface SeedSummary {
 
 export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
   const { scenario } = task;
-  const replay = replayLine(scenario, task.seed, task.source);
   const t0 = performance.now();
   try {
     const r = await runNested(scenario, { runtime: 'sim', seed: task.seed, source: task.source });
@@ -61,7 +60,7 @@ export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
       traceHash: r.traceHash ?? '',
       marks: { ...r.marks },
       stopReason: r.stopReason,
-      replay,
+      replay: r.replay,
       wallMs: performance.now() - t0,
     };
   } catch (err) {
@@ -76,7 +75,7 @@ export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
       marks: {},
       stopReason: 'actor-failed',
       error: message,
-      replay,
+      replay: replayLine(scenario, task.seed, task.source),
       wallMs: performance.now() - t0,
     };
   }
