@@ -2,9 +2,9 @@
 // when --json - takes stdout), JSON to a file or stdout, colour on verdict lines only on a
 // terminal (never with NO_COLOR, never when piped), and output paths checked before a run.
 
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fail } from '../util/errors.ts';
+import { checkWritablePath } from '../util/writable-path.ts';
 
 /** Colour for a stream: a terminal, NO_COLOR unset or empty, TERM not dumb; FORCE_COLOR forces it. */
 export function colourFor(stream: NodeJS.WriteStream): boolean {
@@ -51,32 +51,10 @@ export function outputFor(jsonPath: string | undefined): Out {
   };
 }
 
-/** Refuse, before a run, an output path that cannot be written: a directory, a missing or read-only folder. */
+/** Refuse, before a run, an output file that cannot be written ('-' is stdout where allowed). */
 export function checkOutputPath(option: string, path: string, allowStdout = false): void {
   if (path === '-' && allowStdout) return;
-  if (path === '') fail('FAULTLINE_CLI_OPTION', `${option} needs a file path`);
-  const full = resolve(path);
-  let st: ReturnType<typeof statSync> | undefined;
-  try {
-    st = statSync(full);
-  } catch {
-    st = undefined;
-  }
-  if (st?.isDirectory()) fail('FAULTLINE_CLI_OPTION', `${option} ${path}: is a directory; give a file path`);
-  const dir = dirname(full);
-  let dirSt: ReturnType<typeof statSync> | undefined;
-  try {
-    dirSt = statSync(dir);
-  } catch {
-    dirSt = undefined;
-  }
-  if (dirSt === undefined) fail('FAULTLINE_CLI_OPTION', `${option} ${path}: the folder ${dir} does not exist; create it first or choose another path`);
-  if (!dirSt.isDirectory()) fail('FAULTLINE_CLI_OPTION', `${option} ${path}: ${dir} is not a folder`);
-  try {
-    accessSync(st ? full : dir, constants.W_OK);
-  } catch {
-    fail('FAULTLINE_CLI_OPTION', `${option} ${path}: ${st ? 'the file' : `the folder ${dir}`} is not writable`);
-  }
+  checkWritablePath(option, path, 'file');
 }
 
 /** Write a file the user asked for; an I/O error becomes FAULTLINE_IO (exit 2), never a stack trace. */
