@@ -8,11 +8,18 @@ import { quantile, type Histogram } from '../metrics/histogram.ts';
 import { littleLawCheck, type RunMetrics } from '../check/metrics-collector.ts';
 import { collectHopPoints, hopLatencies, type HopLatency } from './hops.ts';
 
+export interface WorkerPlacement {
+  actor: string;
+  worker: number;
+}
+
 export interface NestedReport {
   scenario: string;
   runtime: 'threads' | 'sim';
   seed: number;
   workers: number | null;
+  /** Threads: the worker (0-based) each tier ran on. */
+  placement?: WorkerPlacement[];
   /** Threads: scenario time ran this many times slower than the wall clock (latencies are in scenario time). */
   timeScale?: number;
   stopReason: string;
@@ -104,7 +111,7 @@ function prefixed(prefix: string, v: unknown): Record<string, number> {
 }
 
 export function buildNestedReport(
-  meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null; timeScale?: number },
+  meta: { scenario: string; runtime: 'threads' | 'sim'; seed: number; workers: number | null; timeScale?: number; placement?: WorkerPlacement[] },
   o: RunOutcome,
   extra: { replay?: string; requiredMarks?: readonly string[] } = {},
 ): NestedReport {

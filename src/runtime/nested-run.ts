@@ -10,6 +10,8 @@ import { runSim } from './sim/sim-runtime.ts';
 import { replayStrategy } from './sim/strategy.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
+import { layoutRun } from './threads/layout.ts';
+import { resolveTopology } from '../actor/topology.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -172,8 +174,16 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         r.recording!,
       );
     }
+    const { actorWorker } = layoutRun(resolveTopology(topology));
     report = buildNestedReport(
-      { scenario: scenario.name, runtime: 'threads', seed: o.seed, workers: r.workers, timeScale: scenario.threads.timeScale },
+      {
+        scenario: scenario.name,
+        runtime: 'threads',
+        seed: o.seed,
+        workers: r.workers,
+        timeScale: scenario.threads.timeScale,
+        placement: topology.actors.map((a, i) => ({ actor: a.name, worker: actorWorker[i]! })),
+      },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {
         replay:

@@ -80,11 +80,27 @@ describe('--out outputs', () => {
     expect(cats).toEqual(new Set(['iopf', 'cmdq', 'drain']));
     const counters = new Set(t.traceEvents.filter((e) => e.ph === 'C').map((e) => e.name));
     expect(counters).toEqual(new Set(report.metrics!.queues.map((q) => `occupancy ${q.queue}`)));
+    const processes = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args!.name);
+    expect(processes).toEqual(['faultline pasid-teardown-reuse (simulator: every tier in one thread)', 'faultline pasid-teardown-reuse queue occupancy']);
     const threads = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args!.name);
     expect(threads).toEqual(expect.arrayContaining(['device', 'iommu', 'host', 'vmm', 'guest']));
     const w = t.otherData.window as { eventsInWindow: number; eventsInRun: number };
     expect(w.eventsInWindow).toBe(w.eventsInRun);
   });
+
+  it('trace.json on threads: one process per worker holding its tiers as tracks, and one for the queue counters', async () => {
+    const r = await runScenario('default-storm', { runtime: 'threads', durationMs: 30, workers: 2, out: join(dir, 'threads') });
+    expect(r.placement).toHaveLength(5);
+    const t = JSON.parse(readFileSync(join(dir, 'threads', 'trace.json'), 'utf8')) as TraceFile;
+    const processes = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name');
+    expect(processes.map((e) => String(e.args!.name).replace(/^faultline default-storm /, ''))).toEqual(['worker 0: device, iommu, host', 'worker 1: vmm, guest', 'queue occupancy']);
+    const threadPid = new Map(t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [String(e.args!.name), e.pid]));
+    for (const p of r.placement!) if (threadPid.has(p.actor)) expect(threadPid.get(p.actor), p.actor).toBe(p.worker + 1);
+    expect(threadPid.size).toBeGreaterThanOrEqual(3);
+    const slicePids = new Set(t.traceEvents.filter((e) => e.ph === 'X').map((e) => e.pid));
+    expect([...slicePids].sort()).toEqual([1, 2]);
+    expect(new Set(t.traceEvents.filter((e) => e.ph === 'C').map((e) => e.pid))).toEqual(new Set([3]));
+  }, 60_000);
 
   it("trace.json is bounded: the default window keeps the run's first 20 000 check events, and says so", async () => {
     await runScenario('pasid-teardown-reuse', { runtime: 'sim', seed: 2, out: join(dir, 'bounded') });

@@ -1,6 +1,8 @@
 // trace.json: the run in the Chrome trace-event format (JSON object form), which Perfetto and
-// chrome://tracing open. One process, one track (thread) per actor — the tiers; on threads
-// each tier runs on its own worker unless --workers groups them. Each actor step that emitted
+// chrome://tracing open. One track (thread) per actor — the tiers — inside one process per
+// worker thread that ran them on threads (one per tier unless --workers groups them), or one
+// process for the simulator, which runs every tier in one thread; the queue occupancies are a
+// process of their own. Each actor step that emitted
 // check events is a slice (`ph: X`) named by the points it passed, with the events as args.
 // Flows (`ph: s/t/f`, bound to their enclosing slice with `bp: e`) follow every page request
 // group from the device's raise through every tier to the response reaching the device
@@ -18,6 +20,7 @@ import { checkQueue, checkQueueOp } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import { describeEvent } from '../../check/describe.ts';
 import type { RunMetrics } from '../../check/metrics-collector.ts';
+import type { WorkerPlacement } from '../nested-report.ts';
 
 export interface TraceEvent {
   name: string;
@@ -38,7 +41,6 @@ export interface TraceFile {
   otherData: Record<string, unknown>;
 }
 
-const pid = 1;
 /** Width of a step's slice (µs): thin, so slices of one track do not overlap at the simulator's 1 µs hops. */
 const sliceUs = 0.02;
 /** Events listed in a slice's args. */
@@ -56,6 +58,7 @@ const pointName = (ev: CheckEvent): string => {
 const ghostOf = (ev: CheckEvent): number => ('ghost' in ev && typeof ev.ghost === 'number' ? ev.ghost : 0);
 
 interface Slice {
+  pid: number;
   tid: number;
   ts: number;
   events: CheckEvent[];
@@ -70,12 +73,24 @@ interface Flow {
   ended: boolean;
 }
 
-export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFile {
+export function traceJson(m: RunMetrics, meta: Record<string, unknown>, placement: readonly WorkerPlacement[] | null = null): TraceFile {
   const w = m.traceWindow;
   const events = w?.events ?? [];
   const names = w?.actorNames ?? [];
-  const out: TraceEvent[] = [{ name: 'process_name', ph: 'M', pid, args: { name: `faultline ${String(meta.scenario ?? '')}` } }];
-  const tids = new Set<number>();
+  const title = `faultline ${String(meta.scenario ?? '')}`;
+  const workerOf = new Map((placement ?? []).map((p) => [p.actor, p.worker]));
+  const workers = [...new Set(workerOf.values())].sort((a, b) => a - b);
+  // pid 1…: the simulator's one thread, or each worker; the counters get the next pid.
+  const pidOfActor = (actor: number): number => (placement === null ? 1 : 1 + workers.indexOf(workerOf.get(names[actor] ?? '') ?? -1));
+  const countersPid = placement === null ? 2 : workers.length + 1;
+  const out: TraceEvent[] = [];
+  if (placement === null) out.push({ name: 'process_name', ph: 'M', pid: 1, args: { name: `${title} (simulator: every tier in one thread)` } });
+  for (const [i, wk] of workers.entries()) {
+    const tiers = (placement ?? []).filter((p) => p.worker === wk).map((p) => p.actor);
+    out.push({ name: 'process_name', ph: 'M', pid: i + 1, args: { name: `${title} worker ${wk}: ${tiers.join(', ')}` } });
+  }
+  out.push({ name: 'process_name', ph: 'M', pid: countersPid, args: { name: `${title} queue occupancy` } });
+  const tids = new Map<number, number>();
   const tidOf = (actor: number): number => actor + 1;
 
   // Steps → slices: consecutive events of one actor at one time.
@@ -89,9 +104,9 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
       const tid = tidOf(actor);
       const ts = Math.max(t / 1000, lastEndUs.get(tid) ?? 0);
       lastEndUs.set(tid, ts + sliceUs);
-      cur = { tid, ts, events: [] };
+      cur = { pid: pidOfActor(actor), tid, ts, events: [] };
       slices.push(cur);
-      tids.add(tid);
+      tids.set(tid, cur.pid);
       curT = t;
       curActor = actor;
     }
@@ -163,7 +178,7 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
       ph: 'X',
       ts: s.ts,
       dur: sliceUs,
-      pid,
+      pid: s.pid,
       tid: s.tid,
       cat: 'step',
       args: { events: s.events.slice(0, argsEventsMax).map(describeEvent), ...(s.events.length > argsEventsMax ? { more: s.events.length - argsEventsMax } : {}) },
@@ -175,18 +190,18 @@ export function traceJson(m: RunMetrics, meta: Record<string, unknown>): TraceFi
     flowsWritten++;
     f.at.forEach((s, i) => {
       const ph = i === 0 ? 's' : i === f.at.length - 1 ? 'f' : 't';
-      out.push({ name: f.name, cat: f.cat, ph, id: f.id, ts: s.ts + sliceUs / 2, pid, tid: s.tid, ...(ph === 'f' ? { bp: 'e' as const } : {}) });
+      out.push({ name: f.name, cat: f.cat, ph, id: f.id, ts: s.ts + sliceUs / 2, pid: s.pid, tid: s.tid, ...(ph === 'f' ? { bp: 'e' as const } : {}) });
     });
   }
 
   // Counter tracks: every queue's occupancy over the whole run.
   for (const q of m.queues) {
     q.series.meanItems.forEach((v, i) => {
-      out.push({ name: `occupancy ${q.queue}`, ph: 'C', ts: (i * m.intervalNs) / 1000, pid, args: { mean: v, max: q.series.maxItems[i] ?? 0 } });
+      out.push({ name: `occupancy ${q.queue}`, ph: 'C', ts: (i * m.intervalNs) / 1000, pid: countersPid, args: { mean: v, max: q.series.maxItems[i] ?? 0 } });
     });
   }
-  for (const tid of [...tids].sort((a, b) => a - b)) {
-    out.push({ name: 'thread_name', ph: 'M', pid, tid, args: { name: names[tid - 1] ?? `actor ${tid - 1}` } });
+  for (const [tid, tpid] of [...tids].sort((a, b) => a[0] - b[0])) {
+    out.push({ name: 'thread_name', ph: 'M', pid: tpid, tid, args: { name: names[tid - 1] ?? `actor ${tid - 1}` } });
   }
 
   const meta0 = out.filter((e) => e.ph === 'M');

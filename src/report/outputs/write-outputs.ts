@@ -26,7 +26,7 @@ export function writeOutputs(dir: string, report: NestedReport, scenario: Scenar
   const m = report.metrics;
   if (m !== null) {
     write('metrics.csv', metricsCsv(m));
-    const trace = traceJson(m, { faultline: faultlineVersion, scenario: report.scenario, seed: report.seed, runtime: report.runtime });
+    const trace = traceJson(m, { faultline: faultlineVersion, scenario: report.scenario, seed: report.seed, runtime: report.runtime }, report.placement ?? null);
     write('trace.json', `${JSON.stringify(trace)}\n`);
   }
   write('report.html', reportHtml(report, { faultline: faultlineVersion, scenario: report.scenario, seed: report.seed }));
