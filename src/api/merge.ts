@@ -8,6 +8,7 @@
 // differ (wallMs: the shards' added up; jobs: the most any shard used).
 
 import { summarise, upToFirstFailure, type ExploreResult } from '../explore/explore.ts';
+import { inShard } from '../explore/shard.ts';
 import type { SweepResult } from '../report/sweep-table.ts';
 import { fail } from '../util/errors.ts';
 import { asShardFile, readShardFile, type ExploreShardFile, type ShardFile, type SweepShardFile } from './shard-file.ts';
@@ -65,12 +66,43 @@ function checkShards(files: readonly ShardFile[], names: readonly string[]): Sha
     if (seen !== undefined) fail('FAULTLINE_MERGE_MISMATCH', `${names[seen]} and ${name} are both shard ${f.shard.index}/${f.shard.count}: give each shard once`);
     byIndex.set(f.shard.index, k);
     if (f.result.interrupted) fail('FAULTLINE_MERGE_MISMATCH', `${name}: shard ${f.shard.index}/${f.shard.count} was interrupted before all its runs finished; run it again`);
+    checkShardContent(f, name);
   });
   const count = first.shard.count;
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length > 0)
     fail('FAULTLINE_MERGE_MISMATCH', `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: merge needs all ${count} shards' files (got ${files.length})`);
   return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => files[k]!);
+}
+
+/**
+ * A shard holds exactly its share of the work, in order: every seed or run dealt to it, or
+ * with --stop-at-first its seeds up to its first failure. Anything else (an edited or
+ * truncated file) would make a merged result no unsharded run gives.
+ */
+function checkShardContent(f: ShardFile, name: string): void {
+  const label = `shard ${f.shard.index}/${f.shard.count}`;
+  if (f.kind === 'explore') {
+    const { from, to, stopAtFirst } = f.run.options;
+    const share: number[] = [];
+    for (let seed = from; seed <= to; seed++) if (inShard(seed - from, f.shard)) share.push(seed);
+    const got = f.result.seeds.map((x) => x.seed);
+    const prefix = got.every((seed, k) => seed === share[k]);
+    const whole = got.length === share.length;
+    const stopped = stopAtFirst && got.length > 0 && !f.result.seeds.at(-1)!.ok && f.result.seeds.at(-1)!.error === undefined;
+    if (!prefix || !(whole || stopped))
+      fail(
+        'FAULTLINE_MERGE_MISMATCH',
+        `${name}: ${label} holds seeds ${got.join(', ') || 'none'}; its share of ${from}..${to} is ${share.length} seed(s) from ${share[0] ?? '-'} in steps of ${f.shard.count}`,
+      );
+    return;
+  }
+  const { seeds } = f.run.options;
+  const share: string[] = [];
+  for (let k = 0; k < f.run.scenarios.length * seeds; k++) if (inShard(k, f.shard)) share.push(`${Math.floor(k / seeds)}:${(k % seeds) + 1}`);
+  const got = f.result.runs.map((x) => `${x.point}:${x.seed}`);
+  if (got.join(' ') !== share.join(' '))
+    fail('FAULTLINE_MERGE_MISMATCH', `${name}: ${label} holds ${got.length} run(s) that are not its share (${share.length} run(s), point:seed ${share.slice(0, 3).join(', ')}…)`);
 }
 
 function mergeExplore(shards: readonly ExploreShardFile[]): ExploreResult {

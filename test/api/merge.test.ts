@@ -106,7 +106,57 @@ describe('merging four shards gives the unsharded run', () => {
     expect(sweepCsv(r)).toBe(sweepCsv(whole));
     expect(sweepJson(zeroWall({ ...r, runs: r.runs.map(zeroWall) }))).toBe(sweepJson(zeroWall({ ...whole, runs: whole.runs.map(zeroWall) })));
     expect(sweepHtml(r)).toBe(sweepHtml(whole));
+    // A file that lost a run is not its shard's share.
+    const cut = JSON.parse(JSON.stringify(files[0])) as SweepShardFile;
+    cut.result.runs.pop();
+    expect(refusal(() => mergeResults([cut, ...files.slice(1)])).message).toMatch(/results\[0\]: shard 1\/4 holds 1 run\(s\) that are not its share \(2 run\(s\), point:seed 0:1, 1:2…\)/);
   }, 120_000);
+});
+
+describe('merging --stop-at-first shards', () => {
+  it('keeps the seeds up to the lowest failing seed of all shards, each of which stopped at its own first failure', () => {
+    // Seeds 1..12 over 4 shards; seeds 7, 10 and 11 fail. Shard 3 (3, 7, 11) stops at 7, shard 2 (2, 6, 10) at 10.
+    const failing = new Set([7, 10, 11]);
+    const summary = (seed: number) => ({
+      seed,
+      ok: !failing.has(seed),
+      violations: [],
+      failedInvariants: failing.has(seed) ? { I1: 1 } : {},
+      failedChecks: [],
+      traceHash: '',
+      marks: {},
+      stopReason: 'done',
+      replay: `seed ${seed}`,
+      wallMs: 1,
+    });
+    const ran = [
+      [1, 5, 9],
+      [2, 6, 10],
+      [3, 7],
+      [4, 8, 12],
+    ];
+    const files = ran.map(
+      (seeds, k) =>
+        ({
+          schema: 'faultline.shard',
+          schemaVersion: 1,
+          faultline: '0.1.0',
+          kind: 'explore',
+          shard: { index: k + 1, count: 4 },
+          run: { source: 'x', scenario: { name: 'x', bugs: [], durationMs: 1, marks: [] }, options: { from: 1, to: 12, stopAtFirst: true, bugs: [], set: [] } },
+          result: { seeds: seeds.map(summary), jobs: 1, wallMs: 1, interrupted: false },
+        }) as unknown as ExploreShardFile,
+    );
+    const r = mergeResults(files).result as ExploreResult;
+    expect(r.seeds.map((x) => x.seed)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.firstFailure?.seed).toBe(7);
+    expect(r.failing).toBe(1);
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.perInvariant.find((i) => i.id === 'I1')?.failingSeeds).toBe(1);
+    // Without --stop-at-first a shard must hold its whole share: shard 3 stopped at its failure.
+    for (const f of files) f.run.options.stopAtFirst = false;
+    expect(refusal(() => mergeResults(files)).message).toMatch(/results\[2\]: shard 3\/4 holds seeds 3, 7; its share of 1\.\.12 is 3 seed\(s\) from 3 in steps of 4/);
+  });
 });
 
 describe('mergeResults refuses files that are not one whole run, naming the file', () => {
@@ -118,7 +168,8 @@ describe('mergeResults refuses files that are not one whole run, naming the file
       kind: 'explore',
       shard: { index, count },
       run: { source: 'x', scenario: { name: 'x' }, options: { from: 1, to: 9, stopAtFirst: false, bugs: [], set: [] } },
-      result: { seeds: [], jobs: 1, wallMs: 0, interrupted: false },
+      // The shard's share of seeds 1..9, as a shard that ran them all holds it.
+      result: { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9].filter((seed) => (seed - 1) % count === index - 1).map((seed) => ({ seed, ok: true })), jobs: 1, wallMs: 0, interrupted: false },
     } as unknown as ExploreShardFile;
     change(f);
     return f;
