@@ -7,7 +7,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkShard, type ShardSpec } from '../explore/shard.ts';
+import { checkShard, inShard, type ShardSpec } from '../explore/shard.ts';
 import { sweepRuns } from '../explore/sweep.ts';
 import type { SweepRunSummary } from '../explore/sweep-task.ts';
 import { sweepHtml } from '../report/outputs/sweep-html.ts';
@@ -179,7 +179,7 @@ export async function sweepOpened(input: string | Scenario, o: SweepScenarioOpti
   const { scenarios, source } = openPoints(input, o, grid, name);
   const spec: SweepSpec = { source, set: [...(o.set ?? [])], seeds, runtime, ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}), bugs: [...(o.bugs ?? [])] };
   // A shard's progress counts its own runs: per point, the seeds that fall to it.
-  const seedsOfPoint = scenarios.map((_, point) => Array.from({ length: seeds }, (_, i) => point * seeds + i).filter((k) => shard === undefined || k % shard.count === shard.index - 1).length);
+  const seedsOfPoint = scenarios.map((_, point) => Array.from({ length: seeds }, (_, i) => point * seeds + i).filter((k) => inShard(k, shard)).length);
   const runsTotal = seedsOfPoint.reduce((a, b) => a + b, 0);
   const progress: SweepProgress = { runs: 0, runsTotal, points: 0, pointsTotal: seedsOfPoint.filter((n) => n > 0).length };
   const seedsDone = new Array<number>(scenarios.length).fill(0);

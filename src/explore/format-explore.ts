@@ -2,6 +2,7 @@
 // first failing seed with its replay line, errors apart from findings, and the verdict.
 
 import type { ExploreResult } from './explore.ts';
+import { shardSize } from './shard.ts';
 
 export function formatExplore(r: ExploreResult): string {
   const out: string[] = [];
@@ -59,7 +60,7 @@ export function formatExplore(r: ExploreResult): string {
  * another shard's seed may reach the mark.
  */
 export function exploreVerdict(r: ExploreResult): string {
-  if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${r.to - r.from + 1} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
+  if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${shardSize(r.to - r.from + 1, r.shard)} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
   if (r.shard) {
     const of = `shard ${r.shard.index}/${r.shard.count}, ${r.seeds.length} seeds`;
     if (r.errors > 0) return `verdict: ERROR (${of}) — ${r.errors} seed(s) could not finish (an actor threw)${r.failing > 0 ? `; ${r.failing} failing seed(s)` : ''}`;

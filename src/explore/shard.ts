@@ -38,4 +38,7 @@ export function inShard(position: number, s: ShardSpec | undefined): boolean {
   return s === undefined || position % s.count === s.index - 1;
 }
 
-export const shardLabel = (s: ShardSpec): string => `${s.index}/${s.count}`;
+/** How many of `total` items fall to the shard (all of them without one). */
+export function shardSize(total: number, s: ShardSpec | undefined): number {
+  return s === undefined ? total : total >= s.index ? Math.floor((total - s.index) / s.count) + 1 : 0;
+}

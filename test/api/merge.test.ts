@@ -20,7 +20,7 @@ import {
   type SweepShardFile,
 } from '../../src/api/index.ts';
 import { sweepHtml } from '../../src/report/outputs/sweep-html.ts';
-import { inShard, parseShard } from '../../src/explore/shard.ts';
+import { inShard, parseShard, shardSize } from '../../src/explore/shard.ts';
 
 /**
  * The fields a sharded run may not reproduce: wall-clock time only. `wallMs` (the whole run's
@@ -58,6 +58,7 @@ describe('--shard i/n', () => {
       const sizes = Array.from({ length: count }, (_, i) => Array.from({ length: 20 }, (_, k) => k).filter((k) => inShard(k, { index: i + 1, count })).length);
       expect(sizes.reduce((a, b) => a + b, 0)).toBe(20);
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      expect(sizes).toEqual(sizes.map((_, i) => shardSize(20, { index: i + 1, count })));
     }
   });
 });

@@ -1,6 +1,8 @@
 // `faultline sweep <scenario> --set path=v1,v2,...`: the grid of the swept values × seeds, one
 // run each, and a table of every figure's mean and 95 % interval per point, with progress on a
 // terminal (points done, runs per second, ETA; nothing when stderr is not a TTY or under CI).
+// With --shard i/n only that shard's runs happen and --json writes its result file for
+// `faultline merge`.
 
 import type { ShardFile, SweepProgress, SweepResult, SweepScenarioOptions } from '../../api/index.ts';
 import { fail } from '../../util/errors.ts';
@@ -51,6 +53,7 @@ export const sweepCommand: Command = {
   examples: [
     'faultline sweep prq-overflow-mid-group --set workload.inFlight=2,8,32 --seeds 2 --duration-ms 1',
     'faultline sweep prq-overflow-mid-group --set workload.inFlight=4,16 --set iommu.prqEntries=32,64,128 --seeds 5 --jobs 2 --out sweeps/prq',
+    'faultline sweep prq-overflow-mid-group --set workload.inFlight=4,16 --seeds 5 --shard 2/3 --json shard-2.json   # then: faultline merge shard-*.json --out DIR',
   ],
   async run(argv, signal) {
     const { cliOptionName, formatSweep, parseShard, sweepScenario, sweepShard } = await loadApi();
