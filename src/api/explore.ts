@@ -3,6 +3,7 @@
 
 import { explore, type ExploreResult } from '../explore/explore.ts';
 import type { SeedSummary } from '../explore/explore-task.ts';
+import { checkShard, type ShardSpec } from '../explore/shard.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { fail } from '../util/errors.ts';
 import { seedMax } from './constants.ts';
@@ -16,6 +17,8 @@ export interface ExploreScenarioOptions extends Omit<ScenarioChanges, 'seed' | '
   /** Parallel workers (default 1 for up to 4 seeds, else up to 4). */
   jobs?: number;
   stopAtFirst?: boolean;
+  /** Run only shard index of count (1-based; seeds from+k with k mod count = index − 1); see exploreShard and mergeResults. */
+  shard?: ShardSpec;
   onSeed?: (s: SeedSummary) => void;
   /** Stops handing out seeds; the result holds the seeds that ran (interrupted: true). */
   signal?: AbortSignal;
@@ -42,12 +45,14 @@ export function seedRange(o: ExploreScenarioOptions, name: OptionName = apiOptio
 
 /** Explore an opened scenario over a checked seed range. */
 export function exploreOpenedScenario(opened: OpenedScenario, range: { from: number; to: number }, o: ExploreScenarioOptions = {}): Promise<ExploreResult> {
+  const shard = o.shard === undefined ? undefined : checkShard(o.shard, apiOptionName('shard'));
   return explore({
     scenario: opened.scenario,
     source: opened.source,
     ...range,
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
     ...(o.stopAtFirst ? { stopAtFirst: true } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(o.onSeed ? { onSeed: o.onSeed } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });

@@ -31,6 +31,9 @@ export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenario
 export { seedMax } from './constants.ts';
 export { sweepCsv, sweepGrid, sweepJson, sweepScenario, writeSweepOutputs, type SweepResult, type SweepPoint, type SweepProgress, type SweepRun, type SweepScenarioOptions } from './sweep.ts';
 export { checkOutDir, outputFiles, writeRunOutputs } from './outputs.ts';
+export { mergeResults, type MergedResult } from './merge.ts';
+export { exploreShard, exploreShardFile, readShardFile, sweepShard, type ExploreShardFile, type ShardFile, type SweepShardFile } from './shard-file.ts';
+export { parseShard, type ShardSpec } from '../explore/shard.ts';
 export type { MetricsOptions, RunMetrics, QueueReport, HopReport, SeriesReport } from '../check/metrics-collector.ts';
 export type { LatencySummary } from '../metrics/histogram.ts';
 export { parseReplayLine, replay, replayRecording, replaySourceOf, replayWords, type ReplaySpec } from './replay.ts';
@@ -47,4 +50,5 @@ export type { MachinesMode } from '../machines/mode.ts';
 export { formatNestedReport, nestedVerdict, violationCount } from '../report/format-nested.ts';
 export { formatChainReport } from '../report/chain-report.ts';
 export { formatExplore, exploreVerdict } from '../explore/format-explore.ts';
+export { formatSweep } from '../report/format-sweep.ts';
 export { formatReplay, type ReplaySource } from '../report/format-replay.ts';

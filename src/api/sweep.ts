@@ -3,13 +3,15 @@
 // every point's scenario is opened and checked before the first run, then each point × seed
 // is one run (src/explore/sweep.ts), and the runs become a table of means and 95 % intervals
 // across seeds (src/report/sweep-table.ts), written as sweep.csv, sweep.json and report.html with `out`.
+// With `shard` only the shard's runs happen; `faultline merge` makes the table from all shards.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkShard, inShard, type ShardSpec } from '../explore/shard.ts';
 import { sweepRuns } from '../explore/sweep.ts';
 import type { SweepRunSummary } from '../explore/sweep-task.ts';
 import { sweepHtml } from '../report/outputs/sweep-html.ts';
-import { sweepCsv, sweepJson, sweepPoints, type SweepParameter, type SweepResult } from '../report/sweep-table.ts';
+import { sweepCsv, sweepJson, sweepPoints, type SweepParameter, type SweepResult, type SweepRun } from '../report/sweep-table.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FaultlineError, fail } from '../util/errors.ts';
 import { checkOutDir } from './outputs.ts';
@@ -28,6 +30,8 @@ export interface SweepScenarioOptions extends Pick<ScenarioChanges, 'durationMs'
   runtime?: Runtime;
   /** Write sweep.csv, sweep.json and report.html into this folder (created when missing; checked first). */
   out?: string;
+  /** Run only shard index of count (1-based; round robin over the point-major list of point × seed); no `out` then: merge the shards first. */
+  shard?: ShardSpec;
   /** Called as each run finishes (completion order), with how far the sweep is. */
   onRun?: (run: SweepRunSummary, progress: SweepProgress) => void;
   /** Stops handing out runs; the result holds the points whose every seed ran (interrupted: true). */
@@ -104,7 +108,7 @@ export function sweepGrid(set: readonly string[], name: OptionName = apiOptionNa
 }
 
 /** The options checked before anything runs: seeds, jobs, the size of the sweep, the output folder. */
-function checkSweepOptions(o: SweepScenarioOptions, grid: SweepGrid, name: OptionName): { seeds: number; runtime: Runtime } {
+function checkSweepOptions(o: SweepScenarioOptions, grid: SweepGrid, name: OptionName): { seeds: number; runtime: Runtime; shard: ShardSpec | undefined } {
   const seeds = o.seeds ?? 3;
   if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= sweepSeedsMax)) fail('FAULTLINE_CLI_OPTION', `${name('seeds')} must be a whole number from 1 to ${sweepSeedsMax}; got ${seeds}`);
   const runtime = o.runtime ?? 'sim';
@@ -116,8 +120,14 @@ function checkSweepOptions(o: SweepScenarioOptions, grid: SweepGrid, name: Optio
   }
   const runs = grid.points.length * seeds;
   if (runs > sweepRunsMax) fail('FAULTLINE_CLI_OPTION', `${grid.points.length} points × ${seeds} seeds = ${runs} runs: at most ${sweepRunsMax} in one sweep; sweep fewer values or seeds`);
+  const shard = o.shard === undefined ? undefined : checkShard(o.shard, name('shard'));
+  if (shard !== undefined && o.out !== undefined)
+    fail(
+      'FAULTLINE_CLI_OPTION',
+      `${name('out')} ${o.out} with ${name('shard')} ${shard.index}/${shard.count}: a shard has only some runs of each point; write the outputs with \`faultline merge\` (mergeResults) from every shard's result`,
+    );
   if (o.out !== undefined) checkOutDir(name('out'), o.out);
-  return { seeds, runtime };
+  return { seeds, runtime, shard };
 }
 
 /** Open every point's scenario; a bad value is refused naming the --set list and the value. */
@@ -148,10 +158,30 @@ function openPoints(input: string | Scenario, o: SweepScenarioOptions, grid: Swe
  * every run's summary. Bad options, values or sizes throw FaultlineError before anything runs.
  */
 export async function sweepScenario(input: string | Scenario, o: SweepScenarioOptions = {}, name: OptionName = apiOptionName): Promise<SweepResult> {
+  return (await sweepOpened(input, o, name)).result;
+}
+
+/** What decides a sweep's runs and table (not how it is run: jobs, progress, outputs); the shards of one sweep share it. */
+export interface SweepSpec {
+  /** The scenario as named (a shipped name or a file path). */
+  source: string;
+  set: string[];
+  seeds: number;
+  runtime: Runtime;
+  durationMs?: number;
+  bugs: string[];
+}
+
+/** A sweep run, with what `faultline merge` needs besides the result: the spec and every point's resolved scenario. */
+export async function sweepOpened(input: string | Scenario, o: SweepScenarioOptions = {}, name: OptionName = apiOptionName): Promise<{ result: SweepResult; spec: SweepSpec; scenarios: Scenario[] }> {
   const grid = sweepGrid(o.set ?? [], name);
-  const { seeds, runtime } = checkSweepOptions(o, grid, name);
+  const { seeds, runtime, shard } = checkSweepOptions(o, grid, name);
   const { scenarios, source } = openPoints(input, o, grid, name);
-  const progress: SweepProgress = { runs: 0, runsTotal: scenarios.length * seeds, points: 0, pointsTotal: scenarios.length };
+  const spec: SweepSpec = { source, set: [...(o.set ?? [])], seeds, runtime, ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}), bugs: [...(o.bugs ?? [])] };
+  // A shard's progress counts its own runs: per point, the seeds that fall to it.
+  const seedsOfPoint = scenarios.map((_, point) => Array.from({ length: seeds }, (_, i) => point * seeds + i).filter((k) => inShard(k, shard)).length);
+  const runsTotal = seedsOfPoint.reduce((a, b) => a + b, 0);
+  const progress: SweepProgress = { runs: 0, runsTotal, points: 0, pointsTotal: seedsOfPoint.filter((n) => n > 0).length };
   const seedsDone = new Array<number>(scenarios.length).fill(0);
   const r = await sweepRuns({
     points: scenarios,
@@ -159,33 +189,41 @@ export async function sweepScenario(input: string | Scenario, o: SweepScenarioOp
     seeds,
     runtime,
     ...(o.jobs !== undefined ? { jobs: o.jobs } : {}),
+    ...(shard !== undefined ? { shard } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     onRun: (run) => {
       progress.runs++;
-      if (++seedsDone[run.point]! === seeds) progress.points++;
+      if (++seedsDone[run.point]! === seedsOfPoint[run.point]) progress.points++;
       o.onRun?.(run, { ...progress });
     },
   });
-  const { points, figureNames } = sweepPoints(grid.points, seeds, r.runs);
-  const fixed = [...grid.fixed.map((s) => `--set ${s}`), ...(o.durationMs !== undefined ? [`durationMs=${o.durationMs}`] : []), ...(o.bugs ?? []).map((b) => `bug ${b}`)];
-  const result: SweepResult = {
+  const result = sweepResultOf(spec, r.runs, { jobs: r.jobs, interrupted: r.interrupted, wallMs: r.wallMs, ...(shard !== undefined ? { shard } : {}) });
+  if (o.out !== undefined) writeSweepOutputs(result, o.out);
+  return { result, spec, scenarios };
+}
+
+/** The sweep's table from its runs (grid order, then seed order): an unsharded sweep's, a shard's, or the merge of all shards' runs. */
+export function sweepResultOf(spec: SweepSpec, runs: SweepRun[], how: { jobs: number; interrupted: boolean; wallMs: number; shard?: ShardSpec }): SweepResult {
+  const grid = sweepGrid(spec.set);
+  const { points, figureNames } = sweepPoints(grid.points, spec.seeds, runs);
+  const fixed = [...grid.fixed.map((s) => `--set ${s}`), ...(spec.durationMs !== undefined ? [`durationMs=${spec.durationMs}`] : []), ...spec.bugs.map((b) => `bug ${b}`)];
+  return {
     schema: 'faultline.sweep',
     schemaVersion: 1,
     faultline: version,
-    scenario: source,
-    runtime,
-    seeds,
-    jobs: r.jobs,
+    scenario: spec.source,
+    runtime: spec.runtime,
+    seeds: spec.seeds,
+    jobs: how.jobs,
     fixed,
     parameters: grid.parameters,
     figureNames,
     points,
-    runs: r.runs,
-    interrupted: r.interrupted,
-    wallMs: r.wallMs,
+    runs,
+    interrupted: how.interrupted,
+    wallMs: how.wallMs,
+    ...(how.shard !== undefined ? { shard: how.shard } : {}),
   };
-  if (o.out !== undefined) writeSweepOutputs(result, o.out);
-  return result;
 }
 
 /** Write sweep.csv, sweep.json and report.html (the plots) into `dir` (created when missing); returns the paths written. */

@@ -8,11 +8,12 @@ import { didYouMean } from '../util/suggest.ts';
 import { commandHelp, type Command } from './command.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { bugsCommand, scenariosCommand } from './commands/lists.ts';
+import { mergeCommand } from './commands/merge.ts';
 import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 
-const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, replayCommand, scenariosCommand, bugsCommand];
+const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, mergeCommand, replayCommand, scenariosCommand, bugsCommand];
 
 function usage(): string {
   return [

@@ -5,7 +5,9 @@
 // shared/reference/stack-limits.md §3.5). The result is the same either way: a seed's run is
 // deterministic wherever it runs, and summaries are returned in seed order. With stopAtFirst
 // the exploration ends at the lowest failing seed (in parallel: seeds are handed out in order,
-// so every lower seed has run; summaries past the first failure are left out).
+// so every lower seed has run; summaries past the first failure are left out). With a shard
+// (src/explore/shard.ts) only the shard's seeds of from..to run; `faultline merge` joins the
+// shards' results into the whole run's (src/api/merge.ts).
 
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -14,6 +16,7 @@ import { invariantNames } from '../check/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { moduleBeside } from '../util/module-url.ts';
 import { runSeedTask, type SeedSummary, type SeedTask } from './explore-task.ts';
+import { inShard, type ShardSpec } from './shard.ts';
 
 export interface ExploreOptions {
   /** The resolved scenario (overrides and bug toggles applied). */
@@ -25,6 +28,8 @@ export interface ExploreOptions {
   /** Parallel workers; default: 1 for up to `parallelAbove` seeds, else min(cores, 4). */
   jobs?: number;
   stopAtFirst?: boolean;
+  /** Run only this shard's seeds of from..to (seed from+k when k mod count = index − 1). */
+  shard?: ShardSpec;
   /** Called with each summary as it arrives (in completion order). */
   onSeed?: (s: SeedSummary) => void;
   /** Stops the exploration when aborted (seeds under way are cut off); the result holds the seeds that ran (interrupted: true). */
@@ -56,6 +61,8 @@ export interface ExploreResult {
   /** The exploration was stopped from outside (signal) before every seed ran. */
   interrupted: boolean;
   wallMs: number;
+  /** Set when this is one shard's part of the run: its seeds only, for `faultline merge`. */
+  shard?: ShardSpec;
 }
 
 /** Up to this many seeds run in this thread unless jobs says otherwise. */
@@ -71,20 +78,30 @@ export function defaultJobs(seeds: number): number {
 
 export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const { scenario } = o;
-  const count = o.to - o.from + 1;
-  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(count), count));
   const tasks: SeedTask[] = [];
-  for (let seed = o.from; seed <= o.to; seed++) tasks.push({ scenario, source: o.source, seed });
+  for (let seed = o.from; seed <= o.to; seed++) if (inShard(seed - o.from, o.shard)) tasks.push({ scenario, source: o.source, seed });
+  const count = Math.max(1, tasks.length);
+  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(count), count));
   const t0 = performance.now();
   // A signal needs this thread free while seeds run, so it always takes the pool.
   const { seeds, stoppedEarly } = jobs === 1 && o.signal === undefined ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
   seeds.sort((a, b) => a.seed - b.seed);
   const interrupted = o.signal?.aborted === true && seeds.length < tasks.length;
-  return summarise(scenario.name, scenario.bugs, scenario.durationMs, o, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
+  const result = summarise(scenario.name, scenario.bugs, scenario.durationMs, o, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
+  return o.shard === undefined ? result : { ...result, shard: o.shard };
 }
 
 /** A finding: the run ended and found a violation or a failed check; an actor error is not one. */
 const found = (s: SeedSummary): boolean => !s.ok && s.error === undefined;
+
+/** Stop at the first failure: the seeds up to the lowest failing one (of `total` asked for), and whether that left any out. */
+export function upToFirstFailure(seeds: readonly SeedSummary[], total: number): { seeds: SeedSummary[]; stoppedEarly: boolean } {
+  const failing = seeds.filter(found);
+  if (failing.length === 0) return { seeds: [...seeds], stoppedEarly: false };
+  const first = Math.min(...failing.map((s) => s.seed));
+  const kept = seeds.filter((s) => s.seed <= first);
+  return { seeds: kept, stoppedEarly: kept.length < total };
+}
 
 async function sequential(tasks: SeedTask[], o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const seeds: SeedSummary[] = [];
@@ -125,16 +142,15 @@ async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Pro
     await pool.destroy();
   }
   if (!o.stopAtFirst || !failed) return { seeds, stoppedEarly: false };
-  const first = Math.min(...seeds.filter(found).map((s) => s.seed));
-  const kept = seeds.filter((s) => s.seed <= first);
-  return { seeds: kept, stoppedEarly: kept.length < tasks.length };
+  return upToFirstFailure(seeds, tasks.length);
 }
 
-function summarise(
+/** The result from the seeds' summaries (in seed order); `faultline merge` makes the whole run's from its shards' seeds with it. */
+export function summarise(
   name: string,
   bugs: string[],
   durationMs: number,
-  o: ExploreOptions,
+  o: Pick<ExploreOptions, 'from' | 'to'>,
   jobs: number,
   seeds: SeedSummary[],
   required: readonly string[],

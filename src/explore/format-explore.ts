@@ -2,12 +2,13 @@
 // first failing seed with its replay line, errors apart from findings, and the verdict.
 
 import type { ExploreResult } from './explore.ts';
+import { shardSize } from './shard.ts';
 
 export function formatExplore(r: ExploreResult): string {
   const out: string[] = [];
   const n = r.seeds.length;
   out.push(
-    `explore ${r.scenario}: seeds ${r.from}..${r.to}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}, ` +
+    `explore ${r.scenario}: seeds ${r.from}..${r.to}${r.shard ? `, shard ${r.shard.index}/${r.shard.count} (${n} seeds of them)` : ''}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}, ` +
       `${r.durationMs} ms each, ${r.jobs === 1 ? 'sequential' : `${r.jobs} workers`}${r.bugs.length ? `, bugs: ${r.bugs.join(', ')}` : ''}` +
       `, ${(r.wallMs / 1000).toFixed(1)} s`,
   );
@@ -34,7 +35,7 @@ export function formatExplore(r: ExploreResult): string {
   out.push('', 'coverage marks (seeds reaching / seeds run, hits)');
   if (r.marks.length === 0) out.push('  none');
   for (const m of r.marks) {
-    const tag = m.required ? (m.seeds === 0 ? 'MISSING' : 'required') : '        ';
+    const tag = m.required ? (m.seeds === 0 && !r.shard ? 'MISSING' : 'required') : '        ';
     out.push(`  ${tag.padEnd(8)} ${m.name.padEnd(36)} ${String(m.seeds).padStart(4)} / ${n}  ${m.hits}`);
   }
   out.push('');
@@ -53,9 +54,19 @@ export function formatExplore(r: ExploreResult): string {
   return out.join('\n');
 }
 
-/** The last line: OK, FAIL (findings or missing marks), ERROR (a seed could not finish) or INTERRUPTED. */
+/**
+ * The last line: OK, FAIL (findings or missing marks), ERROR (a seed could not finish) or
+ * INTERRUPTED. A shard's required marks are judged by `faultline merge` on every shard's seeds:
+ * another shard's seed may reach the mark.
+ */
 export function exploreVerdict(r: ExploreResult): string {
-  if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${r.to - r.from + 1} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
+  if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${shardSize(r.to - r.from + 1, r.shard)} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
+  if (r.shard) {
+    const of = `shard ${r.shard.index}/${r.shard.count}, ${r.seeds.length} seeds`;
+    if (r.errors > 0) return `verdict: ERROR (${of}) — ${r.errors} seed(s) could not finish (an actor threw)${r.failing > 0 ? `; ${r.failing} failing seed(s)` : ''}`;
+    if (r.failing > 0) return `verdict: FAIL (${of}) — ${r.failing} failing seed(s)`;
+    return `verdict: OK (${of}) — every seed held every invariant; required marks are judged by faultline merge`;
+  }
   if (r.errors > 0) return `verdict: ERROR — ${r.errors} seed(s) could not finish (an actor threw)${r.failing > 0 ? `; ${r.failing} failing seed(s)` : ''}`;
   if (r.failing === 0 && r.missingMarks.length === 0) return 'verdict: OK — every seed held every invariant and the required marks were reached';
   const parts = [...(r.failing > 0 ? [`${r.failing} failing seed(s)`] : []), ...(r.missingMarks.length ? [`marks never reached: ${r.missingMarks.join(', ')}`] : [])];

@@ -2,12 +2,14 @@
 // the simulator they go on a Piscina pool, handed out in grid order (one run per task, as in
 // explore.ts), or run in this thread with one job and no signal; on threads they run one after
 // another in this process (the run's own workers need the cores). On abort no new run starts;
-// the result holds the runs that finished (interrupted: true).
+// the result holds the runs that finished (interrupted: true). With a shard only its runs of
+// the point-major list of point × seed run (src/explore/shard.ts).
 
 import { Piscina } from 'piscina';
 import type { Scenario } from '../scenario/schema.ts';
 import { moduleBeside } from '../util/module-url.ts';
 import { defaultJobs } from './explore.ts';
+import { inShard, type ShardSpec } from './shard.ts';
 import { runSweepTask, type SweepRunSummary, type SweepTask } from './sweep-task.ts';
 
 export interface SweepRunsOptions {
@@ -19,6 +21,8 @@ export interface SweepRunsOptions {
   runtime: 'sim' | 'threads';
   /** Simulator: parallel workers (default: 1 for up to 4 runs, else up to 4). */
   jobs?: number;
+  /** Run only this shard's runs of the point-major list of point × seed. */
+  shard?: ShardSpec;
   onRun?: (s: SweepRunSummary) => void;
   signal?: AbortSignal;
 }
@@ -34,8 +38,10 @@ export interface SweepRuns {
 const workerEntry = moduleBeside(import.meta.url, 'sweep-task', './sweep-worker.mjs');
 
 export async function sweepRuns(o: SweepRunsOptions): Promise<SweepRuns> {
-  const tasks: SweepTask[] = o.points.flatMap((scenario, point) => Array.from({ length: o.seeds }, (_, i) => ({ scenario, source: o.source, point, seed: i + 1, runtime: o.runtime })));
-  const jobs = o.runtime === 'threads' ? 1 : Math.max(1, Math.min(o.jobs ?? defaultJobs(tasks.length), tasks.length));
+  const tasks: SweepTask[] = o.points
+    .flatMap((scenario, point) => Array.from({ length: o.seeds }, (_, i) => ({ scenario, source: o.source, point, seed: i + 1, runtime: o.runtime })))
+    .filter((_, position) => inShard(position, o.shard));
+  const jobs = o.runtime === 'threads' ? 1 : Math.max(1, Math.min(o.jobs ?? defaultJobs(tasks.length), Math.max(1, tasks.length)));
   const t0 = performance.now();
   const runs = o.runtime === 'sim' && (jobs > 1 || o.signal !== undefined) ? await parallel(tasks, jobs, o) : await sequential(tasks, o);
   runs.sort((a, b) => a.point - b.point || a.seed - b.seed);

@@ -55,6 +55,8 @@ export interface SweepResult {
   runs: SweepRun[];
   interrupted: boolean;
   wallMs: number;
+  /** Set when this is one shard's part of the sweep (`--shard index/count`): its runs only, for `faultline merge`. */
+  shard?: { index: number; count: number };
 }
 
 /** Figure names in a stable order: the report's own first, then drops by reason, then queues, each sorted. */

@@ -1,5 +1,6 @@
 // `faultline explore <scenario>`: one deterministic run per seed, the findings per invariant
-// and per mark, the first failing seed with its replay line, errors counted apart.
+// and per mark, the first failing seed with its replay line, errors counted apart. With
+// --shard i/n only that shard's seeds run and --json writes its result file for `faultline merge`.
 
 import type { ExploreScenarioOptions } from '../../api/index.ts';
 import { seedMax } from '../../api/constants.ts';
@@ -16,6 +17,7 @@ const options = {
   ...scenarioOptions,
   jobs: { kind: 'int', value: 'N', min: 1, max: 64, help: 'parallel workers (Piscina); default 1 for up to 4 seeds, else up to 4' },
   'stop-at-first': { kind: 'flag', help: 'stop at the first failing seed' },
+  shard: { kind: 'string', value: 'I/N', help: "run shard I of N only (1-based: seeds from+k with k mod N = I-1); --json FILE then writes the shard's result file for `faultline merge`" },
   json: { kind: 'string', value: 'FILE', help: 'also write the per-seed summaries as JSON to FILE (- for stdout; the text then goes to stderr)' },
   ...helpOption,
 } as const;
@@ -27,9 +29,13 @@ export const exploreCommand: Command = {
   about:
     'exit status: 0 every seed held every invariant and the required marks were reached, 1 a seed failed or a mark was missed,\n2 bad usage or a seed could not finish (an actor threw: an error, never a finding), 130 interrupted (the seeds run so far are reported).',
   options,
-  examples: ['faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first', 'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json'],
+  examples: [
+    'faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first',
+    'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json',
+    'faultline explore vprq-overflow --seeds 200 --shard 3/4 --json shard-3.json   # then: faultline merge shard-*.json',
+  ],
   async run(argv, signal) {
-    const { cliOptionName, exploreOpenedScenario, formatExplore, openScenario, seedRange } = await loadApi();
+    const { cliOptionName, exploreOpenedScenario, exploreShardFile, formatExplore, openScenario, parseShard, seedRange } = await loadApi();
     const { positionals, values: v } = parseCommand('explore', argv, options);
     if (positionals.length !== 1) fail('FAULTLINE_CLI_ARGS', `explore takes one scenario, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}; see \`faultline scenarios\``);
     const o: ExploreScenarioOptions = {
@@ -43,13 +49,17 @@ export const exploreCommand: Command = {
       ...(v.set !== undefined ? { set: v.set as string[] } : {}),
     };
     const range = seedRange(o, cliOptionName);
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard as string, '--shard');
     const json = v.json as string | undefined;
+    if (shard !== undefined && json === undefined)
+      fail('FAULTLINE_CLI_OPTION', `--shard ${v.shard as string} needs --json FILE: the shard's result file, which \`faultline merge\` joins with the other shards'`);
     if (json !== undefined) checkOutputPath('--json', json, true);
     const opened = openScenario(positionals[0], o, cliOptionName);
-    const result = await exploreOpenedScenario(opened, range, { ...o, signal });
+    const result = await exploreOpenedScenario(opened, range, { ...o, ...(shard !== undefined ? { shard } : {}), signal });
     const out = outputFor(json);
     out.text(formatExplore(result));
-    out.json(result);
+    out.json(shard === undefined ? result : exploreShardFile(opened.source, opened.scenario, range, o, result));
+    if (shard !== undefined) out.text(`shard ${shard.index}/${shard.count}: result file ${json}; \`faultline merge\` joins it with the other shards'`);
     if (result.interrupted) return 130;
     if (result.errors > 0) return 2;
     return result.failing === 0 && result.missingMarks.length === 0 ? 0 : 1;

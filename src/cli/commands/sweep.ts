@@ -1,8 +1,10 @@
 // `faultline sweep <scenario> --set path=v1,v2,...`: the grid of the swept values × seeds, one
 // run each, and a table of every figure's mean and 95 % interval per point, with progress on a
 // terminal (points done, runs per second, ETA; nothing when stderr is not a TTY or under CI).
+// With --shard i/n only that shard's runs happen and --json writes its result file for
+// `faultline merge`.
 
-import type { SweepProgress, SweepResult, SweepScenarioOptions } from '../../api/index.ts';
+import type { ShardFile, SweepProgress, SweepResult, SweepScenarioOptions } from '../../api/index.ts';
 import { fail } from '../../util/errors.ts';
 import { helpOption, loadApi, type Command } from '../command.ts';
 import { parseCommand } from '../options.ts';
@@ -17,6 +19,7 @@ const options = {
   bug: { kind: 'list', value: 'NAME', help: 'turn on a bug toggle at every point (repeatable); see `faultline bugs`' },
   out: { kind: 'string', value: 'DIR', help: 'write sweep.csv, sweep.json and report.html (plots against the first swept key) into DIR (created when missing)' },
   json: { kind: 'string', value: 'FILE', help: 'also write the sweep as JSON to FILE (- for stdout; the text then goes to stderr)' },
+  shard: { kind: 'string', value: 'I/N', help: "run shard I of N of the point x seed runs only (1-based, round robin); --json FILE then writes the shard's result file for `faultline merge`" },
   ...helpOption,
 } as const;
 
@@ -40,36 +43,6 @@ function progress(): { update(p: SweepProgress): void; end(): void } {
   };
 }
 
-/** The table as text: one line per point, the swept values, then the headline figures. */
-function formatSweep(r: SweepResult): string {
-  const fmt = (m: { mean: number; ci95: number | null } | undefined, digits: number): string =>
-    m === undefined || !Number.isFinite(m.mean) ? '—' : `${m.mean.toFixed(digits)}${m.ci95 === null ? '' : ` ±${m.ci95.toFixed(digits)}`}`;
-  const head = [...r.parameters.map((p) => p.path), 'ok', 'faults/s', 'p99 µs', 'drop rate'];
-  const rows = r.points.map((p) => [
-    ...r.parameters.map((q) => p.values[q.path] ?? ''),
-    `${p.okRuns}/${p.runs}`,
-    fmt(p.figures.throughputPerSec, 0),
-    fmt(p.figures.latencyNsP99 && { ...p.figures.latencyNsP99, mean: p.figures.latencyNsP99.mean / 1000, ci95: p.figures.latencyNsP99.ci95 === null ? null : p.figures.latencyNsP99.ci95 / 1000 }, 2),
-    fmt(p.figures.dropRate, 4),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  const runs = r.runs.length;
-  const failed = r.runs.filter((x) => !x.ok).length;
-  return [
-    `sweep ${r.scenario} (${r.runtime}, ${r.seeds} seed${r.seeds === 1 ? '' : 's'} per point${r.fixed.length > 0 ? `; ${r.fixed.join(', ')}` : ''}): ${r.points.length} points, ${runs} runs in ${(r.wallMs / 1000).toFixed(1)} s`,
-    '',
-    line(head),
-    ...rows.map(line),
-    '',
-    `mean ±95 % interval across seeds (Student t); ${failed === 0 ? 'every run passed its checks' : `${failed} of ${runs} runs failed a check or an invariant, or could not finish`}${r.interrupted ? '; interrupted: the points whose every seed ran are shown' : ''}`,
-  ].join('\n');
-}
-
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'Run a scenario over a grid of --set values × seeds and tabulate throughput, latency, drops and queue occupancy per point.',
@@ -80,13 +53,17 @@ export const sweepCommand: Command = {
   examples: [
     'faultline sweep prq-overflow-mid-group --set workload.inFlight=2,8,32 --seeds 2 --duration-ms 1',
     'faultline sweep prq-overflow-mid-group --set workload.inFlight=4,16 --set iommu.prqEntries=32,64,128 --seeds 5 --jobs 2 --out sweeps/prq',
+    'faultline sweep prq-overflow-mid-group --set workload.inFlight=4,16 --seeds 5 --shard 2/3 --json shard-2.json   # then: faultline merge shard-*.json --out DIR',
   ],
   async run(argv, signal) {
-    const { cliOptionName, sweepScenario } = await loadApi();
+    const { cliOptionName, formatSweep, parseShard, sweepScenario, sweepShard } = await loadApi();
     const { positionals, values: v } = parseCommand('sweep', argv, options);
     if (positionals.length !== 1) fail('FAULTLINE_CLI_ARGS', `sweep takes one scenario, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}; see \`faultline scenarios\``);
     if (v.set === undefined) fail('FAULTLINE_CLI_ARGS', 'sweep needs at least one --set PATH=V1,V2,... to sweep (e.g. --set workload.inFlight=2,8,32)');
     const json = v.json as string | undefined;
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard as string, '--shard');
+    if (shard !== undefined && json === undefined)
+      fail('FAULTLINE_CLI_OPTION', `--shard ${v.shard as string} needs --json FILE: the shard's result file, which \`faultline merge\` joins with the other shards'`);
     if (json !== undefined) checkOutputPath('--json', json, true);
     const bar = progress();
     const o: SweepScenarioOptions = {
@@ -101,15 +78,21 @@ export const sweepCommand: Command = {
       onRun: (_run, p) => bar.update(p),
     };
     let result: SweepResult;
+    let file: ShardFile | undefined;
     try {
-      result = await sweepScenario(positionals[0]!, o, cliOptionName);
+      if (shard === undefined) result = await sweepScenario(positionals[0]!, o, cliOptionName);
+      else {
+        file = await sweepShard(positionals[0]!, { ...o, shard }, cliOptionName);
+        result = file.result as SweepResult;
+      }
     } finally {
       bar.end();
     }
     const out = outputFor(json);
     out.text(formatSweep(result));
     if (o.out !== undefined) out.text(`outputs: ${o.out}/ (sweep.csv, sweep.json, report.html)`);
-    out.json(result);
+    out.json(file ?? result);
+    if (shard !== undefined) out.text(`shard ${shard.index}/${shard.count}: result file ${json}; \`faultline merge\` joins it with the other shards'`);
     if (result.interrupted) return 130;
     return result.runs.every((r) => r.ok) ? 0 : 1;
   },
