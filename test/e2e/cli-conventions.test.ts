@@ -157,8 +157,8 @@ describe('faultline command-line conventions', () => {
   it('SIGINT stops a simulator run and reports what ran so far, exit 130', async () => {
     const { code, out, err } = await interrupted(['run', 'default-storm', '--runtime', 'sim', '--duration-ms', '2000'], 'SIGINT', 4000);
     expect(code, err).toBe(130);
-    expect(out).toMatch(/deterministic runtime · seed 1 · [\d.]+ ms virtual · interrupted/);
-    expect(out).toMatch(/verdict: INTERRUPTED — stopped after [\d.]+ ms virtual/);
+    expect(out).toMatch(/deterministic runtime · seed 1 · [\d.]+ (?:ns|µs|ms|s) virtual · interrupted/);
+    expect(out).toMatch(/verdict: INTERRUPTED — stopped after [\d.]+ (?:ns|µs|ms|s) virtual/);
     expect(err).toContain('stopped by SIGINT');
   }, 60_000);
 
