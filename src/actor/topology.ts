@@ -17,6 +17,8 @@ export interface ActorSpec {
    * when the cost has passed, and what the step sends leaves at the end of it.
    */
   serviceNs?: number | Distribution;
+  /** Simulator only: the service cost of a delivery of a given message type (`prq.desc`), before the channel's and the actor's. */
+  serviceByType?: Readonly<Record<string, number | Distribution>>;
   /** Threads only: actors with the same group share one worker. Default: one worker each. */
   group?: string;
 }
@@ -92,6 +94,7 @@ export function resolveTopology(t: Topology): ResolvedTopology {
     if (!a.name) fail('FAULTLINE_TOPOLOGY', `actor #${i} has no name`);
     if (actorIndex.has(a.name)) fail('FAULTLINE_TOPOLOGY', `two actors are named '${a.name}'; names must be unique`);
     if (a.serviceNs !== undefined) timing(a.serviceNs, `actor '${a.name}': serviceNs`);
+    for (const [type, v] of Object.entries(a.serviceByType ?? {})) timing(v, `actor '${a.name}': serviceByType['${type}']`);
     actorIndex.set(a.name, i);
   });
   const channelIndex = new Map<string, number>();

@@ -11,6 +11,7 @@ import { replayStrategy } from './sim/strategy.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
+import { largestTimingNs, simTimings } from '../scenario/sim-timing.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioSets } from '../scenario/scenario-diff.ts';
@@ -56,7 +57,7 @@ export interface NestedRunOptions {
  */
 export function livelockBoundNs(s: Scenario): number {
   const delays = [
-    s.sim.latencyNs,
+    largestTimingNs(simTimings(s.sim)),
     s.guest.handlerCostNs,
     s.guest.unmapEveryNs,
     s.workload.thinkNs,

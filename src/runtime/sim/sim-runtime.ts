@@ -21,7 +21,7 @@ import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
-import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
+import { resolveTopology, type ActorSpec, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
@@ -136,6 +136,8 @@ interface ActorSlot {
   busyUntilNs: number;
   /** Service cost per delivery; null: none. */
   service: Distribution | null;
+  /** Service cost by message type, before the channel's and `service`; null: none. */
+  serviceByType: Map<string, Distribution> | null;
 }
 
 /** An actor's service cost as a distribution; null when it has none (0 or absent). */
@@ -213,17 +215,20 @@ class SimRun {
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
     const hasCost = (d: Distribution | null): d is Distribution => d !== null && supportOf(d)[1] > 0;
-    this.anyService = topo.actors.some((a) => hasCost(serviceOf(a.serviceNs))) || topo.channels.some((c) => hasCost(c.service));
+    this.anyService =
+      topo.actors.some((a) => hasCost(serviceOf(a.serviceNs)) || Object.values(a.serviceByType ?? {}).some((v) => hasCost(serviceOf(v)))) || topo.channels.some((c) => hasCost(c.service));
     this.latencyFixedNs = Float64Array.from(topo.channels, (c) => (c.latency.dist === 'fixed' ? c.latency.value : -1));
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
-    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs)));
+    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
   }
 
-  private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null): ActorSlot {
-    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, ctx: this.makeCtx(index, name) };
+  private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
+    const entries = Object.entries(byType ?? {}).map(([type, v]) => [type, serviceOf(v) ?? { dist: 'fixed', value: 0 }] as const);
+    const serviceByType = entries.length === 0 ? null : new Map<string, Distribution>(entries);
+    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, serviceByType, ctx: this.makeCtx(index, name) };
   }
 
   private makeCtx(index: number, name: string): ActorCtx {
@@ -403,7 +408,7 @@ class SimRun {
     }
     this.hashDelivery(source, msg);
     const slot = this.slots[actor]!;
-    const service = source >= 0 ? (this.topo.channels[source]!.service ?? slot.service) : slot.service;
+    const service = slot.serviceByType?.get(msg.type) ?? (source >= 0 ? (this.topo.channels[source]!.service ?? slot.service) : slot.service);
     const costNs = service === null ? 0 : this.timing.draw(service, this.steps);
     this.departNs = this.nowNs + costNs;
     try {
