@@ -7,6 +7,10 @@ import { runSim } from '../../src/runtime/sim/sim-runtime.ts';
 import { randomStrategy, replayStrategy, type Strategy } from '../../src/runtime/sim/strategy.ts';
 import { delayWindowOf } from '../../src/runtime/sim/timing.ts';
 import { quantile } from '../../src/util/distribution.ts';
+import { runNested } from '../../src/runtime/nested-run.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { nestedTopology } from '../../src/scenario/nested-topology.ts';
+import { createRng, rngStateFrom } from '../../src/util/rng.ts';
 import { singleServerTopology, type SinkState } from '../fixtures/queueing.actor.ts';
 import { raceTopology, type JudgeState } from '../fixtures/timing-race.actor.ts';
 
@@ -91,5 +95,19 @@ describe('timing as a choice', () => {
     expect(b.virtualNs).toBe(a.virtualNs);
     expect(a.virtualNs).toBe(5_000_000 - 7);
     expect(() => runSim(raceTopology(wide, 1, 20), { seed: 1, strategy: replayStrategy(a.choices.slice(0, 3)) })).toThrow(/FAULTLINE_REPLAY_DIVERGED|recorded schedule/);
+  });
+
+  it('in the nested path, a run whose strategy chose every windowed delay replays exactly from its --schedule line', async () => {
+    const { scenario } = loadScenario('vprq-overflow');
+    scenario.durationMs = 1;
+    scenario.sim.latencyNs = { dist: 'uniform', min: 500, max: 1500 };
+    scenario.sim.service = { guestDescriptor: { dist: 'exponential', mean: 300 } };
+    const rng = createRng(rngStateFrom(17, 1));
+    const picky: Strategy = { name: 'picky', choose: (n) => rng.int(n), chooseDelay: (lo, hi) => (rng.chance(0.5) ? lo : hi) };
+    const r = runSim(nestedTopology(scenario).topology, { seed: 17, strategy: picky });
+    expect(r.stopReason).toBe('quiescent');
+    expect(r.choices.length).toBeGreaterThan(2 * r.steps); // a delay for nearly every message, two words each
+    const replayed = await runNested(scenario, { runtime: 'sim', seed: 17, schedule: encodeChoices(r.choices) });
+    expect(replayed.traceHash).toBe(r.traceHash);
   });
 });
