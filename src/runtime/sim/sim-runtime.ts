@@ -7,9 +7,10 @@
 // Timing: a channel hop takes its latency (a number or a distribution drawn per message,
 // timing.ts) and stays FIFO like the ring it models: a message is deliverable at the later of
 // its own ready time and the previous message's on the channel. An actor with a service cost is
-// a single server: a delivery keeps it busy for the cost drawn for it (the channel's serviceNs,
-// else the actor's), it takes nothing else meanwhile, and what the step sends leaves when the
-// cost has passed (ctx.now() and timers still count from the step's start).
+// a single server: a delivery keeps it busy for the cost drawn for it (the actor's cost for the
+// message's type, else the channel's, else the actor's), it takes nothing else meanwhile, and
+// what the step sends leaves when the cost has passed (ctx.now() and timers still count from the
+// step's start).
 
 import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';

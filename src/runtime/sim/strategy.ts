@@ -31,7 +31,8 @@ export function randomStrategy(seed: number): Strategy {
 
 /**
  * Replays a recorded schedule; a choice that does not fit the enabled set means the run diverged.
- * A schedule that carries delay choices (it starts with delayScheduleMark) replays them too.
+ * A schedule that carries delay choices (it starts with delayScheduleMark) replays them too; one
+ * without them samples its windowed delays again from the run's seed, so it replays with that seed.
  */
 export function replayStrategy(choices: ArrayLike<number>): Strategy {
   const withDelays = choices.length > 0 && choices[0] === delayScheduleMark;
