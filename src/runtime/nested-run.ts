@@ -13,6 +13,7 @@ import { runThreaded } from './threads/threaded-runtime.ts';
 import { layoutRun } from './threads/layout.ts';
 import { resolveTopology } from '../actor/topology.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
+import { largestTimingNs, simTimings } from '../scenario/sim-timing.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioSets } from '../scenario/scenario-diff.ts';
@@ -58,7 +59,7 @@ export interface NestedRunOptions {
  */
 export function livelockBoundNs(s: Scenario): number {
   const delays = [
-    s.sim.latencyNs,
+    largestTimingNs(simTimings(s.sim)),
     s.guest.handlerCostNs,
     s.guest.unmapEveryNs,
     s.workload.thinkNs,

@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { scenarioCheck } from './schema.ts';
+import { simSchemaDefinitions } from './sim-timing.ts';
 
 export const scenarioSchemaPath = fileURLToPath(new URL('../../schema/scenario.schema.json', import.meta.url));
 
@@ -15,6 +16,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     title: 'faultline scenario',
     description: 'A faultline scenario: devices, workload and the nested IOPF path (IOMMU, VMM, guest), with an optional timeline. Defaults are in src/scenario/schema.ts.',
     ...scenarioCheck.schema,
+    definitions: simSchemaDefinitions,
   };
 }
 

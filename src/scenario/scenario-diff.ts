@@ -9,7 +9,9 @@ export function scenarioSets(base: unknown, changed: unknown, skip: readonly str
   const walk = (a: unknown, b: unknown, path: string): void => {
     if (skip.includes(path)) return;
     if (JSON.stringify(a) === JSON.stringify(b)) return;
-    const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b);
+    // A distribution ({ dist, ... }) is one value: its keys depend on its kind, so it is set whole.
+    const isLeaf = (v: unknown): boolean => typeof v === 'object' && v !== null && 'dist' in v;
+    const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b) && !isLeaf(a) && !isLeaf(b);
     const sameShape = bothObjects && (!Array.isArray(a) || (a as unknown[]).length === (b as unknown[]).length);
     if (sameShape && (!Array.isArray(b) || (b as unknown[]).some((x) => typeof x === 'object' && x !== null))) {
       const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);

@@ -4,6 +4,7 @@
 
 import { bugNames } from './bugs.ts';
 import { eventCheck } from './events.ts';
+import { simCheck } from './sim-timing.ts';
 import { bool, doc, int, list, literalOr, nullable, num, obj, oneOf, str, type Check } from './validate.ts';
 
 const u16 = int(0, 0xffff);
@@ -130,12 +131,7 @@ export const threadsCheck = obj(
   { workers: 'each', timeScale: 1 },
 );
 
-export const simCheck = obj(
-  {
-    latencyNs: doc('Virtual delay of every channel hop.', int(0, 1e12)),
-  },
-  { latencyNs: 1000 },
-);
+export { simCheck } from './sim-timing.ts';
 
 export const scenarioCheck = obj(
   {
@@ -154,7 +150,7 @@ export const scenarioCheck = obj(
     events: doc('Teardown and reconfiguration timeline: actions at given times, under load.', list(eventCheck)),
     liveness: doc("Liveness bound after the timeline's fault windows heal.", livenessCheck),
     threads: doc('The threaded runtime.', threadsCheck),
-    sim: doc('The deterministic simulator.', simCheck),
+    sim: doc('The deterministic simulator: hop latencies and service costs (the threaded runtime ignores this section).', simCheck),
   },
   {
     description: '',
@@ -170,7 +166,7 @@ export const scenarioCheck = obj(
     events: [],
     liveness: { boundUs: null },
     threads: { workers: 'each', timeScale: 1 },
-    sim: { latencyNs: 1000 },
+    sim: { profile: 'none', latencyNs: null, hops: {}, service: {} },
   },
 );
 

@@ -3,10 +3,29 @@ import { fail } from '../../util/errors.ts';
 // A schedule is the list of choices the scheduler made: at each step, the index of the
 // delivery it picked within the canonically ordered enabled set. This module stores it
 // compactly and prints it as one line (unsigned LEB128 varints, base64url).
+//
+// A schedule made by a strategy that chooses delays (Strategy.chooseDelay, timing.ts) starts
+// with `delayScheduleMark` and interleaves, after each step's ordering choice, the delays that
+// step drew, in the order it drew them: each as its offset from its window's low end, in two
+// words (high 16 bits, low 16 bits). An ordering choice is an index below the enabled count,
+// which never reaches 0xffff, so a schedule without the mark is one of ordering choices only,
+// as every schedule recorded before delay choices existed.
+
+/** First word of a schedule that carries delay choices. */
+export const delayScheduleMark = 0xffff;
+
+/** The largest delay offset a schedule records (32 bits). */
+export const delayOffsetMax = 0xffff_ffff;
 
 export class ChoiceLog {
   private buf = new Uint16Array(1024);
   length = 0;
+
+  /** One delay choice: its offset in the window (0..delayOffsetMax), as two words. */
+  pushDelay(offset: number): void {
+    this.push(Math.floor(offset / 0x10000));
+    this.push(offset % 0x10000);
+  }
 
   push(choice: number): void {
     if (this.length === this.buf.length) {

@@ -17,6 +17,8 @@ export class SimQueue {
   private readyNs: Float64Array;
   private head = 0;
   private count = 0;
+  /** Ready time of the last message pushed (kept after it leaves): a later one is never ready before it. */
+  private lastReadyNs = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -39,6 +41,12 @@ export class SimQueue {
     this.msgs[at] = msg;
     this.readyNs[at] = readyNs;
     this.count++;
+    this.lastReadyNs = readyNs;
+  }
+
+  /** Ready time of the last message pushed (0 before any): the earliest a FIFO successor may be ready. */
+  tailReadyNs(): number {
+    return this.lastReadyNs;
   }
 
   /** Ready time of the head; Infinity when empty. */

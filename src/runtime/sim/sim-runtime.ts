@@ -3,21 +3,31 @@
 // heads that are due, then each actor's self inbox of fired timers and sys messages) in a
 // fixed order, asks the strategy for one, records the index and delivers it. Same seed,
 // same code → same trace hash; the recorded choices replay the run exactly.
+//
+// Timing: a channel hop takes its latency (a number or a distribution drawn per message,
+// timing.ts) and stays FIFO like the ring it models: a message is deliverable at the later of
+// its own ready time and the previous message's on the channel. An actor with a service cost is
+// a single server: a delivery keeps it busy for the cost drawn for it (the actor's cost for the
+// message's type, else the channel's, else the actor's), it takes nothing else meanwhile, and
+// what the step sends leaves when the cost has passed (ctx.now() and timers still count from the
+// step's start).
 
 import { badSendChannel, createActorCtx, ownedChannels } from '../../actor/ctx.ts';
 import type { ActorCtx, AnyActorDef, Inbound } from '../../actor/define.ts';
 import { Checker } from '../../check/checker.ts';
 import type { CheckerResult } from '../../check/types.ts';
 import type { MetricsOptions } from '../../check/metrics-collector.ts';
-import { ChoiceLog } from './choices.ts';
+import { ChoiceLog, delayScheduleMark } from './choices.ts';
 import { messageCodec, type Message } from '../../protocol/messages.ts';
 import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines/mode.ts';
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
-import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
+import { resolveTopology, type ActorSpec, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
+import { SimTiming } from './timing.ts';
+import { supportOf, type Distribution } from '../../util/distribution.ts';
 import { randomStrategy, type Strategy } from './strategy.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { checkEverySteps, defaultWallClockCapMs, SimWatchdog, stopReport, type WatchdogVerdict } from './watchdog.ts';
@@ -125,7 +135,16 @@ interface ActorSlot {
   ctx: ActorCtx;
   inbox: SimInbox;
   busyUntilNs: number;
-  serviceNs: number;
+  /** Service cost per delivery; null: none. */
+  service: Distribution | null;
+  /** Service cost by message type, before the channel's and `service`; null: none. */
+  serviceByType: Map<string, Distribution> | null;
+}
+
+/** An actor's service cost as a distribution; null when it has none (0 or absent). */
+function serviceOf(v: number | Distribution | undefined): Distribution | null {
+  if (v === undefined || v === 0) return null;
+  return typeof v === 'number' ? { dist: 'fixed', value: v } : v;
 }
 
 export function runSim(topology: Topology, options: SimOptions): SimResult {
@@ -166,6 +185,11 @@ class SimRun {
   private readonly headNs: Float64Array;
   /** Some actor has a service time, so busyUntilNs can hold a delivery back. */
   private readonly anyService: boolean;
+  /** Each channel's latency when fixed (no draw), else -1. */
+  private readonly latencyFixedNs: Float64Array;
+  private readonly timing: SimTiming;
+  /** When what the current step sends leaves its actor: the step's start plus its service cost. */
+  private departNs = 0;
   private readonly memViews: Map<string, MemView>;
   private readonly checker: Checker | null;
   private readonly guard: SimGuardOptions;
@@ -191,14 +215,21 @@ class SimRun {
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
-    this.anyService = topo.actors.some((a) => (a.serviceNs ?? 0) > 0);
+    const hasCost = (d: Distribution | null): d is Distribution => d !== null && supportOf(d)[1] > 0;
+    this.anyService =
+      topo.actors.some((a) => hasCost(serviceOf(a.serviceNs)) || Object.values(a.serviceByType ?? {}).some((v) => hasCost(serviceOf(v)))) || topo.channels.some((c) => hasCost(c.service));
+    this.latencyFixedNs = Float64Array.from(topo.channels, (c) => (c.latency.dist === 'fixed' ? c.latency.value : -1));
+    if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
+    this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
-    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, a.serviceNs ?? 0));
+    this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
   }
 
-  private makeSlot(index: number, name: string, def: AnyActorDef, serviceNs: number): ActorSlot {
-    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, serviceNs, ctx: this.makeCtx(index, name) };
+  private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
+    const entries = Object.entries(byType ?? {}).map(([type, v]) => [type, serviceOf(v) ?? { dist: 'fixed', value: 0 }] as const);
+    const serviceByType = entries.length === 0 ? null : new Map<string, Distribution>(entries);
+    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, serviceByType, ctx: this.makeCtx(index, name) };
   }
 
   private makeCtx(index: number, name: string): ActorCtx {
@@ -225,7 +256,9 @@ class SimRun {
           this.producerBlocked[c] = true;
           return false;
         }
-        q.push(msg, this.nowNs + spec.latencyNs);
+        const fixedNs = this.latencyFixedNs[c]!;
+        const readyNs = this.departNs + (fixedNs >= 0 ? fixedNs : this.timing.draw(spec.latency, this.steps));
+        q.push(msg, Math.max(readyNs, q.tailReadyNs()));
         if (q.length === 1) this.headNs[c] = q.headReadyNs();
         this.sent[c]!++;
         if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
@@ -376,13 +409,16 @@ class SimRun {
     }
     this.hashDelivery(source, msg);
     const slot = this.slots[actor]!;
+    const service = slot.serviceByType?.get(msg.type) ?? (source >= 0 ? (this.topo.channels[source]!.service ?? slot.service) : slot.service);
+    const costNs = service === null ? 0 : this.timing.draw(service, this.steps);
+    this.departNs = this.nowNs + costNs;
     try {
       slot.def.step(slot.state, msg, slot.ctx);
     } catch (err) {
       throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
     }
     this.steps++;
-    if (slot.serviceNs > 0) slot.busyUntilNs = this.nowNs + slot.serviceNs;
+    if (costNs > 0) slot.busyUntilNs = this.departNs;
   }
 
   private hashDelivery(source: number, msg: Inbound): void {

@@ -1,9 +1,10 @@
 // A small JSON Schema (draft-07) validator for exactly the keywords src/scenario/json-schema.ts
 // emits; any other keyword is an error, so a new combinator cannot slip past the tests unchecked.
+// `$ref` resolves only to the root's `definitions` (the one timing form the sim section shares).
 
 type Schema = Record<string, unknown>;
 
-const annotations = new Set(['$schema', 'title', 'description', 'default']);
+const annotations = new Set(['$schema', 'title', 'description', 'default', 'definitions']);
 const known = new Set([
   ...annotations,
   'type',
@@ -20,6 +21,7 @@ const known = new Set([
   'minItems',
   'maxItems',
   'minLength',
+  '$ref',
 ]);
 
 function typeOf(v: unknown): string {
@@ -30,8 +32,14 @@ function typeOf(v: unknown): string {
 }
 
 /** The errors of `value` against `schema` (empty when valid), each with its JSON pointer. */
-export function jsonSchemaErrors(schema: Schema, value: unknown, at = ''): string[] {
+export function jsonSchemaErrors(schema: Schema, value: unknown, at = '', root: Schema = schema): string[] {
   for (const k of Object.keys(schema)) if (!known.has(k)) throw new Error(`${at}: keyword '${k}' is not supported by the test validator`);
+  if (schema.$ref !== undefined) {
+    const name = /^#\/definitions\/([^/]+)$/.exec(schema.$ref as string)?.[1];
+    const target = name === undefined ? undefined : (root.definitions as Record<string, Schema> | undefined)?.[name];
+    if (target === undefined) throw new Error(`${at}: $ref '${String(schema.$ref)}' is not a #/definitions/ entry of the schema`);
+    return jsonSchemaErrors(target, value, at, root);
+  }
   const errors: string[] = [];
   const t = typeOf(value);
   if (schema.type !== undefined) {
@@ -52,19 +60,19 @@ export function jsonSchemaErrors(schema: Schema, value: unknown, at = ''): strin
   if (Array.isArray(value)) {
     if (typeof schema.minItems === 'number' && value.length < schema.minItems) errors.push(`${at}: fewer than ${schema.minItems} items`);
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) errors.push(`${at}: more than ${schema.maxItems} items`);
-    if (schema.items !== undefined) value.forEach((x, i) => errors.push(...jsonSchemaErrors(schema.items as Schema, x, `${at}/${i}`)));
+    if (schema.items !== undefined) value.forEach((x, i) => errors.push(...jsonSchemaErrors(schema.items as Schema, x, `${at}/${i}`, root)));
   }
   if (t === 'object') {
     const o = value as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;
     for (const r of (schema.required ?? []) as string[]) if (!Object.hasOwn(o, r)) errors.push(`${at}/${r}: required`);
     for (const [k, v] of Object.entries(o)) {
-      if (Object.hasOwn(props, k)) errors.push(...jsonSchemaErrors(props[k]!, v, `${at}/${k}`));
+      if (Object.hasOwn(props, k)) errors.push(...jsonSchemaErrors(props[k]!, v, `${at}/${k}`, root));
       else if (schema.additionalProperties === false) errors.push(`${at}/${k}: not allowed`);
     }
   }
   if (schema.anyOf !== undefined) {
-    const branches = (schema.anyOf as Schema[]).map((s) => jsonSchemaErrors(s, value, at));
+    const branches = (schema.anyOf as Schema[]).map((s) => jsonSchemaErrors(s, value, at, root));
     if (!branches.some((e) => e.length === 0)) errors.push(`${at}: matches no branch of anyOf (${branches.map((e) => e[0]).join('; ')})`);
   }
   return errors;

@@ -1,0 +1,55 @@
+// Where the simulator's timings come from: every hop latency and service cost that is a
+// distribution is drawn here, from one seeded stream of the run (not the actors' streams, so
+// actor behaviour does not depend on timing draws). A fixed value draws nothing, so a run
+// that declares no distribution keeps its trace hash.
+//
+// Timing as a choice (issue 10): when the strategy has chooseDelay, every timing with a
+// window (a non-fixed distribution; see delayWindowOf) is the strategy's pick inside the
+// window instead of a sample, recorded in the schedule (choices.ts) and replayed exactly.
+
+import { quantile, sample, type Distribution } from '../../util/distribution.ts';
+import { createRng, rngStateFrom, type Rng } from '../../util/rng.ts';
+import { delayOffsetMax, type ChoiceLog } from './choices.ts';
+import type { Strategy } from './strategy.ts';
+
+/** The timing stream's id within the run's seed (the actors use streams 1..n, the random strategy 0x5ced). */
+const timingStream = 0x7173;
+
+/** Quantiles that bound an open distribution's window: its tails beyond them are never chosen. */
+export const openWindowQuantiles = [0.001, 0.999] as const;
+
+/**
+ * The window a strategy may choose a delay in, whole ns: a uniform's [min, max], an empirical
+ * table's [first, last] value, an exponential's or log-normal's [q0.001, q0.999]; a window wider
+ * than a recorded offset can say (2³² − 1 ns, about 4.3 s) is cut there.
+ */
+export function delayWindowOf(d: Distribution): [number, number] {
+  const open = d.dist === 'exponential' || d.dist === 'lognormal';
+  const lo = Math.round(quantile(d, open ? openWindowQuantiles[0] : 0));
+  const hi = Math.round(quantile(d, open ? openWindowQuantiles[1] : 1));
+  return [lo, Math.min(hi, lo + delayOffsetMax)];
+}
+
+export class SimTiming {
+  private readonly rng: Rng;
+  private readonly strategy: Strategy;
+  private readonly log: ChoiceLog | null;
+
+  constructor(seed: number, strategy: Strategy, log: ChoiceLog | null) {
+    this.rng = createRng(rngStateFrom(seed, timingStream));
+    this.strategy = strategy;
+    this.log = log;
+  }
+
+  /** A delay in whole ns for `d`, drawn (or chosen by the strategy) at scheduler step `step`. */
+  draw(d: Distribution, step: number): number {
+    if (d.dist === 'fixed') return d.value;
+    const choose = this.strategy.chooseDelay;
+    if (choose === undefined) return sample(d, this.rng);
+    const [lo, hi] = delayWindowOf(d);
+    const picked = Math.round(choose.call(this.strategy, lo, hi, step));
+    const ns = Number.isFinite(picked) ? Math.min(hi, Math.max(lo, picked)) : lo;
+    this.log?.pushDelay(ns - lo);
+    return ns;
+  }
+}
