@@ -67,7 +67,7 @@ export const arrivalCheck: Check<ArrivalSpec> = withSchema(
       if (key !== 'per' && o[key] === undefined) fail('FAULTLINE_SCENARIO_INVALID', `${path}.${key}: required for process '${process}' is missing`, { path: `${path}.${key}` });
     }
     const per = (): ArrivalScope => {
-      const x = o.per ?? 'space';
+      const x = o.per === undefined ? 'space' : o.per;
       if (x !== 'space' && x !== 'function') invalid(`${path}.per`, "'space' (a stream per address space) or 'function' (one per device function, shared by its spaces)", x);
       return x;
     };

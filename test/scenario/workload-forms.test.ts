@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveTierConfigs } from '../../src/scenario/derive.ts';
 import { loadScenario, parseScenarioText, resolveScenario } from '../../src/scenario/load.ts';
 import { parseSetOption } from '../../src/scenario/overrides.ts';
+import { scenarioSets } from '../../src/scenario/scenario-diff.ts';
 
 const head = 'name: x\ndevices:\n  - { name: gpu0, rid: 1, pasids: [1, 2] }\n  - { name: nic0, rid: 2, ridOnly: true }\n';
 const err = (text: string): string => {
@@ -42,6 +43,23 @@ describe('workload.arrival', () => {
     expect(err(workload('{ arrival: { process: constant } }'))).toMatch(/scenario\.workload\.arrival\.ratePerSec: required for process 'constant' is missing/);
     expect(err(workload('{ arrival: { process: poisson, ratePerSec: 5, onMeanNs: 3 } }'))).toMatch(/arrival\.onMeanNs: unknown key for process 'poisson' \(onMeanNs belongs to process onoff\)/);
     expect(err(workload('{ arrival: { process: poisson, ratePerSec: 5, per: device } }'))).toMatch(/arrival\.per: expected 'space'.*or 'function'/);
+  });
+});
+
+describe('the --set lines a replay carries for a changed workload', () => {
+  it('set a form whose process, kind or dist changed whole, and re-create the run scenario', () => {
+    const base = parseScenarioText(workload('{ arrival: { process: poisson, ratePerSec: 5 }, pattern: { kind: zipf, skew: 2 }, pagesPerGroup: { dist: uniform, min: 1, max: 2 } }'), 's.yaml');
+    const changed = resolveScenario(base, [
+      parseSetOption('workload.arrival={process: closed}'),
+      parseSetOption('workload.pattern={kind: strided, stride: 3}'),
+      parseSetOption('workload.pagesPerGroup={dist: exponential, mean: 2}'),
+    ]);
+    const sets = scenarioSets(base, changed);
+    expect(sets).toEqual(['workload.pattern={"kind":"strided","stride":3}', 'workload.pagesPerGroup={"dist":"exponential","mean":2}', 'workload.arrival={"process":"closed"}']);
+    expect(resolveScenario(base, sets.map(parseSetOption))).toEqual(changed);
+    // Same process: only the changed key.
+    const faster = resolveScenario(base, [parseSetOption('workload.arrival.ratePerSec=9')]);
+    expect(scenarioSets(base, faster)).toEqual(['workload.arrival.ratePerSec=9']);
   });
 });
 
