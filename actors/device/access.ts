@@ -1,4 +1,4 @@
-// One access slot's life: start an access (workload), look it up in the ATC, translate with
+// One access slot's life: start an access (workload; open loop: the next arrival, backlog.ts), look it up in the ATC, translate with
 // ATS on a miss, and finish it (DMA ok, or failed with a reason) before thinking and starting
 // the next one. An ATS completion without the needed permission hands the access to the PRI
 // path (fault.ts). Completions of translations that an ATC invalidation overtook are never
@@ -11,6 +11,7 @@ import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { atcInsert, atcLookup } from './atc.ts';
 import type { AccessFailure } from './counters.ts';
 import type { DeviceState } from './device-state.ts';
+import { takeArrival } from './backlog.ts';
 import { raiseFault } from './fault.ts';
 import { parkIfStopped } from './pasid.ts';
 import { fnRemoved } from './reset.ts';
@@ -22,13 +23,24 @@ export function startAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): voi
   const slot = s.slots[slotIdx]!;
   if (!(slot.phase === 'idle' || slot.phase === 'thinking')) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${slotIdx} started while ${slot.phase}`);
   if (parkIfStopped(s, slotIdx)) return;
+  if (s.openLoop) {
+    takeArrival(s, ctx, slotIdx);
+    return;
+  }
   const space = s.spaces[slot.spaceIdx]!;
   const w = s.cfg.workload;
   if (workloadDone(w, space, ctx.now()) || fnRemoved(s, space.fnIdx)) {
     slot.phase = 'stopped';
     return;
   }
-  const { page, write } = nextAccess(w, space, ctx.rng);
+  const { page, write } = nextAccess(w, space, ctx.rng, s.zipf);
+  beginAccess(s, ctx, slotIdx, page, write);
+}
+
+/** The slot starts an access of `page`: from the ATC, or an ATS translation on a miss. */
+export function beginAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number, page: number, write: boolean): void {
+  const slot = s.slots[slotIdx]!;
+  const space = s.spaces[slot.spaceIdx]!;
   space.started++;
   s.c.accessesStarted++;
   slot.page = page;

@@ -4,6 +4,29 @@
 
 export type AccessFailure = 'invalid' | 'priFailed' | 'priDisabled';
 
+/** Why an open-loop arrival was never issued (backlog.ts). */
+export type ArrivalDropReason =
+  /** Its address space had no free slot and its backlog held workload.backlogMax arrivals already. */
+  | 'backlogFull'
+  /** Its function was removed: it issues no more DMA. */
+  | 'functionRemoved';
+
+export interface ArrivalCounters {
+  /** Open-loop arrivals generated (by a process or read from a trace). */
+  generated: number;
+  /** Issued at once on a free slot. */
+  issuedAtOnce: number;
+  /** Put in the space's backlog (no free slot, PRI not enabled yet, or the PASID stopped). */
+  backlogged: number;
+  /** Taken from a backlog onto a slot. */
+  issuedFromBacklog: number;
+  /** Peak backlog length of any one space. */
+  backlogPeak: number;
+  dropped: Record<ArrivalDropReason, number>;
+  /** Trace rows at or after the end of the run (durationMs), not replayed. */
+  traceRowsNotReplayed: number;
+}
+
 export type DropReason =
   /** PRG Response for a PRGI with no outstanding group (UPRGI set). */
   | 'prgRespUnexpectedPrgi'
@@ -61,6 +84,7 @@ export interface DeviceCounters {
   /** Function resets / removals completed (reset.ts). */
   resetsCompleted: number;
   dropped: Record<DropReason, number>;
+  arrivals: ArrivalCounters;
 }
 
 export function createCounters(): DeviceCounters {
@@ -104,5 +128,6 @@ export function createCounters(): DeviceCounters {
       atcInvUnknownRid: 0,
       priCtlUnknownRid: 0,
     },
+    arrivals: { generated: 0, issuedAtOnce: 0, backlogged: 0, issuedFromBacklog: 0, backlogPeak: 0, dropped: { backlogFull: 0, functionRemoved: 0 }, traceRowsNotReplayed: 0 },
   };
 }

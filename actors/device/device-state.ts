@@ -9,6 +9,10 @@ import { createHistogram, type Histogram } from '../../src/metrics/histogram.ts'
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import type { AddressSpace, DeviceConfig, DeviceFunctionConfig } from '../../src/config/tier-configs.ts';
 import { fail } from '../../src/util/errors.ts';
+import { zipfSampler, type ZipfSampler } from '../../src/util/zipf.ts';
+import { groupPagesMax, isOpenLoop } from '../../src/config/workload.ts';
+import { createStreams, type ArrivalStream } from './arrivals.ts';
+import type { PendingArrival } from './backlog.ts';
 import type { PrgContext } from '../../machines/prg.machine.ts';
 import type { PriCapabilityContext } from '../../machines/pri-capability.machine.ts';
 import type { Outboxes } from '../../src/actor/outbox.ts';
@@ -79,6 +83,8 @@ export interface SpaceState {
   pasidGen: number;
   /** The PASID is stopped (pasid.ts), until it is bound again. */
   stop?: PasidStop;
+  /** Open loop: arrivals waiting for a free slot, oldest first (backlog.ts); at most workload.backlogMax. */
+  backlog: PendingArrival[];
 }
 
 export type SlotPhase = 'idle' | 'translating' | 'waitingCredits' | 'faulted' | 'thinking' | 'stopped';
@@ -96,6 +102,8 @@ export interface Slot {
   retried: boolean;
   /** Phase 'thinking' after a successful access: its DMA is still using the translation of `page` (until device.think). */
   dma: boolean;
+  /** Pages of the group this access raises, drawn when it faults (workload.pagesPerGroup). */
+  groupPages: number;
 }
 
 export interface Translation {
@@ -131,6 +139,12 @@ export interface DeviceState {
   nextAtcInvId: number;
   /** Bug toggle 'atc-keeps-raced-translation': a completion that raced an invalidation is cached anyway. */
   keepsRacedTranslation: boolean;
+  /** Open loop (workload.arrival other than 'closed'): slots are fed by arrivals, not restarted after thinkNs. */
+  openLoop: boolean;
+  /** Open-loop arrival streams (arrivals.ts); empty for the closed loop. */
+  streams: ArrivalStream[];
+  /** The Zipf sampler of workload.pattern 'zipf' (null for other patterns). */
+  zipf: ZipfSampler | null;
   faultRttNs: Histogram;
   /** Sampled per-hop stamps (src/report/hops.ts): first page request sent, response received. */
   hops: { 'dev.sent': HopStamps; 'dev.answered': HopStamps };
@@ -159,11 +173,11 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
       priCtl: false,
     };
   });
-  const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0, pasidGen: 1 }));
+  const spaces = cfg.spaces.map((sp): SpaceState => ({ cfg: sp, fnIdx: fnByRid[sp.rid]!, started: 0, nextPage: 0, pasidGen: 1, backlog: [] }));
   const slots: Slot[] = [];
   spaces.forEach((_, spaceIdx) => {
     for (let i = 0; i < cfg.workload.inFlight; i++) {
-      slots.push({ spaceIdx, phase: 'idle', page: 0, write: false, tag: 0, ghost: 0, retried: false, dma: false });
+      slots.push({ spaceIdx, phase: 'idle', page: 0, write: false, tag: 0, ghost: 0, retried: false, dma: false, groupPages: 0 });
     }
   });
   return {
@@ -184,6 +198,9 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     atcInvs: [],
     nextAtcInvId: 1,
     keepsRacedTranslation: cfg.bugs.includes(BUG_ATC_KEEPS_RACED),
+    openLoop: isOpenLoop(cfg.workload.arrival),
+    streams: createStreams(cfg, spaces),
+    zipf: cfg.workload.pattern.kind === 'zipf' ? zipfSampler(cfg.workload.pages, cfg.workload.pattern.skew) : null,
     faultRttNs: createHistogram(),
     hops: { 'dev.sent': createHopStamps(), 'dev.answered': createHopStamps() },
   };
@@ -197,13 +214,19 @@ function checkConfig(cfg: DeviceActorConfig, self: string): void {
     if (rids.has(f.rid)) bad(`function RID ${f.rid} listed twice`);
     rids.add(f.rid);
     // A group needs all its credits at once: fewer would leave the fault waiting forever.
-    if (f.priAllocation > 0 && f.priAllocation < w.pagesPerGroup) {
-      bad(`RID ${f.rid}: priAllocation ${f.priAllocation} < pagesPerGroup ${w.pagesPerGroup}`);
+    if (f.priAllocation > 0 && f.priAllocation < groupPagesMax(w.pagesPerGroup)) {
+      bad(`RID ${f.rid}: priAllocation ${f.priAllocation} < pagesPerGroup ${groupPagesMax(w.pagesPerGroup)}`);
     }
   }
   for (const sp of cfg.spaces) if (!rids.has(sp.rid)) bad(`address space ${sp.asid} names unknown RID ${sp.rid}`);
-  if (!(w.pagesPerGroup >= 1)) bad(`pagesPerGroup ${w.pagesPerGroup} < 1`);
+  if (typeof w.pagesPerGroup === 'number' && !(w.pagesPerGroup >= 1)) bad(`pagesPerGroup ${w.pagesPerGroup} < 1`);
   if (!(w.pages >= 1 && w.pages <= cfg.pagesPerAsid)) bad(`workload.pages ${w.pages} outside 1..pagesPerAsid (${cfg.pagesPerAsid})`);
   if (!(w.inFlight >= 0)) bad(`workload.inFlight ${w.inFlight} < 0`);
   if (!(w.thinkNs >= 0)) bad(`workload.thinkNs ${w.thinkNs} < 0`);
+  const a = w.arrival;
+  if (a !== undefined && a.process !== 'closed' && a.process !== 'trace' && !(a.ratePerSec > 0)) bad(`workload.arrival.ratePerSec ${a.ratePerSec} <= 0`);
+  if (a?.process === 'trace')
+    for (const row of a.rows) if (!(row.asid >= 0 && row.asid < cfg.spaces.length && row.page >= 0 && row.page < w.pages)) bad(`trace row ${JSON.stringify(row)} outside the address spaces or pages`);
+  if (w.pattern.kind === 'strided' && !(w.pattern.stride >= 1)) bad(`workload.pattern.stride ${w.pattern.stride} < 1`);
+  if (w.pattern.kind === 'zipf' && !(w.pattern.skew > 0)) bad(`workload.pattern.skew ${w.pattern.skew} <= 0`);
 }

@@ -7,6 +7,8 @@
 import { defineActor } from '../../src/actor/define.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { onAtsCpl, startAccess } from './access.ts';
+import { onArrivalTimer } from './arrivals.ts';
+import { backlogTotal } from './backlog.ts';
 import { initDevice, type DeviceActorConfig, type DeviceState } from './device-state.ts';
 import { onPrgResp } from './fault.ts';
 import { atcInvStats, dmaDone, onAtcInv, onAtcInvDelay } from './invalidate.ts';
@@ -31,6 +33,9 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
       case 'device.think':
         dmaDone(s, ctx, msg.slot);
         startAccess(s, ctx, msg.slot);
+        return;
+      case 'device.arrival':
+        onArrivalTimer(s, ctx, msg.stream);
         return;
       case 'device.atcInvDelay':
         onAtcInvDelay(s, ctx, msg.inv);
@@ -62,6 +67,7 @@ export const deviceActor = defineActor<DeviceState, DeviceActorConfig>({
     ...s.c,
     groupsOutstanding: groupsOutstanding(s),
     translationsOutstanding: s.translationsOutstanding,
+    arrivalsBacklogged: backlogTotal(s),
     accessesWaitingCredits: s.fns.reduce((n, f) => n + f.waitQueue.length, 0),
     slotsActive: s.slots.filter((sl) => sl.phase !== 'stopped' && sl.phase !== 'idle').length,
     slotsNotStarted: s.slots.filter((sl) => sl.phase === 'idle').length,

@@ -1,5 +1,5 @@
 // The PRI path: an access whose translation came back without the needed permission raises a
-// page request group (pagesPerGroup consecutive pages from the faulting one, same PRGI, L=1
+// page request group (pagesPerGroup consecutive pages from the faulting one, drawn per fault when a distribution, same PRGI, L=1
 // on the final one, R/W of the access, PASID prefix when the space has a PASID), or waits
 // for credits/a PRGI. PRG Responses are matched by (RID, PRGI[, PASID when the function
 // requires it]); a response matching nothing sets UPRGI and is otherwise ignored.
@@ -13,6 +13,9 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { record } from '../../src/metrics/histogram.ts';
+import { groupPagesLimit } from '../../src/config/workload.ts';
+import { sample, type Distribution } from '../../src/util/distribution.ts';
+import type { Rng } from '../../src/util/rng.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import type { PrgOutcome } from '../../machines/prg.machine.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
@@ -37,8 +40,9 @@ export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void
     failAccess(s, ctx, slotIdx, priFailure(s, space.fnIdx));
     return;
   }
+  slot.groupPages = drawGroupPages(s.cfg.workload.pagesPerGroup, ctx.rng);
   // FIFO: once someone waits, later faults queue behind it.
-  const block = fn.waitQueue.length > 0 ? 'queued' : raiseBlockedBy(fn, groupPages(s, slot.page));
+  const block = fn.waitQueue.length > 0 ? 'queued' : raiseBlockedBy(fn, groupPages(s, slotIdx));
   if (block !== null) {
     if (block === 'prgi') s.c.prgiWaits++;
     else s.c.creditWaits++;
@@ -50,16 +54,23 @@ export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void
   raiseGroup(s, ctx, slotIdx);
 }
 
-/** Pages of a group starting at `page`, clipped at the end of the address space. */
-function groupPages(s: DeviceState, page: number): number {
-  return Math.min(s.cfg.workload.pagesPerGroup, s.cfg.pagesPerAsid - page);
+/** Pages of the slot's group (drawn when it faulted), clipped at the end of the address space. */
+function groupPages(s: DeviceState, slotIdx: number): number {
+  const slot = s.slots[slotIdx]!;
+  return Math.min(slot.groupPages, s.cfg.pagesPerAsid - slot.page);
+}
+
+/** A group size: the fixed number (no draw), or a draw clipped to 1..groupPagesLimit. */
+function drawGroupPages(d: number | Distribution, rng: Rng): number {
+  if (typeof d === 'number') return d;
+  return Math.max(1, Math.min(groupPagesLimit, sample(d, rng)));
 }
 
 function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
   const sp = s.spaces[slot.spaceIdx]!;
   const fn = s.fns[sp.fnIdx]!;
-  const pages = groupPages(s, slot.page);
+  const pages = groupPages(s, slotIdx);
   if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
   const g = insertGroup(fn, {
     ghost: s.nextGhost,
@@ -221,7 +232,7 @@ function drainWaitQueue(s: DeviceState, ctx: ActorCtx, fnIdx: number): void {
   while (fn.waitQueue.length > 0) {
     if (!priUsable(s, fnIdx)) return; // pri.ts already failed the queue when PRI went down or was disabled
     const slotIdx = fn.waitQueue[0]!;
-    if (raiseBlockedBy(fn, groupPages(s, s.slots[slotIdx]!.page)) !== null) return;
+    if (raiseBlockedBy(fn, groupPages(s, slotIdx)) !== null) return;
     fn.waitQueue.shift();
     raiseGroup(s, ctx, slotIdx);
   }

@@ -7,7 +7,7 @@
 // be answered later. Either way it reports the stop (pci.pasidStopped) after its last page
 // request on the same channel. pci.pasidCtl BIND: the PASID now names a new address space —
 // its incarnation goes up (chk.raise pasidGen), its ATC entries are dropped, the parked slots
-// start again.
+// start again (open loop: and the space's free slots take the arrivals that waited meanwhile).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { pasidOp } from '../../src/protocol/iopf.ts';
@@ -15,6 +15,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, startAccess } from './access.ts';
 import { atcInvalidate } from './atc.ts';
+import { serveBacklog } from './backlog.ts';
 import type { DeviceState } from './device-state.ts';
 
 export interface PasidStop {
@@ -66,6 +67,7 @@ export function onPasidCtl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pc
   atcInvalidate(fn.atc, (pasid) => pasid === msg.pasid);
   ctx.mark('device.pasid-rebound');
   for (const slotIdx of stop.parked) startAccess(s, ctx, slotIdx);
+  serveBacklog(s, ctx, spaceIdx);
 }
 
 /** After a response: a function stopping a PASID (waiting for its responses) reports once none of its groups is left. */

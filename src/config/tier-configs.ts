@@ -2,7 +2,9 @@
 // scenario loader from one scenario file. Plain data: it crosses to workers by structured
 // clone. Defaults are documented here and applied by the loader, not by the tiers.
 
+import type { Distribution } from '../util/distribution.ts';
 import type { TimelineEvent } from './timeline.ts';
+import type { ArrivalConfig, PatternConfig } from './workload.ts';
 
 /** One address space: a (device function, PASID) pair, numbered globally. */
 export interface AddressSpace {
@@ -41,11 +43,15 @@ export interface WorkloadConfig {
   inFlight: number;
   /** Pages touched (addresses 0 .. pages*4096); pages above mappablePages fault Invalid. */
   pages: number;
-  pattern: 'sequential' | 'random';
+  pattern: PatternConfig;
   /** Probability that an access is a write. */
   writeRatio: number;
-  /** Pages per page request group: a fault touches this many consecutive pages in one group. */
-  pagesPerGroup: number;
+  /** Pages per page request group: a fault touches this many consecutive pages in one group (a distribution: drawn per group, clipped to 1..64). */
+  pagesPerGroup: number | Distribution;
+  /** When accesses start (absent: the closed loop, { process: 'closed' }). */
+  arrival?: ArrivalConfig;
+  /** Open-loop arrivals waiting for a free slot of their address space, at most (default 64); one more is dropped ('backlogFull'). */
+  backlogMax?: number;
   /** Stop issuing new accesses after this many ns of run time. */
   durationNs: number;
   /** Or after this many accesses per address space (0: no limit). */

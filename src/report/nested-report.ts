@@ -155,6 +155,8 @@ export function buildNestedReport(
       ...prefixed('iommu', tiers.iommu.drops),
       ...prefixed('vmm.vprq', tiers.vmm.vprqDrops),
       ...prefixed('device', d.dropped),
+      // Open-loop arrivals the device could not issue (actors/device/backlog.ts).
+      ...prefixed('device.arrival', (d.arrivals as Stats | undefined)?.dropped),
       'host.stopMarkers': num(host.stopMarkers),
       'host.duplicateResponses': num(host.duplicateResponsesDropped),
       'host.staleGroups': num(host.staleGroupsDropped),

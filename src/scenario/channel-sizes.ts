@@ -3,6 +3,7 @@
 // the producing tier itself). One formula for the topology and for the load-time check that
 // the rings fit the transport.
 
+import { groupPagesMax } from '../config/workload.ts';
 import type { Scenario } from './schema.ts';
 
 export interface ChannelSizes {
@@ -30,7 +31,7 @@ export function addressSpaceCount(s: Scenario): number {
 export function channelSizes(s: Scenario): ChannelSizes {
   const credits = s.devices.reduce((n, d) => n + d.priAllocation, 0);
   return {
-    deviceOutstanding: pow2AtLeast(Math.max(1024, 2 * (credits + addressSpaceCount(s) * s.workload.inFlight * s.workload.pagesPerGroup))),
+    deviceOutstanding: pow2AtLeast(Math.max(1024, 2 * (credits + addressSpaceCount(s) * s.workload.inFlight * groupPagesMax(s.workload.pagesPerGroup)))),
     prqRing: pow2AtLeast(2 * s.iommu.prqEntries + 64),
     vprqRing: pow2AtLeast(2 * s.vmm.vprqEntries + 64),
     syscallRing: pow2AtLeast(4 * s.vmm.readBatchRecords + 1024),

@@ -10,6 +10,7 @@ import { excerpt } from '../util/excerpt.ts';
 import { addressSpaceCount, channelSizes } from './channel-sizes.ts';
 import { resolveEvents } from './events.ts';
 import type { Scenario } from './schema.ts';
+import { groupPagesMax } from '../config/workload.ts';
 
 /** Page request group indexes a function has (PCIe PRI: 9 bits), as in actors/device/device-state.ts. */
 const prgIndexCount = 512;
@@ -72,8 +73,9 @@ function checkDevices(s: Scenario): void {
       seen.add(p);
     });
     // A group takes all its credits at once: with fewer the device would wait for ever (device-state.ts checkConfig).
-    if (d.priAllocation < s.workload.pagesPerGroup) {
-      refuse(`${where}.priAllocation`, `${d.priAllocation} credits cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests; use at least ${s.workload.pagesPerGroup}`);
+    const group = groupPagesMax(s.workload.pagesPerGroup);
+    if (d.priAllocation < group) {
+      refuse(`${where}.priAllocation`, `${d.priAllocation} credits cannot hold one group of workload.pagesPerGroup = ${group} requests; use at least ${group}`);
     }
   });
   // Only the IOMMU's time-out ends an ATC invalidation such a device never answers; without one the
@@ -93,6 +95,7 @@ function checkDevices(s: Scenario): void {
 }
 
 function checkQueues(s: Scenario): void {
+  const group = groupPagesMax(s.workload.pagesPerGroup);
   const queues = [
     { path: 'scenario.iommu.prqEntries', entries: s.iommu.prqEntries, what: 'PRQ' },
     { path: 'scenario.vmm.vprqEntries', entries: s.vmm.vprqEntries, what: 'virtual PRQ' },
@@ -105,18 +108,18 @@ function checkQueues(s: Scenario): void {
     }
     // A queue of N entries holds N - 1 descriptors; the requests of one group arrive together,
     // so a larger group always overflows it and its last request is dropped: the device retries for ever.
-    if (s.workload.pagesPerGroup > q.entries - 1) {
+    if (group > q.entries - 1) {
       refuse(
         q.path,
-        `a ${q.entries}-entry ${q.what} holds ${q.entries - 1} requests, fewer than one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup}: every group would overflow it and never be answered; use at least ${pow2Above(s.workload.pagesPerGroup)}`,
+        `a ${q.entries}-entry ${q.what} holds ${q.entries - 1} requests, fewer than one group of workload.pagesPerGroup = ${group}: every group would overflow it and never be answered; use at least ${pow2Above(group)}`,
       );
     }
   }
   // iommufd's read() returns whole groups only (iommufd_fault_fops_read): a group larger than a read never comes out.
-  if (s.vmm.readBatchRecords < s.workload.pagesPerGroup) {
+  if (s.vmm.readBatchRecords < group) {
     refuse(
       'scenario.vmm.readBatchRecords',
-      `${s.vmm.readBatchRecords} records per read() cannot hold one group of workload.pagesPerGroup = ${s.workload.pagesPerGroup} requests (iommufd reads whole groups), so no fault could ever be read; use at least ${s.workload.pagesPerGroup}`,
+      `${s.vmm.readBatchRecords} records per read() cannot hold one group of workload.pagesPerGroup = ${group} requests (iommufd reads whole groups), so no fault could ever be read; use at least ${group}`,
     );
   }
 }
@@ -141,7 +144,7 @@ function checkSizes(s: Scenario): void {
   const { deviceOutstanding } = channelSizes(s);
   if (deviceOutstanding > ringCapacityMax) {
     // A function never has more than 512 groups outstanding (9-bit PRG index), so credits beyond 512 groups go unused.
-    const usable = prgIndexCount * s.workload.pagesPerGroup;
+    const usable = prgIndexCount * groupPagesMax(s.workload.pagesPerGroup);
     const i = s.devices.findIndex((d) => d.priAllocation > usable);
     refuse(
       i >= 0 ? `scenario.devices[${i}].priAllocation` : 'scenario.devices',

@@ -7,7 +7,10 @@ import { checkScenarioConsistency } from './cross-checks.ts';
 import { resolveEvents } from './events.ts';
 import { healAtNs } from '../config/timeline.ts';
 import type { Scenario } from './schema.ts';
-import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig } from '../config/tier-configs.ts';
+import type { AddressSpace, DeviceConfig, DeviceFunctionConfig, GuestConfig, HostConfig, IommuConfig, VmmConfig, WorkloadConfig } from '../config/tier-configs.ts';
+import type { ArrivalConfig } from '../config/workload.ts';
+import { traceRows } from './trace-file.ts';
+import { resolvePattern } from './workload-forms.ts';
 
 export interface TierConfigs {
   device: DeviceConfig;
@@ -47,7 +50,7 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
   return {
     spaces,
     pagesPerAsid,
-    device: { functions, spaces, pagesPerAsid, workload: { ...s.workload, durationNs }, bugs: bugsFor('device', s.bugs) },
+    device: { functions, spaces, pagesPerAsid, workload: deviceWorkload(s, spaces, durationNs), bugs: bugsFor('device', s.bugs) },
     iommu: { ...s.iommu, functions, spaces, pagesPerAsid, bugs: bugsFor('iommu', s.bugs) },
     host: {
       functions,
@@ -74,4 +77,27 @@ export function deriveTierConfigs(s: Scenario): TierConfigs {
       ...(s.liveness.boundUs === null ? {} : { liveness: { healAtNs: healAtNs(events), boundNs: Math.round(s.liveness.boundUs * 1e3) } }),
     },
   };
+}
+
+function deviceWorkload(s: Scenario, spaces: AddressSpace[], durationNs: number): WorkloadConfig {
+  const w = s.workload;
+  return {
+    inFlight: w.inFlight,
+    pages: w.pages,
+    pattern: resolvePattern(w.pattern),
+    writeRatio: w.writeRatio,
+    pagesPerGroup: w.pagesPerGroup,
+    durationNs,
+    accessesMax: w.accessesMax,
+    thinkNs: w.thinkNs,
+    ...(w.arrival.process === 'closed' ? {} : { arrival: deviceArrival(s, spaces), backlogMax: w.backlogMax }),
+  };
+}
+
+function deviceArrival(s: Scenario, spaces: AddressSpace[]): ArrivalConfig {
+  const a = s.workload.arrival;
+  if (a.process !== 'trace') return a;
+  const asidOf = new Map(spaces.map((sp) => [`${sp.rid}/${sp.pasid}`, sp.asid]));
+  const rows = traceRows(s).map((r) => ({ timeNs: r.timeNs, asid: asidOf.get(`${s.devices[r.device]!.rid}/${r.pasid}`)!, page: r.page, write: r.write }));
+  return { process: 'trace', rows };
 }

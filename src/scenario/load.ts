@@ -4,7 +4,7 @@
 // with the line and column of the key at fault, or the override that caused it.
 
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { packageRoot } from '../util/package-root.ts';
 import { FaultlineError, fail } from '../util/errors.ts';
 import { excerpt } from '../util/excerpt.ts';
@@ -13,6 +13,7 @@ import { checkScenarioConsistency } from './cross-checks.ts';
 import { applyOverrides, overrideAt, type ScenarioOverride } from './overrides.ts';
 import { parseText, scenarioBytesMax, type ParsedText } from './parse-text.ts';
 import { validateScenario, type Scenario } from './schema.ts';
+import { resolveTraceFile } from './trace-file.ts';
 
 export const scenariosDir = join(packageRoot, 'scenarios');
 export const defaultScenarioName = 'default-storm';
@@ -84,7 +85,9 @@ function validateDocument(doc: unknown, overrides: readonly ScenarioOverride[], 
   try {
     const scenario = validateScenario(withOverrides, 'scenario');
     checkScenarioConsistency(scenario);
-    return scenario;
+    // A trace file is relative to the scenario file; one named by an override, to the working directory.
+    const traceByOverride = overrideAt('scenario.workload.arrival.file', applied) !== undefined;
+    return resolveTraceFile(scenario, file !== undefined && !traceByOverride ? dirname(file.source) : process.cwd());
   } catch (err) {
     const path = err instanceof FaultlineError ? err.detail?.path : undefined;
     if (!(err instanceof FaultlineError) || typeof path !== 'string') throw err;

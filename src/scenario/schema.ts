@@ -5,6 +5,7 @@
 import { bugNames } from './bugs.ts';
 import { eventCheck } from './events.ts';
 import { simCheck } from './sim-timing.ts';
+import { arrivalCheck, groupPagesCheck, patternCheck } from './workload-forms.ts';
 import { bool, doc, int, list, literalOr, nullable, num, obj, oneOf, str, type Check } from './validate.ts';
 
 const u16 = int(0, 0xffff);
@@ -33,13 +34,21 @@ export const workloadCheck = obj(
     inFlight: doc('DMA accesses in flight per address space.', int(1, 4096)),
     pages: doc('Pages each address space touches (addresses 0 .. pages*4096).', int(1, 1 << 20)),
     mappablePages: doc('Pages the guest maps on a fault; faults above are answered Invalid.', int(0, 1 << 20)),
-    pattern: doc('Order in which pages are touched.', oneOf('sequential', 'random')),
+    pattern: doc(
+      'Which page each access touches: sequential, uniform (random is the same), strided ({ kind: strided, stride }), hotset ({ kind: hotset, hotFraction, hotProbability }), zipf ({ kind: zipf, skew }: page k-1 has rank k, P ∝ 1/k^skew).',
+      patternCheck,
+    ),
     writeRatio: doc('Probability that an access is a write.', num(0, 1)),
-    pagesPerGroup: doc('Pages per page request group: a fault touches this many consecutive pages in one group.', int(1, 64)),
-    thinkNs: doc('Time one DMA access takes before the slot starts its next one; at least 1 ns so virtual time always advances.', int(1, 1e12)),
-    accessesMax: doc('Stop after this many accesses per address space (0: no limit).', int(0, Number.MAX_SAFE_INTEGER)),
+    pagesPerGroup: doc('Pages per page request group: a fault touches this many consecutive pages in one group; a distribution is drawn per group (clipped to 1..64).', groupPagesCheck),
+    thinkNs: doc('Time one DMA access takes before the slot starts its next one (open loop: before the slot is free again); at least 1 ns so virtual time always advances.', int(1, 1e12)),
+    accessesMax: doc('Stop after this many accesses per address space (open loop: arrivals per stream) (0: no limit).', int(0, Number.MAX_SAFE_INTEGER)),
+    arrival: doc(
+      'When accesses arrive: { process: closed } (each of inFlight slots starts its next access thinkNs after its last), poisson / constant ({ ratePerSec, per: space|function }), onoff ({ ratePerSec, onMeanNs, offMeanNs, per }: Markov-modulated Poisson) or trace ({ file }: a CSV timeNs,device,pasid,address,access relative to the scenario file).',
+      arrivalCheck,
+    ),
+    backlogMax: doc('Open loop: arrivals an address space holds while all its inFlight slots are busy; one more is dropped (reason backlogFull).', int(0, 1 << 20)),
   },
-  { inFlight: 4, pages: 4096, mappablePages: 3968, pattern: 'random', writeRatio: 0.3, pagesPerGroup: 1, thinkNs: 100, accessesMax: 0 },
+  { inFlight: 4, pages: 4096, mappablePages: 3968, pattern: 'random', writeRatio: 0.3, pagesPerGroup: 1, thinkNs: 100, accessesMax: 0, arrival: { process: 'closed' }, backlogMax: 64 },
 );
 
 export const iommuCheck = obj(

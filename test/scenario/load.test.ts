@@ -33,7 +33,7 @@ describe('scenario files', () => {
 
   it('rejects a wrong value with its path and what was expected', () => {
     expect(err('name: x\ndevices: [{rid: 70000, pasids: [1]}]')).toMatch(/scenario\.devices\[0\]\.rid: expected an integer in 0\.\.65535, got 70000/);
-    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload: {pattern: zigzag}')).toMatch(/scenario\.workload\.pattern: expected one of 'sequential', 'random'/);
+    expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nworkload: {pattern: zigzag}')).toMatch(/scenario\.workload\.pattern: expected one of 'sequential', 'uniform', 'random'/);
     expect(err('name: x\ndevices: [{rid: 1, pasids: [1]}]\nbugs: [nope]')).toMatch(/scenario\.bugs\[0\]: expected one of/);
     expect(err('devices: [{rid: 1, pasids: [1]}]')).toMatch(/scenario\.name: required key is missing/);
   });

@@ -15,7 +15,7 @@ describe('device loopback', () => {
       config({
         functions: [fnCfg(PF, { priAllocation: 4, atcEntries: 4 }), fnCfg(VF, { pfRid: PF, priAllocation: 4, atcEntries: 0 })],
         spaces: [spaceCfg(0, PF, 1), spaceCfg(1, VF, null)],
-        workload: { inFlight: 4, pages: 32, pattern: 'random', writeRatio: 0.5, pagesPerGroup: 2, accessesMax: 60, thinkNs: 10 },
+        workload: { inFlight: 4, pages: 32, pattern: { kind: 'uniform' }, writeRatio: 0.5, pagesPerGroup: 2, accessesMax: 60, thinkNs: 10 },
       }),
     );
     const mapped = new Set<string>();

@@ -29,7 +29,7 @@ export function config(
     workload: {
       inFlight: 1,
       pages: 16,
-      pattern: 'sequential',
+      pattern: { kind: 'sequential' },
       writeRatio: 0,
       pagesPerGroup: 1,
       durationNs: 1e12,
