@@ -9,6 +9,7 @@
 // is copied and promoted, which cost the simulator more than the checker's own logic (issue 9).
 
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
+import { RecentWindow } from './recent-window.ts';
 import type { ChainEntry } from './types.ts';
 
 export interface Stamped {
@@ -28,7 +29,7 @@ const eventWords = messageCodec.slotWords;
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
   private readonly live = new Map<number, number>();
-  private readonly recent = new Map<number, number>();
+  private readonly recent: RecentWindow<number>;
   /** Rings given back, to be reused. */
   private readonly free: number[] = [];
   /** Per ring: events held (≤ chainLength) and the entry the next one goes to. */
@@ -44,7 +45,8 @@ export class Chains {
   /** The ring of the events that concern no group (translations). */
   private readonly loose: number;
 
-  constructor(private readonly recentMax = 4096) {
+  constructor(recentMax = 4096) {
+    this.recent = new RecentWindow(recentMax);
     this.loose = this.take();
   }
 
@@ -70,12 +72,8 @@ export class Chains {
     const ring = this.live.get(ghost);
     if (ring === undefined) return;
     this.live.delete(ghost);
-    this.recent.set(ghost, ring);
-    if (this.recent.size > this.recentMax) {
-      const [oldest, r] = this.recent.entries().next().value!;
-      this.recent.delete(oldest);
-      this.free.push(r);
-    }
+    const gone = this.recent.add(ghost, ring);
+    if (gone !== undefined) this.free.push(gone);
   }
 
   /** The last `chainLength` events involving any of `ghosts` (or the loose ones when none), oldest first. */

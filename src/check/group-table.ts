@@ -11,6 +11,7 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
+import { RecentWindow } from './recent-window.ts';
 
 export interface GroupInfo {
   ghost: number;
@@ -40,13 +41,15 @@ const key = (rid: number, prgi: number): number => rid * 512 + prgi;
 export class GroupTable {
   private readonly live = new Map<number, GroupInfo>();
   private readonly liveByKey = new Map<number, number>();
-  private readonly finished = new Map<number, GroupInfo>();
+  private readonly finished: RecentWindow<GroupInfo>;
   private readonly intended = new Map<number, number[]>();
   /** Records of groups gone from the finished window, and emptied response lists, for reuse. */
   private readonly spareInfos: GroupInfo[] = [];
   private readonly spareLists: number[][] = [];
 
-  constructor(private readonly recentMax = 1 << 16) {}
+  constructor(recentMax = 1 << 16) {
+    this.finished = new RecentWindow(recentMax);
+  }
 
   get(ghost: number): GroupInfo | undefined {
     return this.live.get(ghost) ?? this.finished.get(ghost);
@@ -145,13 +148,9 @@ export class GroupTable {
     const k = key(info.rid, info.prgi);
     if (this.liveByKey.get(k) === ghost) this.liveByKey.delete(k);
     info.finished = how;
-    this.finished.set(ghost, info);
-    if (this.finished.size > this.recentMax) {
-      const [oldest, gone] = this.finished.entries().next().value!;
-      this.finished.delete(oldest);
-      // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.
-      if (this.live.get(oldest) !== gone) this.spareInfos.push(gone);
-    }
+    const gone = this.finished.add(ghost, info);
+    // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.
+    if (gone !== undefined && this.live.get(gone.ghost) !== gone) this.spareInfos.push(gone);
   }
 }
 
