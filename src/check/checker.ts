@@ -30,6 +30,8 @@ export interface CheckerOptions {
   keepPerInvariant?: number;
   /** The run's metrics from the same events (metrics-collector.ts); false turns them off. Default on. */
   metrics?: MetricsOptions | false;
+  /** Finished groups the group table keeps recognising (a late duplicate response); default 65 536. */
+  finishedGroupsMax?: number;
 }
 
 /** Events only the metrics use (the command queue, PRI credits, fault fd reads): the monitors and chains never see them. */
@@ -54,7 +56,7 @@ function routesFor(monitors: readonly Monitor[]): Record<CheckEventType, Route> 
 }
 
 export class Checker {
-  readonly table = new GroupTable();
+  readonly table: GroupTable;
   readonly queueTotals: QueueTotals[] = [];
   private readonly chains = new Chains();
   private readonly monitors: Monitor[];
@@ -69,6 +71,7 @@ export class Checker {
   private dropped = 0;
 
   constructor(options: CheckerOptions = {}) {
+    this.table = new GroupTable(options.finishedGroupsMax);
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
@@ -88,6 +91,11 @@ export class Checker {
 
   get events(): number {
     return this.count;
+  }
+
+  /** Per-group records the checker allocated (group table, metrics); the rest were reused. A work counter, for the tests. */
+  get recordsMade(): number {
+    return this.table.recordsMade + (this.metrics?.recordsMade ?? 0);
   }
 
   /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */

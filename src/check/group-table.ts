@@ -46,6 +46,8 @@ export class GroupTable {
   /** Records of groups gone from the finished window, and emptied response lists, for reuse. */
   private readonly spareInfos: GroupInfo[] = [];
   private readonly spareLists: number[][] = [];
+  /** Group records and response lists allocated so far (the rest were reused): a work counter for the tests. */
+  recordsMade = 0;
 
   constructor(recentMax = 1 << 16) {
     this.finished = new RecentWindow(recentMax);
@@ -87,7 +89,11 @@ export class GroupTable {
   apply(ev: CheckEvent, timeNs = -1): void {
     switch (ev.type) {
       case 'chk.raise': {
-        const info = this.spareInfos.pop() ?? blankInfo();
+        let info = this.spareInfos.pop();
+        if (info === undefined) {
+          info = blankInfo();
+          this.recordsMade++;
+        }
         info.ghost = ev.ghost;
         info.rid = ev.rid;
         info.prgi = ev.prgi;
@@ -114,7 +120,11 @@ export class GroupTable {
           const q = this.intended.get(k);
           if (q) q.push(ev.ghost);
           else {
-            const list = this.spareLists.pop() ?? [];
+            let list = this.spareLists.pop();
+            if (list === undefined) {
+              list = [];
+              this.recordsMade++;
+            }
             list.push(ev.ghost);
             this.intended.set(k, list);
           }

@@ -119,6 +119,8 @@ export class MetricsCollector {
   private readonly flights = new Map<number, Flight>();
   /** Flights of finished groups, reused by the next raises: a record per group in flight, none allocated once warm. */
   private readonly spareFlights: Flight[] = [];
+  /** Flight records allocated so far (the rest were reused): a work counter for the tests. */
+  recordsMade = 0;
   private readonly meters = new Map<string, { meter: QueueMeter; labels: Record<string, string> }>();
   private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
   private readonly counterList: Counter[] = [];
@@ -157,10 +159,14 @@ export class MetricsCollector {
       if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
     }
     switch (ev.type) {
-      case 'chk.raise':
+      case 'chk.raise': {
         this.count(t, 'raises', 1);
         if (this.flights.size >= flightsMax) this.land(this.flights.keys().next().value!);
-        const f = this.spareFlights.pop() ?? { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
+        let f = this.spareFlights.pop();
+        if (f === undefined) {
+          f = { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
+          this.recordsMade++;
+        }
         f.raisedNs = t;
         f.lastPoint = point['device.raise'];
         f.lastNs = t;
@@ -168,6 +174,7 @@ export class MetricsCollector {
         this.flights.set(ev.ghost, f);
         this.creditRid.set(ev.ghost, ev.rid);
         return;
+      }
       case 'chk.queue':
         this.queueEvent(ev, t);
         return;
