@@ -8,7 +8,9 @@
 // chain: an event object held for thousands of later events survives the young generation and
 // is copied and promoted, which cost the simulator more than the checker's own logic (issue 9).
 
+import { checkEventSpecs } from '../protocol/check-events.ts';
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
+import { specWords } from '../protocol/schema.ts';
 import { RecentWindow } from './recent-window.ts';
 import type { ChainEntry } from './types.ts';
 
@@ -24,7 +26,8 @@ export interface Stamped {
 
 export const chainLength = 12;
 
-const eventWords = messageCodec.slotWords;
+/** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
+const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
 
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
