@@ -42,7 +42,8 @@ function classify(frame: ProfileNode['callFrame']): Category {
     )
   )
     return 'startup';
-  if (url.includes('/src/check/')) return 'checker (online monitors)';
+  // The metrics (histograms, queue meters, series) run inside the checker on the orchestrator's thread.
+  if (url.includes('/src/check/') || url.includes('/src/metrics/')) return 'checker (online monitors)';
   if (/\/src\/(transport|runtime|protocol)\//.test(url) || url.includes('/src/util/')) return 'transport+runtime';
   if (/\/src\/machines\/|\/machines\//.test(url)) return 'machines';
   if (/\/actors\/|\/src\/iopf\/|\/src\/queues\/|\/src\/report\//.test(url)) return 'tier logic';
