@@ -5,6 +5,7 @@
 // the verdicts' JSON of both sides is compared, so a refactor that changes a verdict shows.
 //   ROOT=/work/main RUNS=9 npx tsx bench/checker-alone.ts        METRICS=0: metrics off
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Checker } from '../src/check/checker.ts';
 import type { CheckEvent } from '../src/protocol/messages.ts';
@@ -32,7 +33,8 @@ Checker.prototype.event = original;
 
 type CheckerClass = typeof Checker;
 const sides: [string, CheckerClass][] = [['this', Checker]];
-if (process.env.ROOT) sides.push([process.env.ROOT, ((await import(`${process.env.ROOT}/src/check/checker.ts`)) as { Checker: CheckerClass }).Checker]);
+const base = process.env.ROOT === undefined ? undefined : resolve(process.env.ROOT);
+if (base) sides.push([base, ((await import(`${base}/src/check/checker.ts`)) as { Checker: CheckerClass }).Checker]);
 const names = ['device', 'iommu', 'host', 'vmm', 'guest'];
 
 function once(C: CheckerClass): { cpuMs: number; digest: string } {
@@ -58,6 +60,8 @@ for (let i = 0; i < runs; i++) {
 console.log(`checker alone on ${evs.length} check events of ${r.faults.raised} faults (default-storm ${ms} ms${metrics.metrics === false ? ', metrics off' : ''}), median of ${runs}:`);
 sides.forEach(([name], j) => {
   const m = median(cpu[j]!);
-  console.log(`  ${(name === here ? 'this' : name).padEnd(12)} ${m.toFixed(0)} ms CPU, ${((m * 1e6) / evs.length).toFixed(0)} ns/event, min ${Math.min(...cpu[j]!).toFixed(0)} ms, verdict ${[...digests[j]!].join('/')}`);
+  console.log(
+    `  ${(name === here ? 'this' : name).padEnd(12)} ${m.toFixed(0)} ms CPU, ${((m * 1e6) / evs.length).toFixed(0)} ns/event, min ${Math.min(...cpu[j]!).toFixed(0)} ms, verdict ${[...digests[j]!].join('/')}`,
+  );
 });
 if (sides.length === 2) console.log(`  this / base: ${(median(cpu[0]!) / median(cpu[1]!)).toFixed(2)}`);

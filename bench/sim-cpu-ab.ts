@@ -3,11 +3,12 @@
 // so both see the same machine; reports each side's median and the median of the per-pair
 // ratios (after/before), which a shared, noisy machine disturbs far less than either rate.
 //   ROOT=/work/main RUNS=9 MS=5 npx tsx bench/sim-cpu-ab.ts        CHECK=0 for the checker off
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './stats.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
-const base = process.env.ROOT;
+const base = process.env.ROOT === undefined ? undefined : resolve(process.env.ROOT);
 if (!base) throw new Error('ROOT=<another checkout> is required: the "before" side');
 const ms = Number(process.env.MS ?? 5);
 const runs = Number(process.env.RUNS ?? 9);
