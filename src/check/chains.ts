@@ -8,7 +8,10 @@
 // chain: an event object held for thousands of later events survives the young generation and
 // is copied and promoted, which cost the simulator more than the checker's own logic (issue 9).
 
+import { checkEventSpecs } from '../protocol/check-events.ts';
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
+import { specWords } from '../protocol/schema.ts';
+import { RecentWindow } from './recent-window.ts';
 import type { ChainEntry } from './types.ts';
 
 export interface Stamped {
@@ -23,12 +26,13 @@ export interface Stamped {
 
 export const chainLength = 12;
 
-const eventWords = messageCodec.slotWords;
+/** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
+const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
 
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
   private readonly live = new Map<number, number>();
-  private readonly recent = new Map<number, number>();
+  private readonly recent: RecentWindow<number>;
   /** Rings given back, to be reused. */
   private readonly free: number[] = [];
   /** Per ring: events held (≤ chainLength) and the entry the next one goes to. */
@@ -44,7 +48,8 @@ export class Chains {
   /** The ring of the events that concern no group (translations). */
   private readonly loose: number;
 
-  constructor(private readonly recentMax = 4096) {
+  constructor(recentMax = 4096) {
+    this.recent = new RecentWindow(recentMax);
     this.loose = this.take();
   }
 
@@ -70,12 +75,8 @@ export class Chains {
     const ring = this.live.get(ghost);
     if (ring === undefined) return;
     this.live.delete(ghost);
-    this.recent.set(ghost, ring);
-    if (this.recent.size > this.recentMax) {
-      const [oldest, r] = this.recent.entries().next().value!;
-      this.recent.delete(oldest);
-      this.free.push(r);
-    }
+    const gone = this.recent.add(ghost, ring);
+    if (gone !== undefined) this.free.push(gone);
   }
 
   /** The last `chainLength` events involving any of `ghosts` (or the loose ones when none), oldest first. */

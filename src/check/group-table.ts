@@ -4,9 +4,14 @@
 // device and not yet delivered, in order, per (RID, PRGI). Finished groups (answered at
 // the device or retired there) leave the live table for a bounded "recently finished"
 // window, so memory stays flat over a long run while a late duplicate is still recognised.
+// A group leaving that window gives its record back for the next raise, and a (RID, PRGI)'s
+// emptied response list is kept for the next one: the table allocates nothing per group
+// once warm, because records that live as long as a group are promoted out of the young
+// generation and were most of the checker's GC cost (issue 9).
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
+import { RecentWindow } from './recent-window.ts';
 
 export interface GroupInfo {
   ghost: number;
@@ -25,6 +30,8 @@ export interface GroupInfo {
   finals: number;
   /** Run time of the raise (ns), -1 when the runtime gives events no time. */
   raisedNs: number;
+  /** How the group finished; undefined while it is live. */
+  finished: Finished | undefined;
 }
 
 export type Finished = 'answered' | 'retired';
@@ -34,13 +41,20 @@ const key = (rid: number, prgi: number): number => rid * 512 + prgi;
 export class GroupTable {
   private readonly live = new Map<number, GroupInfo>();
   private readonly liveByKey = new Map<number, number>();
-  private readonly finished = new Map<number, { how: Finished; info: GroupInfo }>();
+  private readonly finished: RecentWindow<GroupInfo>;
   private readonly intended = new Map<number, number[]>();
+  /** Records of groups gone from the finished window, and emptied response lists, for reuse. */
+  private readonly spareInfos: GroupInfo[] = [];
+  private readonly spareLists: number[][] = [];
+  /** Group records and response lists allocated so far (the rest were reused): a work counter for the tests. */
+  recordsMade = 0;
 
-  constructor(private readonly recentMax = 1 << 16) {}
+  constructor(recentMax = 1 << 16) {
+    this.finished = new RecentWindow(recentMax);
+  }
 
   get(ghost: number): GroupInfo | undefined {
-    return this.live.get(ghost) ?? this.finished.get(ghost)?.info;
+    return this.live.get(ghost) ?? this.finished.get(ghost);
   }
 
   isLive(ghost: number): boolean {
@@ -48,7 +62,7 @@ export class GroupTable {
   }
 
   finishedAs(ghost: number): Finished | undefined {
-    return this.finished.get(ghost)?.how;
+    return this.finished.get(ghost)?.finished;
   }
 
   liveGhosts(): IterableIterator<number> {
@@ -75,20 +89,24 @@ export class GroupTable {
   apply(ev: CheckEvent, timeNs = -1): void {
     switch (ev.type) {
       case 'chk.raise': {
-        const info: GroupInfo = {
-          ghost: ev.ghost,
-          rid: ev.rid,
-          prgi: ev.prgi,
-          pasid: ev.pasid,
-          pasidPresent: ev.pasidPresent,
-          incarnation: ev.incarnation,
-          pasidGen: ev.pasidGen,
-          requests: ev.requests,
-          firstPage: ev.firstPage,
-          respondedMask: 0,
-          finals: 0,
-          raisedNs: timeNs,
-        };
+        let info = this.spareInfos.pop();
+        if (info === undefined) {
+          info = blankInfo();
+          this.recordsMade++;
+        }
+        info.ghost = ev.ghost;
+        info.rid = ev.rid;
+        info.prgi = ev.prgi;
+        info.pasid = ev.pasid;
+        info.pasidPresent = ev.pasidPresent;
+        info.incarnation = ev.incarnation;
+        info.pasidGen = ev.pasidGen;
+        info.requests = ev.requests;
+        info.firstPage = ev.firstPage;
+        info.respondedMask = 0;
+        info.finals = 0;
+        info.raisedNs = timeNs;
+        info.finished = undefined;
         this.live.set(ev.ghost, info);
         this.liveByKey.set(key(ev.rid, ev.prgi), ev.ghost);
         return;
@@ -101,7 +119,15 @@ export class GroupTable {
           const k = key(ev.rid, ev.prgi);
           const q = this.intended.get(k);
           if (q) q.push(ev.ghost);
-          else this.intended.set(k, [ev.ghost]);
+          else {
+            let list = this.spareLists.pop();
+            if (list === undefined) {
+              list = [];
+              this.recordsMade++;
+            }
+            list.push(ev.ghost);
+            this.intended.set(k, list);
+          }
         }
         return;
       }
@@ -110,7 +136,10 @@ export class GroupTable {
         const q = this.intended.get(k);
         if (q) {
           q.shift();
-          if (q.length === 0) this.intended.delete(k);
+          if (q.length === 0) {
+            this.intended.delete(k);
+            this.spareLists.push(q);
+          }
         }
         if (ev.ghost !== 0) this.finish(ev.ghost, 'answered');
         return;
@@ -128,7 +157,13 @@ export class GroupTable {
     this.live.delete(ghost);
     const k = key(info.rid, info.prgi);
     if (this.liveByKey.get(k) === ghost) this.liveByKey.delete(k);
-    this.finished.set(ghost, { how, info });
-    if (this.finished.size > this.recentMax) this.finished.delete(this.finished.keys().next().value!);
+    info.finished = how;
+    const gone = this.finished.add(ghost, info);
+    // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.
+    if (gone !== undefined && this.live.get(gone.ghost) !== gone) this.spareInfos.push(gone);
   }
+}
+
+function blankInfo(): GroupInfo {
+  return { ghost: 0, rid: 0, prgi: 0, pasid: 0, pasidPresent: false, incarnation: 0, pasidGen: 0, requests: 0, firstPage: 0, respondedMask: 0, finals: 0, raisedNs: -1, finished: undefined };
 }

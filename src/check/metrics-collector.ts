@@ -117,6 +117,10 @@ export class MetricsCollector {
   /** Hop histograms by from·32 + to (hopPoints indexes). */
   private readonly hops: (Histogram | undefined)[] = [];
   private readonly flights = new Map<number, Flight>();
+  /** Flights of finished groups, reused by the next raises: a record per group in flight, none allocated once warm. */
+  private readonly spareFlights: Flight[] = [];
+  /** Flight records allocated so far (the rest were reused): a work counter for the tests. */
+  recordsMade = 0;
   private readonly meters = new Map<string, { meter: QueueMeter; labels: Record<string, string> }>();
   private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
   private readonly counterList: Counter[] = [];
@@ -155,12 +159,22 @@ export class MetricsCollector {
       if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
     }
     switch (ev.type) {
-      case 'chk.raise':
+      case 'chk.raise': {
         this.count(t, 'raises', 1);
-        if (this.flights.size >= flightsMax) this.flights.delete(this.flights.keys().next().value!);
-        this.flights.set(ev.ghost, { raisedNs: t, lastPoint: point['device.raise'], lastNs: t, seen: 1 << point['device.raise'] });
+        if (this.flights.size >= flightsMax) this.land(this.flights.keys().next().value!);
+        let f = this.spareFlights.pop();
+        if (f === undefined) {
+          f = { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
+          this.recordsMade++;
+        }
+        f.raisedNs = t;
+        f.lastPoint = point['device.raise'];
+        f.lastNs = t;
+        f.seen = 1 << point['device.raise'];
+        this.flights.set(ev.ghost, f);
         this.creditRid.set(ev.ghost, ev.rid);
         return;
+      }
       case 'chk.queue':
         this.queueEvent(ev, t);
         return;
@@ -198,7 +212,7 @@ export class MetricsCollector {
         if (f === undefined) return;
         this.pass(ev.ghost, point['device.response'], t);
         record(this.roundTrip, t - f.raisedNs);
-        this.flights.delete(ev.ghost);
+        this.land(ev.ghost);
         return;
       }
       case 'chk.retire': {
@@ -207,7 +221,7 @@ export class MetricsCollector {
         this.count(t, 'retired', ev.requests, 'layer', layer, 'reason', reason);
         if (ev.layer === checkLayer.host) this.leave(this.hostCore, t, ev.ghost, ev.requests, reason);
         else if (ev.layer === checkLayer.guest) this.leave(this.guestCore, t, ev.ghost, ev.requests, reason);
-        else if (ev.layer === checkLayer.device) this.flights.delete(ev.ghost);
+        else if (ev.layer === checkLayer.device) this.land(ev.ghost);
         return;
       }
       default:
@@ -295,6 +309,14 @@ export class MetricsCollector {
       this.counterList.push(c);
     }
     c.series.add(t, n);
+  }
+
+  /** The group's flight is over: its record goes back for reuse. */
+  private land(ghost: number): void {
+    const f = this.flights.get(ghost);
+    if (f === undefined) return;
+    this.flights.delete(ghost);
+    this.spareFlights.push(f);
   }
 
   /** The group reached point `p` at t: the hop from the last point it passed gets t − then (a point counts once per group). */

@@ -12,6 +12,7 @@ const listedMax = 8;
 export function exactlyOnceMonitor(): Monitor {
   return {
     invariant: 'I1',
+    reads: ['chk.respond', 'chk.respDelivered'],
     event(ev: CheckEvent, env: MonitorEnv): void {
       const t = env.table;
       if (ev.type === 'chk.respond' && t.isFinal(ev.layer)) {

@@ -23,6 +23,7 @@ export function staleResponseMonitor(): Monitor {
   const key = (layer: number, prgi: number): number => prgi * 8 + layer;
   return {
     invariant: 'I2',
+    reads: ['chk.respond', 'chk.respDelivered'],
     event(ev: CheckEvent, env: MonitorEnv): void {
       const t = env.table;
       if (ev.type === 'chk.respond') {

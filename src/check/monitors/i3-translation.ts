@@ -13,6 +13,7 @@ export function translationMonitor(): Monitor {
   let events = 0;
   return {
     invariant: 'I3',
+    reads: ['chk.invDone', 'chk.xlateUsed'],
     idleNote: 'not checked: no translation or invalidation events in this run',
     seen: () => events,
     event(ev: CheckEvent, env: MonitorEnv): void {

@@ -22,6 +22,7 @@ export function drainMonitor(): Monitor {
   let drains = 0;
   return {
     invariant: 'I5',
+    reads: ['chk.deliver', 'chk.respond', 'chk.retire', 'chk.drainStart', 'chk.drainDone', 'chk.pasidBind'],
     idleNote: 'not exercised: no PASID was drained in this run (scenario event pasidReuse)',
     seen: () => drains,
     event(ev: CheckEvent, env: MonitorEnv): void {

@@ -3,6 +3,7 @@
 // delivered group holds only requests of its own ghost: a group delivered with more requests
 // than the core saw of it (less those it discarded) merged someone else's partial — the
 // partial discarded last under the same (RID, PRGI) is named as the likely culprit.
+// A forgotten record goes back to a spare list for the next group (no allocation per group).
 
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
@@ -17,12 +18,22 @@ interface Seen {
 
 export function groupOrderMonitor(): Monitor {
   const seen = new Map<number, Seen>();
+  const spare: Seen[] = [];
+  const forget = (key: number): Seen | undefined => {
+    const s = seen.get(key);
+    if (s !== undefined) {
+      seen.delete(key);
+      spare.push(s);
+    }
+    return s;
+  };
   /** Per (layer, rid, prgi): the ghost whose partial the layer discarded most recently. */
   const discardedAt = new Map<number, number>();
   const k = (layer: number, ghost: number): number => ghost * 8 + layer;
   const slotKey = (layer: number, rid: number, prgi: number): number => (rid * 512 + prgi) * 8 + layer;
   return {
     invariant: 'I6',
+    reads: ['chk.reqSeen', 'chk.retire', 'chk.respDelivered', 'chk.deliver'],
     event(ev: CheckEvent, env: MonitorEnv): void {
       const t = env.table;
       if (ev.type === 'chk.reqSeen') {
@@ -31,7 +42,14 @@ export function groupOrderMonitor(): Monitor {
         const index = ev.page - g.firstPage;
         const key = k(ev.layer, ev.ghost);
         let s = seen.get(key);
-        if (!s) seen.set(key, (s = { lastIndex: -1, count: 0, discarded: 0, lastSeen: false }));
+        if (!s) {
+          s = spare.pop() ?? { lastIndex: -1, count: 0, discarded: 0, lastSeen: false };
+          s.lastIndex = -1;
+          s.count = 0;
+          s.discarded = 0;
+          s.lastSeen = false;
+          seen.set(key, s);
+        }
         if (index <= s.lastIndex || s.lastSeen) {
           env.violate('I6', `the ${layerNames[ev.layer]} got page request ${index} of group ${ev.ghost} after request ${s.lastSeen ? 'marked last' : s.lastIndex}`, [ev.ghost]);
         }
@@ -49,13 +67,12 @@ export function groupOrderMonitor(): Monitor {
       }
       if (ev.type === 'chk.respDelivered') {
         // The group is over at the device: forget what the cores saw of it (bounded memory).
-        for (let layer = 0; layer < 8; layer++) seen.delete(k(layer, ev.ghost));
+        if (seen.size > 0) for (let layer = 0; layer < 8; layer++) forget(k(layer, ev.ghost));
         return;
       }
       if (ev.type !== 'chk.deliver') return;
-      const key = k(ev.layer, ev.ghost);
-      const s = seen.get(key);
-      seen.delete(key);
+      // Read below before the next event can reuse it.
+      const s = forget(k(ev.layer, ev.ghost));
       const where = layerNames[ev.layer];
       if (!s?.lastSeen) {
         env.violate('I6', `the ${where} delivered group ${ev.ghost} before its last page request arrived`, [ev.ghost]);

@@ -24,6 +24,7 @@ export function pasidReuseMonitor(): Monitor {
   };
   return {
     invariant: 'I7',
+    reads: ['chk.pasidBind', 'chk.raise', 'chk.deliver', 'chk.respond'],
     idleNote: 'not exercised: no PASID was rebound in this run (scenario event pasidReuse)',
     seen: () => binds,
     event(ev: CheckEvent, env: MonitorEnv): void {

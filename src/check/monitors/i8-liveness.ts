@@ -11,14 +11,14 @@ import { boundTracker } from './i8-bound.ts';
 const listedMax = 8;
 
 export function livenessMonitor(): Monitor {
-  /** Groups at a handler, keyed ghost*8+layer. */
-  const atHandler = new Map<number, { layer: number; ghost: number }>();
+  /** Groups at a handler, as ghost·8 + layer, in delivery order. */
+  const atHandler = new Set<number>();
   const bound = boundTracker();
   return {
     invariant: 'I8',
     event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void {
       bound.event(ev, env, timeNs);
-      if (ev.type === 'chk.deliver') atHandler.set(ev.ghost * 8 + ev.layer, { layer: ev.layer, ghost: ev.ghost });
+      if (ev.type === 'chk.deliver') atHandler.add(ev.ghost * 8 + ev.layer);
       else if (ev.type === 'chk.respond' || ev.type === 'chk.retire') atHandler.delete(ev.ghost * 8 + ev.layer);
     },
     finish(end: RunEnd, env: MonitorEnv): void {
@@ -32,8 +32,11 @@ export function livenessMonitor(): Monitor {
         );
         return;
       }
-      const held = [...atHandler.values()];
-      for (const h of held.slice(0, listedMax)) env.violate('I8', `the ${layerNames[h.layer]} handler still holds group ${h.ghost} unanswered at quiescence`, [h.ghost]);
+      const held = [...atHandler];
+      for (const key of held.slice(0, listedMax)) {
+        const ghost = Math.floor(key / 8);
+        env.violate('I8', `the ${layerNames[key % 8]} handler still holds group ${ghost} unanswered at quiescence`, [ghost]);
+      }
       if (held.length > listedMax) env.violate('I8', `${held.length - listedMax} more groups are held unanswered by handlers`, []);
     },
     detail: () => bound.verdict(),

@@ -24,8 +24,9 @@
 //   takes them one after another), so merging ring heads by number yields the global order.
 //   Numbers wrap at 2^32 and are compared by difference from the next expected one.
 //
-// Bounded memory: at most `bufferMax` decoded events per worker wait on the orchestrator;
-// the rest stay in the rings. A full log makes the worker publish, drop kLogBusy (it then
+// Bounded memory: at most `bufferMax` events per worker wait on the orchestrator, copied out
+// of the ring as their words (typed-array columns) and decoded only when handed out, so an
+// event object lives for one sink call and dies young; the rest stay in the rings. A full log makes the worker publish, drop kLogBusy (it then
 //   holds no unpublished number, so it cannot hold back the watermark it is waiting on) and
 //   park in a timed loop until the orchestrator has drained (counted as back-pressure).
 //   Nothing is ever dropped.
@@ -96,19 +97,37 @@ export interface LogSource {
 
 export type LogSink = (ev: CheckEvent, seq: number, actor: number, timeNs: number) => void;
 
+/** A worker's events drained from its ring and not yet handed out: entries [head, head + count) of a circular buffer. */
 interface Buffered {
-  seqs: number[];
-  actors: number[];
-  times: number[];
-  events: CheckEvent[];
+  seqs: Int32Array;
+  actors: Int32Array;
+  times: Float64Array;
+  /** Each entry's event in its codec words (messageCodec.slotWords a entry). */
+  words: Int32Array;
   head: number;
+  count: number;
 }
+
+const eventWords = messageCodec.slotWords;
 
 export class CheckLogMerger {
   /** The next sequence number to hand out (wrapping 32-bit); the counter's value when the merger is made. */
   private next: number;
   private merged = 0;
   private readonly bufs: Buffered[];
+  /** The buffer refill is copying into, for copyIn (bound once: no closure per refill). */
+  private filling: Buffered | null = null;
+  private readonly copyIn = (slots: Int32Array, at: number): void => {
+    const b = this.filling!;
+    let e = b.head + b.count;
+    if (e >= this.bufferMax) e -= this.bufferMax;
+    b.seqs[e] = slots[at]!;
+    b.actors[e] = slots[at + 1]! >>> 16;
+    b.times[e] = (slots[at + logTimeWord]! >>> 0) + (slots[at + logTimeWord + 1]! >>> 0) * TWO_POW_32;
+    const to = e * eventWords;
+    for (let w = 0; w < eventWords; w++) b.words[to + w] = slots[at + 1 + w]!;
+    b.count++;
+  };
 
   constructor(
     private readonly sources: readonly LogSource[],
@@ -117,7 +136,14 @@ export class CheckLogMerger {
     private readonly atomics: AtomicsLike = realAtomics,
     private readonly bufferMax = 4096,
   ) {
-    this.bufs = sources.map(() => ({ seqs: [], actors: [], times: [], events: [], head: 0 }));
+    this.bufs = sources.map(() => ({
+      seqs: new Int32Array(bufferMax),
+      actors: new Int32Array(bufferMax),
+      times: new Float64Array(bufferMax),
+      words: new Int32Array(bufferMax * eventWords),
+      head: 0,
+      count: 0,
+    }));
     this.next = atomics.load(seq, 0);
   }
 
@@ -141,7 +167,7 @@ export class CheckLogMerger {
       let bestSeq = 0;
       for (let i = 0; i < this.bufs.length; i++) {
         const b = this.bufs[i]!;
-        if (b.head === b.seqs.length) continue;
+        if (b.count === 0) continue;
         const d = (b.seqs[b.head]! - this.next) | 0;
         if (best < 0 || d < bestSeq) {
           best = i;
@@ -155,34 +181,25 @@ export class CheckLogMerger {
         );
       }
       const b = this.bufs[best]!;
-      const h = b.head++;
-      this.sink(b.events[h]!, b.seqs[h]! >>> 0, b.actors[h]!, b.times[h]!);
+      const h = b.head;
+      b.head = h + 1 === this.bufferMax ? 0 : h + 1;
+      b.count--;
+      this.sink(messageCodec.decode(b.words, h * eventWords) as CheckEvent, b.seqs[h]! >>> 0, b.actors[h]!, b.times[h]!);
       this.next = (this.next + 1) | 0;
       this.merged++;
       n++;
-      if (b.head === b.seqs.length) this.refill(best);
+      if (b.count === 0) this.refill(best);
     }
     return n;
   }
 
   private refill(i: number): void {
     const b = this.bufs[i]!;
-    if (b.head === b.seqs.length) {
-      b.head = 0;
-      b.seqs.length = 0;
-      b.actors.length = 0;
-      b.times.length = 0;
-      b.events.length = 0;
-    }
-    const want = this.bufferMax - (b.seqs.length - b.head);
+    const want = this.bufferMax - b.count;
     if (want <= 0) return;
     const src = this.sources[i]!;
-    const got = src.ring.drain(want, (slots, at) => {
-      b.seqs.push(slots[at]!);
-      b.actors.push(slots[at + 1]! >>> 16);
-      b.times.push((slots[at + logTimeWord]! >>> 0) + (slots[at + logTimeWord + 1]! >>> 0) * TWO_POW_32);
-      b.events.push(messageCodec.decode(slots, at + 1) as CheckEvent);
-    });
+    this.filling = b;
+    const got = src.ring.drain(want, this.copyIn);
     if (got > 0 && this.atomics.load(src.control, kLogFull) === 1) {
       this.atomics.store(src.control, kLogFull, 0);
       this.atomics.notify(src.control, kLogFull);
