@@ -77,7 +77,9 @@ describe('online checker, end to end', () => {
 
   it("on threads, merges the workers' check logs while the run goes: zero violations", async () => {
     const { scenario } = loadScenario('default-storm');
-    scenario.durationMs = 1500;
+    // Bounded by work, not by the wall clock: 16 spaces × 300 accesses, nearly all faulting.
+    scenario.durationMs = 20_000;
+    scenario.workload.accessesMax = 300;
     const r = await runNested(scenario, { runtime: 'threads', seed: 11 });
     expect(r.checker!.violations).toEqual([]);
     expect(r.checker!.events).toBeGreaterThan(10_000);
@@ -88,7 +90,8 @@ describe('online checker, end to end', () => {
 
   it('on two workers with tiny hardware queues and 64-slot check logs: workers wait (back-pressure), nothing is lost', async () => {
     const { scenario } = loadScenario('default-storm');
-    scenario.durationMs = 800;
+    scenario.durationMs = 20_000;
+    scenario.workload.accessesMax = 300;
     scenario.iommu.prqEntries = 16;
     scenario.vmm.vprqEntries = 16;
     const { topology } = nestedTopology(scenario, 2);
