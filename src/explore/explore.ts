@@ -14,6 +14,7 @@ import { invariantNames } from '../check/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { moduleBeside } from '../util/module-url.ts';
 import { runSeedTask, type SeedSummary, type SeedTask } from './explore-task.ts';
+import { planSeed, wantsStepsEstimate, type ExploreStrategy } from './explore-strategy.ts';
 
 export interface ExploreOptions {
   /** The resolved scenario (overrides and bug toggles applied). */
@@ -25,6 +26,12 @@ export interface ExploreOptions {
   /** Parallel workers; default: 1 for up to `parallelAbove` seeds, else min(cores, 4). */
   jobs?: number;
   stopAtFirst?: boolean;
+  /** How seeds are scheduled (explore-strategy.ts); default random. */
+  strategy?: ExploreStrategy;
+  /** The determinism self-check: every Nth seed (the first of the range included) runs twice and must give the same trace hash. */
+  checkDeterminismEvery?: number;
+  /** Stop handing out seeds after this long (wall clock); the seeds run so far are the result. */
+  timeMs?: number;
   /** Called with each summary as it arrives (in completion order). */
   onSeed?: (s: SeedSummary) => void;
   /** Stops the exploration when aborted (seeds under way are cut off); the result holds the seeds that ran (interrupted: true). */
@@ -38,6 +45,12 @@ export interface ExploreResult {
   from: number;
   to: number;
   jobs: number;
+  /** The exploration strategy (a portfolio's seeds each name their member). */
+  strategy: string;
+  /** pct / delay-bounded: the step count their choices were spread over. */
+  stepsEstimate?: number;
+  /** The time budget ran out before the seed range did (`to` is then the last seed handed out). */
+  timedOut: boolean;
   seeds: SeedSummary[];
   /** Per invariant: seeds that violated it. */
   perInvariant: { id: InvariantId; name: string; failingSeeds: number }[];
@@ -73,46 +86,81 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const { scenario } = o;
   const count = o.to - o.from + 1;
   const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(count), count));
-  const tasks: SeedTask[] = [];
-  for (let seed = o.from; seed <= o.to; seed++) tasks.push({ scenario, source: o.source, seed });
   const t0 = performance.now();
+  let strategy: ExploreStrategy = o.strategy ?? { name: 'random' };
+  // pct and delay-bounded spread their choices over a run's length: a first random run of the
+  // first seed measures it (a scenario's runs differ little in length).
+  if (wantsStepsEstimate(strategy)) strategy = { ...strategy, stepsEstimate: Math.max(1, (await runSeedTask({ scenario, source: o.source, seed: o.from })).steps) };
+  const every = o.checkDeterminismEvery ?? 0;
+  const tasks: Tasks = {
+    count,
+    at(i) {
+      const plan = planSeed(strategy, i);
+      return {
+        scenario,
+        source: o.source,
+        seed: o.from + i,
+        ...(plan.ordering.name !== 'random' ? { strategy: plan.ordering } : {}),
+        ...(plan.swarm ? { swarm: true } : {}),
+        ...(every > 0 && i % every === 0 ? { checkDeterminism: true } : {}),
+        label: plan.label,
+      };
+    },
+    timeUp: () => o.timeMs !== undefined && performance.now() - t0 >= o.timeMs,
+  };
   // A signal needs this thread free while seeds run, so it always takes the pool.
   const { seeds, stoppedEarly } = jobs === 1 && o.signal === undefined ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
   seeds.sort((a, b) => a.seed - b.seed);
-  const interrupted = o.signal?.aborted === true && seeds.length < tasks.length;
-  return summarise(scenario.name, scenario.bugs, scenario.durationMs, o, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
+  const interrupted = o.signal?.aborted === true && seeds.length < count;
+  const timedOut = !interrupted && !stoppedEarly && seeds.length < count;
+  const ranTo = timedOut ? Math.max(o.from, ...seeds.map((s) => s.seed)) : o.to;
+  const r = summarise(scenario.name, scenario.bugs, scenario.durationMs, { ...o, to: ranTo }, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
+  return { ...r, strategy: strategy.name, ...(strategy.stepsEstimate !== undefined ? { stepsEstimate: strategy.stepsEstimate } : {}), timedOut };
+}
+
+/** The seeds to run, made one at a time (a time-bounded exploration may have a million). */
+interface Tasks {
+  count: number;
+  at(index: number): SeedTask;
+  /** The time budget is spent: hand out no more seeds. */
+  timeUp(): boolean;
 }
 
 /** A finding: the run ended and found a violation or a failed check; an actor error is not one. */
 const found = (s: SeedSummary): boolean => !s.ok && s.error === undefined;
 
-async function sequential(tasks: SeedTask[], o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
+/** After this seed no new one starts: the first finding with stopAtFirst, or a failed determinism self-check. */
+const stopsAfter = (s: SeedSummary, o: ExploreOptions): boolean => (found(s) && o.stopAtFirst === true) || s.nondeterministic !== undefined;
+
+async function sequential(tasks: Tasks, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const seeds: SeedSummary[] = [];
-  for (const t of tasks) {
-    if (o.signal?.aborted) break;
-    const s = await runSeedTask(t);
+  for (let i = 0; i < tasks.count; i++) {
+    if (o.signal?.aborted || tasks.timeUp()) break;
+    const s = await runSeedTask(tasks.at(i));
     seeds.push(s);
     o.onSeed?.(s);
-    if (found(s) && o.stopAtFirst) return { seeds, stoppedEarly: seeds.length < tasks.length };
+    if (stopsAfter(s, o)) return { seeds, stoppedEarly: seeds.length < tasks.count };
     // Let signals and timers through between seeds (a seed's run is synchronous).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { seeds, stoppedEarly: false };
 }
 
-async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
+async function parallel(tasks: Tasks, jobs: number, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const pool = new Piscina<SeedTask, SeedSummary>({ filename: workerEntry.href, minThreads: jobs, maxThreads: jobs, idleTimeout: 1000 });
   const seeds: SeedSummary[] = [];
   let next = 0;
   let failed = false;
+  let stop = false;
   // Hand seeds out in order, `jobs` at a time: at the first failure no new seed is started,
   // and every seed below it has been started, so the lowest failing seed is the first.
   const lane = async (): Promise<void> => {
-    while (next < tasks.length && !(failed && o.stopAtFirst) && !o.signal?.aborted) {
-      const s = await pool.run(tasks[next++]!);
+    while (next < tasks.count && !stop && !o.signal?.aborted && !tasks.timeUp()) {
+      const s = await pool.run(tasks.at(next++));
       seeds.push(s);
       o.onSeed?.(s);
       if (found(s)) failed = true;
+      if (stopsAfter(s, o)) stop = true;
     }
   };
   // On abort the seeds under way are cut off: the pool is destroyed, and their runs reject.
@@ -124,10 +172,12 @@ async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Pro
   } finally {
     await pool.destroy();
   }
+  const odd = seeds.filter((s) => s.nondeterministic !== undefined).map((s) => s.seed);
+  if (odd.length > 0) return { seeds, stoppedEarly: seeds.length < tasks.count };
   if (!o.stopAtFirst || !failed) return { seeds, stoppedEarly: false };
   const first = Math.min(...seeds.filter(found).map((s) => s.seed));
   const kept = seeds.filter((s) => s.seed <= first);
-  return { seeds: kept, stoppedEarly: kept.length < tasks.length };
+  return { seeds: kept, stoppedEarly: kept.length < tasks.count };
 }
 
 function summarise(
@@ -141,7 +191,7 @@ function summarise(
   stoppedEarly: boolean,
   interrupted: boolean,
   wallMs: number,
-): ExploreResult {
+): Omit<ExploreResult, 'strategy' | 'stepsEstimate' | 'timedOut'> {
   const perInvariant = (Object.keys(invariantNames) as InvariantId[]).map((id) => ({
     id,
     name: invariantNames[id],

@@ -1,13 +1,19 @@
 // How the deterministic runtime picks the next delivery among the enabled ones. A strategy
-// sees only the count of enabled events and the step number, and returns an index; the
-// runtime records every index, so any strategy's run replays with `replayStrategy`.
+// sees the count of enabled events, the step number and each event's source, and returns an
+// index; the runtime records every index, so any strategy's run replays with `replayStrategy`.
+// The seeded ordering strategies (pct, pos, delay-bounded) are in their own files beside this
+// one, and strategy-spec.ts builds one from its name.
 
 import { fail } from '../../util/errors.ts';
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 
 export interface Strategy {
   readonly name: string;
-  choose(enabled: number, step: number): number;
+  /**
+   * `sources[i]` names where enabled event i comes from, stable over the run: a channel index
+   * (≥ 0) or, for an actor's self inbox (timers, sys messages), −1 − the actor's index.
+   */
+  choose(enabled: number, step: number, sources: Int32Array): number;
 }
 
 /** Uniform random choice among enabled events, seeded. */
