@@ -10,6 +10,11 @@ function sourceName(r: SimResult, source: number | undefined): string {
   return source >= 0 ? `channel ${r.channels[source]?.name ?? source}` : `the self inbox of ${r.actors[-1 - source]?.name ?? -1 - source}`;
 }
 
+/** Two runs of one seed (both with step traces): null when they agree, else where they first differ. */
+export function compareRuns(a: SimResult, b: SimResult): string | null {
+  return a.traceHash === b.traceHash ? null : firstDifference(a, b);
+}
+
 /** "first differing step N: …" for two runs whose trace hashes differ (both kept step traces). */
 export function firstDifference(a: SimResult, b: SimResult): string {
   const ta = a.stepTrace!;

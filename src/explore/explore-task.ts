@@ -8,7 +8,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { InvariantId } from '../check/types.ts';
 import type { SimResult } from '../runtime/sim/sim-runtime.ts';
 import type { StrategySpec } from '../runtime/sim/strategy-spec.ts';
-import { firstDifference } from './determinism-check.ts';
+import { compareRuns } from './determinism-check.ts';
 import { swarmScenario } from './swarm.ts';
 
 export interface SeedTask {
@@ -70,8 +70,8 @@ export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
     if (task.checkDeterminism) {
       let second: SimResult | undefined;
       const again = await runNested(scenario, { ...options, stepHashes: true, onSimResult: (x) => (second = x) });
-      if (again.traceHash !== r.traceHash) {
-        const where = firstDifference(first!, second!);
+      const where = compareRuns(first!, second!);
+      if (where !== null) {
         const message = `nondeterministic: seed ${task.seed} ran twice with different trace hashes (${r.traceHash}, ${again.traceHash}); ${where}`;
         return { ...errorSummary(task, scenario, strategy, message, t0), nondeterministic: where, steps: r.steps ?? 0 };
       }
