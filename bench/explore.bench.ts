@@ -109,8 +109,12 @@ export function formatResults(r: Awaited<ReturnType<typeof run>>): string {
     const random = row.random;
     const best = Object.entries(row)
       .filter(([s]) => s !== 'random')
-      .sort((a, b) => a[1].medianWallMs - b[1].medianWallMs)[0];
-    const ratio = random && best ? `${best[0]} ${(random.medianWallMs / best[1].medianWallMs).toFixed(1)}×${random.medianSeeds > n ? ' (at least)' : ''}` : '—';
+      .sort((a, b) => a[1].medianSeeds - b[1].medianSeeds || a[1].medianWallMs - b[1].medianWallMs)[0];
+    // A median past the range is censored: the ratio is then a lower bound, or nothing when both are.
+    let ratio = '—';
+    if (random && best && best[1].medianSeeds <= n) ratio = `${best[0]} ${random.medianSeeds > n ? '≥ ' : ''}${(random.medianWallMs / best[1].medianWallMs).toFixed(1)}×`;
+    else if (random && best && random.medianSeeds <= n) ratio = `random best`;
+    else if (best) ratio = 'none found';
     out.push(`| ${f} | ${chosen.map((s) => cellText(row[s])).join(' | ')} | ${ratio} |`);
   }
   out.push('', `simulator on the race scenarios: ${sim.steps} steps in ${(sim.cpuMs / 1000).toFixed(2)} s CPU = ${(sim.stepsPerSecond / 1000).toFixed(0)} k steps/s on one core`);

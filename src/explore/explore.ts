@@ -5,7 +5,10 @@
 // shared/reference/stack-limits.md §3.5). The result is the same either way: a seed's run is
 // deterministic wherever it runs, and summaries are returned in seed order. With stopAtFirst
 // the exploration ends at the lowest failing seed (in parallel: seeds are handed out in order,
-// so every lower seed has run; summaries past the first failure are left out).
+// so every lower seed has run; summaries past the first failure are left out). How each seed
+// searches (random, pct, pos, delay-bounded, swarm, portfolio) is planned per seed index
+// (explore-strategy.ts); a time budget stops handing out seeds; the determinism self-check runs
+// every Nth seed twice, and a seed whose runs differ stops the exploration as an error.
 
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
