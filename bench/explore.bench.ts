@@ -5,7 +5,7 @@
 // one core), and their medians; a range with no violation counts as its length (censored,
 // shown with >). Then the simulator's speed on the shipped race scenarios: deliveries per
 // second of CPU on one core, checker and metrics on, as explore runs them.
-// BENCH_EXPLORE_RANGES (default 5) ranges of BENCH_EXPLORE_SEEDS (default 12) seeds each;
+// BENCH_EXPLORE_RANGES (default 5) ranges of BENCH_EXPLORE_SEEDS (default 8) seeds each;
 // BENCH_EXPLORE_ONLY=rare-vprq-overflow,... picks fixtures; BENCH_EXPLORE_STRATEGIES=... strategies.
 
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { median } from './stats.ts';
 
 const rangeCount = Number(process.env.BENCH_EXPLORE_RANGES ?? 5);
-const rangeSeeds = Number(process.env.BENCH_EXPLORE_SEEDS ?? 12);
+const rangeSeeds = Number(process.env.BENCH_EXPLORE_SEEDS ?? 8);
 const list = (v: string | undefined): string[] | undefined =>
   v
     ?.split(',')
