@@ -1,5 +1,6 @@
 // Exploring seeds from the API: the scenario opened once with the caller's changes, the seed
-// range checked, then one deterministic run per seed (in this thread or on a Piscina pool).
+// range, the strategy, the determinism self-check and the time budget checked, then one
+// deterministic run per seed (in this thread or on a Piscina pool).
 
 import { explore, type ExploreResult } from '../explore/explore.ts';
 import { exploreStrategyNames, type ExploreStrategy, type ExploreStrategyName } from '../explore/explore-strategy.ts';
