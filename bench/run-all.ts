@@ -15,6 +15,7 @@ const all: Record<string, () => Promise<{ run: () => Promise<unknown>; formatRes
   nested: () => import('./nested.bench.ts'),
   record: () => import('./record.bench.ts'),
   metrics: () => import('./metrics.bench.ts'),
+  explore: () => import('./explore.bench.ts'),
 };
 
 const only = process.env.BENCH_ONLY?.split(',')

@@ -27,7 +27,7 @@ export {
   type ScenarioOverride,
 } from './scenario.ts';
 export { checkRunOptions, runOpenedScenario, runScenario, type RunOptions, type Runtime } from './run.ts';
-export { exploreOpenedScenario, exploreScenario, seedRange, type ExploreScenarioOptions } from './explore.ts';
+export { exploreOpenedScenario, exploreScenario, exploreStrategyOf, seedRange, type ExploreScenarioOptions } from './explore.ts';
 export { seedMax } from './constants.ts';
 export { sweepCsv, sweepGrid, sweepJson, sweepScenario, writeSweepOutputs, type SweepResult, type SweepPoint, type SweepProgress, type SweepRun, type SweepScenarioOptions } from './sweep.ts';
 export { checkOutDir, outputFiles, writeRunOutputs } from './outputs.ts';
@@ -44,6 +44,7 @@ export type { NestedReport } from '../report/nested-report.ts';
 export type { ChainRunReport } from '../report/chain-report.ts';
 export type { CheckerResult, InvariantId, InvariantVerdict, Violation } from '../check/types.ts';
 export type { ExploreResult } from '../explore/explore.ts';
+export type { StrategySpec } from '../runtime/sim/strategy-spec.ts';
 export type { SeedSummary } from '../explore/explore-task.ts';
 export type { MachinesMode } from '../machines/mode.ts';
 

@@ -113,7 +113,10 @@ function mergeExplore(shards: readonly ExploreShardFile[]): ExploreResult {
   const { seeds, stoppedEarly } = options.stopAtFirst ? upToFirstFailure(all, total) : { seeds: all, stoppedEarly: false };
   const jobs = Math.max(...shards.map((s) => s.result.jobs));
   const wallMs = shards.reduce((a, s) => a + s.result.wallMs, 0);
-  return summarise(scenario.name, scenario.bugs, scenario.durationMs, options, jobs, seeds, scenario.marks, stoppedEarly, false, wallMs);
+  const r = summarise(scenario.name, scenario.bugs, scenario.durationMs, options, jobs, seeds, scenario.marks, stoppedEarly, false, wallMs);
+  // Every shard ran the same strategy with the same step estimate (measured on the range's first seed).
+  const { strategy, stepsEstimate } = shards[0]!.result;
+  return { ...r, strategy, ...(stepsEstimate !== undefined ? { stepsEstimate } : {}), timedOut: false };
 }
 
 function mergeSweep(shards: readonly SweepShardFile[]): SweepResult {

@@ -8,7 +8,8 @@ import type { ReplaySource } from '../report/format-replay.ts';
 import { replayRecordFile } from '../runtime/record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
 import { didYouMean } from '../util/suggest.ts';
-import { runOpenedScenario } from './run.ts';
+import { checkRunOptions, runOpenedScenario } from './run.ts';
+import { checkStrategySpec, type StrategySpec } from '../runtime/sim/strategy-spec.ts';
 import { cliOptionName, openScenario } from './scenario.ts';
 
 export interface ReplaySpec {
@@ -19,6 +20,8 @@ export interface ReplaySpec {
   bugs: string[];
   /** `path=value` overrides the run had. */
   set: string[];
+  /** The simulator's ordering strategy when not random (`--strategy pct --depth 3 --steps-estimate K`). */
+  strategy?: StrategySpec;
   /** The simulator's recorded choices (base64url), replayed step for step. */
   schedule?: string;
   /** A threaded run's recording (`faultline replay --record FILE`): replayed exactly; nothing else applies. */
@@ -33,6 +36,9 @@ const lineOptions = {
   set: { type: 'string', multiple: true },
   schedule: { type: 'string' },
   record: { type: 'string' },
+  strategy: { type: 'string' },
+  depth: { type: 'string' },
+  'steps-estimate': { type: 'string' },
 } as const;
 
 /** The words of a replay line: one quoted argument or several; `faultline`, `run` and a trailing `(note)` dropped. */
@@ -82,6 +88,10 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
   const seed = wholeNumber('--seed', values.seed);
   if (seed === undefined) fail('FAULTLINE_CLI_ARGS', 'the replay line needs --seed N (the replay line a report prints has it)');
   const durationMs = wholeNumber('--duration-ms', values['duration-ms']);
+  const depth = wholeNumber('--depth', values.depth);
+  const stepsEstimate = wholeNumber('--steps-estimate', values['steps-estimate']);
+  const strategy =
+    values.strategy !== undefined || depth !== undefined || stepsEstimate !== undefined ? checkStrategySpec({ name: values.strategy ?? 'random', depth, stepsEstimate }, cliOptionName) : undefined;
   return {
     scenario: positionals[0]!,
     seed,
@@ -89,6 +99,7 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
     set: values.set ?? [],
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
+    ...(strategy !== undefined ? { strategy } : {}),
   };
 }
 
@@ -106,7 +117,9 @@ export async function replay(spec: ReplaySpec | string): Promise<NestedReport> {
     },
     cliOptionName,
   );
-  return runOpenedScenario(opened, { runtime: 'sim', ...(s.schedule !== undefined ? { schedule: s.schedule } : {}) });
+  const options = { runtime: 'sim', ...(s.schedule !== undefined ? { schedule: s.schedule } : {}), ...(s.strategy !== undefined ? { strategy: s.strategy } : {}) } as const;
+  checkRunOptions(options, cliOptionName);
+  return runOpenedScenario(opened, options);
 }
 
 /** Replay a threaded run recorded with `record`: the same steps, in the same order, in one thread. */

@@ -8,6 +8,7 @@ import { runNested } from '../runtime/nested-run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { fail } from '../util/errors.ts';
 import type { MetricsOptions } from '../check/metrics-collector.ts';
+import { checkStrategySpec, type StrategySpec } from '../runtime/sim/strategy-spec.ts';
 import { checkOutDir, traceEventsDefault, writeRunOutputs } from './outputs.ts';
 import { apiOptionName, openScenario, type OpenedScenario, type OptionName, type ScenarioChanges } from './scenario.ts';
 
@@ -26,6 +27,8 @@ export interface RunOptions extends ScenarioChanges {
   recordSchedule?: boolean;
   /** Simulator: replay this recorded schedule instead of the seeded strategy. */
   schedule?: string;
+  /** Simulator: how the scheduler orders simultaneous deliveries (random, the default; pct, pos, delay-bounded with their parameters), as a replay line gives it. */
+  strategy?: StrategySpec;
   /** Simulator: stop after this many steps. */
   maxSteps?: number;
   /** The online checker (default on). */
@@ -52,6 +55,7 @@ const simOnly: Partial<Record<keyof RunOptions, string>> = {
   recordSchedule: 'a threaded run is recorded with record FILE instead',
   schedule: "a schedule is the simulator's recorded choices; a threaded run replays from a recording",
   maxSteps: 'a threaded run is bounded by its duration and stall time',
+  strategy: "a strategy orders the simulator's deliveries; threads interleave as they run",
 };
 
 /** Refuse options the chosen runtime would ignore, and malformed ones, before anything runs. */
@@ -71,6 +75,12 @@ export function checkRunOptions(o: RunOptions, name: OptionName = apiOptionName)
   if (o.machines !== undefined && o.machines !== 'compiled' && o.machines !== 'xstate') fail('FAULTLINE_CLI_OPTION', `${name('machines')} must be 'compiled' or 'xstate'; got '${String(o.machines)}'`);
   if (o.stallMs !== undefined && !(Number.isInteger(o.stallMs) && o.stallMs >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('stallMs')} must be a whole number of milliseconds ≥ 1; got ${o.stallMs}`);
   if (o.maxSteps !== undefined && !(Number.isInteger(o.maxSteps) && o.maxSteps >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('maxSteps')} must be a whole number ≥ 1; got ${o.maxSteps}`);
+  if (o.strategy !== undefined) {
+    const spec = checkStrategySpec(o.strategy, name);
+    if ((spec.name === 'pct' || spec.name === 'delay-bounded') && spec.stepsEstimate === undefined)
+      fail('FAULTLINE_CLI_OPTION', `${name('strategy')} ${spec.name} needs ${name('stepsEstimate')} K (the replay line of a ${spec.name} finding carries it)`);
+    if (o.schedule !== undefined) fail('FAULTLINE_CLI_OPTION', `give ${name('strategy')} or ${name('schedule')}, not both: a schedule replays every choice itself`);
+  }
   if (o.out !== undefined) {
     checkOutDir(name('out'), o.out);
     if (o.metrics === false) fail('FAULTLINE_CLI_OPTION', `${name('out')} needs the metrics; drop ${name('metrics')}: false`);
@@ -92,6 +102,7 @@ export async function runOpenedScenario(opened: OpenedScenario, o: RunOptions = 
     ...(o.recordSchedule ? { recordSchedule: true } : {}),
     ...(o.schedule !== undefined ? { schedule: o.schedule } : {}),
     ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
     ...(o.check !== undefined ? { check: o.check } : {}),
     ...(o.signal !== undefined ? { signal: o.signal } : {}),
     ...(metrics !== undefined ? { metrics } : {}),

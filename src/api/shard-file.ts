@@ -35,6 +35,11 @@ export interface ExploreRunOptions {
   durationMs?: number;
   bugs: string[];
   set: string[];
+  /** The search: how each seed schedules (explore-strategy.ts), with its parameters and the self-check. */
+  strategy?: string;
+  depth?: number;
+  stepsEstimate?: number;
+  checkDeterminism?: boolean | number;
 }
 
 export interface ExploreShardFile extends ShardFileHead {
@@ -73,6 +78,10 @@ export function exploreShardFile(source: string, scenario: Scenario, range: { fr
     ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
     bugs: [...(o.bugs ?? [])],
     set: [...(o.set ?? [])],
+    ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+    ...(o.depth !== undefined ? { depth: o.depth } : {}),
+    ...(o.stepsEstimate !== undefined ? { stepsEstimate: o.stepsEstimate } : {}),
+    ...(o.checkDeterminism !== undefined ? { checkDeterminism: o.checkDeterminism } : {}),
   };
   return { ...head(result.shard), kind: 'explore', run: { source, scenario, options }, result };
 }

@@ -14,6 +14,11 @@ export function colourFor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && process.env.TERM !== 'dumb';
 }
 
+/** Progress lines rewritten in place on stderr: only on a terminal, never under CI. */
+export function liveProgress(): boolean {
+  return process.stderr.isTTY === true && (process.env.CI === undefined || process.env.CI === '' || process.env.CI === 'false');
+}
+
 const paint = (code: number, s: string): string => `\u001b[${code}m${s}\u001b[0m`;
 
 /** Verdict lines in green (OK, clean), red (FAIL, ERROR, reproduced) or left as they are. */

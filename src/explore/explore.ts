@@ -5,9 +5,13 @@
 // shared/reference/stack-limits.md §3.5). The result is the same either way: a seed's run is
 // deterministic wherever it runs, and summaries are returned in seed order. With stopAtFirst
 // the exploration ends at the lowest failing seed (in parallel: seeds are handed out in order,
-// so every lower seed has run; summaries past the first failure are left out). With a shard
-// (src/explore/shard.ts) only the shard's seeds of from..to run; `faultline merge` joins the
-// shards' results into the whole run's (src/api/merge.ts).
+// so every lower seed has run; summaries past the first failure are left out). How each seed
+// searches (random, pct, pos, delay-bounded, swarm, portfolio) is planned per seed index
+// (explore-strategy.ts); a time budget stops handing out seeds; the determinism self-check runs
+// every Nth seed twice, and a seed whose runs differ stops the exploration as an error. With a
+// shard (src/explore/shard.ts) only the shard's seeds of from..to run, each planned by its
+// index in the whole range; `faultline merge` joins the shards' results into the whole run's
+// (src/api/merge.ts).
 
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
@@ -16,7 +20,8 @@ import { invariantNames } from '../check/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { moduleBeside } from '../util/module-url.ts';
 import { runSeedTask, type SeedSummary, type SeedTask } from './explore-task.ts';
-import { inShard, type ShardSpec } from './shard.ts';
+import { shardSize, type ShardSpec } from './shard.ts';
+import { planSeed, wantsStepsEstimate, type ExploreStrategy } from './explore-strategy.ts';
 
 export interface ExploreOptions {
   /** The resolved scenario (overrides and bug toggles applied). */
@@ -30,6 +35,12 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
   /** Run only this shard's seeds of from..to (seed from+k when k mod count = index − 1). */
   shard?: ShardSpec;
+  /** How seeds are scheduled (explore-strategy.ts); default random. */
+  strategy?: ExploreStrategy;
+  /** The determinism self-check: every Nth seed (the first of the range included) runs twice and must give the same trace hash. */
+  checkDeterminismEvery?: number;
+  /** Stop handing out seeds after this long (wall clock); the seeds run so far are the result. */
+  timeMs?: number;
   /** Called with each summary as it arrives (in completion order). */
   onSeed?: (s: SeedSummary) => void;
   /** Stops the exploration when aborted (seeds under way are cut off); the result holds the seeds that ran (interrupted: true). */
@@ -43,6 +54,12 @@ export interface ExploreResult {
   from: number;
   to: number;
   jobs: number;
+  /** The exploration strategy (a portfolio's seeds each name their member). */
+  strategy: string;
+  /** pct / delay-bounded: the step count their choices were spread over. */
+  stepsEstimate?: number;
+  /** The time budget ran out before the seed range did (`to` is then the last seed handed out). */
+  timedOut: boolean;
   seeds: SeedSummary[];
   /** Per invariant: seeds that violated it. */
   perInvariant: { id: InvariantId; name: string; failingSeeds: number }[];
@@ -78,17 +95,52 @@ export function defaultJobs(seeds: number): number {
 
 export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const { scenario } = o;
-  const tasks: SeedTask[] = [];
-  for (let seed = o.from; seed <= o.to; seed++) if (inShard(seed - o.from, o.shard)) tasks.push({ scenario, source: o.source, seed });
-  const count = Math.max(1, tasks.length);
+  // A shard runs every count-th seed from its own first; a seed keeps its index in the whole
+  // range (its strategy plan and self-check), so the shards together are the unsharded run.
+  const sh = o.shard;
+  const count = sh === undefined ? o.to - o.from + 1 : shardSize(o.to - o.from + 1, sh);
+  const indexOf = (i: number): number => (sh === undefined ? i : sh.index - 1 + i * sh.count);
   const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(count), count));
   const t0 = performance.now();
+  let strategy: ExploreStrategy = o.strategy ?? { name: 'random' };
+  // pct and delay-bounded spread their choices over a run's length: a first random run of the
+  // first seed measures it (a scenario's runs differ little in length).
+  if (wantsStepsEstimate(strategy)) strategy = { ...strategy, stepsEstimate: Math.max(1, (await runSeedTask({ scenario, source: o.source, seed: o.from })).steps) };
+  const every = o.checkDeterminismEvery ?? 0;
+  const tasks: Tasks = {
+    count,
+    at(i) {
+      const k = indexOf(i);
+      const plan = planSeed(strategy, k);
+      return {
+        scenario,
+        source: o.source,
+        seed: o.from + k,
+        ...(plan.ordering.name !== 'random' ? { strategy: plan.ordering } : {}),
+        ...(plan.swarm ? { swarm: true } : {}),
+        ...(every > 0 && k % every === 0 ? { checkDeterminism: true } : {}),
+        label: plan.label,
+      };
+    },
+    timeUp: () => o.timeMs !== undefined && performance.now() - t0 >= o.timeMs,
+  };
   // A signal needs this thread free while seeds run, so it always takes the pool.
   const { seeds, stoppedEarly } = jobs === 1 && o.signal === undefined ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
   seeds.sort((a, b) => a.seed - b.seed);
-  const interrupted = o.signal?.aborted === true && seeds.length < tasks.length;
-  const result = summarise(scenario.name, scenario.bugs, scenario.durationMs, o, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
-  return o.shard === undefined ? result : { ...result, shard: o.shard };
+  const interrupted = o.signal?.aborted === true && seeds.length < count;
+  const timedOut = !interrupted && !stoppedEarly && seeds.length < count;
+  const ranTo = timedOut ? Math.max(o.from, ...seeds.map((s) => s.seed)) : o.to;
+  const r = summarise(scenario.name, scenario.bugs, scenario.durationMs, { ...o, to: ranTo }, jobs, seeds, scenario.marks, stoppedEarly, interrupted, performance.now() - t0);
+  const result = { ...r, strategy: strategy.name, ...(strategy.stepsEstimate !== undefined ? { stepsEstimate: strategy.stepsEstimate } : {}), timedOut };
+  return sh === undefined ? result : { ...result, shard: sh };
+}
+
+/** The seeds to run, made one at a time (a time-bounded exploration may have a million). */
+interface Tasks {
+  count: number;
+  at(index: number): SeedTask;
+  /** The time budget is spent: hand out no more seeds. */
+  timeUp(): boolean;
 }
 
 /** A finding: the run ended and found a violation or a failed check; an actor error is not one. */
@@ -103,33 +155,38 @@ export function upToFirstFailure(seeds: readonly SeedSummary[], total: number): 
   return { seeds: kept, stoppedEarly: kept.length < total };
 }
 
-async function sequential(tasks: SeedTask[], o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
+/** After this seed no new one starts: the first finding with stopAtFirst, or a failed determinism self-check. */
+const stopsAfter = (s: SeedSummary, o: ExploreOptions): boolean => (found(s) && o.stopAtFirst === true) || s.nondeterministic !== undefined;
+
+async function sequential(tasks: Tasks, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const seeds: SeedSummary[] = [];
-  for (const t of tasks) {
-    if (o.signal?.aborted) break;
-    const s = await runSeedTask(t);
+  for (let i = 0; i < tasks.count; i++) {
+    if (o.signal?.aborted || tasks.timeUp()) break;
+    const s = await runSeedTask(tasks.at(i));
     seeds.push(s);
     o.onSeed?.(s);
-    if (found(s) && o.stopAtFirst) return { seeds, stoppedEarly: seeds.length < tasks.length };
+    if (stopsAfter(s, o)) return { seeds, stoppedEarly: seeds.length < tasks.count };
     // Let signals and timers through between seeds (a seed's run is synchronous).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { seeds, stoppedEarly: false };
 }
 
-async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
+async function parallel(tasks: Tasks, jobs: number, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const pool = new Piscina<SeedTask, SeedSummary>({ filename: workerEntry.href, minThreads: jobs, maxThreads: jobs, idleTimeout: 1000 });
   const seeds: SeedSummary[] = [];
   let next = 0;
   let failed = false;
+  let stop = false;
   // Hand seeds out in order, `jobs` at a time: at the first failure no new seed is started,
   // and every seed below it has been started, so the lowest failing seed is the first.
   const lane = async (): Promise<void> => {
-    while (next < tasks.length && !(failed && o.stopAtFirst) && !o.signal?.aborted) {
-      const s = await pool.run(tasks[next++]!);
+    while (next < tasks.count && !stop && !o.signal?.aborted && !tasks.timeUp()) {
+      const s = await pool.run(tasks.at(next++));
       seeds.push(s);
       o.onSeed?.(s);
       if (found(s)) failed = true;
+      if (stopsAfter(s, o)) stop = true;
     }
   };
   // On abort the seeds under way are cut off: the pool is destroyed, and their runs reject.
@@ -141,8 +198,10 @@ async function parallel(tasks: SeedTask[], jobs: number, o: ExploreOptions): Pro
   } finally {
     await pool.destroy();
   }
+  const odd = seeds.filter((s) => s.nondeterministic !== undefined).map((s) => s.seed);
+  if (odd.length > 0) return { seeds, stoppedEarly: seeds.length < tasks.count };
   if (!o.stopAtFirst || !failed) return { seeds, stoppedEarly: false };
-  return upToFirstFailure(seeds, tasks.length);
+  return upToFirstFailure(seeds, tasks.count);
 }
 
 /** The result from the seeds' summaries (in seed order); `faultline merge` makes the whole run's from its shards' seeds with it. */
@@ -157,7 +216,7 @@ export function summarise(
   stoppedEarly: boolean,
   interrupted: boolean,
   wallMs: number,
-): ExploreResult {
+): Omit<ExploreResult, 'strategy' | 'stepsEstimate' | 'timedOut'> {
   const perInvariant = (Object.keys(invariantNames) as InvariantId[]).map((id) => ({
     id,
     name: invariantNames[id],

@@ -8,7 +8,8 @@ export function formatExplore(r: ExploreResult): string {
   const out: string[] = [];
   const n = r.seeds.length;
   out.push(
-    `explore ${r.scenario}: seeds ${r.from}..${r.to}${r.shard ? `, shard ${r.shard.index}/${r.shard.count} (${n} seeds of them)` : ''}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}, ` +
+    `explore ${r.scenario}: seeds ${r.from}..${r.to}${r.shard ? `, shard ${r.shard.index}/${r.shard.count} (${n} seeds of them)` : ''}${r.stoppedEarly ? ` (stopped at the first failure after ${n})` : ''}${r.timedOut ? ` (time budget spent after ${n})` : ''}, ` +
+      `strategy ${r.strategy}${r.stepsEstimate !== undefined ? ` (steps estimate ${r.stepsEstimate})` : ''}, ` +
       `${r.durationMs} ms each, ${r.jobs === 1 ? 'sequential' : `${r.jobs} workers`}${r.bugs.length ? `, bugs: ${r.bugs.join(', ')}` : ''}` +
       `, ${(r.wallMs / 1000).toFixed(1)} s`,
   );
@@ -27,7 +28,9 @@ export function formatExplore(r: ExploreResult): string {
     const e = r.firstError!;
     out.push(
       '',
-      `errors: ${r.errors} / ${n} seed(s) could not finish: an actor threw (an error of the model or its configuration, not a finding)`,
+      e.nondeterministic !== undefined
+        ? `errors: ${r.errors} / ${n} seed(s) could not finish: the determinism self-check failed (the simulator or an actor is not deterministic: an error, not a finding)`
+        : `errors: ${r.errors} / ${n} seed(s) could not finish: an actor threw (an error of the model or its configuration, not a finding)`,
       `  first: seed ${e.seed}: ${e.error}`,
       `  replay: ${e.replay}`,
     );
@@ -43,7 +46,7 @@ export function formatExplore(r: ExploreResult): string {
   if (f === null) {
     out.push('no failing seed');
   } else {
-    out.push(`first failing seed: ${f.seed}`);
+    out.push(`first failing seed: ${f.seed}${r.strategy !== 'random' ? ` (strategy ${f.strategy})` : ''}`);
     for (const v of f.violations.slice(0, 3)) out.push(`  ${v.invariant} ${v.first}${v.ghosts.length ? ` (ghosts ${v.ghosts.join(', ')})` : ''}`);
     if (f.violations.length > 3) out.push(`  ... ${f.violations.length - 3} more violation(s)`);
     for (const c of f.failedChecks.slice(0, 3)) out.push(`  check failed: ${c}`);
@@ -61,6 +64,8 @@ export function formatExplore(r: ExploreResult): string {
  */
 export function exploreVerdict(r: ExploreResult): string {
   if (r.interrupted) return `verdict: INTERRUPTED — ${r.seeds.length} of ${shardSize(r.to - r.from + 1, r.shard)} seeds ran: ${r.failing} failing, ${r.errors} error(s) so far`;
+  const odd = r.seeds.find((s) => s.nondeterministic !== undefined);
+  if (odd !== undefined) return `verdict: ERROR — not deterministic: seed ${odd.seed} ran twice and differed; ${odd.nondeterministic}`;
   if (r.shard) {
     const of = `shard ${r.shard.index}/${r.shard.count}, ${r.seeds.length} seeds`;
     if (r.errors > 0) return `verdict: ERROR (${of}) — ${r.errors} seed(s) could not finish (an actor threw)${r.failing > 0 ? `; ${r.failing} failing seed(s)` : ''}`;

@@ -82,6 +82,8 @@ export interface NestedReport {
   ok: boolean;
   tiers: TierStats;
   traceHash?: string;
+  /** Simulator: deliveries the run made (the step count a pct or delay-bounded estimate is taken from). */
+  steps?: number;
   /** Simulator with --record-schedule: the run's recorded choices as one base64url line (src/runtime/sim/choices.ts). */
   schedule?: string;
 }

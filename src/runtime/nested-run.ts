@@ -6,8 +6,9 @@ import { isMainThread } from 'node:worker_threads';
 import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import type { MachinesMode } from '../machines/mode.ts';
-import { runSim } from './sim/sim-runtime.ts';
+import { runSim, type SimResult } from './sim/sim-runtime.ts';
 import { replayStrategy } from './sim/strategy.ts';
+import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
 import { layoutRun } from './threads/layout.ts';
@@ -42,6 +43,12 @@ export interface NestedRunOptions {
   source?: string;
   /** Simulator: replay this recorded schedule (base64url choices, `--schedule`) instead of the seeded random strategy. */
   schedule?: string;
+  /** Simulator: how the scheduler orders simultaneous deliveries (default: seeded uniform random); the replay line carries it. */
+  strategy?: StrategySpec;
+  /** Simulator: keep the trace hash and the source delivered after every step (the determinism self-check compares two runs with them). */
+  stepHashes?: boolean;
+  /** Simulator: called with the simulator's own result (steps, choices, step hashes) before the report is built. */
+  onSimResult?: (r: SimResult) => void;
   /** Simulator: put the run's schedule (its recorded choices, one base64url line) in report.schedule. */
   recordSchedule?: boolean;
   /** Threads: record every step into this file; the replay line is then `faultline replay --record <file>`, exact. */
@@ -91,11 +98,11 @@ const deviceProgress = {
  * seed, the duration, the bug toggles, and a --set for every other key the run changed from
  * the named scenario (when it can be loaded), so a run with overrides replays as it ran.
  */
-export function replayLine(scenario: Scenario, seed: number, source: string = scenario.name): string {
+export function replayLine(scenario: Scenario, seed: number, source: string = scenario.name, strategy?: StrategySpec): string {
   const bugs = scenario.bugs.map((b) => ` --bug ${b}`).join('');
   const base = baseOf(source);
   const sets = base === undefined ? [] : scenarioSets(base, scenario, ['durationMs', 'seed', 'bugs', 'threads', 'name', 'description']);
-  return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}${sets.map((t) => ` --set ${t}`).join('')}`;
+  return `faultline run ${source} --runtime sim --seed ${seed} --duration-ms ${scenario.durationMs}${bugs}${sets.map((t) => ` --set ${t}`).join('')}${strategyWords(strategy)}`;
 }
 
 /** The scenario a replay line names, as the loader gives it, or undefined when it cannot be loaded (an API object). */
@@ -131,9 +138,11 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
       metrics: o.metrics ?? {},
-      ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : {}),
+      ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : o.strategy !== undefined ? { strategy: makeStrategy(o.strategy, o.seed) } : {}),
+      ...(o.stepHashes ? { stepHashes: true } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
+    o.onSimResult?.(r);
     report = buildNestedReport(
       { scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       {
@@ -145,9 +154,10 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         checker: r.checker,
         ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}),
       },
-      { replay: replayLine(scenario, o.seed, o.source), requiredMarks: scenario.marks },
+      { replay: replayLine(scenario, o.seed, o.source, o.schedule === undefined ? o.strategy : undefined), requiredMarks: scenario.marks },
     );
     report.traceHash = r.traceHash;
+    report.steps = r.steps;
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
   } else {
     const r = await runThreaded(topology, {

@@ -31,6 +31,11 @@ export class TraceHash {
     for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
   }
 
+  /** One lane of the state so far: enough to tell two runs' steps apart cheaply. */
+  low32(): number {
+    return this.lo >>> 0;
+  }
+
   hex(): string {
     return (this.hi >>> 0).toString(16).padStart(8, '0') + (this.lo >>> 0).toString(16).padStart(8, '0');
   }

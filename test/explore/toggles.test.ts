@@ -19,7 +19,8 @@ const cases: { scenario: string; bug: string; invariant: InvariantId }[] = [
 describe('bug toggles found by exploration and reproduced by replay', () => {
   for (const c of cases) {
     it(`${c.scenario} --bug ${c.bug}: ${c.invariant} within 20 seeds, and the replay line reproduces it`, async () => {
-      const r = await exploreScenario(c.scenario, { from: 1, to: 20, bugs: [c.bug], jobs: 1, stopAtFirst: true });
+      const r = await exploreScenario(c.scenario, { from: 1, to: 20, bugs: [c.bug], jobs: 1, stopAtFirst: true, checkDeterminism: true });
+      expect(r.errors, 'the determinism self-check passed').toBe(0);
       const f = r.firstFailure;
       expect(f, formatExplore(r)).not.toBeNull();
       expect(r.perInvariant.find((i) => i.id === c.invariant)!.failingSeeds).toBeGreaterThan(0);

@@ -12,6 +12,9 @@ const options = {
   seed: { kind: 'int', value: 'N', help: 'the seed of the run to replay' },
   ...scenarioOptions,
   schedule: { kind: 'string', value: 'S', help: 'a recorded schedule (base64url, from run --record-schedule) to replay step for step' },
+  strategy: { kind: 'string', value: 'S', choices: ['random', 'pct', 'pos', 'delay-bounded'], help: 'the ordering strategy of the run (a replay line of a pct, pos or delay-bounded finding has it)' },
+  depth: { kind: 'int', value: 'D', min: 1, max: 64, help: 'pct bug depth d, or delay-bounded deviations k' },
+  'steps-estimate': { kind: 'int', value: 'K', min: 1, help: 'pct, delay-bounded: steps their choices were spread over' },
   json: { kind: 'string', value: 'FILE', help: 'also write the report as JSON to FILE (- for stdout; the text then goes to stderr)' },
   ...helpOption,
 } as const;

@@ -1,7 +1,7 @@
 // `faultline run [scenario]`: one run of a nested scenario (or the bare example chain) on
 // threads or in the simulator, with its readable summary and verdict.
 
-import type { RunOptions } from '../../api/index.ts';
+import type { RunOptions, StrategySpec } from '../../api/index.ts';
 import { defaultScenarioName, seedMax } from '../../api/constants.ts';
 import { fail } from '../../util/errors.ts';
 import { helpOption, loadApi, type Command } from '../command.ts';
@@ -26,6 +26,14 @@ const options = {
   'stall-ms': { kind: 'int', value: 'MS', min: 1, help: 'threads: fail with a stall report when nothing progresses this long (default 10000)' },
   'time-scale': { kind: 'int', value: 'N', help: "threads: scenario time runs N times slower than the wall clock (default: the scenario's threads.timeScale)" },
   record: { kind: 'string', value: 'FILE', help: 'threads: record every step into FILE for an exact replay (faultline replay --record FILE)' },
+  strategy: {
+    kind: 'string',
+    value: 'S',
+    choices: ['random', 'pct', 'pos', 'delay-bounded'],
+    help: 'sim: how simultaneous deliveries are ordered (default random; a replay line of a pct, pos or delay-bounded finding has it)',
+  },
+  depth: { kind: 'int', value: 'D', min: 1, max: 64, help: 'sim: pct bug depth d, or delay-bounded deviations k' },
+  'steps-estimate': { kind: 'int', value: 'K', min: 1, help: 'sim: pct, delay-bounded: steps their choices are spread over' },
   'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule for `faultline replay ... --schedule`' },
   requests: { kind: 'int', value: 'N', min: 0, help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', value: 'N', min: 1, help: 'chain only: requests in flight at once (default 64)' },
@@ -53,12 +61,21 @@ export function runOptionsOf(v: OptionValues): RunOptions {
     ...(v['time-scale'] !== undefined ? { timeScale: v['time-scale'] as number } : {}),
     ...(v.record !== undefined ? { record: v.record as string } : {}),
     ...(v['record-schedule'] === true ? { recordSchedule: true } : {}),
+    ...(v.strategy !== undefined || v.depth !== undefined || v['steps-estimate'] !== undefined
+      ? {
+          strategy: {
+            name: (v.strategy as StrategySpec['name'] | undefined) ?? 'random',
+            ...(v.depth !== undefined ? { depth: v.depth as number } : {}),
+            ...(v['steps-estimate'] !== undefined ? { stepsEstimate: v['steps-estimate'] as number } : {}),
+          },
+        }
+      : {}),
     ...(v.out !== undefined ? { out: v.out as string } : {}),
   };
 }
 
 async function runChainCommand(v: OptionValues, signal: AbortSignal): Promise<number> {
-  for (const k of ['bug', 'set', 'machines', 'stall-ms', 'time-scale', 'record', 'record-schedule', 'out']) {
+  for (const k of ['bug', 'set', 'strategy', 'depth', 'steps-estimate', 'machines', 'stall-ms', 'time-scale', 'record', 'record-schedule', 'out']) {
     if (v[k] !== undefined) fail('FAULTLINE_OPTION_IGNORED', `run chain: --${k} does not apply to the example chain (it has no scenario, bugs or recording)`);
   }
   const runtime = (v.runtime as 'threads' | 'sim' | undefined) ?? 'threads';

@@ -8,7 +8,7 @@ import type { ShardFile, SweepProgress, SweepResult, SweepScenarioOptions } from
 import { fail } from '../../util/errors.ts';
 import { helpOption, loadApi, type Command } from '../command.ts';
 import { parseCommand } from '../options.ts';
-import { checkOutputPath, outputFor } from '../output.ts';
+import { checkOutputPath, liveProgress, outputFor } from '../output.ts';
 
 const options = {
   set: { kind: 'list', value: 'PATH=V1,V2,...', help: 'sweep a scenario key over the values (repeatable: the grid is the cross product); one value overrides the key at every point' },
@@ -25,7 +25,7 @@ const options = {
 
 /** Progress on stderr, rewritten in place: only on a terminal, never under CI. */
 function progress(): { update(p: SweepProgress): void; end(): void } {
-  const live = process.stderr.isTTY === true && (process.env.CI === undefined || process.env.CI === '' || process.env.CI === 'false');
+  const live = liveProgress();
   const t0 = performance.now();
   let shown = false;
   return {

@@ -40,6 +40,8 @@ export interface SimOptions {
   /** Keep the choice made at every step (default true). A seeded strategy replays from its seed
    * alone, so very long runs may turn this off to keep memory flat. */
   recordChoices?: boolean;
+  /** Keep, after every step, the trace hash so far and the source delivered (SimResult.stepTrace), for the determinism self-check. */
+  stepHashes?: boolean;
   /** Run the online checker (default true); off, ctx.check does nothing. */
   check?: boolean;
   /** The metrics the checker derives from the check events (default on; false: off). */
@@ -104,6 +106,8 @@ export interface SimResult {
   checker: CheckerResult | null;
   /** A run the watchdog stopped ('livelock', 'wall-clock-cap'): why, channel depths, pending work. */
   stopReport?: string;
+  /** With options.stepHashes: per step, the trace hash after it (one lane) and the source delivered (a channel index, or −1 − actor). */
+  stepTrace?: { hashes: number[]; sources: number[] };
 }
 
 /** An actor threw: carries what is needed to replay up to the failure. */
@@ -177,6 +181,7 @@ class SimRun {
   private readonly marks = new Map<string, number>();
   private readonly hash = new TraceHash();
   private readonly choices = new ChoiceLog();
+  private readonly stepTrace: SimResult['stepTrace'];
   private readonly scratch = new Int32Array(messageCodec.slotWords);
   private readonly enabled: Int32Array;
   /** Receiving actor of each channel, for collectEnabled's scan. */
@@ -207,6 +212,7 @@ class SimRun {
     this.guard = options.guard ?? {};
     this.signal = options.signal;
     this.recordChoices = options.recordChoices ?? true;
+    this.stepTrace = options.stepHashes ? { hashes: [], sources: [] } : undefined;
     this.queues = topo.channels.map((c) => new SimQueue(c.capacity));
     this.sent = topo.channels.map(() => 0);
     this.refused = topo.channels.map(() => 0);
@@ -318,7 +324,7 @@ class SimRun {
         }
         continue;
       }
-      const pick = this.strategy.choose(n, this.steps);
+      const pick = this.strategy.choose(n, this.steps, this.enabled);
       if (this.recordChoices) this.choices.push(pick);
       this.deliver(this.enabled[pick]!);
       if (this.progress && this.steps % this.progress.everySteps === 0) this.progress.fn(this.steps, this.nowNs);
@@ -408,6 +414,10 @@ class SimRun {
       msg = this.slots[actor]!.inbox.shift();
     }
     this.hashDelivery(source, msg);
+    if (this.stepTrace !== undefined) {
+      this.stepTrace.hashes.push(this.hash.low32());
+      this.stepTrace.sources.push(source);
+    }
     const slot = this.slots[actor]!;
     const service = slot.serviceByType?.get(msg.type) ?? (source >= 0 ? (this.topo.channels[source]!.service ?? slot.service) : slot.service);
     const costNs = service === null ? 0 : this.timing.draw(service, this.steps);
@@ -463,6 +473,7 @@ class SimRun {
       marks: Object.fromEntries(this.marks),
       checker: this.checker?.finish({ quiescent: stopReason === 'quiescent', stopReason, ...(this.stopWhy !== undefined ? { stallReport: this.stopWhy } : {}) }) ?? null,
       ...(this.stopWhy !== undefined ? { stopReport: this.stopWhy } : {}),
+      ...(this.stepTrace !== undefined ? { stepTrace: this.stepTrace } : {}),
     };
   }
 }

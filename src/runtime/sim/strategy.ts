@@ -1,7 +1,9 @@
 // How the deterministic runtime picks the next delivery among the enabled ones. A strategy
-// sees only the count of enabled events and the step number, and returns an index; the
-// runtime records every index, so any strategy's run replays with `replayStrategy`.
+// sees the count of enabled events, the step number and each event's source, and returns an
+// index; the runtime records every index, so any strategy's run replays with `replayStrategy`.
 // A strategy may also choose timing (chooseDelay): where in its window a delay lands.
+// The seeded ordering strategies (pct, pos, delay-bounded) are in their own files beside this
+// one, and strategy-spec.ts builds one from its name.
 
 import { fail } from '../../util/errors.ts';
 import { createRng, rngStateFrom } from '../../util/rng.ts';
@@ -9,7 +11,11 @@ import { delayScheduleMark } from './choices.ts';
 
 export interface Strategy {
   readonly name: string;
-  choose(enabled: number, step: number): number;
+  /**
+   * `sources[i]` names where enabled event i comes from, stable over the run: a channel index
+   * (≥ 0) or, for an actor's self inbox (timers, sys messages), −1 − the actor's index.
+   */
+  choose(enabled: number, step: number, sources: Int32Array): number;
   /**
    * Optional: timing as a choice (issue 10). When present, every hop latency and service cost
    * the scenario gives a window (a non-fixed distribution: a uniform's [min, max], an empirical

@@ -1,0 +1,122 @@
+// The race search on rare windows (issue 10): for each rare-window variant of a toggle's race
+// scenario (bench/fixtures/rare/: windows narrowed until uniform random finds the bug on at
+// most 1 seed in 20) and each exploration strategy, the seeds and the wall time to the first
+// violation in each of several disjoint seed ranges (explore with stopAtFirst, in this thread:
+// one core), and their medians; a range with no violation counts as its length (censored,
+// shown with >). Then the simulator's speed on the shipped race scenarios: deliveries per
+// second of CPU on one core, checker and metrics on, as explore runs them.
+// BENCH_EXPLORE_RANGES (default 5) ranges of BENCH_EXPLORE_SEEDS (default 8) seeds each;
+// BENCH_EXPLORE_ONLY=rare-vprq-overflow,... picks fixtures; BENCH_EXPLORE_STRATEGIES=... strategies.
+
+import { fileURLToPath } from 'node:url';
+import { exploreScenario } from '../src/api/explore.ts';
+import { runNested } from '../src/runtime/nested-run.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import { median } from './stats.ts';
+
+const rangeCount = Number(process.env.BENCH_EXPLORE_RANGES ?? 5);
+const rangeSeeds = Number(process.env.BENCH_EXPLORE_SEEDS ?? 8);
+const list = (v: string | undefined): string[] | undefined =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export const rareFixtures: { name: string; bug: string }[] = [
+  { name: 'rare-ats-vs-atc-invalidate', bug: 'atc-keeps-raced-translation' },
+  { name: 'rare-atc-before-iotlb', bug: 'atc-before-iotlb' },
+  { name: 'rare-prq-clear-pro-early', bug: 'clear-pro-early' },
+  { name: 'rare-vprq-overflow', bug: 'vprq-drop-leaks-cookie' },
+  { name: 'rare-flr-prgi-reuse', bug: 'vmm-prgi-only-match' },
+  { name: 'rare-pasid-teardown-reuse', bug: 'no-drain-before-reuse' },
+];
+const strategies = ['random', 'pct', 'pos', 'delay-bounded', 'swarm', 'portfolio'] as const;
+
+export const fixturePath = (name: string): string => fileURLToPath(new URL(`./fixtures/rare/${name}.yaml`, import.meta.url));
+
+interface Cell {
+  /** Per range: seeds run up to and including the first failing one, or null when none failed. */
+  seeds: (number | null)[];
+  /** Per range: wall ms to the first violation (or of the whole range). */
+  wallMs: number[];
+  /** Failing seeds / seeds run over every range (without stopping: the findability). */
+  medianSeeds: number;
+  medianWallMs: number;
+  found: number;
+}
+
+async function cell(fixture: { name: string; bug: string }, strategy: (typeof strategies)[number]): Promise<Cell> {
+  const seeds: (number | null)[] = [];
+  const wallMs: number[] = [];
+  for (let i = 0; i < rangeCount; i++) {
+    const from = 1 + i * rangeSeeds;
+    const r = await exploreScenario(fixturePath(fixture.name), { from, to: from + rangeSeeds - 1, bugs: [fixture.bug], strategy, stopAtFirst: true, jobs: 1 });
+    if (r.errors > 0) throw new Error(`${fixture.name} ${strategy}: ${r.firstError?.error}`);
+    seeds.push(r.firstFailure === null ? null : r.firstFailure.seed - from + 1);
+    wallMs.push(r.wallMs);
+  }
+  return {
+    seeds,
+    wallMs,
+    medianSeeds: median(seeds.map((s) => s ?? rangeSeeds + 1)),
+    medianWallMs: median(wallMs),
+    found: seeds.filter((s) => s !== null).length,
+  };
+}
+
+/** Deliveries per CPU second on one core over the shipped race scenarios (each once, seed 1). */
+async function simSpeed(): Promise<{ steps: number; cpuMs: number; stepsPerSecond: number }> {
+  const names = ['prq-clear-pro-early', 'vprq-overflow', 'ats-vs-atc-invalidate', 'atc-before-iotlb', 'pasid-teardown-reuse', 'flr-prgi-reuse', 'replace-with-pending', 'guest-pause-heal'];
+  const cpu = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  await runNested(loadScenario(names[0]).scenario, { runtime: 'sim', seed: 1 }); // warm-up
+  let steps = 0;
+  const t0 = cpu();
+  for (const n of names) steps += (await runNested(loadScenario(n).scenario, { runtime: 'sim', seed: 1 })).steps ?? 0;
+  const cpuMs = cpu() - t0;
+  return { steps, cpuMs, stepsPerSecond: (steps / cpuMs) * 1000 };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const only = list(process.env.BENCH_EXPLORE_ONLY);
+  const chosen = list(process.env.BENCH_EXPLORE_STRATEGIES) ?? [...strategies];
+  const table: Record<string, Record<string, Cell>> = {};
+  for (const f of rareFixtures) {
+    if (only && !only.includes(f.name)) continue;
+    table[f.name] = {};
+    for (const s of strategies) {
+      if (!chosen.includes(s)) continue;
+      const c = await cell(f, s);
+      table[f.name]![s] = c;
+      console.log(`${f.name} ${s}: seeds to first ${c.seeds.map((x) => x ?? `>${rangeSeeds}`).join(' ')} (median ${c.medianSeeds}), wall ms ${c.wallMs.map((w) => w.toFixed(0)).join(' ')}`);
+    }
+  }
+  return { rangeCount, rangeSeeds, table, sim: await simSpeed() };
+}
+
+export function formatResults(r: Awaited<ReturnType<typeof run>>): string {
+  const { table, rangeSeeds: n, sim } = r as { table: Record<string, Record<string, Cell>>; rangeSeeds: number; sim: Awaited<ReturnType<typeof simSpeed>> };
+  const chosen = [...new Set(Object.values(table).flatMap((row) => Object.keys(row)))];
+  const out = [
+    `median seeds to the first violation / median wall s (over ${r.rangeCount as number} disjoint ranges of ${n} seeds; >${n}: none in the range)`,
+    `| fixture | ${chosen.join(' | ')} | best non-random vs random |`,
+    `| --- | ${chosen.map(() => '---').join(' | ')} | --- |`,
+  ];
+  for (const [f, row] of Object.entries(table)) {
+    const cellText = (c: Cell | undefined): string => (c === undefined ? '—' : `${c.medianSeeds > n ? `>${n}` : c.medianSeeds} / ${c.medianSeeds > n ? '>' : ''}${(c.medianWallMs / 1000).toFixed(1)}`);
+    const random = row.random;
+    const best = Object.entries(row)
+      .filter(([s]) => s !== 'random')
+      .sort((a, b) => a[1].medianSeeds - b[1].medianSeeds || a[1].medianWallMs - b[1].medianWallMs)[0];
+    // A median past the range is censored: the ratio is then a lower bound, or nothing when both are.
+    let ratio = '—';
+    if (random && best && best[1].medianSeeds <= n) ratio = `${best[0]} ${random.medianSeeds > n ? '≥ ' : ''}${(random.medianWallMs / best[1].medianWallMs).toFixed(1)}×`;
+    else if (random && best && random.medianSeeds <= n) ratio = `random best`;
+    else if (best) ratio = 'none found';
+    out.push(`| ${f} | ${chosen.map((s) => cellText(row[s])).join(' | ')} | ${ratio} |`);
+  }
+  out.push('', `simulator on the race scenarios: ${sim.steps} steps in ${(sim.cpuMs / 1000).toFixed(2)} s CPU = ${(sim.stepsPerSecond / 1000).toFixed(0)} k steps/s on one core`);
+  return out.join('\n');
+}

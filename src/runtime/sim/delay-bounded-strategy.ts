@@ -1,0 +1,35 @@
+// Delay-bounded scheduling (Emmi, Qadeer, Rakamarić, POPL 2011): the default schedule always
+// takes the first enabled event in canonical order (choice 0: channels by index, then self
+// inboxes), and a run may deviate from it at most k times. The k deviation steps are drawn
+// uniformly over the estimated step count; a deviation falling on a step with one enabled event
+// waits for the next step with a real choice, and takes one of the other events at random.
+// With delay choices (after the timing work lands) a deviation may equally pick the late end
+// of a delivery's window instead of the early default.
+
+import { createRng, rngStateFrom } from '../../util/rng.ts';
+import type { Strategy } from './strategy.ts';
+
+export interface DelayBoundedStrategy extends Strategy {
+  /** Non-default choices made so far (never more than the bound). */
+  readonly deviations: number;
+}
+
+export function delayBoundedStrategy(seed: number, bound: number, stepsEstimate: number): DelayBoundedStrategy {
+  const rng = createRng(rngStateFrom(seed, 0xde1a));
+  const k = Math.max(1, Math.floor(stepsEstimate));
+  const at = Array.from({ length: Math.max(0, bound) }, () => rng.int(k)).sort((a, b) => a - b);
+  let next = 0;
+  let deviations = 0;
+  return {
+    name: 'delay-bounded',
+    get deviations() {
+      return deviations;
+    },
+    choose(n, step) {
+      if (n === 1 || next >= at.length || at[next]! > step) return 0;
+      next++;
+      deviations++;
+      return 1 + rng.int(n - 1);
+    },
+  };
+}

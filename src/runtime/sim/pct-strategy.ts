@@ -1,0 +1,43 @@
+// PCT, probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010), over event sources
+// instead of threads: every source (a channel, an actor's self inbox) gets a random initial
+// priority above d; d − 1 change points are drawn uniformly over the estimated step count k;
+// at each step the enabled event of the highest-priority source runs, and at the i-th change
+// point the source just chosen drops to priority d − i, below every initial one. A bug of
+// depth d is then found with probability at least 1 / (n·k^(d−1)) per run. When the simulator
+// gains delay choices (a delivery whose latency lies in a window), the same priorities pick
+// a window end: the higher source early, the lower late.
+
+import { createRng, rngStateFrom } from '../../util/rng.ts';
+import { SourcePriorities } from './source-priorities.ts';
+import type { Strategy } from './strategy.ts';
+
+export interface PctStrategy extends Strategy {
+  /** Change points applied so far (never more than depth − 1). */
+  readonly changePointsApplied: number;
+}
+
+/** Seeded PCT of depth `depth` (≥ 1) over about `stepsEstimate` steps. */
+export function pctStrategy(seed: number, depth: number, stepsEstimate: number): PctStrategy {
+  const rng = createRng(rngStateFrom(seed, 0x9c7));
+  const prio = new SourcePriorities(rng, depth);
+  const k = Math.max(1, Math.floor(stepsEstimate));
+  const points = Array.from({ length: Math.max(0, depth - 1) }, () => rng.int(k)).sort((a, b) => a - b);
+  let next = 0;
+  let applied = 0;
+  return {
+    name: 'pct',
+    get changePointsApplied() {
+      return applied;
+    },
+    choose(n, step, sources) {
+      const pick = n === 1 ? 0 : prio.highest(n, sources);
+      // Change points falling on the same step apply in turn, each lowering the chosen source further.
+      while (next < points.length && points[next]! <= step) {
+        prio.set(sources[pick]!, depth - 1 - next);
+        next++;
+        applied++;
+      }
+      return pick;
+    },
+  };
+}
