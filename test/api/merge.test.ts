@@ -84,6 +84,17 @@ describe('merging four shards gives the unsharded run', () => {
     expect(formatExplore(zeroWall(r))).toBe(formatExplore(zeroWall(whole)));
   }, 120_000);
 
+  it('explore --strategy portfolio with the self-check: a seed keeps its strategy and its self-check in whichever shard runs it', async () => {
+    const o = { seeds: 10, bugs: ['vprq-drop-leaks-cookie'], jobs: 1, strategy: 'portfolio' as const, checkDeterminism: 3, durationMs: 2 };
+    const whole = await exploreScenario('vprq-overflow', o);
+    const files = await Promise.all(shards.slice(0, 3).map((s) => exploreShard('vprq-overflow', { ...o, shard: { index: s.index, count: 3 } })));
+    expect(files[1]!.run.options.strategy).toBe('portfolio');
+    const r = mergeResults(files).result as ExploreResult;
+    expect(new Set(whole.seeds.map((s) => s.strategy)).size).toBeGreaterThan(2);
+    expect(withoutWallClock(r)).toEqual(withoutWallClock(whole));
+    await expect(exploreShard('vprq-overflow', { ...o, timeMs: 1000, shard: { index: 1, count: 2 } })).rejects.toThrow(/timeMs cannot be combined with .*shard/);
+  }, 120_000);
+
   it('explore --stop-at-first: each shard stops at its own first failure; the merge keeps the seeds up to the lowest', async () => {
     const o = { seeds: 12, bugs: ['vprq-drop-leaks-cookie'], jobs: 1, stopAtFirst: true };
     const whole = await exploreScenario('vprq-overflow', o);
