@@ -2,8 +2,8 @@
 // scenario loader from one scenario file. Plain data: it crosses to workers by structured
 // clone. Defaults are documented here and applied by the loader, not by the tiers.
 
-import type { Distribution } from '../util/distribution.ts';
 import type { TimelineEvent } from './timeline.ts';
+import type { Distribution } from '../util/distribution.ts';
 import type { ArrivalConfig, PatternConfig } from './workload.ts';
 
 /** One address space: a (device function, PASID) pair, numbered globally. */
@@ -129,7 +129,7 @@ export interface GuestConfig {
   pagesPerAsid: number;
   vprqEntries: number;
   /** Virtual time (or real delay on threads) the fault handler takes per group. */
-  handlerCostNs: number;
+  handlerCostNs: number | Distribution;
   /** Unmap workload (unmap.ts): period in ns (0 or absent: never), pages per unmap (default 1), stop time (0: none). */
   unmapEveryNs?: number;
   unmapPages?: number;

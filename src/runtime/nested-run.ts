@@ -21,6 +21,7 @@ import { scenarioSets } from '../scenario/scenario-diff.ts';
 import type { DeviceState } from '../../actors/device/device-state.ts';
 import { recordReplayLine, saveRecording } from './record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
+import { practicalMaxOf } from '../util/distribution.ts';
 import type { MetricsOptions } from '../check/metrics-collector.ts';
 
 export interface NestedRunOptions {
@@ -67,7 +68,7 @@ export interface NestedRunOptions {
 export function livelockBoundNs(s: Scenario): number {
   const delays = [
     largestTimingNs(simTimings(s.sim)),
-    s.guest.handlerCostNs,
+    practicalMaxOf(s.guest.handlerCostNs),
     s.guest.unmapEveryNs,
     s.workload.thinkNs,
     s.iommu.atcInvTimeoutNs,

@@ -3,6 +3,7 @@
 // The descriptions (doc) also go into the JSON Schema editors use (json-schema.ts).
 
 import { bugNames } from './bugs.ts';
+import { distribution } from './distribution-check.ts';
 import { eventCheck } from './events.ts';
 import { simCheck } from './sim-timing.ts';
 import { arrivalCheck, groupPagesCheck, patternCheck } from './workload-forms.ts';
@@ -111,7 +112,10 @@ export const vmmCheck = obj(
 
 export const guestCheck = obj(
   {
-    handlerCostNs: doc("Time the guest's fault handler takes per group.", int(0, 1e12)),
+    handlerCostNs: doc(
+      "Time the guest's fault handler takes per group, drawn per group from the guest's own random stream when a distribution (see sim.latencyNs for the forms); groups are handled concurrently (the IOPF workqueue is unbound), so this is a delay, not a server: a busy guest CPU is sim.service.guest / guestDescriptor.",
+      distribution(0, 1e12),
+    ),
     unmapEveryNs: doc('Unmap workload: every this many ns the guest unmaps mapped pages and invalidates them (0: never).', int(0, 1e12)),
     unmapPages: doc('Pages per unmap (consecutive, from a mapped page).', int(1, 1 << 20)),
   },

@@ -11,7 +11,7 @@
 //     service: { guest: 3000, prqDescriptor: { dist: uniform, min: 500, max: 1500 } }
 
 import { latencyProfiles } from '../config/latency-profile.ts';
-import { asDistribution, quantile, type Distribution } from '../util/distribution.ts';
+import { practicalMaxOf, type Distribution } from '../util/distribution.ts';
 import { fail } from '../util/errors.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { distribution } from './distribution-check.ts';
@@ -143,5 +143,5 @@ export function simTimings(sim: SimSection): SimTimings {
 /** The largest single delay the timings declare (an open distribution's q0.999), for bounds that scale with them. */
 export function largestTimingNs(t: SimTimings): number {
   const all = [...Object.values(t.hops), ...Object.values(t.tiers).flatMap((x) => [...(x.serviceNs === null ? [] : [x.serviceNs]), ...Object.values(x.serviceByType)])];
-  return Math.max(0, ...all.map((d) => quantile(asDistribution(d), d !== null && typeof d === 'object' && (d.dist === 'exponential' || d.dist === 'lognormal') ? 0.999 : 1)));
+  return Math.max(0, ...all.map((d) => practicalMaxOf(d)));
 }

@@ -73,6 +73,12 @@ export function supportOf(d: Distribution): [number, number] {
   return [quantile(d, 0), quantile(d, 1)];
 }
 
+/** The largest value worth planning for: the support's end, or q0.999 of an open tail (exponential, log-normal). */
+export function practicalMaxOf(d: number | Distribution): number {
+  const dist = asDistribution(d);
+  return quantile(dist, dist.dist === 'exponential' || dist.dist === 'lognormal' ? 0.999 : 1);
+}
+
 /** One draw, rounded to a whole number ≥ 0. A fixed distribution takes nothing from rng. */
 export function sample(d: Distribution, rng: Rng): number {
   switch (d.dist) {
