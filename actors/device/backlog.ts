@@ -7,9 +7,11 @@
 // space's backlog, oldest first; a slot that finishes takes the oldest. When the backlog holds
 // workload.backlogMax arrivals the next one is dropped with reason 'backlogFull' and counted
 // (the host would see its submission refused); a removed function drops its arrivals with
-// 'functionRemoved'. Nothing is dropped silently.
+// 'functionRemoved'. Nothing is dropped silently. The backlogs are a measured queue
+// (deviceBacklog: occupancy, sojourn, drops, Little's law), keyed by address space.
 
 import type { ActorCtx } from '../../src/actor/define.ts';
+import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { beginAccess } from './access.ts';
 import type { ArrivalDropReason } from './counters.ts';
 import type { DeviceState } from './device-state.ts';
@@ -30,7 +32,7 @@ export function arrive(s: DeviceState, ctx: ActorCtx, spaceIdx: number, page: nu
   a.generated++;
   const space = s.spaces[spaceIdx]!;
   if (fnRemoved(s, space.fnIdx)) {
-    drop(s, ctx, 'functionRemoved', 1);
+    drop(s, ctx, spaceIdx, 'functionRemoved', 1);
     return;
   }
   if (space.backlog.length === 0 && canIssue(s, spaceIdx)) {
@@ -42,10 +44,11 @@ export function arrive(s: DeviceState, ctx: ActorCtx, spaceIdx: number, page: nu
     }
   }
   if (space.backlog.length >= (s.cfg.workload.backlogMax ?? backlogMaxDefault)) {
-    drop(s, ctx, 'backlogFull', 1);
+    drop(s, ctx, spaceIdx, 'backlogFull', 1);
     return;
   }
   space.backlog.push({ page, write });
+  ctx.check({ type: 'chk.queue', queue: checkQueue.deviceBacklog, op: checkQueueOp.enqueue, ghost: spaceIdx + 1, count: 1, reason: checkReason.none });
   a.backlogged++;
   if (space.backlog.length > a.backlogPeak) a.backlogPeak = space.backlog.length;
   ctx.mark('device.arrival-backlogged');
@@ -57,16 +60,18 @@ export function takeArrival(s: DeviceState, ctx: ActorCtx, slotIdx: number): voi
   const space = s.spaces[slot.spaceIdx]!;
   if (fnRemoved(s, space.fnIdx)) {
     slot.phase = 'stopped';
-    drop(s, ctx, 'functionRemoved', space.backlog.length);
+    const waiting = space.backlog.length;
+    if (waiting > 0) ctx.check({ type: 'chk.queue', queue: checkQueue.deviceBacklog, op: checkQueueOp.dequeue, ghost: slot.spaceIdx + 1, count: waiting, reason: checkReason.none });
+    drop(s, ctx, slot.spaceIdx, 'functionRemoved', waiting);
     space.backlog = [];
     return;
   }
-  const next = space.backlog.shift();
-  if (next === undefined || !workloadReady(s, space.fnIdx)) {
-    if (next !== undefined) space.backlog.unshift(next);
+  if (space.backlog.length === 0 || !workloadReady(s, space.fnIdx)) {
     slot.phase = 'idle';
     return;
   }
+  const next = space.backlog.shift()!;
+  ctx.check({ type: 'chk.queue', queue: checkQueue.deviceBacklog, op: checkQueueOp.dequeue, ghost: slot.spaceIdx + 1, count: 1, reason: checkReason.none });
   s.c.arrivals.issuedFromBacklog++;
   beginAccess(s, ctx, slotIdx, next.page, next.write);
 }
@@ -93,9 +98,10 @@ function freeSlot(s: DeviceState, spaceIdx: number): number {
   return -1;
 }
 
-function drop(s: DeviceState, ctx: ActorCtx, reason: ArrivalDropReason, count: number): void {
+function drop(s: DeviceState, ctx: ActorCtx, spaceIdx: number, reason: ArrivalDropReason, count: number): void {
   if (count === 0) return;
   s.c.arrivals.dropped[reason] += count;
+  ctx.check({ type: 'chk.queue', queue: checkQueue.deviceBacklog, op: checkQueueOp.drop, ghost: spaceIdx + 1, count, reason: checkReason[reason] });
   ctx.mark(`device.arrival-dropped-${reason}`);
 }
 

@@ -34,9 +34,9 @@ export interface CheckerOptions {
   finishedGroupsMax?: number;
 }
 
-/** Events only the metrics use (the command queue, PRI credits, fault fd reads): the monitors and chains never see them. */
+/** Events only the metrics use (the command queue, PRI credits, device backlogs, fault fd reads): the monitors and chains never see them. */
 function measuredOnly(ev: CheckEvent): boolean {
-  return ev.type === 'chk.queue' && (ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.op === checkQueueOp.move);
+  return ev.type === 'chk.queue' && (ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.queue === checkQueue.deviceBacklog || ev.op === checkQueueOp.move);
 }
 
 type CheckEventType = CheckEvent['type'];

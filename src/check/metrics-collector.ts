@@ -134,6 +134,7 @@ export class MetricsCollector {
   private readonly vprq: QueueMeter;
   private readonly guestCore: QueueMeter;
   private readonly cmdq: QueueMeter;
+  private backlog: QueueMeter | undefined;
 
   private readonly trace: TraceWindow | null;
   private readonly traceMax: number;
@@ -266,6 +267,18 @@ export class MetricsCollector {
         if (ev.op === checkQueueOp.enqueue) this.cmdq.arrive(t, 0, ev.count);
         else if (ev.op === checkQueueOp.dequeue) this.cmdq.depart(t, 0, ev.count);
         return;
+      case checkQueue.deviceBacklog: {
+        // Created on first use: a closed-loop run has no backlog and shows none.
+        const m = (this.backlog ??= this.meter('deviceBacklog'));
+        if (ev.op === checkQueueOp.enqueue) m.arrive(t, ev.ghost, ev.count);
+        else if (ev.op === checkQueueOp.dequeue) m.depart(t, ev.ghost, ev.count);
+        else if (ev.op === checkQueueOp.drop) {
+          // Arrivals lost: refused by a full backlog, or for a removed function (those that waited were dequeued first).
+          m.drop(reason, ev.count);
+          this.count(t, 'drops', ev.count, 'queue', 'deviceBacklog', 'reason', reason);
+        }
+        return;
+      }
       case checkQueue.priCredits: {
         const rid = this.creditRid.get(ev.ghost) ?? 0;
         let m = this.creditMeters.get(rid);

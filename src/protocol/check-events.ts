@@ -52,7 +52,8 @@ export const checkLayer = { device: 0, iommu: 1, host: 2, vmm: 3, guest: 4 } as 
  * from the raise until the response gives them back. Both are measured (src/check/metrics-collector.ts),
  * not judged by I4.
  */
-export const checkQueue = { prq: 0, hostCore: 1, faultFd: 2, vprq: 3, guestCore: 4, cmdq: 5, priCredits: 6 } as const;
+/** deviceBacklog: open-loop arrivals a device holds until a slot may issue them (actors/device/backlog.ts); keyed by address space + 1, not by group. */
+export const checkQueue = { prq: 0, hostCore: 1, faultFd: 2, vprq: 3, guestCore: 4, cmdq: 5, priCredits: 6, deviceBacklog: 7 } as const;
 /**
  * accept: the item reached the queue; then enqueue or drop (with a reason); dequeue takes it out.
  * move: the item moved inside the queue (faultFd: read() took the group from the deliver list into the response map).
@@ -71,6 +72,8 @@ export const checkReason = {
   destroy: 9,
   unmapped: 10,
   priStopped: 11,
+  backlogFull: 12,
+  functionRemoved: 13,
 } as const;
 
 const invert = (o: Record<string, number>): string[] => {

@@ -36,6 +36,19 @@ describe("Little's law on every shipped scenario", () => {
     expect(m.queues.reduce((n, q) => n + q.little.residual, 0)).toBeGreaterThan(0);
   }, 60_000);
 
+  it("open-loop arrivals: the devices' backlogs are a measured queue holding L = λ·W, full-backlog drops counted by reason", async () => {
+    const r = await runScenario('prq-knee', { runtime: 'sim', seed: 1, set: ['workload.arrival.ratePerSec=400000', 'workload.inFlight=2', 'workload.backlogMax=4'] });
+    const m = r.metrics!;
+    const backlog = m.queues.find((q) => q.queue === 'deviceBacklog')!;
+    expect(backlog.arrivals).toBeGreaterThan(100);
+    expect(backlog.occupancyMax).toBeGreaterThan(1);
+    expect(backlog.drops.backlogFull).toBe(r.drops['device.arrival.backlogFull']);
+    expect(backlog.little.ok).toBe(true);
+    expect(littleOf(m)).toEqual([]);
+    const closed = await runScenario('prgi-reuse', { runtime: 'sim', seed: 1 });
+    expect(closed.metrics!.queues.some((q) => q.queue === 'deviceBacklog')).toBe(false);
+  }, 60_000);
+
   it('names the queue whose accounting breaks it', async () => {
     const r = await runScenario('vprq-overflow', { runtime: 'sim', seed: 1 });
     const m = structuredClone(r.metrics!);

@@ -89,7 +89,9 @@ describe('--out outputs', () => {
   });
 
   it('trace.json on threads: one process per worker holding its tiers as tracks, and one for the queue counters', async () => {
-    const r = await runScenario('default-storm', { runtime: 'threads', durationMs: 30, workers: 2, out: join(dir, 'threads') });
+    // Bounded by work (20 accesses per space), not by wall-clock time, which a loaded machine may spend starting workers.
+    const r = await runScenario('default-storm', { runtime: 'threads', durationMs: 20_000, set: ['workload.accessesMax=20'], workers: 2, out: join(dir, 'threads') });
+    expect(r.faults.raised).toBeGreaterThan(100);
     expect(r.placement).toHaveLength(5);
     const t = JSON.parse(readFileSync(join(dir, 'threads', 'trace.json'), 'utf8')) as TraceFile;
     const processes = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name');

@@ -16,7 +16,7 @@
 // start (scenario time); slices of one track never overlap (a step at the time the previous
 // one ended starts just after it).
 
-import { checkQueue, checkQueueOp } from '../../protocol/check-events.ts';
+import { checkQueue, checkQueueOp, queueNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import { describeEvent } from '../../check/describe.ts';
 import type { RunMetrics } from '../../check/metrics-collector.ts';
@@ -49,7 +49,7 @@ const argsEventsMax = 8;
 const pointName = (ev: CheckEvent): string => {
   switch (ev.type) {
     case 'chk.queue':
-      return `queue ${['prq', 'hostCore', 'faultFd', 'vprq', 'guestCore', 'cmdq', 'priCredits'][ev.queue] ?? ev.queue} ${['accept', 'enqueue', 'drop', 'dequeue', 'move'][ev.op] ?? ev.op}`;
+      return `queue ${queueNames[ev.queue] ?? ev.queue} ${['accept', 'enqueue', 'drop', 'dequeue', 'move'][ev.op] ?? ev.op}`;
     default:
       return ev.type.slice(4);
   }
