@@ -6,6 +6,9 @@ import { decodeChoices, delayScheduleMark, encodeChoices } from '../../src/runti
 import { runSim } from '../../src/runtime/sim/sim-runtime.ts';
 import { randomStrategy, replayStrategy, type Strategy } from '../../src/runtime/sim/strategy.ts';
 import { delayWindowOf } from '../../src/runtime/sim/timing.ts';
+import { posStrategy } from '../../src/runtime/sim/pos-strategy.ts';
+import { pctStrategy } from '../../src/runtime/sim/pct-strategy.ts';
+import { delayBoundedStrategy } from '../../src/runtime/sim/delay-bounded-strategy.ts';
 import { quantile } from '../../src/util/distribution.ts';
 import { runNested } from '../../src/runtime/nested-run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -109,5 +112,30 @@ describe('timing as a choice', () => {
     expect(r.choices.length).toBeGreaterThan(2 * r.steps); // a delay for nearly every message, two words each
     const replayed = await runNested(scenario, { runtime: 'sim', seed: 17, schedule: encodeChoices(r.choices) });
     expect(replayed.traceHash).toBe(r.traceHash);
+  });
+});
+
+describe('the search strategies choose delays', () => {
+  // The race needs the window's late end (1000 of 0..1000): one sample in 1001 for random sampling.
+  const atEnd = (strategy: Strategy, seed: number) => runSim(raceTopology(window, 1000), { seed, strategy });
+  const hitSeeds = (make: (seed: number) => Strategy) => Array.from({ length: 20 }, (_, i) => i + 1).filter((seed) => (atEnd(make(seed), seed).marks['test.same-instant'] ?? 0) > 0);
+
+  it('random sampling misses a race at a window end; pos, pct and delay-bounded pick window ends and find it', () => {
+    expect(hitSeeds((seed) => randomStrategy(seed))).toEqual([]);
+    expect(hitSeeds((seed) => posStrategy(seed)).length).toBeGreaterThan(3);
+    expect(hitSeeds((seed) => pctStrategy(seed, 2, 4)).length).toBeGreaterThan(3);
+    expect(hitSeeds((seed) => delayBoundedStrategy(seed, 2, 4)).length).toBeGreaterThan(3);
+  });
+
+  it('delay-bounded keeps the early end by default and spends at most k deviations, delays included; its runs replay', () => {
+    const none = atEnd(delayBoundedStrategy(1, 0, 4), 1);
+    expect(none.marks['test.same-instant'] ?? 0).toBe(0);
+    for (let seed = 1; seed <= 10; seed++) {
+      const s = delayBoundedStrategy(seed, 1, 4);
+      const r = atEnd(s, seed);
+      expect(s.deviations).toBeLessThanOrEqual(1);
+      const again = runSim(raceTopology(window, 1000), { seed: 7, strategy: replayStrategy(r.choices) });
+      expect(again.traceHash).toBe(r.traceHash);
+    }
   });
 });

@@ -3,9 +3,10 @@
 // priority above d; d − 1 change points are drawn uniformly over the estimated step count k;
 // at each step the enabled event of the highest-priority source runs, and at the i-th change
 // point the source just chosen drops to priority d − i, below every initial one. A bug of
-// depth d is then found with probability at least 1 / (n·k^(d−1)) per run. When the simulator
-// gains delay choices (a delivery whose latency lies in a window), the same priorities pick
-// a window end: the higher source early, the lower late.
+// depth d is then found with probability at least 1 / (n·k^(d−1)) per run. Timing follows the
+// same priorities: a windowed delay (Strategy.chooseDelay) drawn while a source's event runs
+// takes its window's early end when that source ranks in the upper half of the initial
+// priorities (above d + 0.5), the late end otherwise — a source lowered at a change point turns late.
 
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { SourcePriorities } from './source-priorities.ts';
@@ -24,6 +25,7 @@ export function pctStrategy(seed: number, depth: number, stepsEstimate: number):
   const points = Array.from({ length: Math.max(0, depth - 1) }, () => rng.int(k)).sort((a, b) => a - b);
   let next = 0;
   let applied = 0;
+  let running = 0;
   return {
     name: 'pct',
     get changePointsApplied() {
@@ -31,6 +33,7 @@ export function pctStrategy(seed: number, depth: number, stepsEstimate: number):
     },
     choose(n, step, sources) {
       const pick = n === 1 ? 0 : prio.highest(n, sources);
+      running = sources[pick]!;
       // Change points falling on the same step apply in turn, each lowering the chosen source further.
       while (next < points.length && points[next]! <= step) {
         prio.set(sources[pick]!, depth - 1 - next);
@@ -38,6 +41,9 @@ export function pctStrategy(seed: number, depth: number, stepsEstimate: number):
         applied++;
       }
       return pick;
+    },
+    chooseDelay(lo, hi) {
+      return prio.of(running) > depth + 0.5 ? lo : hi;
     },
   };
 }

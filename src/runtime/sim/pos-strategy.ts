@@ -2,13 +2,16 @@
 // fresh random priority when it becomes the head of its source, and the highest runs. After a
 // delivery its source's next head is a new event, so that source draws again; the other enabled
 // events keep theirs. Unlike uniform random choice, an event that lost once keeps its chance.
+// A windowed delay (Strategy.chooseDelay) is a fresh coin too: its window's early or late end,
+// the extremes where orderings flip, rather than a sample from the middle.
 
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { SourcePriorities } from './source-priorities.ts';
 import type { Strategy } from './strategy.ts';
 
 export function posStrategy(seed: number): Strategy {
-  const prio = new SourcePriorities(createRng(rngStateFrom(seed, 0x905)), 0);
+  const rng = createRng(rngStateFrom(seed, 0x905));
+  const prio = new SourcePriorities(rng, 0);
   return {
     name: 'pos',
     choose(n, _step, sources) {
@@ -16,5 +19,6 @@ export function posStrategy(seed: number): Strategy {
       prio.redraw(sources[pick]!);
       return pick;
     },
+    chooseDelay: (lo, hi) => (rng.chance(0.5) ? lo : hi),
   };
 }
