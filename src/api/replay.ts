@@ -9,6 +9,9 @@ import { replayRecordFile } from '../runtime/record/recorded-run.ts';
 import { fail } from '../util/errors.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { runOpenedScenario } from './run.ts';
+import { runNested, type NestedRunOptions } from '../runtime/nested-run.ts';
+import { isInlineSchedule, readScheduleFile } from '../explore/shrink/schedule-file.ts';
+import { existsSync } from 'node:fs';
 import { cliOptionName, openScenario } from './scenario.ts';
 
 export interface ReplaySpec {
@@ -19,8 +22,10 @@ export interface ReplaySpec {
   bugs: string[];
   /** `path=value` overrides the run had. */
   set: string[];
-  /** The simulator's recorded choices (base64url), replayed step for step. */
+  /** The simulator's recorded choices, replayed step for step: base64url text, or a schedule file (src/explore/shrink/schedule-file.ts). */
   schedule?: string;
+  /** A schedule that stops fitting the run goes on with the seed's random strategy and report.divergence says where, instead of FAULTLINE_REPLAY_DIVERGED. */
+  continue?: boolean;
   /** A threaded run's recording (`faultline replay --record FILE`): replayed exactly; nothing else applies. */
   record?: string;
 }
@@ -32,6 +37,7 @@ const lineOptions = {
   bug: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
   schedule: { type: 'string' },
+  continue: { type: 'boolean' },
   record: { type: 'string' },
 } as const;
 
@@ -89,6 +95,7 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
     set: values.set ?? [],
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
+    ...(values.continue === true ? { continue: true } : {}),
   };
 }
 
@@ -106,7 +113,16 @@ export async function replay(spec: ReplaySpec | string): Promise<NestedReport> {
     },
     cliOptionName,
   );
-  return runOpenedScenario(opened, { runtime: 'sim', ...(s.schedule !== undefined ? { schedule: s.schedule } : {}) });
+  if (s.schedule === undefined) return runOpenedScenario(opened, { runtime: 'sim' });
+  return runNested(opened.scenario, { runtime: 'sim', seed: opened.scenario.seed, source: opened.source, ...scheduleOptions(s.schedule, s.continue === true) });
+}
+
+/** How a --schedule value replays: inline base64url choices (exact: past their end is a divergence), or a schedule file (past its end, choice 0). */
+function scheduleOptions(schedule: string, continued: boolean): Partial<NestedRunOptions> {
+  const onDiverge = continued ? { onDiverge: 'seeded' as const } : {};
+  if (isInlineSchedule(schedule) && !existsSync(schedule)) return { schedule, ...onDiverge };
+  const f = readScheduleFile(schedule);
+  return { choices: f.decoded, schedulePastEnd: 'default', ...onDiverge, ...(f.stopAtStep !== undefined ? { maxSteps: f.stopAtStep } : {}) };
 }
 
 /** Replay a threaded run recorded with `record`: the same steps, in the same order, in one thread. */

@@ -10,9 +10,10 @@ import { exploreCommand } from './commands/explore.ts';
 import { bugsCommand, scenariosCommand } from './commands/lists.ts';
 import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
+import { shrinkCommand } from './commands/shrink.ts';
 import { sweepCommand } from './commands/sweep.ts';
 
-const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, replayCommand, scenariosCommand, bugsCommand];
+const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, replayCommand, shrinkCommand, scenariosCommand, bugsCommand];
 
 function usage(): string {
   return [

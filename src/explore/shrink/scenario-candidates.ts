@@ -15,20 +15,19 @@ export interface ScenarioCandidate {
 
 type Edit = [change: string, apply: (s: Scenario) => void];
 
-/** Halvings of a number down to `min` (rounded down), then one less. */
+/** Straight to `min`, then half (rounded down), then one less. */
 function smaller(v: number, min: number): number[] {
-  const out: number[] = [];
+  const out: number[] = v > min + 1 ? [min] : [];
   if (Math.floor(v / 2) >= min && Math.floor(v / 2) < v) out.push(Math.floor(v / 2));
   if (v - 1 >= min && !out.includes(v - 1)) out.push(v - 1);
   return out;
 }
 
-/** Halvings of a power of two down to `min`. */
-const halved = (v: number, min: number): number[] => (v / 2 >= min ? [v / 2] : []);
+/** A power of two: straight to `min`, else halved. */
+const halved = (v: number, min: number): number[] => (v / 2 > min ? [min, v / 2] : v / 2 >= min ? [v / 2] : []);
 
 function edits(s: Scenario): Edit[] {
   const out: Edit[] = [];
-  if (s.durationMs > 1) out.push([`durationMs ${s.durationMs} → 1`, (x) => void (x.durationMs = 1)]);
   for (const d of smaller(s.durationMs, 1)) out.push([`durationMs ${s.durationMs} → ${d}`, (x) => void (x.durationMs = d)]);
   if (s.devices.length > 1) {
     s.devices.forEach((dev, i) => out.push([`drop device ${dev.name || dev.rid}`, (x) => void x.devices.splice(i, 1)]));

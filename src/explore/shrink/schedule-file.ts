@@ -69,7 +69,10 @@ export function readScheduleFile(path: string): ScheduleFile & { decoded: number
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a schedule file written by explore --shrink, shrink or --corpus`);
+    return fail(
+      'FAULTLINE_SCHEDULE_FILE',
+      `--schedule ${excerpt(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a schedule file written by explore --shrink, shrink or --corpus`,
+    );
   }
   let doc: unknown;
   try {
@@ -78,7 +81,8 @@ export function readScheduleFile(path: string): ScheduleFile & { decoded: number
     return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: not JSON; a schedule file is the JSON that shrink writes (schema '${scheduleSchema}')`);
   }
   const f = doc as Partial<ScheduleFile>;
-  const bad = (key: string, want: string): never => fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: ${key} must be ${want}; got ${excerpt(JSON.stringify((f as Record<string, unknown>)?.[key] ?? null))}`);
+  const bad = (key: string, want: string): never =>
+    fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: ${key} must be ${want}; got ${excerpt(JSON.stringify((f as Record<string, unknown>)?.[key] ?? null))}`);
   if (typeof f !== 'object' || f === null) bad('the file', 'a JSON object');
   if (f.schema !== scheduleSchema) bad('schema', `'${scheduleSchema}'`);
   if (f.version !== scheduleVersion) bad('version', `${scheduleVersion} (this faultline reads version ${scheduleVersion})`);

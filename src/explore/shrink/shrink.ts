@@ -79,7 +79,10 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
   if (first.report === null) fail('FAULTLINE_SHRINK_NOT_FAILING', `the run of seed ${seed} could not finish (${first.error}); only a violated invariant can be shrunk`);
   const invariant = input.invariant ?? first.failed[0];
   if (invariant === undefined || !first.failed.includes(invariant)) {
-    fail('FAULTLINE_SHRINK_NOT_FAILING', `the run of seed ${seed} violates ${first.failed.length ? first.failed.join(', ') : 'no invariant'}${input.invariant ? `, not ${input.invariant}` : ''}; only a violated invariant can be shrunk`);
+    fail(
+      'FAULTLINE_SHRINK_NOT_FAILING',
+      `the run of seed ${seed} violates ${first.failed.length ? first.failed.join(', ') : 'no invariant'}${input.invariant ? `, not ${input.invariant}` : ''}; only a violated invariant can be shrunk`,
+    );
   }
   const before = sizes(input.scenario, first.steps, first.choices);
   // A candidate may not run longer than the original nor past the budget's wall time.
@@ -115,7 +118,15 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
     if (!best.fails) break;
   }
 
-  const schedule = scheduleFile({ scenario, source, seed, strategy: 'shrunk', steps: sched.steps, choices: sched.choices, ...(sched.stopAtStep !== undefined ? { stopAtStep: sched.stopAtStep } : {}) });
+  const schedule = scheduleFile({
+    scenario,
+    source,
+    seed,
+    strategy: 'shrunk',
+    steps: sched.steps,
+    choices: sched.choices,
+    ...(sched.stopAtStep !== undefined ? { stopAtStep: sched.stopAtStep } : {}),
+  });
 
   // Replay it as a user will: strict, every recorded choice must fit.
   const check = await runNested(scenario, {

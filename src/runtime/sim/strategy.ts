@@ -71,7 +71,5 @@ export function replayStrategy(choices: ArrayLike<number>, options: ReplayOption
 
 /** "diverged at step N (recorded choice c, only n enabled)", or past the schedule's end. */
 export function describeDivergence(d: Divergence): string {
-  return d.recorded === null
-    ? `diverged at step ${d.step} (the schedule ended; ${d.enabled} enabled)`
-    : `diverged at step ${d.step} (recorded choice ${d.recorded}, only ${d.enabled} enabled)`;
+  return d.recorded === null ? `diverged at step ${d.step} (the schedule ended; ${d.enabled} enabled)` : `diverged at step ${d.step} (recorded choice ${d.recorded}, only ${d.enabled} enabled)`;
 }
