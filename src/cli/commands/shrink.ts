@@ -24,7 +24,7 @@ export const shrinkCommand: Command = {
   summary: 'Shrink a failing run to a small scenario and schedule that fail the same invariant, with one replay command.',
   usage: "faultline shrink '<the replay line of a failing seed>' [--out DIR] [options]",
   about:
-    'The scenario is shrunk first (shorter, fewer devices, PASIDs, events, smaller queues, features off), then the schedule\n(the run cut short where the invariant fails, choices reset to the default 0); every candidate is re-run and kept only\nwhen the same invariant still fails. exit status: 0 shrunk and replayed, 1 shrunk but the result did not replay, 2 bad usage,\nor the line does not fail.',
+    'The scenario is shrunk first (shorter, fewer devices, PASIDs, events, smaller queues, features off), then the schedule\n(the run cut short where the invariant fails, choices reset to the default 0); every candidate is re-run and kept only\nwhen the same invariant still fails. exit status: 1 the shrunk failure replays (as replay: the failure reproduces),\n2 bad usage, a line that does not fail, or a shrunk result that did not replay.',
   options,
   examples: ["faultline shrink 'faultline run prq-clear-pro-early --runtime sim --seed 1 --duration-ms 3 --bug clear-pro-early' --out repro"],
   async run(argv, signal) {
@@ -59,6 +59,6 @@ export const shrinkCommand: Command = {
     const out = outputFor(json);
     out.text(formatShrink(result));
     out.json(result);
-    return result.verified ? 0 : 1;
+    return result.verified ? 1 : 2;
   },
 };

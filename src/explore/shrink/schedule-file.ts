@@ -71,18 +71,18 @@ export function readScheduleFile(path: string): ScheduleFile & { decoded: number
   } catch (err) {
     return fail(
       'FAULTLINE_SCHEDULE_FILE',
-      `--schedule ${excerpt(path)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a schedule file written by explore --shrink, shrink or --corpus`,
+      `--schedule ${excerpt(path, 200)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a schedule file written by explore --shrink, shrink or --corpus`,
     );
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: not JSON; a schedule file is the JSON that shrink writes (schema '${scheduleSchema}')`);
+    return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path, 200)}: not JSON; a schedule file is the JSON that shrink writes (schema '${scheduleSchema}')`);
   }
   const f = doc as Partial<ScheduleFile>;
   const bad = (key: string, want: string): never =>
-    fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: ${key} must be ${want}; got ${excerpt(JSON.stringify((f as Record<string, unknown>)?.[key] ?? null))}`);
+    fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path, 200)}: ${key} must be ${want}; got ${excerpt(JSON.stringify((f as Record<string, unknown>)?.[key] ?? null))}`);
   if (typeof f !== 'object' || f === null) bad('the file', 'a JSON object');
   if (f.schema !== scheduleSchema) bad('schema', `'${scheduleSchema}'`);
   if (f.version !== scheduleVersion) bad('version', `${scheduleVersion} (this faultline reads version ${scheduleVersion})`);
@@ -95,7 +95,7 @@ export function readScheduleFile(path: string): ScheduleFile & { decoded: number
   try {
     return { ...(f as ScheduleFile), decoded: decodeChoices(f.choices!) };
   } catch (err) {
-    return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path)}: choices: ${err instanceof FaultlineError ? err.message.replace(/^FAULTLINE_[A-Z_]+: /, '') : String(err)}`);
+    return fail('FAULTLINE_SCHEDULE_FILE', `--schedule ${excerpt(path, 200)}: choices: ${err instanceof FaultlineError ? err.message.replace(/^FAULTLINE_[A-Z_]+: /, '') : String(err)}`);
   }
 }
 
