@@ -114,14 +114,15 @@ export async function replay(spec: ReplaySpec | string): Promise<NestedReport> {
     cliOptionName,
   );
   if (s.schedule === undefined) return runOpenedScenario(opened, { runtime: 'sim' });
-  return runNested(opened.scenario, { runtime: 'sim', seed: opened.scenario.seed, source: opened.source, ...scheduleOptions(s.schedule, s.continue === true) });
+  return runNested(opened.scenario, { runtime: 'sim', seed: opened.scenario.seed, source: opened.source, ...scheduleOptions(s.schedule, s.continue === true, opened.scenario.seed) });
 }
 
 /** How a --schedule value replays: inline base64url choices (exact: past their end is a divergence), or a schedule file (past its end, choice 0). */
-function scheduleOptions(schedule: string, continued: boolean): Partial<NestedRunOptions> {
+function scheduleOptions(schedule: string, continued: boolean, seed: number): Partial<NestedRunOptions> {
   const onDiverge = continued ? { onDiverge: 'seeded' as const } : {};
   if (isInlineSchedule(schedule) && !existsSync(schedule)) return { schedule, ...onDiverge };
   const f = readScheduleFile(schedule);
+  if (f.seed !== seed) fail('FAULTLINE_CLI_OPTION', `--seed ${seed} does not match the schedule file ${schedule}, recorded with seed ${f.seed}; replay it with --seed ${f.seed}`);
   return { choices: f.decoded, schedulePastEnd: 'default', ...onDiverge, ...(f.stopAtStep !== undefined ? { maxSteps: f.stopAtStep } : {}) };
 }
 

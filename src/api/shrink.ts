@@ -10,7 +10,11 @@ import { invariantNames } from '../check/types.ts';
 import { fail } from '../util/errors.ts';
 import { checkWritablePath } from '../util/writable-path.ts';
 import { parseReplayLine, type ReplaySpec } from './replay.ts';
-import { apiOptionName, cliOptionName, openScenario, type OptionName } from './scenario.ts';
+import { apiOptionName, cliOptionName, openScenario, type OpenedScenario, type OptionName } from './scenario.ts';
+import type { NestedReport } from '../report/nested-report.ts';
+import { decodeChoices } from '../runtime/sim/choices.ts';
+import { replayLine } from '../runtime/nested-run.ts';
+import { scheduleFile, writeScheduleFile } from '../explore/shrink/schedule-file.ts';
 
 export interface ShrinkFailureOptions {
   /** The invariant that must keep failing (default: the first the run violates). */
@@ -105,6 +109,18 @@ export async function replayCorpus(corpus: string, onEntry?: (r: CorpusEntryResu
     nowPassing: entries.filter((e) => e.status === 'now passes').length,
     errors: entries.filter((e) => e.status === 'error').length,
   };
+}
+
+/**
+ * Write a failing simulator run's recorded schedule (report.schedule, from recordSchedule) to a
+ * schedule file, and return the replay command that names it: schedules go to files, never
+ * onto a command line (a 3 ms run's is tens of thousands of characters).
+ */
+export function saveRunSchedule(report: NestedReport, opened: OpenedScenario, path: string): string {
+  if (report.schedule === undefined) fail('FAULTLINE_CLI_OPTION', 'the report has no schedule: run it in the simulator with recordSchedule');
+  const choices = decodeChoices(report.schedule);
+  writeScheduleFile(path, scheduleFile({ scenario: opened.scenario, source: opened.source, seed: report.seed, strategy: 'random', steps: choices.length, choices }));
+  return `faultline replay ${replayLine(opened.scenario, report.seed, opened.source).replace(/^faultline run /, '')} --schedule ${path}`;
 }
 
 export type { CorpusEntryResult, ShrinkOutcome };

@@ -26,7 +26,7 @@ const options = {
   'stall-ms': { kind: 'int', value: 'MS', min: 1, help: 'threads: fail with a stall report when nothing progresses this long (default 10000)' },
   'time-scale': { kind: 'int', value: 'N', help: "threads: scenario time runs N times slower than the wall clock (default: the scenario's threads.timeScale)" },
   record: { kind: 'string', value: 'FILE', help: 'threads: record every step into FILE for an exact replay (faultline replay --record FILE)' },
-  'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule for `faultline replay ... --schedule`' },
+  'record-schedule': { kind: 'flag', help: 'sim: when the run fails, write its schedule to <scenario>-seed<N>.schedule.json for `faultline replay ... --schedule FILE`' },
   requests: { kind: 'int', value: 'N', min: 0, help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', value: 'N', min: 1, help: 'chain only: requests in flight at once (default 64)' },
   ...helpOption,
@@ -104,7 +104,7 @@ export const runCommand: Command = {
     'faultline run chain --requests 200000 --window 512',
   ],
   async run(argv, signal) {
-    const { checkRunOptions, cliOptionName, formatNestedReport, openScenario, replayLine, runOpenedScenario } = await loadApi();
+    const { checkRunOptions, cliOptionName, formatNestedReport, openScenario, runOpenedScenario, saveRunSchedule } = await loadApi();
     const { positionals, values: v } = parseCommand('run', argv, options);
     if (positionals.length > 1) fail('FAULTLINE_CLI_ARGS', `run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
     const ref = positionals[0] ?? defaultScenarioName;
@@ -125,9 +125,7 @@ export const runCommand: Command = {
     if (o.record !== undefined) out.text(`recording: ${o.record} (${statSync(o.record).size} bytes); replays exactly with: ${report.replay}`);
     if (o.recordSchedule) {
       out.text(
-        report.ok
-          ? 'schedule: not printed (the run passed; a seed alone replays it)'
-          : `schedule (${report.schedule!.length} characters): faultline replay ${replayLine(opened.scenario, opened.scenario.seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`,
+        report.ok ? 'schedule: not written (the run passed; a seed alone replays it)' : `schedule: ${saveRunSchedule(report, opened, `${opened.scenario.name}-seed${report.seed}.schedule.json`)}`,
       );
     }
     out.json(report);
