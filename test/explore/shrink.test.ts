@@ -18,6 +18,8 @@ const cases = [
   { line: 'faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 2 --bug vmm-prgi-only-match', invariant: 'I2' },
   { line: 'faultline run atc-before-iotlb --runtime sim --seed 1 --duration-ms 2 --bug atc-before-iotlb', invariant: 'I3' },
   { line: 'faultline run prq-clear-pro-early --runtime sim --seed 1 --duration-ms 3 --bug clear-pro-early', invariant: 'I6' },
+  // Judged at the end of a quiescent run: never cut short, shrunk through the scenario.
+  { line: 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie', invariant: 'I1' },
 ] as const;
 
 describe('shrinking a race scenario finding', () => {

@@ -1,5 +1,5 @@
 // The smaller scenarios a shrink tries, biggest cut first: a shorter run, fewer devices,
-// fewer PASIDs, fewer timeline events, fewer accesses in flight, smaller groups, smaller queues (powers of
+// fewer PASIDs, fewer timeline events, fewer accesses (in flight, in all), smaller groups, smaller queues (powers of
 // two, as the schema wants), and features the failure may not need switched off (the unmap
 // workload, invalidation and ATS latencies, handler cost). Each is checked by the schema like
 // any scenario; one the schema or the cross-checks refuse is not a candidate.
@@ -11,9 +11,11 @@ export interface ScenarioCandidate {
   /** What it changes, for the shrink's log. */
   change: string;
   scenario: Scenario;
+  /** A limit: kept only when the run gets shorter (a limit the run never reaches shrinks nothing). */
+  limit: boolean;
 }
 
-type Edit = [change: string, apply: (s: Scenario) => void];
+type Edit = [change: string, apply: (s: Scenario) => void, limit?: boolean];
 
 /** Straight to `min`, then half (rounded down), then one less. */
 function smaller(v: number, min: number): number[] {
@@ -22,6 +24,9 @@ function smaller(v: number, min: number): number[] {
   if (v - 1 >= min && !out.includes(v - 1)) out.push(v - 1);
   return out;
 }
+
+/** 1, then half (rounded down). */
+const halvings = (v: number): number[] => (v > 2 ? [1, Math.floor(v / 2)] : v === 2 ? [1] : []);
 
 /** A power of two: straight to `min`, else halved. */
 const halved = (v: number, min: number): number[] => (v / 2 > min ? [min, v / 2] : v / 2 >= min ? [v / 2] : []);
@@ -50,17 +55,21 @@ function edits(s: Scenario): Edit[] {
     ['iommu.atsLatencyNs', (x) => x.iommu.atsLatencyNs, (x) => void (x.iommu.atsLatencyNs = 0)],
   ];
   for (const [key, get, set] of off) if (get(s) !== 0) out.push([`${key} ${get(s)} → 0`, set]);
+  // Fewer accesses per address space, last (a limit taken early can block the cuts above): from
+  // no limit, a few limits growing fourfold; else halved.
+  const accesses = s.workload.accessesMax === 0 ? [1, 4, 16, 64, 256, 1024] : halvings(s.workload.accessesMax);
+  for (const n of accesses) out.push([`workload.accessesMax ${s.workload.accessesMax || 'none'} → ${n}`, (x) => void (x.workload.accessesMax = n), true]);
   return out;
 }
 
 /** Every valid one-edit-smaller scenario, in the order worth trying. */
 export function scenarioCandidates(s: Scenario): ScenarioCandidate[] {
   const out: ScenarioCandidate[] = [];
-  for (const [change, apply] of edits(s)) {
+  for (const [change, apply, limit] of edits(s)) {
     const next = structuredClone(s);
     apply(next);
     try {
-      out.push({ change, scenario: resolveScenario(next) });
+      out.push({ change, scenario: resolveScenario(next), limit: limit === true });
     } catch {
       // the schema or a cross-check refuses it (an event naming a dropped device, …): not a candidate
     }

@@ -102,7 +102,7 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
       for (const c of scenarioCandidates(scenario)) {
         if (!budget.take()) break;
         const o = await runTrial({ scenario: c.scenario, seed, ...(choices !== undefined ? { choices } : {}), ...guard() }, invariant, source);
-        if (!o.fails) continue;
+        if (!o.fails || (c.limit && o.steps >= best.steps)) continue;
         scenario = c.scenario;
         best = o;
         note(`scenario: ${c.change} (${o.steps} steps)`);
