@@ -44,6 +44,15 @@ describe('shrinking a race scenario finding', () => {
   }
 });
 
+describe('what shrink refuses before it runs', () => {
+  it('a line whose run violates nothing, a recording, bad budgets', async () => {
+    await expect(shrinkFailure('faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 1')).rejects.toThrow(/FAULTLINE_SHRINK_NOT_FAILING: the run of seed 1 violates no invariant/);
+    await expect(shrinkFailure('faultline replay --record r.flrec')).rejects.toThrow(/FAULTLINE_CLI_ARGS: shrink takes a simulator replay line/);
+    await expect(shrinkFailure(cases[0].line, { runsMax: 0 })).rejects.toThrow(/FAULTLINE_CLI_OPTION: options\.runsMax must be a whole number ≥ 1; got 0/);
+    await expect(shrinkFailure(cases[0].line, { invariant: 'I9' as 'I1' })).rejects.toThrow(/options\.invariant must be one of I1, I2/);
+  });
+});
+
 describe('the corpus', () => {
   it('keeps a shrunk failure and replays it: still fails, then now passes once the bug is gone', async () => {
     const corpus = join(scratch, 'corpus');
