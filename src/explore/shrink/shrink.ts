@@ -88,9 +88,9 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
   // A candidate may not run longer than the original nor past the budget's wall time.
   const guard = (): { stepsMax: number; wallMsMax: number } => ({ stepsMax: first.steps, wallMsMax: budget.wallMsLeft });
 
-  // The scenario (greedy, biggest cut first), then the schedule, and
-  // again while either gets smaller: a run that fails on the default schedule may allow
-  // scenario cuts the seed's schedule did not. Coverage marks are not the failure.
+  // The scenario (greedy, biggest cut first), then the schedule, and again while the scenario
+  // gets smaller: a run that fails on the default schedule may allow scenario cuts the seed's
+  // schedule did not. Coverage marks are not the failure.
   let scenario: Scenario = { ...structuredClone(input.scenario), marks: [] };
   let best: TrialOutcome = { ...first, fails: true };
   let choices: number[] | undefined;
@@ -114,6 +114,7 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
     sched = await shrinkSchedule(scenario, seed, invariant, source, best, budget, note, guard);
     choices = sched.choices;
     // The next round starts from the whole run of the shrunk schedule (no step limit).
+    if (!budget.take()) break;
     best = await runTrial({ scenario, seed, choices, ...guard() }, invariant, source);
     if (!best.fails) break;
   }
