@@ -37,6 +37,19 @@ export { parseShard, type ShardSpec } from '../explore/shard.ts';
 export type { MetricsOptions, RunMetrics, QueueReport, HopReport, SeriesReport } from '../check/metrics-collector.ts';
 export type { LatencySummary } from '../metrics/histogram.ts';
 export { parseReplayLine, replay, replayRecording, replaySourceOf, replayWords, type ReplaySpec } from './replay.ts';
+export {
+  checkShrinkOptions,
+  replayCorpus,
+  saveRunSchedule,
+  shrinkFailure,
+  type CorpusEntryResult,
+  type CorpusReplayResult,
+  type ShrinkFailureOptions,
+  type ShrinkOutcome,
+  type ShrinkResult,
+} from './shrink.ts';
+export { formatShrink } from '../explore/shrink/format-shrink.ts';
+export { formatCorpusLine } from '../explore/shrink/corpus.ts';
 export { runChain, type ChainRunOptions } from '../runtime/chain-run.ts';
 export { replayLine } from '../runtime/nested-run.ts';
 

@@ -10,6 +10,9 @@ import { fail } from '../util/errors.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { checkRunOptions, runOpenedScenario } from './run.ts';
 import { checkStrategySpec, type StrategySpec } from '../runtime/sim/strategy-spec.ts';
+import { runNested, type NestedRunOptions } from '../runtime/nested-run.ts';
+import { isInlineSchedule, readScheduleFile } from '../explore/shrink/schedule-file.ts';
+import { existsSync } from 'node:fs';
 import { cliOptionName, openScenario } from './scenario.ts';
 
 export interface ReplaySpec {
@@ -22,8 +25,10 @@ export interface ReplaySpec {
   set: string[];
   /** The simulator's ordering strategy when not random (`--strategy pct --depth 3 --steps-estimate K`). */
   strategy?: StrategySpec;
-  /** The simulator's recorded choices (base64url), replayed step for step. */
+  /** The simulator's recorded choices, replayed step for step: base64url text, or a schedule file (src/explore/shrink/schedule-file.ts). */
   schedule?: string;
+  /** A schedule that stops fitting the run goes on with the seed's random strategy and report.divergence says where, instead of FAULTLINE_REPLAY_DIVERGED. */
+  continue?: boolean;
   /** A threaded run's recording (`faultline replay --record FILE`): replayed exactly; nothing else applies. */
   record?: string;
 }
@@ -35,6 +40,7 @@ const lineOptions = {
   bug: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
   schedule: { type: 'string' },
+  continue: { type: 'boolean' },
   record: { type: 'string' },
   strategy: { type: 'string' },
   depth: { type: 'string' },
@@ -100,6 +106,7 @@ export function parseReplayLine(line: string | readonly string[]): ReplaySpec {
     ...(durationMs !== undefined ? { durationMs } : {}),
     ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
     ...(strategy !== undefined ? { strategy } : {}),
+    ...(values.continue === true ? { continue: true } : {}),
   };
 }
 
@@ -117,9 +124,21 @@ export async function replay(spec: ReplaySpec | string): Promise<NestedReport> {
     },
     cliOptionName,
   );
-  const options = { runtime: 'sim', ...(s.schedule !== undefined ? { schedule: s.schedule } : {}), ...(s.strategy !== undefined ? { strategy: s.strategy } : {}) } as const;
-  checkRunOptions(options, cliOptionName);
-  return runOpenedScenario(opened, options);
+  if (s.schedule === undefined) {
+    const options = { runtime: 'sim', ...(s.strategy !== undefined ? { strategy: s.strategy } : {}) } as const;
+    checkRunOptions(options, cliOptionName);
+    return runOpenedScenario(opened, options);
+  }
+  return runNested(opened.scenario, { runtime: 'sim', seed: opened.scenario.seed, source: opened.source, ...scheduleOptions(s.schedule, s.continue === true, opened.scenario.seed) });
+}
+
+/** How a --schedule value replays: inline base64url choices (exact: past their end is a divergence), or a schedule file (past its end, choice 0). */
+function scheduleOptions(schedule: string, continued: boolean, seed: number): Partial<NestedRunOptions> {
+  const onDiverge = continued ? { onDiverge: 'seeded' as const } : {};
+  if (isInlineSchedule(schedule) && !existsSync(schedule)) return { schedule, ...onDiverge };
+  const f = readScheduleFile(schedule);
+  if (f.seed !== seed) fail('FAULTLINE_CLI_OPTION', `--seed ${seed} does not match the schedule file ${schedule}, recorded with seed ${f.seed}; replay it with --seed ${f.seed}`);
+  return { choices: f.decoded, schedulePastEnd: 'default', ...onDiverge, ...(f.stopAtStep !== undefined ? { maxSteps: f.stopAtStep } : {}) };
 }
 
 /** Replay a threaded run recorded with `record`: the same steps, in the same order, in one thread. */

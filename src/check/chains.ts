@@ -1,7 +1,10 @@
-// Causal chains: the last few events of each group, kept per ghost id in a small ring so a
-// violation can show how the group got there. A group's ring moves to a bounded window of
-// recently finished groups when the device is done with it, so memory follows the groups in
-// flight, not the length of the run.
+// Causal chains: a violation's causal slice. The last few events of each group are kept per
+// ghost id in a small ring, and the translation events (DMA uses, completed invalidations) per
+// page of an address space, so a violation shows the events that touched its own groups or
+// its own page, oldest first, capped per group or page (by relevance), never the last events
+// of the whole run. A group's ring moves to a bounded window of recently finished groups when
+// the device is done with it, and page rings are bounded too (the oldest page's history is let
+// go first), so memory follows what is in flight, not the length of the run.
 //
 // The rings are columns of typed arrays, each event kept encoded in its codec words (the
 // threaded runtime's check log does the same) and decoded only when a violation asks for its
@@ -24,7 +27,10 @@ export interface Stamped {
   event: CheckEvent;
 }
 
+/** Events kept per group and per page. */
 export const chainLength = 12;
+
+const pageKey = (asid: number, page: number): number => asid * 0x100000000 + page;
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
@@ -45,10 +51,18 @@ export class Chains {
   private actor = new Int32Array(0);
   private words = new Int32Array(0);
   private rings = 0;
-  /** The ring of the events that concern no group (translations). */
+  /** Page rings: the last event's signature (kind, version, actor) and how many in a row had it. */
+  private lastSig = new Float64Array(0);
+  private runLength = new Uint32Array(0);
+  /** Ring index of each page (pageKey) with translation events, oldest page first. */
+  private readonly pages = new Map<number, number>();
+  /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
 
-  constructor(recentMax = 4096) {
+  constructor(
+    recentMax = 4096,
+    private readonly pagesMax = 4096,
+  ) {
     this.recent = new RecentWindow(recentMax);
     this.loose = this.take();
   }
@@ -60,6 +74,37 @@ export class Chains {
       ring = this.live.get(ghost) ?? this.recent.get(ghost);
       if (ring === undefined) this.live.set(ghost, (ring = this.take()));
     }
+    this.put(ring, order, seq, timeNs, actor, event);
+  }
+
+  /** A translation event (chk.xlateUsed, chk.invDone) of one page of an address space. */
+  addPage(asid: number, page: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+    const key = pageKey(asid, page);
+    let ring = this.pages.get(key);
+    if (ring === undefined) {
+      this.pages.set(key, (ring = this.take()));
+      if (this.pages.size > this.pagesMax) {
+        const [oldest, r] = this.pages.entries().next().value!;
+        this.pages.delete(oldest);
+        this.free.push(r);
+      }
+    }
+    // A run of the same use (a device hitting one cached translation again and again) keeps its
+    // first and its latest event, so the page's ring holds what changed, not the repetitions.
+    const sig = (event.type === 'chk.xlateUsed' ? event.version * 2 : event.type === 'chk.invDone' ? event.version * 2 + 1 : -1) + actor * 2 ** 34;
+    if (sig === this.lastSig[ring] && this.runLength[ring]! >= 2) {
+      const last = ring * chainLength + ((this.next[ring]! - 1 + chainLength) % chainLength);
+      this.order[last] = order;
+      this.seq[last] = seq;
+      this.timeNs[last] = timeNs;
+      return;
+    }
+    this.runLength[ring] = sig === this.lastSig[ring] ? this.runLength[ring]! + 1 : 1;
+    this.lastSig[ring] = sig;
+    this.put(ring, order, seq, timeNs, actor, event);
+  }
+
+  private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
     const e = ring * chainLength + this.next[ring]!;
     this.order[e] = order;
     this.seq[e] = seq;
@@ -79,16 +124,21 @@ export class Chains {
     if (gone !== undefined) this.free.push(gone);
   }
 
-  /** The last `chainLength` events involving any of `ghosts` (or the loose ones when none), oldest first. */
-  chainOf(ghosts: number[], render: (s: Stamped) => ChainEntry): ChainEntry[] {
+  /**
+   * The causal slice of a violation: the last `chainLength` events of each of `ghosts` and of
+   * `page`, merged oldest first (the loose ones when it names neither).
+   */
+  chainOf(ghosts: number[], render: (s: Stamped) => ChainEntry, page?: { asid: number; page: number }): ChainEntry[] {
     const all: Stamped[] = [];
-    if (ghosts.length === 0) this.collect(this.loose, all);
+    const pageRing = page === undefined ? undefined : this.pages.get(pageKey(page.asid, page.page));
+    if (pageRing !== undefined) this.collect(pageRing, all);
+    else if (ghosts.length === 0) this.collect(this.loose, all);
     for (const g of new Set(ghosts)) {
       const ring = this.live.get(g) ?? this.recent.get(g);
       if (ring !== undefined) this.collect(ring, all);
     }
     all.sort((a, b) => a.order - b.order);
-    return all.slice(-chainLength).map(render);
+    return all.map(render);
   }
 
   /** A ring's events, oldest first, decoded. */
@@ -114,6 +164,8 @@ export class Chains {
     if (reused === undefined && ring * chainLength >= this.actor.length) this.grow(Math.max(64, ring * 2));
     this.count[ring] = 0;
     this.next[ring] = 0;
+    this.lastSig[ring] = -1;
+    this.runLength[ring] = 0;
     return ring;
   }
 
@@ -121,6 +173,8 @@ export class Chains {
     const entries = rings * chainLength;
     this.count = copied(new Uint8Array(rings), this.count);
     this.next = copied(new Uint8Array(rings), this.next);
+    this.lastSig = copied(new Float64Array(rings), this.lastSig);
+    this.runLength = copied(new Uint32Array(rings), this.runLength);
     this.order = copied(new Float64Array(entries), this.order);
     this.seq = copied(new Float64Array(entries), this.seq);
     this.timeNs = copied(new Float64Array(entries), this.timeNs);
@@ -129,7 +183,7 @@ export class Chains {
   }
 }
 
-function copied<T extends Uint8Array | Int32Array | Float64Array>(to: T, from: T): T {
+function copied<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(to: T, from: T): T {
   to.set(from as never);
   return to;
 }

@@ -21,7 +21,19 @@ import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
 import { MetricsCollector, type MetricsOptions } from './metrics-collector.ts';
 import { checkEventSpecs, checkQueue, checkQueueOp } from '../protocol/check-events.ts';
-import { invariantNames, notYetChecked, type ChainEntry, type CheckerResult, type InvariantId, type InvariantVerdict, type Monitor, type MonitorEnv, type RunEnd, type Violation } from './types.ts';
+import {
+  invariantNames,
+  notYetChecked,
+  type ChainEntry,
+  type CheckerResult,
+  type InvariantId,
+  type InvariantVerdict,
+  type Monitor,
+  type MonitorEnv,
+  type RunEnd,
+  type SlicePage,
+  type Violation,
+} from './types.ts';
 
 export interface CheckerOptions {
   /** Actor names by index, for chains. */
@@ -33,6 +45,9 @@ export interface CheckerOptions {
   /** Finished groups the group table keeps recognising (a late duplicate response); default 65 536. */
   finishedGroupsMax?: number;
 }
+
+/** A completed invalidation of at most this many pages goes into each page's causal slice; a wider one into the loose ring. */
+const invDonePagesSliced = 64;
 
 /** Events only the metrics use (the command queue, PRI credits, device backlogs, fault fd reads): the monitors and chains never see them. */
 function measuredOnly(ev: CheckEvent): boolean {
@@ -86,7 +101,7 @@ export class Checker {
       livenessMonitor(),
     ];
     this.routes = routesFor(this.monitors);
-    this.env = { table: this.table, violate: (inv, message, ghosts) => this.violate(inv, message, ghosts) };
+    this.env = { table: this.table, violate: (inv, message, ghosts, page) => this.violate(inv, message, ghosts, page) };
   }
 
   get events(): number {
@@ -105,7 +120,9 @@ export class Checker {
     if (measuredOnly(ev)) return;
     const route = this.routes[ev.type];
     const ghost = route.hasGhost ? (ev as { ghost: number }).ghost : 0;
-    this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
+    if (ev.type === 'chk.xlateUsed') this.chains.addPage(ev.asid, ev.page, this.count, seq, timeNs, actor, ev);
+    else if (ev.type === 'chk.invDone' && ev.pages <= invDonePagesSliced) for (let p = 0; p < ev.pages; p++) this.chains.addPage(ev.asid, ev.firstPage + p, this.count, seq, timeNs, actor, ev);
+    else this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
     if (ev.type === 'chk.respDelivered') {
       // The device cannot name the group a response was meant for; the group it was sent for can.
       const meant = this.table.peekIntended(ev.rid, ev.prgi);
@@ -139,14 +156,14 @@ export class Checker {
     };
   }
 
-  private violate(invariant: InvariantId, message: string, ghosts: number[]): void {
+  private violate(invariant: InvariantId, message: string, ghosts: number[], page?: SlicePage): void {
     const n = (this.failed.get(invariant) ?? 0) + 1;
     this.failed.set(invariant, n);
     if (n > this.keepPerInvariant) {
       this.dropped++;
       return;
     }
-    this.violations.push({ invariant, message, ghosts, chain: this.chains.chainOf(ghosts, (s) => this.render(s)) });
+    this.violations.push({ invariant, message, ghosts, chain: this.chains.chainOf(ghosts, (s) => this.render(s), page) });
   }
 
   private render(s: Stamped): ChainEntry {

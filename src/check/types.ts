@@ -35,7 +35,7 @@ export interface Violation {
   invariant: InvariantId;
   message: string;
   ghosts: number[];
-  /** The last events (at most 12) that involve those ghosts, oldest first. */
+  /** Its causal slice: the last events (up to 12 each) of those ghosts and of the page it names, oldest first (src/check/chains.ts). */
   chain: ChainEntry[];
   /** The command that replays the run (filled in by the report). */
   replay?: string;
@@ -86,9 +86,15 @@ export interface RunEnd {
   stallReport?: string;
 }
 
+/** The page of an address space a violation is about (I3), for its causal slice. */
+export interface SlicePage {
+  asid: number;
+  page: number;
+}
+
 export interface MonitorEnv {
   readonly table: GroupTable;
-  violate(invariant: InvariantId, message: string, ghosts: number[]): void;
+  violate(invariant: InvariantId, message: string, ghosts: number[], page?: SlicePage): void;
 }
 
 export interface Monitor {

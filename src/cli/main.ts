@@ -11,9 +11,10 @@ import { bugsCommand, scenariosCommand } from './commands/lists.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
+import { shrinkCommand } from './commands/shrink.ts';
 import { sweepCommand } from './commands/sweep.ts';
 
-const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, mergeCommand, replayCommand, scenariosCommand, bugsCommand];
+const commands: readonly Command[] = [runCommand, exploreCommand, sweepCommand, mergeCommand, replayCommand, shrinkCommand, scenariosCommand, bugsCommand];
 
 function usage(): string {
   return [

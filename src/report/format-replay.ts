@@ -18,6 +18,12 @@ export function formatReplay(source: ReplaySource, r: NestedReport): string {
           `replay ${source.scenario}: seed ${source.seed}, ${r.elapsedMs.toFixed(3)} ms virtual${source.bugs.length ? `, bugs: ${source.bugs.join(', ')}` : ''}` +
             `${source.schedule ? ', recorded schedule' : ''}; trace hash ${r.traceHash ?? '?'}, stop: ${r.stopReason}`,
         ];
+  if (r.divergence) {
+    const d = r.divergence;
+    lines.push(
+      `the schedule diverged at step ${d.step} (${d.recorded === null ? `it ended, ${d.enabled} enabled` : `recorded choice ${d.recorded}, only ${d.enabled} enabled`}); the run went on with the seed's strategy from there`,
+    );
+  }
   const violations = r.checker?.violations ?? [];
   for (const v of violations) {
     lines.push('', `violation ${v.invariant}: ${v.message}`);

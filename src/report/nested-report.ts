@@ -86,6 +86,8 @@ export interface NestedReport {
   steps?: number;
   /** Simulator with --record-schedule: the run's recorded choices as one base64url line (src/runtime/sim/choices.ts). */
   schedule?: string;
+  /** A replayed schedule that stopped fitting the run and was continued (onDiverge): where (src/runtime/sim/strategy.ts). */
+  divergence?: { step: number; recorded: number | null; enabled: number };
 }
 
 export interface RunOutcome {

@@ -7,7 +7,7 @@ import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import type { MachinesMode } from '../machines/mode.ts';
 import { runSim, type SimResult } from './sim/sim-runtime.ts';
-import { replayStrategy } from './sim/strategy.ts';
+import { defaultStrategy, randomStrategy, replayStrategy, type ReplayStrategy } from './sim/strategy.ts';
 import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
@@ -50,6 +50,12 @@ export interface NestedRunOptions {
   stepHashes?: boolean;
   /** Simulator: called with the simulator's own result (steps, choices, step hashes) before the report is built. */
   onSimResult?: (r: SimResult) => void;
+  /** Simulator: replay these choices (a schedule file's) instead of the seeded random strategy; `schedule` is the same as text. */
+  choices?: ArrayLike<number>;
+  /** A replayed schedule past its last choice: 'diverge' (default, as an exact replay) or 'default' (choice 0 from there on: schedule files). */
+  schedulePastEnd?: 'diverge' | 'default';
+  /** A replayed schedule that stops fitting: 'strict' (default) throws FAULTLINE_REPLAY_DIVERGED; 'seeded' goes on with the seed's random strategy, 'default' with choice 0, and report.divergence says where. */
+  onDiverge?: 'strict' | 'seeded' | 'default';
   /** Simulator: put the run's schedule (its recorded choices, one base64url line) in report.schedule. */
   recordSchedule?: boolean;
   /** Threads: record every step into this file; the replay line is then `faultline replay --record <file>`, exact. */
@@ -115,6 +121,14 @@ function baseOf(source: string): Scenario | undefined {
   }
 }
 
+/** The strategy that replays a run's schedule (text or choices), or undefined for the seeded random one. */
+function scheduleStrategy(o: NestedRunOptions): ReplayStrategy | undefined {
+  const choices = o.choices ?? (o.schedule !== undefined ? decodeChoices(o.schedule) : undefined);
+  if (choices === undefined) return undefined;
+  const fallback = o.onDiverge === 'seeded' ? randomStrategy(o.seed) : o.onDiverge === 'default' ? defaultStrategy : undefined;
+  return replayStrategy(choices, { ...(o.schedulePastEnd !== undefined ? { pastEnd: o.schedulePastEnd } : {}), ...(fallback !== undefined ? { fallback } : {}) });
+}
+
 /**
  * Run a resolved scenario. With a signal, a simulator run goes to a worker thread
  * (nested-run-off-thread.ts) so this thread can notice the signal while it runs.
@@ -128,6 +142,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   let report: NestedReport;
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
+    const strategy = scheduleStrategy(o);
     const r = runSim(topology, {
       seed: o.seed,
       maxSteps: o.maxSteps ?? 200_000_000,
@@ -139,7 +154,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
       metrics: o.metrics ?? {},
-      ...(o.schedule !== undefined ? { strategy: replayStrategy(decodeChoices(o.schedule)) } : o.strategy !== undefined ? { strategy: makeStrategy(o.strategy, o.seed) } : {}),
+      ...(strategy !== undefined ? { strategy } : o.strategy !== undefined ? { strategy: makeStrategy(o.strategy, o.seed) } : {}),
       ...(o.stepHashes ? { stepHashes: true } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
@@ -155,11 +170,12 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         checker: r.checker,
         ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}),
       },
-      { replay: replayLine(scenario, o.seed, o.source, o.schedule === undefined ? o.strategy : undefined), requiredMarks: scenario.marks },
+      { replay: replayLine(scenario, o.seed, o.source, o.schedule === undefined && o.choices === undefined ? o.strategy : undefined), requiredMarks: scenario.marks },
     );
     report.traceHash = r.traceHash;
     report.steps = r.steps;
     if (o.recordSchedule) report.schedule = encodeChoices(r.choices);
+    if (strategy?.divergence) report.divergence = strategy.divergence;
   } else {
     const r = await runThreaded(topology, {
       seed: o.seed,

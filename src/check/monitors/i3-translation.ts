@@ -27,7 +27,10 @@ export function translationMonitor(): Monitor {
         events++;
         const min = floor.get(pageKey(ev.asid, ev.page)) ?? 0;
         if (ev.version < min) {
-          env.violate('I3', `a DMA used the translation of asid ${ev.asid} page ${ev.page} at version ${ev.version} after the invalidation up to version ${min} completed`, []);
+          env.violate('I3', `a DMA used the translation of asid ${ev.asid} page ${ev.page} at version ${ev.version} after the invalidation up to version ${min} completed`, [], {
+            asid: ev.asid,
+            page: ev.page,
+          });
         }
       }
     },

@@ -19,6 +19,7 @@ function timeBudgetMs(raw: string): number {
   if (!(ms > 0)) fail('FAULTLINE_CLI_OPTION', `explore: --time must be a duration above 0 such as 60s, 2m or 500ms; got '${raw}'`);
   return ms;
 }
+import { shrinkOptions } from './shrink.ts';
 
 const options = {
   seeds: { kind: 'int', value: 'N', min: 1, max: 1_000_000, help: 'run seeds 1..N (default 20)' },
@@ -38,6 +39,8 @@ const options = {
   'steps-estimate': { kind: 'int', value: 'K', min: 1, help: "pct, delay-bounded: steps to spread choices over (default: a first random run's step count)" },
   'check-determinism': { kind: 'int', value: '[=N]', min: 1, help: 'run every Nth seed twice (default 10) and stop, naming the first differing step, if the trace hashes differ' },
   time: { kind: 'string', value: 'T', help: 'time budget (60s, 2m): no seed starts after it; without --seeds, seeds run from 1 until it is spent' },
+  shrink: { kind: 'flag', help: 'shrink the first failing seed (as faultline shrink) into scenario.yaml + schedule.json in the folder shrunk (or the corpus)' },
+  ...shrinkOptions,
   json: { kind: 'string', value: 'FILE', help: 'also write the per-seed summaries as JSON to FILE (- for stdout; the text then goes to stderr)' },
   ...helpOption,
 } as const;
@@ -54,9 +57,11 @@ export const exploreCommand: Command = {
     'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json',
     'faultline explore vprq-overflow --seeds 200 --shard 3/4 --json shard-3.json   # then: faultline merge shard-*.json',
     'faultline explore ats-vs-atc-invalidate --bug atc-keeps-raced-translation --strategy portfolio --time 60s --stop-at-first',
+    'faultline explore flr-prgi-reuse --seeds 2 --bug vmm-prgi-only-match --stop-at-first --shrink --corpus corpus',
   ],
   async run(argv, signal) {
-    const { cliOptionName, exploreOpenedScenario, exploreShardFile, exploreStrategyOf, formatExplore, openScenario, parseShard, seedRange } = await loadApi();
+    const { checkShrinkOptions, cliOptionName, exploreOpenedScenario, exploreShardFile, exploreStrategyOf, formatExplore, formatShrink, openScenario, parseShard, seedRange, shrinkFailure } =
+      await loadApi();
     // `--check-determinism` alone means every 10th seed: parseArgs wants a value, so give it one.
     const args = argv.map((a) => (a === '--check-determinism' ? '--check-determinism=10' : a));
     const { positionals, values: v } = parseCommand('explore', args, options);
@@ -84,6 +89,25 @@ export const exploreCommand: Command = {
     if (shard !== undefined && json === undefined)
       fail('FAULTLINE_CLI_OPTION', `--shard ${v.shard as string} needs --json FILE: the shard's result file, which \`faultline merge\` joins with the other shards'`);
     if (json !== undefined) checkOutputPath('--json', json, true);
+    const corpus = v.corpus as string | undefined;
+    const shrinking = v.shrink === true || corpus !== undefined;
+    const shrinkWith = {
+      ...(corpus !== undefined ? { corpus } : { out: 'shrunk' }),
+      ...(v.invariant !== undefined ? { invariant: v.invariant as 'I1' } : {}),
+      ...(v['shrink-runs'] !== undefined ? { runsMax: v['shrink-runs'] as number } : {}),
+      ...(v['shrink-ms'] !== undefined ? { wallMsMax: v['shrink-ms'] as number } : {}),
+    };
+    if (shrinking && shard !== undefined)
+      fail(
+        'FAULTLINE_CLI_OPTION',
+        `--${v.shrink === true ? 'shrink' : 'corpus'} cannot be combined with --shard: a shard's first failure may not be the run's; merge the shards, then shrink the merged first failure's replay line with faultline shrink`,
+      );
+    if (shrinking && o.strategy !== undefined && o.strategy !== 'random' && o.strategy !== 'swarm')
+      fail(
+        'FAULTLINE_CLI_OPTION',
+        `--${v.shrink === true ? 'shrink' : 'corpus'} takes findings of --strategy random or swarm; ${o.strategy} findings cannot be shrunk yet (their schedules carry delay choices)`,
+      );
+    if (shrinking) checkShrinkOptions(shrinkWith, cliOptionName);
     const opened = openScenario(positionals[0], o, cliOptionName);
     const progress = exploreProgress(o.timeMs !== undefined && o.seeds === undefined && o.to === undefined ? undefined : range.to - range.from + 1, opened.scenario.marks);
     let result: Awaited<ReturnType<typeof exploreOpenedScenario>>;
@@ -94,7 +118,10 @@ export const exploreCommand: Command = {
     }
     const out = outputFor(json);
     out.text(formatExplore(result));
-    out.json(shard === undefined ? result : exploreShardFile(opened.source, opened.scenario, range, o, result));
+    const first = result.firstFailure;
+    const shrunk = shrinking && first !== null && !result.interrupted ? await shrinkFailure(first.replay, shrinkWith, cliOptionName) : undefined;
+    if (shrunk) out.text(`\n${formatShrink(shrunk)}`);
+    out.json(shard !== undefined ? exploreShardFile(opened.source, opened.scenario, range, o, result) : shrunk ? { ...result, shrunk } : result);
     if (shard !== undefined) out.text(`shard ${shard.index}/${shard.count}: result file ${json}; \`faultline merge\` joins it with the other shards'`);
     if (result.interrupted) return 130;
     if (result.errors > 0) return 2;

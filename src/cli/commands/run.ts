@@ -34,7 +34,7 @@ const options = {
   },
   depth: { kind: 'int', value: 'D', min: 1, max: 64, help: 'sim: pct bug depth d, or delay-bounded deviations k' },
   'steps-estimate': { kind: 'int', value: 'K', min: 1, help: 'sim: pct, delay-bounded: steps their choices are spread over' },
-  'record-schedule': { kind: 'flag', help: 'sim: when the run fails, print its schedule for `faultline replay ... --schedule`' },
+  'record-schedule': { kind: 'flag', help: 'sim: when the run fails, write its schedule to <scenario>-seed<N>.schedule.json for `faultline replay ... --schedule FILE`' },
   requests: { kind: 'int', value: 'N', min: 0, help: 'chain only: round trips to run (0: run for --duration-ms)' },
   window: { kind: 'int', value: 'N', min: 1, help: 'chain only: requests in flight at once (default 64)' },
   ...helpOption,
@@ -121,7 +121,7 @@ export const runCommand: Command = {
     'faultline run chain --requests 200000 --window 512',
   ],
   async run(argv, signal) {
-    const { checkRunOptions, cliOptionName, formatNestedReport, openScenario, replayLine, runOpenedScenario } = await loadApi();
+    const { checkRunOptions, cliOptionName, formatNestedReport, openScenario, runOpenedScenario, saveRunSchedule } = await loadApi();
     const { positionals, values: v } = parseCommand('run', argv, options);
     if (positionals.length > 1) fail('FAULTLINE_CLI_ARGS', `run takes one scenario, got ${positionals.length}: ${positionals.join(' ')}`);
     const ref = positionals[0] ?? defaultScenarioName;
@@ -142,9 +142,7 @@ export const runCommand: Command = {
     if (o.record !== undefined) out.text(`recording: ${o.record} (${statSync(o.record).size} bytes); replays exactly with: ${report.replay}`);
     if (o.recordSchedule) {
       out.text(
-        report.ok
-          ? 'schedule: not printed (the run passed; a seed alone replays it)'
-          : `schedule (${report.schedule!.length} characters): faultline replay ${replayLine(opened.scenario, opened.scenario.seed, ref).replace(/^faultline run /, '')} --schedule ${report.schedule}`,
+        report.ok ? 'schedule: not written (the run passed; a seed alone replays it)' : `schedule: ${saveRunSchedule(report, opened, `${opened.scenario.name}-seed${report.seed}.schedule.json`)}`,
       );
     }
     out.json(report);

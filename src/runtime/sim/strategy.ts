@@ -35,35 +35,87 @@ export function randomStrategy(seed: number): Strategy {
   return { name: 'random', choose: (n) => (n === 1 ? 0 : rng.int(n)) };
 }
 
+/** Always the first enabled delivery: the "default schedule" a schedule continues with past its end. */
+export const defaultStrategy: Strategy = { name: 'default', choose: () => 0 };
+
+/** Where a replayed schedule stopped fitting the run: the step, the recorded choice (null: past its end) and the enabled count. */
+export interface Divergence {
+  step: number;
+  recorded: number | null;
+  enabled: number;
+}
+
+export interface ReplayOptions {
+  /** Past the last recorded choice: 'diverge' (default: a divergence) or 'default' (choice 0 and a window's early end: the default schedule; schedule files). */
+  pastEnd?: 'diverge' | 'default';
+  /** From a divergence on, pick with this strategy and note where it diverged; absent: throw FAULTLINE_REPLAY_DIVERGED (exact replay). */
+  fallback?: Strategy;
+}
+
+export interface ReplayStrategy extends Strategy {
+  /** The first divergence, when a fallback took over (null: the schedule fitted every step). */
+  readonly divergence: Divergence | null;
+}
+
 /**
  * Replays a recorded schedule; a choice that does not fit the enabled set means the run diverged.
  * A schedule that carries delay choices (it starts with delayScheduleMark) replays them too; one
  * without them samples its windowed delays again from the run's seed, so it replays with that seed.
+ * After a divergence a fallback without delay choices leaves windowed delays at their early end.
  */
-export function replayStrategy(choices: ArrayLike<number>): Strategy {
+export function replayStrategy(choices: ArrayLike<number>, options: ReplayOptions = {}): ReplayStrategy {
   const withDelays = choices.length > 0 && choices[0] === delayScheduleMark;
+  const pastEndDefault = options.pastEnd === 'default';
+  const fallback = options.fallback;
+  let divergence: Divergence | null = null;
   let at = withDelays ? 1 : 0;
-  const diverged = (step: number, what: string): never =>
-    fail('FAULTLINE_REPLAY_DIVERGED', `the recorded schedule has ${choices.length} choices but the run reached step ${step} and wanted ${what}; it was recorded with different code, scenario or seed`);
-  const strategy: Strategy = {
+  const endReached = (step: number, enabled: number, what: string): void => {
+    if (fallback === undefined) {
+      fail(
+        'FAULTLINE_REPLAY_DIVERGED',
+        `the recorded schedule has ${choices.length} choices but the run reached step ${step} and wanted ${what}; it was recorded with different code, scenario or seed`,
+      );
+    }
+    divergence = { step, recorded: null, enabled };
+  };
+  const strategy: ReplayStrategy = {
     name: 'replay',
-    choose(n, step) {
-      if (at >= choices.length) diverged(step, 'another ordering choice');
+    get divergence() {
+      return divergence;
+    },
+    choose(n, step, sources) {
+      if (divergence !== null) return fallback!.choose(n, step, sources);
+      if (at >= choices.length) {
+        if (pastEndDefault) return 0;
+        endReached(step, n, 'another ordering choice');
+        return fallback!.choose(n, step, sources);
+      }
       const c = choices[at++]!;
       if (c >= n) {
-        fail('FAULTLINE_REPLAY_DIVERGED', `step ${step}: recorded choice ${c} but only ${n} events are enabled; it was recorded with different code, scenario or seed`);
+        if (fallback === undefined) fail('FAULTLINE_REPLAY_DIVERGED', `step ${step}: recorded choice ${c} but only ${n} events are enabled; it was recorded with different code, scenario or seed`);
+        divergence = { step, recorded: c, enabled: n };
+        return fallback.choose(n, step, sources);
       }
       return c;
     },
   };
   if (!withDelays) return strategy;
-  return {
-    ...strategy,
-    chooseDelay(lo, _hi, step) {
-      if (at + 1 >= choices.length) diverged(step, 'a delay choice');
+  return Object.defineProperty(strategy, 'chooseDelay', {
+    value(lo: number, hi: number, step: number): number {
+      if (divergence !== null) return fallback?.chooseDelay?.(lo, hi, step) ?? lo;
+      if (at + 1 >= choices.length) {
+        if (pastEndDefault) return lo;
+        endReached(step, 0, 'a delay choice');
+        return fallback?.chooseDelay?.(lo, hi, step) ?? lo;
+      }
       const offset = choices[at]! * 0x10000 + choices[at + 1]!;
       at += 2;
       return lo + offset;
     },
-  };
+  });
+}
+
+/** "diverged at step N (recorded choice c, only n enabled)", or past the schedule's end. */
+export function describeDivergence(d: Divergence): string {
+  return d.recorded === null ? `diverged at step ${d.step} (the schedule ended; ${d.enabled} enabled)` : `diverged at step ${d.step} (recorded choice ${d.recorded}, only ${d.enabled} enabled)`;
 }

@@ -1,0 +1,108 @@
+// Shrinking a failing seed (src/explore/shrink/): the shrunk scenario and schedule fail the same
+// invariant in at most 20 % of the original steps and replay exactly from their files; a corpus
+// replays as a regression suite (still fails / now passes); a schedule that no longer fits goes
+// on with the seed's strategy when asked and says where it diverged.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { replay, replayCorpus, shrinkFailure } from '../../src/api/index.ts';
+import { readScheduleFile } from '../../src/explore/shrink/schedule-file.ts';
+import { describeDivergence, randomStrategy, replayStrategy } from '../../src/runtime/sim/strategy.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'faultline-shrink-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const cases = [
+  { line: 'faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 2 --bug vmm-prgi-only-match', invariant: 'I2' },
+  { line: 'faultline run atc-before-iotlb --runtime sim --seed 1 --duration-ms 2 --bug atc-before-iotlb', invariant: 'I3' },
+  { line: 'faultline run prq-clear-pro-early --runtime sim --seed 1 --duration-ms 3 --bug clear-pro-early', invariant: 'I6' },
+  // Judged at the end of a quiescent run: never cut short, shrunk through the scenario.
+  { line: 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie', invariant: 'I1' },
+] as const;
+
+describe('shrinking a race scenario finding', () => {
+  for (const c of cases) {
+    it(`${c.line.split(' ')[2]}: ${c.invariant} in at most 20 % of the steps, replayed from its files`, async () => {
+      const out = join(scratch, c.invariant);
+      const r = await shrinkFailure(c.line, { out, runsMax: 300, wallMsMax: 50_000 });
+      expect(r.invariant).toBe(c.invariant);
+      expect(r.verified).toBe(true);
+      expect(r.after.steps).toBeLessThanOrEqual(0.2 * r.before.steps);
+      expect(r.after.devices).toBeLessThanOrEqual(r.before.devices);
+      expect(r.after.choices).toBeLessThanOrEqual(r.before.choices);
+      expect(r.replay).toBe(`faultline replay ${r.files!.scenario} --seed 1 --schedule ${r.files!.schedule}`);
+      // The command as a user runs it: the same invariant, the same trace, every choice fitting.
+      const again = await replay(r.replay);
+      expect(again.checker!.invariants.find((i) => i.id === c.invariant)!.ok).toBe(false);
+      expect(again.traceHash).toBe(r.traceHash);
+      expect(again.divergence).toBeUndefined();
+      const f = readScheduleFile(r.files!.schedule);
+      expect(f).toMatchObject({ schema: 'faultline.schedule', version: 1, seed: 1, strategy: 'shrunk', steps: r.after.steps });
+    }, 90_000);
+  }
+});
+
+describe('what shrink refuses before it runs', () => {
+  it('a line whose run violates nothing, a recording, bad budgets', async () => {
+    await expect(shrinkFailure('faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 1')).rejects.toThrow(/FAULTLINE_SHRINK_NOT_FAILING: the run of seed 1 violates no invariant/);
+    await expect(shrinkFailure('faultline replay --record r.flrec')).rejects.toThrow(/FAULTLINE_CLI_ARGS: shrink takes a simulator replay line/);
+    await expect(shrinkFailure(cases[0].line, { runsMax: 0 })).rejects.toThrow(/FAULTLINE_CLI_OPTION: options\.runsMax must be a whole number ≥ 1; got 0/);
+    await expect(shrinkFailure(cases[0].line, { invariant: 'I9' as 'I1' })).rejects.toThrow(/options\.invariant must be one of I1, I2/);
+  });
+});
+
+describe('the corpus', () => {
+  it('keeps a shrunk failure and replays it: still fails, then now passes once the bug is gone', async () => {
+    const corpus = join(scratch, 'corpus');
+    const r = await shrinkFailure(cases[0].line, { corpus, runsMax: 200 });
+    expect(r.corpusEntry).toBeDefined();
+    const meta = JSON.parse(readFileSync(join(r.corpusEntry!, 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ schema: 'faultline.corpus-entry', invariant: 'I2', seed: 1 });
+    const before = await replayCorpus(corpus);
+    expect(before.entries.map((e) => e.status)).toEqual(['still fails']);
+    expect(before.stillFailing).toBe(1);
+    // "Fix" the bug: the entry's scenario without the toggle.
+    const yamlPath = join(r.corpusEntry!, 'scenario.yaml');
+    writeFileSync(yamlPath, readFileSync(yamlPath, 'utf8').replace(/bugs:\n\s+- vmm-prgi-only-match\n/, ''));
+    const after = await replayCorpus(corpus);
+    expect(after.entries.map((e) => e.status)).toEqual(['now passes']);
+    expect(after.stillFailing).toBe(0);
+  }, 90_000);
+});
+
+describe('replay past a divergence', () => {
+  it('a schedule that stops fitting throws in strict mode, and with continue says where and goes on', async () => {
+    const path = join(scratch, 'bad.schedule.json');
+    // Choice 9 at step 0 never fits: at most a handful of deliveries are enabled at the start.
+    writeFileSync(path, JSON.stringify({ schema: 'faultline.schedule', version: 1, scenario: { source: 'flr-prgi-reuse', hash: '' }, seed: 1, strategy: 'random', steps: 3, choices: 'CQkJ' }));
+    const line = `faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 1 --bug vmm-prgi-only-match --schedule ${path}`;
+    await expect(replay(line)).rejects.toThrow(/FAULTLINE_REPLAY_DIVERGED: step 0: recorded choice 9/);
+    const r = await replay(`${line} --continue`);
+    expect(r.divergence).toMatchObject({ step: 0, recorded: 9 });
+    expect(describeDivergence(r.divergence!)).toMatch(/^diverged at step 0 \(recorded choice 9, only \d+ enabled\)$/);
+    expect(r.stopReason).toBe('quiescent');
+  });
+
+  it('replayStrategy: strict past the end by default; a schedule file continues with choice 0; a fallback takes over from the divergence', () => {
+    const sources = new Int32Array(3);
+    const strict = replayStrategy([1]);
+    expect(strict.choose(3, 0, sources)).toBe(1);
+    expect(() => strict.choose(3, 1, sources)).toThrow(/FAULTLINE_REPLAY_DIVERGED/);
+    const file = replayStrategy([1], { pastEnd: 'default' });
+    expect(file.choose(3, 0, sources)).toBe(1);
+    expect(file.choose(3, 1, sources)).toBe(0);
+    const s = replayStrategy([2, 5], { fallback: randomStrategy(1) });
+    expect(s.choose(3, 0, sources)).toBe(2);
+    expect(s.divergence).toBeNull();
+    s.choose(3, 1, sources);
+    expect(s.divergence).toEqual({ step: 1, recorded: 5, enabled: 3 });
+  });
+
+  it('a bad schedule file is refused naming the file and the key', () => {
+    const path = join(scratch, 'v2.schedule.json');
+    writeFileSync(path, JSON.stringify({ schema: 'faultline.schedule', version: 2 }));
+    expect(() => readScheduleFile(path)).toThrow(/FAULTLINE_SCHEDULE_FILE: --schedule .*v2\.schedule\.json: version must be 1/);
+  });
+});
