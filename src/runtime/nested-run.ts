@@ -11,8 +11,7 @@ import { defaultStrategy, randomStrategy, replayStrategy, type ReplayStrategy } 
 import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
 import { decodeChoices, encodeChoices } from './sim/choices.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
-import { layoutRun } from './threads/layout.ts';
-import { resolveTopology } from '../actor/topology.ts';
+import { workerPlacement } from './threads/layout.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import { largestTimingNs, simTimings } from '../scenario/sim-timing.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -202,7 +201,6 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         r.recording!,
       );
     }
-    const { actorWorker } = layoutRun(resolveTopology(topology));
     report = buildNestedReport(
       {
         scenario: scenario.name,
@@ -210,7 +208,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         seed: o.seed,
         workers: r.workers,
         timeScale: scenario.threads.timeScale,
-        placement: topology.actors.map((a, i) => ({ actor: a.name, worker: actorWorker[i]! })),
+        placement: workerPlacement(topology),
       },
       { actors: r.actors, channels: r.channels, marks: r.marks, stopReason: r.stopReason, elapsedMs: r.wallMs, checker: r.checker },
       {

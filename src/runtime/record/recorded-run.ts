@@ -4,6 +4,7 @@
 
 import type { MachinesMode } from '../../machines/mode.ts';
 import { buildNestedReport, type NestedReport } from '../../report/nested-report.ts';
+import { workerPlacement } from '../threads/layout.ts';
 import { readRecordFile, recordFormatVersion, writeRecordFile } from './record-file.ts';
 import type { RunRecording } from './recording.ts';
 import { replayRecording, type ReplayResult } from './replay-runtime.ts';
@@ -53,7 +54,7 @@ export function replayRecordFile(path: string): RecordedReplay {
   const { topology } = nestedTopology(scenario, meta.workers);
   const result = replayRecording(topology, file.run, { machines: meta.machines });
   const report = buildNestedReport(
-    { scenario: scenario.name, runtime: 'threads', seed: meta.seed, workers: result.workers, timeScale: scenario.threads.timeScale ?? 1 },
+    { scenario: scenario.name, runtime: 'threads', seed: meta.seed, workers: result.workers, timeScale: scenario.threads.timeScale ?? 1, placement: workerPlacement(topology) },
     { actors: result.actors, channels: result.channels, marks: result.marks, stopReason: result.stopReason, elapsedMs: result.wallMs, checker: result.checker },
     { replay: recordReplayLine(path), requiredMarks: scenario.marks },
   );

@@ -7,7 +7,7 @@
 import { messageCodec } from '../../protocol/messages.ts';
 import { eventFdBytes } from '../../transport/eventfd.ts';
 import { ringBytes } from '../../transport/sab-ring.ts';
-import type { ResolvedTopology } from '../../actor/topology.ts';
+import { resolveTopology, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
 import { controlBytes } from './control-block.ts';
 
 export interface ChannelLayout {
@@ -124,4 +124,10 @@ export function layoutRun(topo: ResolvedTopology, options: LayoutOptions = {}): 
     return { name: m.name, words: m.words, offset: at };
   });
   return { sabBytes: offset, memories, channels, workers, actorWorker, seqOffset, logCapacity, recordBatchOffset };
+}
+
+/** The worker (0-based, as layoutRun numbers them) each actor of a topology runs on. */
+export function workerPlacement(topology: Topology): { actor: string; worker: number }[] {
+  const { actorWorker } = layoutRun(resolveTopology(topology));
+  return topology.actors.map((a, i) => ({ actor: a.name, worker: actorWorker[i]! }));
 }
