@@ -2,31 +2,14 @@
 // "did you mean", options the runtime would ignore refused with the reason, output paths and
 // overrides checked before the run (exit 2, one line, no stack trace), --json - on stdout,
 // colour only on request or a terminal, and signals that stop a run with what it did so far.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bin, cli, refused, repoRoot as root } from '../support/cli.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin/faultline.mjs');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-
-function cli(args: string[], env: Record<string, string> = {}): { code: number | null; out: string; err: string } {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NO_COLOR' && k !== 'FORCE_COLOR'));
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...base, ...env }, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** Exit 2 with one line naming what was wrong, and no stack trace. */
-function refused(args: string[], message: RegExp): void {
-  const r = cli(args);
-  expect(r.code, r.err).toBe(2);
-  expect(r.err).toMatch(message);
-  expect(r.err.trim().split('\n')).toHaveLength(1);
-  expect(r.out).toBe('');
-}
 
 /** Start the command, send `signal` after `afterMs`, and collect its exit status and output. */
 async function interrupted(args: string[], signal: NodeJS.Signals, afterMs: number): Promise<{ code: number | null; out: string; err: string }> {

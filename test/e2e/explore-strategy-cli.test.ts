@@ -1,23 +1,5 @@
-// `faultline explore --strategy/--depth/--steps-estimate/--check-determinism/--time` on the
-// command line: bad values refused before anything runs (exit 2, one line, did-you-mean), a
-// pct exploration with the self-check on, and its replay line replayed by `faultline replay`.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const bin = join(fileURLToPath(new URL('../../', import.meta.url)), 'bin/faultline.mjs');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
-
-function refused(args: string[], message: RegExp): void {
-  const r = cli(args);
-  expect(r.code, r.err).toBe(2);
-  expect(r.err).toMatch(message);
-  expect(r.err.trim().split('\n')).toHaveLength(1);
-}
+import { cli, refused } from '../support/cli.ts';
 
 describe('explore strategies on the command line', () => {
   it('refuses a bad strategy, depth, self-check period or time budget with the option and what would work', () => {

@@ -1,28 +1,8 @@
-// `--shard i/n` and `faultline merge` as a user runs them (the built bin/faultline.mjs; npm test
-// builds first): bad shards and bad files refused with exit 2 and one line naming the option or
-// the file, and shards merged into the unsharded run's text, --json and --out files.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin/faultline.mjs');
-
-function cli(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function refused(args: string[], message: RegExp): void {
-  const r = cli(args);
-  expect(r.code, r.err).toBe(2);
-  expect(r.err).toMatch(message);
-  expect(r.err.trim().split('\n')).toHaveLength(1);
-  expect(r.out).toBe('');
-}
+import { cli, refused } from '../support/cli.ts';
 
 /** The wall-clock figures a merged run cannot reproduce: wallMs, and the seconds in the text's first line. */
 const withoutWallMs = (text: string): unknown => JSON.parse(text, (k, v: unknown) => (k === 'wallMs' ? undefined : v));
