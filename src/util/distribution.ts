@@ -73,10 +73,19 @@ export function supportOf(d: Distribution): [number, number] {
   return [quantile(d, 0), quantile(d, 1)];
 }
 
-/** The largest value worth planning for: the support's end, or q0.999 of an open tail (exponential, log-normal). */
-export function practicalMaxOf(d: number | Distribution): number {
+/** Quantiles that bound an open distribution (exponential, log-normal) in practice: its tails beyond them are left out. */
+export const openTailQuantiles = [0.001, 0.999] as const;
+
+/** The range worth planning for (and choosing in): the support, or [q0.001, q0.999] of an open distribution. */
+export function practicalRangeOf(d: number | Distribution): [number, number] {
   const dist = asDistribution(d);
-  return quantile(dist, dist.dist === 'exponential' || dist.dist === 'lognormal' ? 0.999 : 1);
+  const open = dist.dist === 'exponential' || dist.dist === 'lognormal';
+  return [quantile(dist, open ? openTailQuantiles[0] : 0), quantile(dist, open ? openTailQuantiles[1] : 1)];
+}
+
+/** The largest value worth planning for: practicalRangeOf's end. */
+export function practicalMaxOf(d: number | Distribution): number {
+  return practicalRangeOf(d)[1];
 }
 
 /** One draw, rounded to a whole number ≥ 0. A fixed distribution takes nothing from rng. */

@@ -7,7 +7,7 @@
 // window (a non-fixed distribution; see delayWindowOf) is the strategy's pick inside the
 // window instead of a sample, recorded in the schedule (choices.ts) and replayed exactly.
 
-import { quantile, sample, type Distribution } from '../../util/distribution.ts';
+import { practicalRangeOf, sample, type Distribution } from '../../util/distribution.ts';
 import { createRng, rngStateFrom, type Rng } from '../../util/rng.ts';
 import { delayOffsetMax, type ChoiceLog } from './choices.ts';
 import type { Strategy } from './strategy.ts';
@@ -15,19 +15,15 @@ import type { Strategy } from './strategy.ts';
 /** The timing stream's id within the run's seed (the actors use streams 1..n, the random strategy 0x5ced). */
 const timingStream = 0x7173;
 
-/** Quantiles that bound an open distribution's window: its tails beyond them are never chosen. */
-export const openWindowQuantiles = [0.001, 0.999] as const;
-
 /**
  * The window a strategy may choose a delay in, whole ns: a uniform's [min, max], an empirical
  * table's [first, last] value, an exponential's or log-normal's [q0.001, q0.999]; a window wider
  * than a recorded offset can say (2³² − 1 ns, about 4.3 s) is cut there.
  */
 export function delayWindowOf(d: Distribution): [number, number] {
-  const open = d.dist === 'exponential' || d.dist === 'lognormal';
-  const lo = Math.round(quantile(d, open ? openWindowQuantiles[0] : 0));
-  const hi = Math.round(quantile(d, open ? openWindowQuantiles[1] : 1));
-  return [lo, Math.min(hi, lo + delayOffsetMax)];
+  const [from, to] = practicalRangeOf(d);
+  const lo = Math.round(from);
+  return [lo, Math.min(Math.round(to), lo + delayOffsetMax)];
 }
 
 export class SimTiming {
