@@ -2,18 +2,12 @@
 // as the file, applied to the document as written; errors name the option as written.
 
 import { describe, expect, it } from 'vitest';
+import { thrownMessage } from '../support/thrown.ts';
 import { loadScenario, parseScenarioText, resolveScenario, shippedScenarios } from '../../src/scenario/load.ts';
 import { parseSetOption, type ScenarioOverride } from '../../src/scenario/overrides.ts';
 
 const set = (...texts: string[]): { overrides: ScenarioOverride[] } => ({ overrides: texts.map(parseSetOption) });
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const message = thrownMessage;
 
 describe('parseSetOption', () => {
   it.each([

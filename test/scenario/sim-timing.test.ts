@@ -2,6 +2,7 @@
 // kind of work, the calibrated profile, how they resolve into the topology, and what a bad key
 // or value is told.
 import { describe, expect, it } from 'vitest';
+import { thrownMessage } from '../support/thrown.ts';
 import { latencyProfiles, mainlineX86 } from '../../src/config/latency-profile.ts';
 import { messageSpecs } from '../../src/protocol/messages.ts';
 import { replayLine } from '../../src/runtime/nested-run.ts';
@@ -12,14 +13,7 @@ import { hopNames, serviceKeyNames, serviceKeys, simCheck, simTimings } from '..
 
 const set = (...texts: string[]) => ({ overrides: texts.map(parseSetOption) });
 const sim = (v: unknown) => simCheck(v, 'scenario.sim');
-const message = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const message = thrownMessage;
 
 describe('the sim section', () => {
   it('names every channel of the nested topology, and every service key a message type its tier receives', () => {
