@@ -57,7 +57,7 @@ export function onAtcInv(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     const sp = s.spaces[sl.spaceIdx]!;
     if (sl.dma && sp.fnIdx === fnIdx && match(sp.cfg.pasid, sl.page)) slots.push(i);
   }
-  const delayNs = fn.cfg.atcInvDelayNs ?? 0;
+  const delayNs = ctx.delayNs(fn.cfg.atcInvDelayNs ?? 0);
   const inv: PendingAtcInv = { id: s.nextAtcInvId, rid: msg.rid, itag: msg.itag, slots, delayDone: delayNs <= 0 };
   s.nextAtcInvId = (s.nextAtcInvId + 1) >>> 0 || 1;
   if (slots.length > 0) {

@@ -14,7 +14,6 @@ import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
 import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
-import { sample } from '../../src/util/distribution.ts';
 import { handleGroup } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';
@@ -74,12 +73,6 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 }
 
-/** A fixed cost (a number) draws nothing from ctx.rng, so such scenarios keep their streams. */
-function handlerCostNs(s: GuestState, ctx: ActorCtx): number {
-  const c = s.cfg.handlerCostNs;
-  return typeof c === 'number' ? c : sample(c, ctx.rng);
-}
-
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   stamp(s.hops['guest.received'], ghost, ctx.now());
@@ -89,7 +82,7 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const effects: Effect[] = [];
   exec.step(m, { type: 'handle.start' }, effects);
   for (const e of effects) {
-    if (e.type === 'armHandler') ctx.timer(handlerCostNs(s, ctx), { type: 'guest.handlerDone', groupId: group.id });
+    if (e.type === 'armHandler') ctx.timer(ctx.delayNs(s.cfg.handlerCostNs), { type: 'guest.handlerDone', groupId: group.id });
   }
 }
 

@@ -14,6 +14,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { createHistogram, record, type Histogram } from '../../src/metrics/histogram.ts';
+import { practicalMaxOf } from '../../src/util/distribution.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES, PTE_PRESENT, PTE_READ, PTE_WRITE } from './fault-handler.ts';
 import type { GuestState } from './guest-state.ts';
@@ -64,20 +65,21 @@ export function createGuestUnmapState(): GuestUnmapState {
   };
 }
 
-function everyNs(s: GuestState): number {
-  return s.cfg.unmapEveryNs ?? 0;
+/** The period to the next tick: a window (a distribution) is drawn per tick (ctx.delayNs), never under 1 ns so time moves on. */
+function everyNs(s: GuestState, ctx: ActorCtx): number {
+  return Math.max(1, ctx.delayNs(s.cfg.unmapEveryNs ?? 0));
 }
 
 /** sys.start: the first tick, when the workload is on. */
 export function startUnmaps(s: GuestState, ctx: ActorCtx): void {
-  if (everyNs(s) > 0 && s.cfg.spaces.length > 0) ctx.timer(everyNs(s), { type: 'guest.unmapTick' });
+  if (practicalMaxOf(s.cfg.unmapEveryNs ?? 0) > 0 && s.cfg.spaces.length > 0) ctx.timer(everyNs(s, ctx), { type: 'guest.unmapTick' });
 }
 
 export function onUnmapTick(s: GuestState, ctx: ActorCtx): void {
   const end = s.cfg.durationNs ?? 0;
   if (end > 0 && ctx.now() >= end) return;
   unmapOnce(s, ctx);
-  ctx.timer(everyNs(s), { type: 'guest.unmapTick' });
+  ctx.timer(everyNs(s, ctx), { type: 'guest.unmapTick' });
 }
 
 /** One unmap: clear the PTEs of a mapped range and invalidate it; false when no mapped page was found. */

@@ -38,7 +38,7 @@ export function onAtsRequest(s: IommuState, msg: MessageByType<'pci.atsReq'>, ct
   s.n.atsRequests++;
   const t = translate(s, msg.rid, msg.pasidPresent ? msg.pasid : null, msg.addr, ctx);
   const cpl = { rid: msg.rid, pasidPresent: msg.pasidPresent, pasid: msg.pasid, addr: msg.addr, tag: msg.tag, r: t.r, w: t.w, version: t.version };
-  const latency = s.cfg.atsLatencyNs ?? 0;
+  const latency = ctx.delayNs(s.cfg.atsLatencyNs ?? 0);
   if (latency > 0) {
     s.atsDelayed++;
     ctx.timer(latency, { type: 'iommu.atsDone', ...cpl });

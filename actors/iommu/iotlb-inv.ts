@@ -9,6 +9,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
+import { practicalMaxOf } from '../../src/util/distribution.ts';
 import { iotlbDropRange, type IotlbEntry } from './iotlb.ts';
 import type { IommuState } from './iommu-state.ts';
 
@@ -28,7 +29,7 @@ export interface IotlbInvRunning {
 /** Execute the IOTLB invalidation at the queue head; false while it is still running. */
 export function executeIotlbInv(s: IommuState, m: MessageByType<'cmd.iotlbInv'>, ctx: ActorCtx): boolean {
   const latency = s.cfg.iotlbInvLatencyNs ?? 0;
-  if (latency <= 0) {
+  if (practicalMaxOf(latency) <= 0) {
     applyIotlbInv(s, m);
     return true;
   }
@@ -36,7 +37,7 @@ export function executeIotlbInv(s: IommuState, m: MessageByType<'cmd.iotlbInv'>,
   if (run === null) {
     s.iotlbInvRunning = { did: m.did, firstPage: Math.floor(m.addr / PAGE_BYTES), pages: m.pages, done: false };
     s.n.iotlbInvsTimed++;
-    ctx.timer(latency, { type: 'iommu.iotlbInvDone' });
+    ctx.timer(ctx.delayNs(latency), { type: 'iommu.iotlbInvDone' });
     return false;
   }
   if (!run.done) return false;

@@ -10,7 +10,8 @@
 
 import type { CheckEvent, Message } from '../protocol/messages.ts';
 import { fail as raise } from '../util/errors.ts';
-import { createRng, rngStateFrom } from '../util/rng.ts';
+import { sample, type Distribution } from '../util/distribution.ts';
+import { createRng, rngStateFrom, type Rng } from '../util/rng.ts';
 import type { ActorCtx, MemView } from './define.ts';
 
 /** What differs between the places that step an actor. Its functions must not depend on `this`. */
@@ -33,16 +34,23 @@ export interface CtxBackend {
   /** The actor's random stream: ctx.rng is sfc32 seeded from (rngSeed, rngStream). */
   readonly rngSeed: number;
   readonly rngStream: number;
+  /**
+   * Optional: where ctx.delayNs takes a distribution's value (the simulator's delay choices);
+   * absent, it is a sample from the actor's stream `rng`.
+   */
+  delay?(d: Distribution, rng: Rng): number;
 }
 
 export function createActorCtx(self: string, backend: CtxBackend): ActorCtx {
   const { marks, memories, now, timerAt } = backend;
+  const rng = createRng(rngStateFrom(backend.rngSeed, backend.rngStream));
+  const delay = backend.delay ?? sample;
   return {
     self,
     send: backend.send,
     now,
     check: backend.check,
-    rng: createRng(rngStateFrom(backend.rngSeed, backend.rngStream)),
+    rng,
     mark(name) {
       marks.set(name, (marks.get(name) ?? 0) + 1);
     },
@@ -55,6 +63,10 @@ export function createActorCtx(self: string, backend: CtxBackend): ActorCtx {
     timer(delayNs, msg) {
       if (!(delayNs >= 0)) raise('FAULTLINE_TIMER_DELAY', `actor '${self}' set a timer with delay ${delayNs}; delays are >= 0 ns`);
       timerAt(now() + delayNs, msg);
+    },
+    delayNs(d) {
+      if (typeof d === 'number') return d;
+      return d.dist === 'fixed' ? d.value : delay(d, rng);
     },
     mem(region) {
       const view = memories.get(region);

@@ -3,6 +3,7 @@
 // actor run on worker threads and under the seeded single-thread scheduler.
 
 import type { CheckEvent, Message } from '../protocol/messages.ts';
+import type { Distribution } from '../util/distribution.ts';
 import type { Rng } from '../util/rng.ts';
 
 /** Messages the runtime itself delivers to an actor; they never cross a ring. */
@@ -48,6 +49,14 @@ export interface ActorCtx {
   fail(code: string, detail?: string): never;
   /** Deliver `msg` to this actor itself after `delayNs`. */
   timer(delayNs: number, msg: Message): void;
+  /**
+   * A delay the scenario declares as a number or a window (a distribution), in ns: a number is
+   * itself and draws nothing; a distribution is sampled from this actor's own stream (ctx.rng),
+   * except in the simulator under a strategy that chooses delays (pct, pos, delay-bounded), where
+   * it is the strategy's pick in the window, recorded in the schedule and replayed
+   * (src/runtime/sim/timing.ts). Timing as a choice for an actor's own latencies.
+   */
+  delayNs(d: number | Distribution): number;
   /** A memory region declared in the topology. */
   mem(region: string): MemView;
   /**

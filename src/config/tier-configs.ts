@@ -33,7 +33,7 @@ export interface DeviceFunctionConfig {
   /** ATC entries of this function (0: no ATC, every access translates). */
   atcEntries: number;
   /** Extra delay before the function answers an ATC invalidation (default 0). */
-  atcInvDelayNs?: number;
+  atcInvDelayNs?: number | Distribution;
   /** The function never answers ATC invalidations (default false): only the IOMMU time-out ends them. */
   ignoresAtcInv?: boolean;
 }
@@ -85,9 +85,9 @@ export interface IommuConfig {
   /** ATC invalidation time-out (ITE): the ITag is freed and the covering wait reports it; 0 or absent: never. */
   atcInvTimeoutNs?: number;
   /** Delay from an ATS translation's walk to its completion being sent (0 or absent: at once). */
-  atsLatencyNs?: number;
+  atsLatencyNs?: number | Distribution;
   /** Time an IOTLB invalidation executes at the command queue head before it takes effect (0 or absent: at once). */
-  iotlbInvLatencyNs?: number;
+  iotlbInvLatencyNs?: number | Distribution;
   bugs: string[];
 }
 
@@ -131,7 +131,7 @@ export interface GuestConfig {
   /** Virtual time (or real delay on threads) the fault handler takes per group. */
   handlerCostNs: number | Distribution;
   /** Unmap workload (unmap.ts): period in ns (0 or absent: never), pages per unmap (default 1), stop time (0: none). */
-  unmapEveryNs?: number;
+  unmapEveryNs?: number | Distribution;
   unmapPages?: number;
   durationNs?: number;
   bugs: string[];

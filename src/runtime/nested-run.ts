@@ -74,13 +74,13 @@ export function livelockBoundNs(s: Scenario): number {
   const delays = [
     largestTimingNs(simTimings(s.sim)),
     practicalMaxOf(s.guest.handlerCostNs),
-    s.guest.unmapEveryNs,
+    practicalMaxOf(s.guest.unmapEveryNs),
     s.workload.thinkNs,
     s.iommu.atcInvTimeoutNs,
-    s.iommu.atsLatencyNs,
-    s.iommu.iotlbInvLatencyNs,
+    practicalMaxOf(s.iommu.atsLatencyNs),
+    practicalMaxOf(s.iommu.iotlbInvLatencyNs),
     (s.liveness.boundUs ?? 0) * 1e3,
-    ...s.devices.map((d) => d.atcInvDelayNs),
+    ...s.devices.map((d) => practicalMaxOf(d.atcInvDelayNs)),
   ];
   const windowNs = Math.max(0, ...s.events.map((e) => (e.untilMs === null ? 0 : (e.untilMs - e.atMs) * 1e6)));
   return Math.max(1e6, 4 * Math.max(...delays), windowNs + 1e6);

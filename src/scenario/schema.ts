@@ -9,6 +9,10 @@ import { simCheck } from './sim-timing.ts';
 import { arrivalCheck, groupPagesCheck, patternCheck } from './workload-forms.ts';
 import { bool, doc, int, list, literalOr, nullable, num, obj, oneOf, str, type Check } from './validate.ts';
 
+/** What an actor latency's window means (ctx.delayNs), appended to its key's doc. */
+const windowDoc = (per: string): string =>
+  ` A window (a distribution, e.g. { dist: uniform, min, max }; see sim.latencyNs for the forms) is drawn per ${per} from the actor's seeded stream, or in the simulator picked by a strategy that chooses delays (pct, pos, delay-bounded: the window's ends) and recorded in the schedule.`;
+
 const u16 = int(0, 0xffff);
 const pasid = int(1, 0xfffff);
 
@@ -24,7 +28,7 @@ export const deviceCheck = obj(
     priAllocation: doc('PRI Outstanding Page Request Allocation: page requests the function may have outstanding (credits).', int(1, 65535)),
     prgResponsePasidRequired: doc('"PRG Response PASID Required" in the PRI status register.', bool),
     atcEntries: doc('ATC entries of the function (0: no ATC, every access translates).', int(0, 1 << 20)),
-    atcInvDelayNs: doc('Extra time the function takes to answer an ATC invalidation, after its in-flight DMA using the entries finished.', int(0, 1e12)),
+    atcInvDelayNs: doc(`Extra time the function takes to answer an ATC invalidation, after its in-flight DMA using the entries finished.${windowDoc('invalidation')}`, distribution(0, 1e12)),
     ignoresAtcInv: doc("The function never answers ATC invalidations (a broken or surprise-removed device): the IOMMU's time-out fires.", bool),
   },
   { name: '', pfRid: null, pasids: [], ridOnly: false, devId: null, vrid: null, priAllocation: 2048, prgResponsePasidRequired: true, atcEntries: 64, atcInvDelayNs: 0, ignoresAtcInv: false },
@@ -60,8 +64,14 @@ export const iommuCheck = obj(
     iotlbEntries: doc('IOTLB entries.', int(0, 1 << 20)),
     itagsMax: doc('ATC invalidation tags (ITags) the IOMMU has.', int(1, 32)),
     atcInvTimeoutNs: doc('An ATC invalidation not completed within this time frees its ITag and is reported (ITE); 0: never.', int(0, 1e12)),
-    atsLatencyNs: doc("Time between an ATS translation's walk and its completion leaving the IOMMU (0: at once): the window in which an invalidation can overtake it.", int(0, 1e12)),
-    iotlbInvLatencyNs: doc('Time an IOTLB invalidation occupies the command queue head before it takes effect (0: at once); ATS requests meanwhile hit the old entries.', int(0, 1e12)),
+    atsLatencyNs: doc(
+      `Time between an ATS translation's walk and its completion leaving the IOMMU (0: at once): the window in which an invalidation can overtake it.${windowDoc('completion')}`,
+      distribution(0, 1e12),
+    ),
+    iotlbInvLatencyNs: doc(
+      `Time an IOTLB invalidation occupies the command queue head before it takes effect (0: at once); ATS requests meanwhile hit the old entries.${windowDoc('invalidation')}`,
+      distribution(0, 1e12),
+    ),
     /**
      * The IOMMU driver's ops->user_pasid_table (SMMUv3-style nesting, and the iommufd selftest
      * mock): a PASID request with no handle of its own goes to the nested domain attached to the
@@ -113,10 +123,10 @@ export const vmmCheck = obj(
 export const guestCheck = obj(
   {
     handlerCostNs: doc(
-      "Time the guest's fault handler takes per group, drawn per group from the guest's own random stream when a distribution (see sim.latencyNs for the forms); groups are handled concurrently (the IOPF workqueue is unbound), so this is a delay, not a server: a busy guest CPU is sim.service.guest / guestDescriptor.",
+      `Time the guest's fault handler takes per group; groups are handled concurrently (the IOPF workqueue is unbound), so this is a delay, not a server: a busy guest CPU is sim.service.guest / guestDescriptor.${windowDoc('group')}`,
       distribution(0, 1e12),
     ),
-    unmapEveryNs: doc('Unmap workload: every this many ns the guest unmaps mapped pages and invalidates them (0: never).', int(0, 1e12)),
+    unmapEveryNs: doc(`Unmap workload: every this many ns the guest unmaps mapped pages and invalidates them (0: never).${windowDoc('period')}`, distribution(0, 1e12)),
     unmapPages: doc('Pages per unmap (consecutive, from a mapped page).', int(1, 1 << 20)),
   },
   { handlerCostNs: 0, unmapEveryNs: 0, unmapPages: 1 },

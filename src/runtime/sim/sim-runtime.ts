@@ -249,6 +249,7 @@ class SimRun {
       now: () => this.nowNs,
       check: this.checkFor(index),
       timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
+      delay: (d, rng) => this.timing.drawFor(d, this.steps, rng),
       send: (channel, msg) => {
         const c = owned.get(channel);
         if (c === undefined) {

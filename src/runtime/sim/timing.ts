@@ -6,6 +6,9 @@
 // Timing as a choice (issue 10): when the strategy has chooseDelay, every timing with a
 // window (a non-fixed distribution; see delayWindowOf) is the strategy's pick inside the
 // window instead of a sample, recorded in the schedule (choices.ts) and replayed exactly.
+// Actors' own latencies (ctx.delayNs: ATS completion, IOTLB invalidation, handler cost, unmap
+// period, ATC invalidation delay) come through here too (drawFor): the strategy's pick in the
+// same way, or without chooseDelay a sample from the actor's own stream, as before.
 
 import { practicalRangeOf, sample, type Distribution } from '../../util/distribution.ts';
 import { createRng, rngStateFrom, type Rng } from '../../util/rng.ts';
@@ -39,9 +42,14 @@ export class SimTiming {
 
   /** A delay in whole ns for `d`, drawn (or chosen by the strategy) at scheduler step `step`. */
   draw(d: Distribution, step: number): number {
+    return this.drawFor(d, step, this.rng);
+  }
+
+  /** As draw, but a sample (no chooseDelay) comes from `rng`: an actor's own stream, for ctx.delayNs. */
+  drawFor(d: Distribution, step: number, rng: Rng): number {
     if (d.dist === 'fixed') return d.value;
     const choose = this.strategy.chooseDelay;
-    if (choose === undefined) return sample(d, this.rng);
+    if (choose === undefined) return sample(d, rng);
     const [lo, hi] = delayWindowOf(d);
     const picked = Math.round(choose.call(this.strategy, lo, hi, step));
     const ns = Number.isFinite(picked) ? Math.min(hi, Math.max(lo, picked)) : lo;
