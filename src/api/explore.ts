@@ -3,7 +3,7 @@
 // deterministic run per seed (in this thread or on a Piscina pool).
 
 import { explore, type ExploreResult } from '../explore/explore.ts';
-import { exploreStrategyNames, type ExploreStrategy, type ExploreStrategyName } from '../explore/explore-strategy.ts';
+import { defaultExploreStrategy, exploreStrategyNames, type ExploreStrategy, type ExploreStrategyName } from '../explore/explore-strategy.ts';
 import { checkStrategySpec } from '../runtime/sim/strategy-spec.ts';
 import { didYouMean } from '../util/suggest.ts';
 import type { SeedSummary } from '../explore/explore-task.ts';
@@ -23,7 +23,7 @@ export interface ExploreScenarioOptions extends Omit<ScenarioChanges, 'seed' | '
   stopAtFirst?: boolean;
   /** Run only shard index of count (1-based; seeds from+k with k mod count = index − 1); see exploreShard and mergeResults. */
   shard?: ShardSpec;
-  /** How seeds are scheduled: random (default), pct, pos, delay-bounded, swarm or portfolio. */
+  /** How seeds are scheduled: portfolio (default: random, pct, swarm, pos and delay-bounded in turn), random, pct, pos, delay-bounded or swarm. */
   strategy?: ExploreStrategyName;
   /** pct: the bug depth d (d − 1 priority change points, default 3); delay-bounded: the most deviations k (default 2). */
   depth?: number;
@@ -63,7 +63,7 @@ export const checkDeterminismEveryDefault = 10;
 
 /** The exploration strategy, the self-check and the time budget asked for, checked. */
 export function exploreStrategyOf(o: ExploreScenarioOptions, name: OptionName = apiOptionName): { strategy: ExploreStrategy; checkDeterminismEvery: number; timeMs?: number } {
-  const chosen = o.strategy ?? 'random';
+  const chosen = o.strategy ?? defaultExploreStrategy;
   if (!(exploreStrategyNames as readonly string[]).includes(chosen)) {
     fail('FAULTLINE_CLI_OPTION', `${name('strategy')} must be one of ${exploreStrategyNames.join(', ')}; got '${String(chosen)}'${didYouMean(String(chosen), exploreStrategyNames)}`);
   }

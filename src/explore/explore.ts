@@ -35,7 +35,7 @@ export interface ExploreOptions {
   stopAtFirst?: boolean;
   /** Run only this shard's seeds of from..to (seed from+k when k mod count = index − 1). */
   shard?: ShardSpec;
-  /** How seeds are scheduled (explore-strategy.ts); default random. */
+  /** How seeds are scheduled (explore-strategy.ts); default random here (the API and the CLI pass their default, the portfolio). */
   strategy?: ExploreStrategy;
   /** The determinism self-check: every Nth seed (the first of the range included) runs twice and must give the same trace hash. */
   checkDeterminismEvery?: number;
@@ -103,10 +103,18 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(count), count));
   const t0 = performance.now();
   let strategy: ExploreStrategy = o.strategy ?? { name: 'random' };
-  // pct and delay-bounded spread their choices over a run's length: a first random run of the
-  // first seed measures it (a scenario's runs differ little in length).
-  if (wantsStepsEstimate(strategy)) strategy = { ...strategy, stepsEstimate: Math.max(1, (await runSeedTask({ scenario, source: o.source, seed: o.from })).steps) };
   const every = o.checkDeterminismEvery ?? 0;
+  // pct and delay-bounded spread their choices over a run's length: a first random run of the
+  // first seed measures it (a scenario's runs differ little in length). When that seed is to run
+  // as exactly that (a portfolio's first seed, not self-checked, in this part of the range), the
+  // measuring run is its result: it is neither run twice nor lost to a time budget.
+  let ran: SeedSummary | undefined;
+  if (wantsStepsEstimate(strategy)) {
+    const first = await runSeedTask({ scenario, source: o.source, seed: o.from, label: 'random' });
+    strategy = { ...strategy, stepsEstimate: Math.max(1, first.steps) };
+    const plan = planSeed(strategy, 0);
+    if (indexOf(0) === 0 && every === 0 && plan.label === 'random' && !plan.swarm) ran = first;
+  }
   const tasks: Tasks = {
     count,
     at(i) {
@@ -123,6 +131,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       };
     },
     timeUp: () => o.timeMs !== undefined && performance.now() - t0 >= o.timeMs,
+    ...(ran !== undefined ? { ran } : {}),
   };
   // A signal needs this thread free while seeds run, so it always takes the pool.
   const { seeds, stoppedEarly } = jobs === 1 && o.signal === undefined ? await sequential(tasks, o) : await parallel(tasks, jobs, o);
@@ -141,6 +150,8 @@ interface Tasks {
   at(index: number): SeedTask;
   /** The time budget is spent: hand out no more seeds. */
   timeUp(): boolean;
+  /** The first seed's summary when it has run already (the steps-estimate run). */
+  ran?: SeedSummary;
 }
 
 /** A finding: the run ended and found a violation or a failed check; an actor error is not one. */
@@ -161,8 +172,8 @@ const stopsAfter = (s: SeedSummary, o: ExploreOptions): boolean => (found(s) && 
 async function sequential(tasks: Tasks, o: ExploreOptions): Promise<{ seeds: SeedSummary[]; stoppedEarly: boolean }> {
   const seeds: SeedSummary[] = [];
   for (let i = 0; i < tasks.count; i++) {
-    if (o.signal?.aborted || tasks.timeUp()) break;
-    const s = await runSeedTask(tasks.at(i));
+    if (o.signal?.aborted || (tasks.timeUp() && !(i === 0 && tasks.ran !== undefined))) break;
+    const s = i === 0 && tasks.ran !== undefined ? tasks.ran : await runSeedTask(tasks.at(i));
     seeds.push(s);
     o.onSeed?.(s);
     if (stopsAfter(s, o)) return { seeds, stoppedEarly: seeds.length < tasks.count };
@@ -178,6 +189,14 @@ async function parallel(tasks: Tasks, jobs: number, o: ExploreOptions): Promise<
   let next = 0;
   let failed = false;
   let stop = false;
+  if (tasks.ran !== undefined) {
+    const s = tasks.ran;
+    next = 1;
+    seeds.push(s);
+    o.onSeed?.(s);
+    if (found(s)) failed = true;
+    if (stopsAfter(s, o)) stop = true;
+  }
   // Hand seeds out in order, `jobs` at a time: at the first failure no new seed is started,
   // and every seed below it has been started, so the lowest failing seed is the first.
   const lane = async (): Promise<void> => {

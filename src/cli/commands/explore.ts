@@ -33,7 +33,7 @@ const options = {
     kind: 'string',
     value: 'S',
     choices: ['random', 'pct', 'pos', 'delay-bounded', 'swarm', 'portfolio'],
-    help: 'how seeds search: random (default), pct, pos, delay-bounded, swarm (fault knobs drawn per seed) or portfolio (all in turn)',
+    help: 'how seeds search: portfolio (default: random, pct, swarm, pos and delay-bounded in turn), random, pct, pos, delay-bounded or swarm (fault knobs drawn per seed); with --shrink or --corpus the default is random',
   },
   depth: { kind: 'int', value: 'D', min: 1, max: 64, help: 'pct: bug depth d (d-1 priority change points, default 3); delay-bounded: most deviations k (default 2)' },
   'steps-estimate': { kind: 'int', value: 'K', min: 1, help: "pct, delay-bounded: steps to spread choices over (default: a first random run's step count)" },
@@ -56,7 +56,7 @@ export const exploreCommand: Command = {
     'faultline explore prq-clear-pro-early --seeds 20 --bug clear-pro-early --stop-at-first',
     'faultline explore vprq-overflow --from 100 --to 199 --jobs 2 --json seeds.json',
     'faultline explore vprq-overflow --seeds 200 --shard 3/4 --json shard-3.json   # then: faultline merge shard-*.json',
-    'faultline explore ats-vs-atc-invalidate --bug atc-keeps-raced-translation --strategy portfolio --time 60s --stop-at-first',
+    `faultline explore ats-vs-atc-invalidate --bug atc-keeps-raced-translation --set 'iommu.atsLatencyNs={dist: lognormal, median: 800, sigma: 0.8}' --set 'guest.unmapEveryNs={dist: uniform, min: 20000, max: 400000}' --time 60s --stop-at-first`,
     'faultline explore flr-prgi-reuse --seeds 2 --bug vmm-prgi-only-match --stop-at-first --shrink --corpus corpus',
   ],
   async run(argv, signal) {
@@ -107,6 +107,9 @@ export const exploreCommand: Command = {
         'FAULTLINE_CLI_OPTION',
         `--${v.shrink === true ? 'shrink' : 'corpus'} takes findings of --strategy random or swarm; ${o.strategy} findings cannot be shrunk yet (their schedules carry delay choices)`,
       );
+    // Shrink takes random and swarm findings only (no delay choices in their schedules yet), so an
+    // exploration to shrink searches as random unless --strategy says otherwise.
+    if (shrinking && o.strategy === undefined) o.strategy = 'random';
     if (shrinking) checkShrinkOptions(shrinkWith, cliOptionName);
     const opened = openScenario(positionals[0], o, cliOptionName);
     const progress = exploreProgress(o.timeMs !== undefined && o.seeds === undefined && o.to === undefined ? undefined : range.to - range.from + 1, opened.scenario.marks);
