@@ -149,11 +149,14 @@ export function formatResults(r: Awaited<ReturnType<typeof run>>): string {
     huntMs: number | undefined;
   };
   const chosen = [...new Set(Object.values(table).flatMap((row) => Object.keys(row)))];
-  const out = [
-    `median seeds to the first violation / median wall s (over ${r.rangeCount as number} disjoint ranges of ${r.rangeSeeds as number} seeds, random's of ${r.randomRangeSeeds as number}; >N: none in the range)`,
-    `| fixture | ${chosen.join(' | ')} | best non-random vs random |`,
-    `| --- | ${chosen.map(() => '---').join(' | ')} | --- |`,
-  ];
+  const out =
+    chosen.length === 0
+      ? []
+      : [
+          `median seeds to the first violation / median wall s (over ${r.rangeCount as number} disjoint ranges of ${r.rangeSeeds as number} seeds, random's of ${r.randomRangeSeeds as number}; >N: none in the range)`,
+          `| fixture | ${chosen.join(' | ')} | best non-random vs random |`,
+          `| --- | ${chosen.map(() => '---').join(' | ')} | --- |`,
+        ];
   for (const [f, row] of Object.entries(table)) {
     const censored = (c: Cell): boolean => c.medianSeeds > c.rangeSeeds;
     const cellText = (c: Cell | undefined): string => (c === undefined ? '—' : `${censored(c) ? `>${c.rangeSeeds}` : c.medianSeeds} / ${censored(c) ? '>' : ''}${(c.medianWallMs / 1000).toFixed(1)}`);
