@@ -66,8 +66,9 @@ export async function shrinkSchedule(
   budget: Budget,
   log: (line: string) => void,
   guard: () => { stepsMax: number; wallMsMax: number },
+  only?: 'cut-short',
 ): Promise<ScheduleState> {
-  let cur: ScheduleState = { schedule: trimSchedule(start.schedule), steps: start.steps };
+  let cur: ScheduleState = { schedule: trimSchedule(start.schedule), steps: start.steps, ...(start.stopAtStep !== undefined ? { stopAtStep: start.stopAtStep } : {}) };
   const attempt = async (schedule: StepSchedule, stopAtStep: number | undefined): Promise<TrialOutcome | null> => {
     if (!budget.take()) return null;
     const o = await runTrial({ scenario, seed, schedule, ...guard(), ...(stopAtStep !== undefined ? { stopAtStep } : {}) }, target, source);
@@ -95,6 +96,7 @@ export async function shrinkSchedule(
     if (cur.stopAtStep !== undefined && cur.stopAtStep !== was) log(`schedule: the run stops after step ${cur.stopAtStep}`);
   };
   await cutShort();
+  if (only === 'cut-short') return cur;
 
   // Reset runs of non-default choices to their defaults, coarse to fine: ordering, then delays.
   const resetRuns = async (placesOf: (s: StepSchedule) => Place[], count: (s: StepSchedule) => number, what: string): Promise<void> => {

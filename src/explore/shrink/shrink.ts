@@ -105,37 +105,50 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
   let best: TrialOutcome = { ...first, fails: true };
   let replayed: StepSchedule | undefined;
   let sched: ScheduleState = { schedule: trimSchedule(first.schedule), steps: first.steps };
+  // Cut the run short first (but I8: shrinkSchedule): a scenario candidate then only runs as
+  // long as the repro, and must fail within it.
+  sched = await shrinkSchedule(scenario, seed, invariant, source, best, budget, note, guard, 'cut-short');
+  if (sched.stopAtStep !== undefined) best = { ...best, steps: sched.steps, stopAtStep: sched.stopAtStep };
   for (let round = 0; round < 4 && !budget.exhausted; round++) {
+    const limit = sched.stopAtStep !== undefined ? { stopAtStep: sched.stopAtStep } : {};
     let cut = false;
-    for (let progress = true; progress && !budget.exhausted; ) {
-      progress = false;
+    // After a kept cut the scan goes on from the same kind of cut (the next halving of the same
+    // queue, …) rather than from the top, and starts over from the top once it reaches the end.
+    for (let from = 0; !budget.exhausted; ) {
       // The first candidate that still fails without making the run longer; failing that, the
       // first that fails at all (a cut that lengthens the run may open bigger cuts: a smaller
       // queue overflows sooner).
-      let longer: { c: ScenarioCandidate; o: TrialOutcome } | undefined;
-      let taken: { c: ScenarioCandidate; o: TrialOutcome } | undefined;
-      for (const c of scenarioCandidates(scenario)) {
+      let longer: { c: ScenarioCandidate; o: TrialOutcome; at: number } | undefined;
+      let taken: { c: ScenarioCandidate; o: TrialOutcome; at: number } | undefined;
+      const candidates = scenarioCandidates(scenario);
+      for (let at = Math.min(from, candidates.length); at < candidates.length; at++) {
+        const c = candidates[at]!;
         if (!budget.take()) break;
         const failing = (o: TrialOutcome): boolean => o.fails && !(c.limit && o.steps >= best.steps);
-        let o = await runTrial({ scenario: c.scenario, seed, ...(replayed !== undefined ? { schedule: replayed } : strategy), ...guard() }, invariant, source);
+        let o = await runTrial({ scenario: c.scenario, seed, ...(replayed !== undefined ? { schedule: replayed } : strategy), ...guard(), ...limit }, invariant, source);
         // A smaller scenario may fail without the choices the bigger one needed: try it on the default schedule too.
         if (!failing(o) && replayed !== undefined && replayed.steps.length > 0 && budget.take()) {
-          o = await runTrial({ scenario: c.scenario, seed, schedule: { withDelays: replayed.withDelays, steps: [] }, ...guard() }, invariant, source);
+          o = await runTrial({ scenario: c.scenario, seed, schedule: { withDelays: replayed.withDelays, steps: [] }, ...guard(), ...limit }, invariant, source);
         }
         if (!failing(o)) continue;
         if (o.steps <= best.steps) {
-          taken = { c, o };
+          taken = { c, o, at };
           break;
         }
-        longer ??= { c, o };
+        longer ??= { c, o, at };
       }
       taken ??= longer;
-      if (taken === undefined) break;
+      if (taken === undefined) {
+        if (from === 0 || budget.exhausted) break;
+        from = 0;
+        continue;
+      }
       scenario = taken.c.scenario;
       best = taken.o;
       if (replayed !== undefined) replayed = trimSchedule(taken.o.schedule);
       note(`scenario: ${taken.c.change} (${taken.o.steps} steps)`);
-      progress = cut = true;
+      from = taken.at;
+      cut = true;
     }
     if (round > 0 && !cut) break;
     sched = await shrinkSchedule(scenario, seed, invariant, source, best, budget, note, guard);

@@ -35,6 +35,8 @@ export interface TrialOutcome {
   failed: InvariantId[];
   /** Scheduler steps the run took. */
   steps: number;
+  /** The trial's step limit, when the run stopped there. */
+  stopAtStep?: number;
   /** The schedule the run made (every step), split into steps. */
   schedule: StepSchedule;
   report: NestedReport | null;
@@ -64,7 +66,8 @@ export async function runTrial(t: Trial, target: InvariantId, source: string): P
     const cutOff = report.stopReason === 'wall-clock-cap' || (report.stopReason === 'max-steps' && t.stopAtStep === undefined);
     const schedule = parseSchedule(decodeChoices(report.schedule ?? ''), layout);
     const failed = failedInvariants(report);
-    return { fails: !cutOff && failed.includes(target), failed, steps: report.steps ?? schedule.steps.length, schedule, report };
+    const stopped = report.stopReason === 'max-steps' && t.stopAtStep !== undefined ? { stopAtStep: t.stopAtStep } : {};
+    return { fails: !cutOff && failed.includes(target), failed, steps: report.steps ?? schedule.steps.length, ...stopped, schedule, report };
   } catch (err) {
     return { fails: false, failed: [], steps: 0, schedule: { withDelays: false, steps: [] }, report: null, error: err instanceof Error ? err.message : String(err) };
   }
