@@ -59,12 +59,6 @@ export async function shrinkFailure(line: string | ReplaySpec, o: ShrinkFailureO
   const spec = typeof line === 'string' ? parseReplayLine(line) : line;
   if (spec.record !== undefined) fail('FAULTLINE_CLI_ARGS', 'shrink takes a simulator replay line (a scenario and a seed), not a threaded recording');
   if (spec.schedule !== undefined) fail('FAULTLINE_CLI_ARGS', 'shrink starts from a seed: give the replay line without --schedule');
-  // The schedule shrink edits one ordering choice per step; pct, pos and delay-bounded also record delay choices.
-  if (spec.strategy !== undefined && spec.strategy.name !== 'random')
-    fail(
-      'FAULTLINE_CLI_ARGS',
-      `shrink starts from a seed's random-strategy run; this line replays a ${spec.strategy.name} finding (--strategy ${spec.strategy.name}), which shrink does not take yet: explore with --strategy random or swarm to shrink`,
-    );
   const opened = openScenario(
     spec.scenario,
     { seed: spec.seed, bugs: spec.bugs, set: spec.set, ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}) },
@@ -74,6 +68,7 @@ export async function shrinkFailure(line: string | ReplaySpec, o: ShrinkFailureO
     scenario: opened.scenario,
     source: opened.source,
     seed: spec.seed,
+    ...(spec.strategy !== undefined ? { strategy: spec.strategy } : {}),
     ...(o.invariant !== undefined ? { invariant: o.invariant } : {}),
     budget: { ...(o.runsMax !== undefined ? { runsMax: o.runsMax } : {}), ...(o.wallMsMax !== undefined ? { wallMsMax: o.wallMsMax } : {}) },
     ...(o.onStep ? { onStep: o.onStep } : {}),
@@ -122,10 +117,11 @@ export async function replayCorpus(corpus: string, onEntry?: (r: CorpusEntryResu
  * schedule file, and return the replay command that names it: schedules go to files, never
  * onto a command line (a 3 ms run's is tens of thousands of characters).
  */
-export function saveRunSchedule(report: NestedReport, opened: OpenedScenario, path: string): string {
+export function saveRunSchedule(report: NestedReport, opened: OpenedScenario, path: string, strategy = 'random'): string {
   if (report.schedule === undefined) fail('FAULTLINE_CLI_OPTION', 'the report has no schedule: run it in the simulator with recordSchedule');
   const choices = decodeChoices(report.schedule);
-  writeScheduleFile(path, scheduleFile({ scenario: opened.scenario, source: opened.source, seed: report.seed, strategy: 'random', steps: choices.length, choices }));
+  // A schedule with delay choices has more words than steps.
+  writeScheduleFile(path, scheduleFile({ scenario: opened.scenario, source: opened.source, seed: report.seed, strategy, steps: report.steps ?? choices.length, choices }));
   return `faultline replay ${replayLine(opened.scenario, report.seed, opened.source).replace(/^faultline run /, '')} --schedule ${path}`;
 }
 

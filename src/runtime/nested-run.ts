@@ -9,7 +9,10 @@ import type { MachinesMode } from '../machines/mode.ts';
 import { runSim, type SimResult } from './sim/sim-runtime.ts';
 import { defaultStrategy, randomStrategy, replayStrategy, type ReplayStrategy } from './sim/strategy.ts';
 import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
-import { decodeChoices, encodeChoices } from './sim/choices.ts';
+import { decodeChoices, encodeChoices, type StepSchedule } from './sim/choices.ts';
+import { observeStepLayout } from './sim/step-layout.ts';
+import { stepReplayStrategy } from './sim/step-replay.ts';
+import type { Strategy } from './sim/strategy.ts';
 import { runThreaded } from './threads/threaded-runtime.ts';
 import { workerPlacement } from './threads/layout.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
@@ -55,6 +58,10 @@ export interface NestedRunOptions {
   schedulePastEnd?: 'diverge' | 'default';
   /** A replayed schedule that stops fitting: 'strict' (default) throws FAULTLINE_REPLAY_DIVERGED; 'seeded' goes on with the seed's random strategy, 'default' with choice 0, and report.divergence says where. */
   onDiverge?: 'strict' | 'seeded' | 'default';
+  /** Simulator: replay this schedule step by step (step-replay.ts: what no longer fits takes the default), instead of `choices` or the seeded strategy (a shrink's candidates). */
+  steps?: StepSchedule;
+  /** Simulator: called after the run with how many delay choices each step drew (the layout choices.ts parseSchedule splits the run's schedule with). */
+  onStepLayout?: (delaysPerStep: number[]) => void;
   /** Simulator: put the run's schedule (its recorded choices, one base64url line) in report.schedule. */
   recordSchedule?: boolean;
   /** Threads: record every step into this file; the replay line is then `faultline replay --record <file>`, exact. */
@@ -142,6 +149,8 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
     const strategy = scheduleStrategy(o);
+    const chosen: Strategy | undefined = o.steps !== undefined ? stepReplayStrategy(o.steps) : (strategy ?? (o.strategy !== undefined ? makeStrategy(o.strategy, o.seed) : undefined));
+    const observed = o.onStepLayout !== undefined ? observeStepLayout(chosen ?? randomStrategy(o.seed)) : undefined;
     const r = runSim(topology, {
       seed: o.seed,
       maxSteps: o.maxSteps ?? 200_000_000,
@@ -153,11 +162,12 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
       },
       metrics: o.metrics ?? {},
-      ...(strategy !== undefined ? { strategy } : o.strategy !== undefined ? { strategy: makeStrategy(o.strategy, o.seed) } : {}),
+      ...(observed !== undefined ? { strategy: observed.strategy } : chosen !== undefined ? { strategy: chosen } : {}),
       ...(o.stepHashes ? { stepHashes: true } : {}),
       ...(o.signal !== undefined ? { signal: o.signal } : {}),
     });
     o.onSimResult?.(r);
+    if (observed !== undefined) o.onStepLayout!(observed.delaysPerStep);
     report = buildNestedReport(
       { scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       {
@@ -169,7 +179,7 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
         checker: r.checker,
         ...(r.stopReport !== undefined ? { stopReport: r.stopReport } : {}),
       },
-      { replay: replayLine(scenario, o.seed, o.source, o.schedule === undefined && o.choices === undefined ? o.strategy : undefined), requiredMarks: scenario.marks },
+      { replay: replayLine(scenario, o.seed, o.source, o.schedule === undefined && o.choices === undefined && o.steps === undefined ? o.strategy : undefined), requiredMarks: scenario.marks },
     );
     report.traceHash = r.traceHash;
     report.steps = r.steps;

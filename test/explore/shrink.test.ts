@@ -1,5 +1,6 @@
 // Shrinking a failing seed (src/explore/shrink/): the shrunk scenario and schedule fail the same
-// invariant in at most 20 % of the original steps and replay exactly from their files; a corpus
+// invariant in at most 20 % of the original steps and replay exactly from their files, findings
+// of pct, pos and delay-bounded (whose schedules carry delay choices) as well as random ones; a corpus
 // replays as a regression suite (still fails / now passes); a schedule that no longer fits goes
 // on with the seed's strategy when asked and says where it diverged.
 
@@ -7,7 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replay, replayCorpus, shrinkFailure } from '../../src/api/index.ts';
+import { exploreScenario, replay, replayCorpus, shrinkFailure } from '../../src/api/index.ts';
+import { scenarioCandidates, scenarioSize } from '../../src/explore/shrink/scenario-candidates.ts';
+import { decodeChoices, delayScheduleMark } from '../../src/runtime/sim/choices.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { readScheduleFile } from '../../src/explore/shrink/schedule-file.ts';
 import { describeDivergence, randomStrategy, replayStrategy } from '../../src/runtime/sim/strategy.ts';
 
@@ -42,6 +46,87 @@ describe('shrinking a race scenario finding', () => {
       expect(f).toMatchObject({ schema: 'faultline.schedule', version: 1, seed: 1, strategy: 'shrunk', steps: r.after.steps });
     }, 90_000);
   }
+});
+
+describe('shrinking findings with delay choices', () => {
+  // Every hop a window (500..1500 ns): pct, pos and delay-bounded choose a delay for every message.
+  const window = 'sim.latencyNs={dist: uniform, min: 500, max: 1500}';
+  for (const strategy of ['pct', 'delay-bounded', 'pos'] as const) {
+    it(`a ${strategy} finding on a scenario with a timing window: the same invariant in at most 20 % of the steps, replayed verified`, async () => {
+      const found = await exploreScenario('flr-prgi-reuse', { from: 1, to: 4, bugs: ['vmm-prgi-only-match'], set: [window], strategy, stopAtFirst: true, jobs: 1 });
+      const first = found.firstFailure!;
+      expect(first.replay).toContain(`--strategy ${strategy}`);
+      const out = join(scratch, `delays-${strategy}`);
+      const r = await shrinkFailure(first.replay, { out, runsMax: 300, wallMsMax: 50_000 });
+      expect(r.invariant).toBe(Object.keys(first.failedInvariants).sort()[0]);
+      expect(r.before.steps).toBe(first.steps);
+      expect(r.before.windows).toBe(1);
+      if (strategy !== 'delay-bounded') expect(r.before.delayChoices).toBeGreaterThan(r.before.steps / 4); // a delay for nearly every message
+      expect(r.after.steps).toBeLessThanOrEqual(0.2 * r.before.steps);
+      expect(r.after.delayChoices).toBeLessThanOrEqual(r.before.delayChoices);
+      expect(r.verified).toBe(true);
+      const again = await replay(r.replay);
+      expect(again.checker!.invariants.find((i) => i.id === r.invariant)!.ok).toBe(false);
+      expect(again.traceHash).toBe(r.traceHash);
+      expect(again.divergence).toBeUndefined();
+    }, 90_000);
+  }
+
+  it('a finding on a scenario without windows drops the delay mark', async () => {
+    const bare = await shrinkFailure('faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 2 --bug vmm-prgi-only-match --strategy pos', { out: join(scratch, 'bare'), runsMax: 200 });
+    expect(bare.before.windows).toBe(0);
+    expect(bare.log).toContain('schedule: delay choices dropped (windowed delays sampled from the seed)');
+    expect(decodeChoices(readScheduleFile(bare.files!.schedule).choices)[0]).not.toBe(delayScheduleMark);
+    expect(bare.verified).toBe(true);
+  }, 90_000);
+
+  it('a finding that needs late delays keeps its window and those delay choices, and replays them', async () => {
+    // The guest holds each group 250 µs instead of 500 (the rare window of vmm-prgi-only-match),
+    // and its per-descriptor work is a window of 0..300 µs: the bug shows when enough of it is late.
+    const set = ['guest.handlerCostNs=250000', 'sim.service.guestDescriptor={dist: uniform, min: 0, max: 300000}'];
+    const found = await exploreScenario('flr-prgi-reuse', { from: 1, to: 8, bugs: ['vmm-prgi-only-match'], set, strategy: 'pos', stopAtFirst: true, jobs: 1 });
+    const r = await shrinkFailure(found.firstFailure!.replay, { out: join(scratch, 'late'), runsMax: 300, wallMsMax: 50_000 });
+    expect(r.invariant).toBe('I2');
+    expect(r.after.windows).toBe(1);
+    expect(r.after.delayChoices).toBeGreaterThan(0);
+    expect(r.after.delayChoices).toBeLessThan(r.before.delayChoices);
+    expect(r.after.steps).toBeLessThanOrEqual(0.2 * r.before.steps);
+    const words = decodeChoices(readScheduleFile(r.files!.schedule).choices);
+    expect(words[0]).toBe(delayScheduleMark);
+    expect(r.verified).toBe(true);
+    const again = await replay(r.replay);
+    expect(again.traceHash).toBe(r.traceHash);
+    expect(again.checker!.invariants.find((i) => i.id === 'I2')!.ok).toBe(false);
+    // The same scenario file without the schedule's delay choices (its windows sampled) is another run.
+    const sampled = await replay(`faultline replay ${r.files!.scenario} --seed ${r.seed}`);
+    expect(sampled.traceHash).not.toBe(r.traceHash);
+  }, 90_000);
+});
+
+describe('scenario candidates for timing windows', () => {
+  it('each declared window taken away, fixed at its low end, or (a uniform) halved', () => {
+    const { scenario } = loadScenario('flr-prgi-reuse');
+    scenario.sim.latencyNs = { dist: 'uniform', min: 500, max: 1500 };
+    scenario.sim.hops = { 'iommu->host': { dist: 'exponential', mean: 2000 }, 'host->vmm': 700 };
+    scenario.sim.service = { guestDescriptor: { dist: 'uniform', min: 100, max: 300 } };
+    expect(scenarioSize(scenario).windows).toBe(3);
+    const changes = scenarioCandidates(scenario).map((c) => c.change);
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        'sim.latencyNs {"dist":"uniform","min":500,"max":1500} → removed',
+        'sim.latencyNs {"dist":"uniform","min":500,"max":1500} → 500',
+        'sim.latencyNs {"dist":"uniform","min":500,"max":1500} → {"dist":"uniform","min":500,"max":1000}',
+        'sim.hops.iommu->host {"dist":"exponential","mean":2000} → removed',
+        'sim.service.guestDescriptor {"dist":"uniform","min":100,"max":300} → 100',
+      ]),
+    );
+    // A fixed timing is no window; an exponential has no halving.
+    expect(changes.filter((c) => c.startsWith('sim.hops.host->vmm'))).toEqual([]);
+    expect(changes.filter((c) => c.startsWith('sim.hops.iommu->host'))).toHaveLength(2);
+    const removed = scenarioCandidates(scenario).find((c) => c.change.startsWith('sim.hops.iommu->host') && c.change.endsWith('removed'))!;
+    expect(removed.scenario.sim.hops).toEqual({ 'host->vmm': 700 });
+    expect(scenarioSize(removed.scenario).windows).toBe(2);
+  });
 });
 
 describe('what shrink refuses before it runs', () => {

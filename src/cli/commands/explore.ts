@@ -102,14 +102,6 @@ export const exploreCommand: Command = {
         'FAULTLINE_CLI_OPTION',
         `--${v.shrink === true ? 'shrink' : 'corpus'} cannot be combined with --shard: a shard's first failure may not be the run's; merge the shards, then shrink the merged first failure's replay line with faultline shrink`,
       );
-    if (shrinking && o.strategy !== undefined && o.strategy !== 'random' && o.strategy !== 'swarm')
-      fail(
-        'FAULTLINE_CLI_OPTION',
-        `--${v.shrink === true ? 'shrink' : 'corpus'} takes findings of --strategy random or swarm; ${o.strategy} findings cannot be shrunk yet (their schedules carry delay choices)`,
-      );
-    // Shrink takes random and swarm findings only (no delay choices in their schedules yet), so an
-    // exploration to shrink searches as random unless --strategy says otherwise.
-    if (shrinking && o.strategy === undefined) o.strategy = 'random';
     if (shrinking) checkShrinkOptions(shrinkWith, cliOptionName);
     const opened = openScenario(positionals[0], o, cliOptionName);
     const progress = exploreProgress(o.timeMs !== undefined && o.seeds === undefined && o.to === undefined ? undefined : range.to - range.from + 1, opened.scenario.marks);

@@ -142,7 +142,9 @@ export const runCommand: Command = {
     if (o.record !== undefined) out.text(`recording: ${o.record} (${statSync(o.record).size} bytes); replays exactly with: ${report.replay}`);
     if (o.recordSchedule) {
       out.text(
-        report.ok ? 'schedule: not written (the run passed; a seed alone replays it)' : `schedule: ${saveRunSchedule(report, opened, `${opened.scenario.name}-seed${report.seed}.schedule.json`)}`,
+        report.ok
+          ? 'schedule: not written (the run passed; a seed alone replays it)'
+          : `schedule: ${saveRunSchedule(report, opened, `${opened.scenario.name}-seed${report.seed}.schedule.json`, o.strategy?.name)}`,
       );
     }
     out.json(report);

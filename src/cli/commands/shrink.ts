@@ -24,9 +24,12 @@ export const shrinkCommand: Command = {
   summary: 'Shrink a failing run to a small scenario and schedule that fail the same invariant, with one replay command.',
   usage: "faultline shrink '<the replay line of a failing seed>' [--out DIR] [options]",
   about:
-    'The scenario is shrunk first (shorter, fewer devices, PASIDs, events, smaller queues, features off), then the schedule\n(the run cut short where the invariant fails, choices reset to the default 0); every candidate is re-run and kept only\nwhen the same invariant still fails. exit status: 1 the shrunk failure replays (as replay: the failure reproduces),\n2 bad usage, a line that does not fail, or a shrunk result that did not replay.',
+    "Any strategy's finding (random, swarm, or a line with --strategy pct|pos|delay-bounded). The run is cut short where the\ninvariant fails, the scenario shrunk (shorter, fewer devices, PASIDs, events, smaller queues, features off, timing windows\nremoved or narrowed), then the schedule (ordering choices reset to the default 0, delay choices to their window's low end,\nthe delay choices dropped when it fails without them); every candidate is re-run and kept only when the same invariant\nstill fails. exit status: 1 the shrunk failure replays (as replay: the failure reproduces),\n2 bad usage, a line that does not fail, or a shrunk result that did not replay.",
   options,
-  examples: ["faultline shrink 'faultline run prq-clear-pro-early --runtime sim --seed 1 --duration-ms 3 --bug clear-pro-early' --out repro"],
+  examples: [
+    "faultline shrink 'faultline run prq-clear-pro-early --runtime sim --seed 1 --duration-ms 3 --bug clear-pro-early' --out repro",
+    "faultline shrink 'faultline run flr-prgi-reuse --runtime sim --seed 1 --duration-ms 2 --bug vmm-prgi-only-match --strategy pos' --out repro",
+  ],
   async run(argv, signal) {
     const { cliOptionName, formatShrink, replayWords, shrinkFailure } = await loadApi();
     const words = replayWords(argv);

@@ -5,7 +5,7 @@
 import type { ShrinkOutcome, ShrinkSizes } from './shrink.ts';
 
 const sizeLine = (b: ShrinkSizes, a: ShrinkSizes): string =>
-  `steps ${b.steps} → ${a.steps} (${((100 * a.steps) / Math.max(1, b.steps)).toFixed(1)} %), devices ${b.devices} → ${a.devices}, PASIDs ${b.pasids} → ${a.pasids}, events ${b.events} → ${a.events}, duration ${b.durationMs} → ${a.durationMs} ms, non-default choices ${b.choices} → ${a.choices}`;
+  `steps ${b.steps} → ${a.steps} (${((100 * a.steps) / Math.max(1, b.steps)).toFixed(1)} %), devices ${b.devices} → ${a.devices}, PASIDs ${b.pasids} → ${a.pasids}, events ${b.events} → ${a.events}, duration ${b.durationMs} → ${a.durationMs} ms, timing windows ${b.windows} → ${a.windows}, non-default choices ${b.choices} → ${a.choices}, non-default delay choices ${b.delayChoices} → ${a.delayChoices}`;
 
 /** Consecutive changes of one key as one line (`iommu.prqEntries 2048 → 1024`, `→ 512` … as `2048 → 2`). */
 function collapsed(log: readonly string[]): string[] {

@@ -1,11 +1,15 @@
 // The smaller scenarios a shrink tries, biggest cut first: a shorter run, fewer devices,
 // fewer PASIDs, fewer timeline events, fewer accesses (in flight, in all), smaller groups, smaller queues (powers of
 // two, as the schema wants), and features the failure may not need switched off (the unmap
-// workload, invalidation and ATS latencies, handler cost). Each is checked by the schema like
+// workload, invalidation and ATS latencies, handler cost), and the simulator's timing windows
+// (sim.latencyNs, sim.hops, sim.service given as distributions) taken away, fixed at their low
+// end (a delay choice's default: schedule-shrink.ts) or halved. Each is checked by the schema like
 // any scenario; one the schema or the cross-checks refuse is not a candidate.
 
 import { resolveScenario } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import { delayWindowOf } from '../../runtime/sim/timing.ts';
+import type { Distribution } from '../../util/distribution.ts';
 
 export interface ScenarioCandidate {
   /** What it changes, for the shrink's log. */
@@ -58,10 +62,50 @@ function edits(s: Scenario): Edit[] {
     ['iommu.atsLatencyNs', (x) => x.iommu.atsLatencyNs, (x) => void (x.iommu.atsLatencyNs = 0)],
   ];
   for (const [key, get, set] of off) if (get(s) !== 0) out.push([`${key} ${JSON.stringify(get(s))} → 0`, set]);
+  for (const w of timingWindows(s)) {
+    const d = w.get(s);
+    out.push([`${w.key} ${JSON.stringify(d)} → removed`, (x) => w.set(x, null)]);
+    const [lo, hi] = delayWindowOf(d);
+    out.push([`${w.key} ${JSON.stringify(d)} → ${lo}`, (x) => w.set(x, lo)]);
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (d.dist === 'uniform' && mid > lo) out.push([`${w.key} ${JSON.stringify(d)} → ${JSON.stringify({ ...d, max: mid })}`, (x) => w.set(x, { ...d, max: mid })]);
+  }
   // Fewer accesses per address space, last (a limit taken early can block the cuts above): from
   // no limit, a few limits growing fourfold; else halved.
   const accesses = s.workload.accessesMax === 0 ? [1, 4, 16, 64, 256, 1024] : halvings(s.workload.accessesMax);
   for (const n of accesses) out.push([`workload.accessesMax ${s.workload.accessesMax || 'none'} → ${n}`, (x) => void (x.workload.accessesMax = n), true]);
+  return out;
+}
+
+/** A timing the scenario declares as a window (a distribution other than fixed), with how to change it (null: take it away). */
+interface TimingWindow {
+  key: string;
+  get: (s: Scenario) => Distribution;
+  set: (s: Scenario, v: number | Distribution | null) => void;
+}
+
+const isWindow = (v: number | Distribution | null | undefined): v is Distribution => typeof v === 'object' && v !== null && v.dist !== 'fixed';
+
+/** The scenario's timing windows: sim.latencyNs, then each of sim.hops and sim.service. */
+function timingWindows(s: Scenario): TimingWindow[] {
+  const out: TimingWindow[] = [];
+  if (isWindow(s.sim.latencyNs)) {
+    out.push({ key: 'sim.latencyNs', get: (x) => x.sim.latencyNs as Distribution, set: (x, v) => void (x.sim.latencyNs = v) });
+  }
+  for (const map of ['hops', 'service'] as const) {
+    for (const [k, v] of Object.entries(s.sim[map])) {
+      if (!isWindow(v)) continue;
+      out.push({
+        key: `sim.${map}.${k}`,
+        get: (x) => (x.sim[map] as Record<string, Distribution>)[k]!,
+        set: (x, next) => {
+          const m = x.sim[map] as Record<string, number | Distribution>;
+          if (next === null) delete m[k];
+          else m[k] = next;
+        },
+      });
+    }
+  }
   return out;
 }
 
@@ -81,6 +125,6 @@ export function scenarioCandidates(s: Scenario): ScenarioCandidate[] {
 }
 
 /** The sizes a shrink reports for a scenario. */
-export function scenarioSize(s: Scenario): { devices: number; pasids: number; events: number; durationMs: number } {
-  return { devices: s.devices.length, pasids: s.devices.reduce((n, d) => n + d.pasids.length, 0), events: s.events.length, durationMs: s.durationMs };
+export function scenarioSize(s: Scenario): { devices: number; pasids: number; events: number; durationMs: number; windows: number } {
+  return { devices: s.devices.length, pasids: s.devices.reduce((n, d) => n + d.pasids.length, 0), events: s.events.length, durationMs: s.durationMs, windows: timingWindows(s).length };
 }

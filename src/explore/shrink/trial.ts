@@ -1,20 +1,25 @@
-// One candidate of a shrink: a run of a scenario with a seed, and optionally a schedule (past
-// its end every choice is 0, and a choice that no longer fits becomes 0: the candidate's own
-// recorded choices are what is kept) and a step limit, judged by whether the target invariant
-// still fails. An actor error is not the failure being shrunk, so such a candidate is rejected;
-// nor is one the shrink's own guards (steps, wall clock) cut off.
+// One candidate of a shrink: a run of a scenario with a seed, and either the finding's own
+// strategy or a schedule replayed step by step (src/runtime/sim/step-replay.ts: a choice that no
+// longer fits takes its default, so a candidate's own recorded choices are what is kept), and
+// optionally a step limit, judged by whether the target invariant still fails. An actor error is
+// not the failure being shrunk, so such a candidate is rejected; nor is one the shrink's own
+// guards (steps, wall clock) cut off. Every run notes its step layout, so its recorded schedule
+// splits into steps (choices.ts parseSchedule).
 
 import type { InvariantId } from '../../check/types.ts';
 import type { NestedReport } from '../../report/nested-report.ts';
 import { runNested } from '../../runtime/nested-run.ts';
-import { decodeChoices } from '../../runtime/sim/choices.ts';
+import { decodeChoices, parseSchedule, type StepSchedule } from '../../runtime/sim/choices.ts';
+import type { StrategySpec } from '../../runtime/sim/strategy-spec.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 
 export interface Trial {
   scenario: Scenario;
   seed: number;
-  /** Replay these choices (then choice 0); absent: the seed's random strategy. */
-  choices?: readonly number[];
+  /** Replay this schedule step by step (past its end: the defaults); absent: the seed's strategy. */
+  schedule?: StepSchedule;
+  /** The seed's strategy when no schedule is given (absent: random). */
+  strategy?: StrategySpec;
   /** Stop the run after this many steps (part of the repro). */
   stopAtStep?: number;
   /** A candidate longer than this many steps is no shrink: it is stopped there and rejected. */
@@ -28,9 +33,12 @@ export interface TrialOutcome {
   fails: boolean;
   /** Invariants violated in this run. */
   failed: InvariantId[];
+  /** Scheduler steps the run took. */
   steps: number;
-  /** The choices the run made (every step). */
-  choices: number[];
+  /** The trial's step limit, when the run stopped there. */
+  stopAtStep?: number;
+  /** The schedule the run made (every step), split into steps. */
+  schedule: StepSchedule;
   report: NestedReport | null;
   error?: string;
 }
@@ -41,6 +49,7 @@ export function failedInvariants(r: NestedReport): InvariantId[] {
 }
 
 export async function runTrial(t: Trial, target: InvariantId, source: string): Promise<TrialOutcome> {
+  let layout: number[] = [];
   try {
     const report = await runNested(t.scenario, {
       runtime: 'sim',
@@ -48,16 +57,18 @@ export async function runTrial(t: Trial, target: InvariantId, source: string): P
       source,
       metrics: false,
       recordSchedule: true,
-      ...(t.choices !== undefined ? { choices: t.choices, schedulePastEnd: 'default' as const, onDiverge: 'default' as const } : {}),
+      onStepLayout: (l) => void (layout = l),
+      ...(t.schedule !== undefined ? { steps: t.schedule } : t.strategy !== undefined ? { strategy: t.strategy } : {}),
       ...(t.stopAtStep !== undefined ? { maxSteps: t.stopAtStep } : t.stepsMax !== undefined ? { maxSteps: t.stepsMax } : {}),
       ...(t.wallMsMax !== undefined ? { wallClockCapMs: Math.max(1, t.wallMsMax) } : {}),
     });
     // Cut off by a guard of the shrink's, not by the repro's own step limit: not a smaller failing run.
     const cutOff = report.stopReason === 'wall-clock-cap' || (report.stopReason === 'max-steps' && t.stopAtStep === undefined);
-    const choices = decodeChoices(report.schedule ?? '');
+    const schedule = parseSchedule(decodeChoices(report.schedule ?? ''), layout);
     const failed = failedInvariants(report);
-    return { fails: !cutOff && failed.includes(target), failed, steps: choices.length, choices, report };
+    const stopped = report.stopReason === 'max-steps' && t.stopAtStep !== undefined ? { stopAtStep: t.stopAtStep } : {};
+    return { fails: !cutOff && failed.includes(target), failed, steps: report.steps ?? schedule.steps.length, ...stopped, schedule, report };
   } catch (err) {
-    return { fails: false, failed: [], steps: 0, choices: [], report: null, error: err instanceof Error ? err.message : String(err) };
+    return { fails: false, failed: [], steps: 0, schedule: { withDelays: false, steps: [] }, report: null, error: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -79,3 +79,61 @@ export function decodeChoices(text: string): number[] {
   if (shift !== 0) fail('FAULTLINE_CHOICES_FORMAT', 'the schedule ends inside a varint');
   return out;
 }
+
+/**
+ * A delay choice's offset read at word `at`: high 16 bits, then low. A schedule file drops
+ * trailing zeros (schedule-file.ts), so a schedule's last delay may have lost its low word: a
+ * missing word reads 0, as past the end of a schedule every choice does.
+ */
+export function delayOffsetAt(words: ArrayLike<number>, at: number): number {
+  return words[at]! * 0x10000 + (at + 1 < words.length ? words[at + 1]! : 0);
+}
+
+/** One scheduler step of a schedule: its ordering choice, then the delay choices it drew (offsets from each window's low end). */
+export interface ScheduleStep {
+  order: number;
+  delays: number[];
+}
+
+/** A schedule split into its steps; `withDelays`: it starts with delayScheduleMark (a run whose strategy chose delays). */
+export interface StepSchedule {
+  withDelays: boolean;
+  steps: ScheduleStep[];
+}
+
+/**
+ * Split a schedule into steps. The words alone do not say where a step's delays end (a delay's
+ * high word looks like an ordering choice), so this takes the run's layout: how many delays each
+ * step drew (step-layout.ts observes it). It reads as the replay does, one cursor: after the
+ * mark, each step's ordering choice, then two words per delay. A schedule cut short (trailing
+ * defaults dropped) ends early; its missing steps and delays are the defaults (0).
+ */
+export function parseSchedule(words: ArrayLike<number>, delaysPerStep: ArrayLike<number>): StepSchedule {
+  const withDelays = words.length > 0 && words[0] === delayScheduleMark;
+  const steps: ScheduleStep[] = [];
+  let at = withDelays ? 1 : 0;
+  for (let s = 0; at < words.length; s++) {
+    const order = words[at++]!;
+    const drawn = withDelays ? (s < delaysPerStep.length ? delaysPerStep[s]! : 0) : 0;
+    const delays: number[] = [];
+    for (let j = 0; j < drawn && at < words.length; j++, at += 2) delays.push(delayOffsetAt(words, at));
+    steps.push({ order, delays });
+  }
+  return { withDelays, steps };
+}
+
+/** A step schedule as words again (the inverse of parseSchedule), trailing defaults dropped. */
+export function scheduleWords(s: StepSchedule): number[] {
+  const out: number[] = s.withDelays ? [delayScheduleMark] : [];
+  let kept = out.length;
+  for (const step of s.steps) {
+    out.push(step.order);
+    if (step.order !== 0) kept = out.length;
+    if (!s.withDelays) continue;
+    for (const d of step.delays) {
+      out.push(Math.floor(d / 0x10000), d % 0x10000);
+      if (d !== 0) kept = out.length;
+    }
+  }
+  return out.slice(0, kept);
+}

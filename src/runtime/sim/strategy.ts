@@ -7,7 +7,7 @@
 
 import { fail } from '../../util/errors.ts';
 import { createRng, rngStateFrom } from '../../util/rng.ts';
-import { delayScheduleMark } from './choices.ts';
+import { delayOffsetAt, delayScheduleMark } from './choices.ts';
 
 export interface Strategy {
   readonly name: string;
@@ -103,12 +103,12 @@ export function replayStrategy(choices: ArrayLike<number>, options: ReplayOption
   return Object.defineProperty(strategy, 'chooseDelay', {
     value(lo: number, hi: number, step: number): number {
       if (divergence !== null) return fallback?.chooseDelay?.(lo, hi, step) ?? lo;
-      if (at + 1 >= choices.length) {
+      if (at >= choices.length) {
         if (pastEndDefault) return lo;
         endReached(step, 0, 'a delay choice');
         return fallback?.chooseDelay?.(lo, hi, step) ?? lo;
       }
-      const offset = choices[at]! * 0x10000 + choices[at + 1]!;
+      const offset = delayOffsetAt(choices, at);
       at += 2;
       return lo + offset;
     },
