@@ -59,10 +59,7 @@ export class Chains {
   /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
 
-  constructor(
-    recentMax = 4096,
-    pagesMax = 4096,
-  ) {
+  constructor(recentMax = 4096, pagesMax = 4096) {
     this.recent = new RecentWindow(recentMax);
     this.pages = new RecentWindow(pagesMax);
     this.loose = this.take();

@@ -82,8 +82,7 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
   // (we copy it shallowly so that instances never share the top-level object). A spread, not
   // Object.assign({}, …): the same own properties, about 6× faster (issue 9); as with assign
   // (compile-actions.ts), only a key named '__proto__' would differ.
-  const initialContext = (input: TInput | undefined): object =>
-    initial.contextFn !== null ? { ...(initial.contextFn(contextArgs(input)) as object) } : { ...(initial.context as object) };
+  const initialContext = (input: TInput | undefined): object => (initial.contextFn !== null ? { ...(initial.contextFn(contextArgs(input)) as object) } : { ...(initial.context as object) });
 
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
