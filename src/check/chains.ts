@@ -60,7 +60,7 @@ export class Chains {
   private readonly loose: number;
 
   constructor(recentMax = 4096, pagesMax = 4096) {
-    this.recent = new RecentWindow(recentMax);
+    this.recent = new RecentWindow(recentMax, true);
     this.pages = new RecentWindow(pagesMax);
     this.loose = this.take();
   }
