@@ -1,4 +1,4 @@
-// A map from integer ids (0..2^32−1) to values, direct-mapped on the id's low bits with a Map
+// A map from integer ids (0..2^53) to values, direct-mapped on the id's low bits with a Map
 // for the ids that collide: for the checker's windows of ghost ids, which are handed out in
 // sequence, so the ids held at once rarely share their low bits. A lookup is an array index
 // and a compare instead of a hash into a table of tens of thousands of entries (issue 9).
