@@ -57,7 +57,17 @@ export const forwardedFaultMachine = setup({
   },
 }).createMachine({
   id: 'forwardedFault',
-  context: ({ input }) => ({ ...input, guestCode: null }),
+  // Field by field, not a spread of `input`: one stable shape and no copy loop, once per group read (issue 9).
+  context: ({ input }) => ({
+    cookie: input.cookie,
+    devId: input.devId,
+    pasid: input.pasid,
+    prgi: input.prgi,
+    overflowCode: input.overflowCode,
+    failureCode: input.failureCode,
+    leakOnDrop: input.leakOnDrop,
+    guestCode: null,
+  }),
   initial: 'read',
   states: {
     read: {

@@ -28,7 +28,7 @@ export interface EntryBefore {
 }
 
 export function entryBefore(s: HostState, devId: number, pasid: number): EntryBefore {
-  const handle = s.ufd.attach[attachKey(devId, pasid)];
+  const handle = s.ufd.attach.get(attachKey(devId, pasid));
   return { devId, pasid: pasid >>> 0, hwptId: handle === undefined ? undefined : s.ufd.handles[handle]?.hwptId };
 }
 

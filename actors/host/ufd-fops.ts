@@ -71,7 +71,8 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     lifeEvent(s, gid, { type: 'fault.read', cookie }, env);
     s.stats.groupsDelivered++;
   }
-  return { ...ok(), ret: count - room, records };
+  // ok()'s fields written out rather than spread and extended: one read per batch of groups (issue 9).
+  return { ret: count - room, out0: 0, out1: 0, records };
 }
 
 export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {

@@ -77,7 +77,7 @@ export function attach(s: HostState, ctx: ActorCtx, devId: number, hwptId: numbe
   const ptErr = ptIdError(s, hwptId);
   if (ptErr !== 0) return err(ptErr);
   const key = attachKey(devId, pasid);
-  if (u.attach[key] !== undefined) return err(errno.EBUSY);
+  if (u.attach.has(key)) return err(errno.EBUSY);
   // iommufd_hwpt_attach_device: a hwpt with a fault object enables IOPF first; its error fails the attach.
   if (hwptFaultCapable(u, hwptId)) {
     const rc = iopfEnable(s, ctx, devId);
@@ -85,7 +85,7 @@ export function attach(s: HostState, ctx: ActorCtx, devId: number, hwptId: numbe
   }
   const id = u.nextHandleId++;
   u.handles[id] = { id, devId, pasid: pasid >>> 0, hwptId };
-  u.attach[key] = id;
+  u.attach.set(key, id);
   const hwpt = u.hwpts[hwptId];
   if (hwpt) hwpt.attached++;
   return ok();
@@ -97,7 +97,7 @@ export function replace(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: nu
   const ptErr = ptIdError(s, hwptId);
   if (ptErr !== 0) return err(ptErr);
   const key = attachKey(devId, pasid);
-  const oldId = u.attach[key];
+  const oldId = u.attach.get(key);
   if (oldId === undefined) return err(errno.EINVAL);
   const old = u.handles[oldId]!;
   // device.c iommufd_device_do_replace(): replacing with the hwpt already attached returns early
@@ -112,7 +112,7 @@ export function replace(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: nu
   }
   const id = u.nextHandleId++;
   u.handles[id] = { id, devId, pasid: pasid >>> 0, hwptId };
-  u.attach[key] = id;
+  u.attach.set(key, id);
   const newHwpt = u.hwpts[hwptId];
   if (newHwpt) newHwpt.attached++;
   const oldHwpt = u.hwpts[old.hwptId];
@@ -130,7 +130,7 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   const u = s.ufd;
   if (u.devices[devId] === undefined) return err(errno.ENOENT);
   const key = attachKey(devId, pasid);
-  const handleId = u.attach[key];
+  const handleId = u.attach.get(key);
   // device.c iommufd_device_detach(): nothing attached at that PASID → iommufd_hw_pagetable_detach
   // returns NULL and the detach returns quietly (a void function; the selftest asserts success).
   if (handleId === undefined) return ok();
@@ -139,7 +139,7 @@ export function detach(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, devId: num
   if (fault) markAuto(ctx, fault, 'detach', autoRespond(s, ctx, env, fault, handleId, 'detach', true));
   if (hwpt && hwpt.faultId !== 0) iopfDisable(s, ctx, devId);
   if (hwpt) hwpt.attached--;
-  delete u.attach[key];
+  u.attach.delete(key);
   delete u.handles[handleId];
   return ok();
 }

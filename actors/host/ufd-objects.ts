@@ -52,8 +52,8 @@ export interface UfdState {
   hwpts: Record<number, UfdHwpt>;
   faults: Record<number, UfdFault>;
   fds: Record<number, number>;
-  /** `${devId}:${pasid}` → handle id. */
-  attach: Record<string, number>;
+  /** attachKey(devId, pasid) → handle id. */
+  attach: Map<number, number>;
   handles: Record<number, UfdHandle>;
   nextObjId: number;
   nextFd: number;
@@ -86,7 +86,7 @@ export function createUfdState(cfg: HostConfig): UfdState {
     hwpts: {},
     faults: {},
     fds: {},
-    attach: {},
+    attach: new Map(),
     handles: {},
     nextObjId: maxId + 1,
     nextFd: 3,
@@ -96,8 +96,9 @@ export function createUfdState(cfg: HostConfig): UfdState {
   };
 }
 
-export function attachKey(devId: number, pasid: number): string {
-  return `${devId}:${pasid >>> 0}`;
+/** (device, PASID) as one number, exact while devId < 2^21: looked up per page request, so no text key (issue 9). */
+export function attachKey(devId: number, pasid: number): number {
+  return devId * 0x100000000 + (pasid >>> 0);
 }
 
 export function ridKnown(u: UfdState, rid: number): boolean {
@@ -116,9 +117,9 @@ export function ridKnown(u: UfdState, rid: number): boolean {
 export function findIopfHandle(u: UfdState, rid: number, pasidValid: boolean, pasid: number): number | null {
   const devId = u.ridToDevId[rid];
   if (devId === undefined) return null;
-  let handleId = u.attach[attachKey(devId, pasidValid ? pasid : NO_PASID)];
+  let handleId = u.attach.get(attachKey(devId, pasidValid ? pasid : NO_PASID));
   if (handleId === undefined && pasidValid && u.userPasidTable) {
-    const rid0 = u.attach[attachKey(devId, NO_PASID)];
+    const rid0 = u.attach.get(attachKey(devId, NO_PASID));
     if (rid0 !== undefined && u.handles[rid0]!.hwptId !== NESTING_PARENT_ID) handleId = rid0;
   }
   if (handleId === undefined) return null;

@@ -20,6 +20,7 @@ import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-p
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
+import { faultsOfGroup, rememberFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
 import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
@@ -156,18 +157,11 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
-  for (const f of s.faults) {
-    if (f.devId === r.devId && f.pasid === pasid && f.prgi === r.grpid) {
-      ctx.mark('vmm.prgi-remembered-twice');
-      break;
-    }
+  if (faultsOfGroup(s, r.devId, pasid, r.grpid).length > 0) {
+    // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
+    // Marked twice, as before the index (two copies of the scan each marked it): the count is in every report.
+    ctx.mark('vmm.prgi-remembered-twice');
+    ctx.mark('vmm.prgi-remembered-twice');
   }
-  for (const f of s.faults) {
-    if (f.devId === r.devId && f.pasid === pasid && f.prgi === r.grpid) {
-      // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
-      ctx.mark('vmm.prgi-remembered-twice');
-      break;
-    }
-  }
-  s.faults.push({ devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
+  rememberFault(s, { devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
 }

@@ -29,6 +29,7 @@ import { hwptAllocFlag, NO_PASID, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { eventsOf, type TimelineEvent } from '../../src/config/timeline.ts';
 import type { VmmConfig } from '../../src/config/tier-configs.ts';
+import { forgetFaultsWhere } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import type { Syscall, VmmState } from './vmm-state.ts';
 
@@ -316,9 +317,7 @@ export function forgetFd(s: VmmState, fd: number): void {
 
 function forgetWhere(s: VmmState, match: (x: { asid: number; fd: number }) => boolean): void {
   const r = s.reconf.n;
-  const before = s.faults.length;
-  s.faults = s.faults.filter((f) => !match(f));
-  r.pairsForgotten += before - s.faults.length;
+  r.pairsForgotten += forgetFaultsWhere(s, match);
   for (const c of s.callQueue) {
     if (c.purpose.kind !== 'write') continue;
     const kept = c.purpose.records.filter((x) => !match(x));

@@ -127,7 +127,10 @@ export interface VmmState {
   /** Timeline reconfigurations (reconfigure.ts). */
   reconf: ReconfState;
   vprq: PrqProducerState;
+  /** Forwarded faults owed an answer, oldest first; changed only through remembered-faults.ts. */
   faults: ForwardedFault[];
+  /** `faults` by (dev_id, PASID|none, PRGI) (remembered-faults.ts). */
+  faultsByGroup: Map<number, ForwardedFault[]>;
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
   inv: VmmInvState;
   syscallsByOp: Record<string, number>;
@@ -199,6 +202,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     reconf: createReconfState(cfg),
     vprq: createPrqProducer(cfg.vprqEntries),
     faults: [],
+    faultsByGroup: new Map(),
     inv: createVmmInvState(),
     syscallsByOp: {},
     syscallErrorsByOp: {},

@@ -24,7 +24,8 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { Effect } from '../../src/machines/index.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
-import { spaceOfGuest, type ForwardedFault, type Syscall, type VmmState } from './vmm-state.ts';
+import { faultsOfGroup, forgetFaults } from './remembered-faults.ts';
+import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
 
 const PGRP_RESP_TYPE = 0x9;
 /** enum iommu_page_response_code FAILURE, which iommufd's write() does not accept (bug vmm-failure-passthrough writes it). */
@@ -49,17 +50,14 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     ctx.mark('vmm.guest-failure');
   }
   const space = spaceOfGuest(s, d.rid, d.pasidPresent ? d.pasid : null);
-  const matches: ForwardedFault[] = [];
-  if (space !== undefined) {
-    for (const f of s.faults) if (f.devId === space.devId && f.pasid === space.pasid && f.prgi === d.prgi) matches.push(f);
-  }
+  const matches = space === undefined ? [] : faultsOfGroup(s, space.devId, space.pasid, d.prgi);
   if (matches.length === 0) {
     s.n.unmatchedGuestResponses++;
     ctx.mark('vmm.unmatchedGuestResponse');
     return;
   }
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
-  const answered = s.prgiOnlyMatch ? matches : matches.slice(0, 1);
+  const answered = s.prgiOnlyMatch ? matches.slice() : matches.slice(0, 1);
   const writes: ResponseRecord[] = [];
   for (const f of answered) {
     const effects: Effect[] = [];
@@ -71,18 +69,8 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     }
   }
   s.n.pairsAnswered += answered.length;
-  dropDone(s.faults);
+  forgetFaults(s, answered);
   queueWrite(s, writes, ctx);
-}
-
-/** Removes answered pairs in place, keeping the order of the others. */
-function dropDone(faults: ForwardedFault[]): void {
-  let kept = 0;
-  for (let i = 0; i < faults.length; i++) {
-    const f = faults[i]!;
-    if (f.m.status !== 'done') faults[kept++] = f;
-  }
-  faults.length = kept;
 }
 
 /** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one. */

@@ -54,16 +54,14 @@ export class Chains {
   /** Page rings: the last event's signature (kind, version, actor) and how many in a row had it. */
   private lastSig = new Float64Array(0);
   private runLength = new Uint32Array(0);
-  /** Ring index of each page (pageKey) with translation events, oldest page first. */
-  private readonly pages = new Map<number, number>();
+  /** Ring index of each page (pageKey) with translation events, the oldest page evicted first. */
+  private readonly pages: RecentWindow<number>;
   /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
 
-  constructor(
-    recentMax = 4096,
-    private readonly pagesMax = 4096,
-  ) {
-    this.recent = new RecentWindow(recentMax);
+  constructor(recentMax = 4096, pagesMax = 4096) {
+    this.recent = new RecentWindow(recentMax, true);
+    this.pages = new RecentWindow(pagesMax);
     this.loose = this.take();
   }
 
@@ -82,12 +80,8 @@ export class Chains {
     const key = pageKey(asid, page);
     let ring = this.pages.get(key);
     if (ring === undefined) {
-      this.pages.set(key, (ring = this.take()));
-      if (this.pages.size > this.pagesMax) {
-        const [oldest, r] = this.pages.entries().next().value!;
-        this.pages.delete(oldest);
-        this.free.push(r);
-      }
+      const gone = this.pages.add(key, (ring = this.take()));
+      if (gone !== undefined) this.free.push(gone);
     }
     // A run of the same use (a device hitting one cached translation again and again) keeps its
     // first and its latest event, so the page's ring holds what changed, not the repetitions.

@@ -50,7 +50,7 @@ export class GroupTable {
   recordsMade = 0;
 
   constructor(recentMax = 1 << 16) {
-    this.finished = new RecentWindow(recentMax);
+    this.finished = new RecentWindow(recentMax, true);
   }
 
   get(ghost: number): GroupInfo | undefined {

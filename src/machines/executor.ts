@@ -78,11 +78,15 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return chosen !== undefined;
   };
 
+  // As XState: a context function's result is merged into {}; an object context is used as is
+  // (we copy it shallowly so that instances never share the top-level object). A spread, not
+  // Object.assign({}, …): the same own properties, about 6× faster (issue 9); as with assign
+  // (compile-actions.ts), only a key named '__proto__' would differ.
+  const initialContext = (input: TInput | undefined): object => (initial.contextFn !== null ? { ...(initial.contextFn(contextArgs(input)) as object) } : { ...(initial.context as object) });
+
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
-    // As XState: a context function's result is merged into {}; an object context is used as is
-    // (we copy it shallowly so that instances never share the top-level object).
-    const context = initial.contextFn !== null ? Object.assign({}, initial.contextFn(contextArgs(input))) : Object.assign({}, initial.context);
+    const context = initialContext(input);
     const effects: Effect[] = [];
     args.context = context;
     args.event = event;
@@ -98,7 +102,7 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     initial: (input?: TInput) => {
       // Fast path (no initial entry actions): no event, no effects list, no transition object.
       if (initial.ops.length !== 0) return initialTransition(input).state;
-      const context = (initial.contextFn !== null ? Object.assign({}, initial.contextFn(contextArgs(input))) : Object.assign({}, initial.context)) as TContext;
+      const context = initialContext(input) as TContext;
       return { value: initial.value, context, status: initial.done ? 'done' : 'active' };
     },
     send(state, event) {

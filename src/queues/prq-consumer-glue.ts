@@ -55,7 +55,9 @@ export interface PrqDriverState {
 
 /** One Page Group Response on the driver's channel, in order behind its backlog. */
 export function sendPageGroupResponse(outboxes: Outboxes, ctx: ActorCtx, side: PrqConsumerSide, f: PageGroupResponseFields): void {
-  sendOrQueue(outboxes, ctx, side.channel, { type: side.pgResp, ...encodePageGroupResponse(f) } as Message);
+  // The words written out, not spread after `type` (a generic copy, several times slower; issue 9).
+  const w = encodePageGroupResponse(f);
+  sendOrQueue(outboxes, ctx, side.channel, { type: side.pgResp, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3 } as Message);
 }
 
 /**

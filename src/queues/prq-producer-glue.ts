@@ -46,7 +46,8 @@ export function producePageRequest(q: PrqProducerState, side: PrqProducerSide, o
   const r = prqEnqueue(q, d, policy);
   if (r.kind === 'queued') {
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });
-    sendOrQueue(outboxes, ctx, side.channel, { type: side.desc, ...d, ghost } as Message);
+    // The words written out, not spread after `type` (a generic copy, several times slower; issue 9).
+    sendOrQueue(outboxes, ctx, side.channel, { type: side.desc, w0: d.w0, w1: d.w1, w2: d.w2, w3: d.w3, ghost } as Message);
   } else {
     ctx.mark(r.reason === 'full' ? side.marks.full : side.marks.overflow);
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.drop, ghost, count: 1, reason: checkReason.overflow });

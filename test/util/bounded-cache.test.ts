@@ -2,6 +2,7 @@
 // 'lru', refills, capacity 0, drops by predicate in victim order, and the capacity check.
 
 import { describe, expect, it } from 'vitest';
+import { createRng, rngStateFrom } from '../../src/util/rng.ts';
 import { cacheClear, cacheDelete, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
 
 function filled(order: EvictionOrder, capacity = 3) {
@@ -77,5 +78,31 @@ describe('bounded cache', () => {
   it('rejects a capacity that is not an integer >= 0', () => {
     expect(() => createBoundedCache(-1, 'fifo')).toThrow(/FAULTLINE_CACHE_CAPACITY/);
     expect(() => createBoundedCache(1.5, 'lru')).toThrow(/FAULTLINE_CACHE_CAPACITY/);
+  });
+
+  // The victim comes from an iterator kept between evictions (issue 9): under every mix of
+  // operations it must stay the first key of the Map, as a fresh iterator would find it.
+  it.each(['fifo', 'lru'] as const)("'%s': every eviction takes the first key in victim order, over 20 000 mixed operations", (order) => {
+    const rng = createRng(rngStateFrom(7, 0xcace));
+    const c = createBoundedCache<number, number>(16, order);
+    let evictions = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const key = rng.int(48);
+      const op = rng.int(100);
+      if (op < 55) {
+        const expected = c.entries.size >= c.capacity && !c.entries.has(key) ? c.entries.keys().next().value : undefined;
+        const n = cacheSet(c, key, i);
+        if (expected !== undefined) {
+          evictions++;
+          expect(n).toBe(1);
+          expect(c.entries.has(expected)).toBe(false);
+        }
+      } else if (op < 85) cacheGet(c, key);
+      else if (op < 97) cacheDelete(c, key);
+      else if (op < 99) cacheDropWhere(c, (_, k) => k % 3 === key % 3);
+      else cacheClear(c);
+      expect(c.entries.size).toBeLessThanOrEqual(c.capacity);
+    }
+    expect(evictions).toBeGreaterThan(1000);
   });
 });

@@ -7,6 +7,7 @@
 
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
+import { DirectMap } from '../direct-map.ts';
 import type { Monitor, MonitorEnv } from '../types.ts';
 
 interface Seen {
@@ -17,7 +18,8 @@ interface Seen {
 }
 
 export function groupOrderMonitor(): Monitor {
-  const seen = new Map<number, Seen>();
+  // Direct-mapped: a Map here reallocated its table as it shrank and grew with every group (issue 9).
+  const seen = new DirectMap<Seen>(16);
   const spare: Seen[] = [];
   const forget = (key: number): Seen | undefined => {
     const s = seen.get(key);

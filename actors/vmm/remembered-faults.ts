@@ -1,0 +1,51 @@
+// The forwarded faults the VMM still owes the host an answer for (VmmState.faults, oldest
+// first) and their index by (dev_id, PASID|none, PRGI), the triple a guest response names:
+// finding a response's group costs one lookup instead of a scan of every remembered fault.
+// Every change to the list goes through here so the index never disagrees with it.
+
+import type { ForwardedFault, VmmState } from './vmm-state.ts';
+
+/** PASIDs are 20 bits; one past the largest stands for "no PASID" (a RID-only fault). */
+const noPasidKey = 1 << 20;
+
+/** The index key of (dev_id, PASID|none, PRGI): exact while dev_id < 2^24. */
+function groupKey(devId: number, pasid: number | null, prgi: number): number {
+  return (devId * (noPasidKey + 1) + (pasid ?? noPasidKey)) * 512 + prgi;
+}
+
+/** Remembers `f` as the newest fault. */
+export function rememberFault(s: VmmState, f: ForwardedFault): void {
+  s.faults.push(f);
+  const key = groupKey(f.devId, f.pasid, f.prgi);
+  const same = s.faultsByGroup.get(key);
+  if (same === undefined) s.faultsByGroup.set(key, [f]);
+  else same.push(f);
+}
+
+/** The remembered faults of (dev_id, PASID|none, PRGI), oldest first (empty: none); do not keep or change it. */
+export function faultsOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number): readonly ForwardedFault[] {
+  return s.faultsByGroup.get(groupKey(devId, pasid, prgi)) ?? none;
+}
+const none: readonly ForwardedFault[] = [];
+
+/** Forgets `answered`, faults of one (dev_id, PASID|none, PRGI), keeping the others' order. */
+export function forgetFaults(s: VmmState, answered: readonly ForwardedFault[]): void {
+  for (const f of answered) {
+    // An answered fault is usually among the oldest: indexOf finds it near the front.
+    s.faults.splice(s.faults.indexOf(f), 1);
+    const key = groupKey(f.devId, f.pasid, f.prgi);
+    const same = s.faultsByGroup.get(key)!;
+    if (same.length === 1) s.faultsByGroup.delete(key);
+    else same.splice(same.indexOf(f), 1);
+  }
+}
+
+/** Forgets every fault `match` selects, keeping the others' order; returns how many. */
+export function forgetFaultsWhere(s: VmmState, match: (f: ForwardedFault) => boolean): number {
+  const kept = s.faults.filter((f) => !match(f));
+  const forgotten = s.faults.length - kept.length;
+  s.faults = [];
+  s.faultsByGroup.clear();
+  for (const f of kept) rememberFault(s, f);
+  return forgotten;
+}
