@@ -6,7 +6,7 @@
 // shown with >). Then the simulator's speed on the shipped race scenarios: deliveries per
 // second of CPU on one core, checker and metrics on, as explore runs them.
 // Then, with BENCH_EXPLORE_HUNT_MS (e.g. 60000), a hunt per fixture as a user runs one: the
-// default strategy (the portfolio), seeds from 1 until the first violation or the time budget,
+// default strategy (the portfolio), seeds from BENCH_EXPLORE_HUNT_FROM (default 1) until the first violation or the time budget,
 // in this thread (exploreScenario(fixture, { timeMs, stopAtFirst: true, jobs: 1 })).
 // BENCH_EXPLORE_RANGES (default 5) ranges of BENCH_EXPLORE_SEEDS (default 8) seeds each, random's
 // of BENCH_EXPLORE_RANDOM_SEEDS (default 20: it rarely finds anything in 8, and a censored median
@@ -23,6 +23,7 @@ const rangeCount = Number(process.env.BENCH_EXPLORE_RANGES ?? 5);
 const rangeSeeds = Number(process.env.BENCH_EXPLORE_SEEDS ?? 8);
 const randomRangeSeeds = Number(process.env.BENCH_EXPLORE_RANDOM_SEEDS ?? 20);
 const huntMs = process.env.BENCH_EXPLORE_HUNT_MS === undefined ? undefined : Number(process.env.BENCH_EXPLORE_HUNT_MS);
+const huntFrom = Number(process.env.BENCH_EXPLORE_HUNT_FROM ?? 1);
 /** Seeds per range for a strategy. */
 const seedsOf = (strategy: string): number => (strategy === 'random' ? randomRangeSeeds : rangeSeeds);
 const list = (v: string | undefined): string[] | undefined =>
@@ -101,7 +102,7 @@ interface Hunt {
 
 /** A time-bounded hunt with the default strategy, one core, as `faultline explore F --bug B --time 60s --stop-at-first`. */
 async function hunt(fixture: { name: string; bug: string }, timeMs: number): Promise<Hunt> {
-  const r = await exploreScenario(fixturePath(fixture.name), { bugs: [fixture.bug], timeMs, stopAtFirst: true, jobs: 1 });
+  const r = await exploreScenario(fixturePath(fixture.name), { from: huntFrom, bugs: [fixture.bug], timeMs, stopAtFirst: true, jobs: 1 });
   if (r.errors > 0) throw new Error(`${fixture.name}: ${r.firstError?.error}`);
   const f = r.firstFailure;
   return { found: f === null ? null : { seed: f.seed, strategy: f.strategy }, seedsRun: r.seeds.length, wallMs: r.wallMs };
@@ -172,7 +173,7 @@ export function formatResults(r: Awaited<ReturnType<typeof run>>): string {
     out.push(`| ${f} | ${chosen.map((s) => cellText(row[s])).join(' | ')} | ${ratio} |`);
   }
   if (budgetMs !== undefined) {
-    out.push('', `| fixture | default strategy, ${budgetMs / 1000} s on one core |`, '| --- | --- |');
+    out.push('', `| fixture | default strategy, ${budgetMs / 1000} s on one core, seeds from ${huntFrom} |`, '| --- | --- |');
     for (const [f, h] of Object.entries(hunts)) {
       out.push(`| ${f} | ${h.found === null ? `not found in ${h.seedsRun} seeds` : `seed ${h.found.seed} (${h.found.strategy}), ${(h.wallMs / 1000).toFixed(1)} s`} |`);
     }

@@ -1,7 +1,8 @@
 // What an exploration's `strategy` means for each seed: an ordering strategy for the
 // simulator's scheduler (random, pct, pos, delay-bounded: src/runtime/sim/strategy-spec.ts),
 // swarm (the scenario's fault knobs drawn per seed, ordering random: swarm.ts), or portfolio
-// (the seeds dealt round-robin over all of them, each seed's summary naming its own).
+// (the seeds dealt round-robin over them, each seed's summary naming its own; its swarm seeds
+// order and choose delays as pct), the default of explore.
 
 import { defaultDepth, needsStepsEstimate, orderingStrategyNames, type StrategySpec } from '../runtime/sim/strategy-spec.ts';
 import { fail } from '../util/errors.ts';
@@ -26,7 +27,7 @@ export const defaultExploreStrategy: ExploreStrategyName = 'portfolio';
 
 export interface ExploreStrategy {
   name: ExploreStrategyName;
-  /** pct's d, delay-bounded's k (defaults: defaultDepth); in a portfolio, both. */
+  /** pct's d, delay-bounded's k (defaults: defaultDepth); in a portfolio, both (its swarm seeds' pct too). */
   depth?: number;
   /** pct, delay-bounded: steps over which choices are spread (default: a first random run's step count). */
   stepsEstimate?: number;

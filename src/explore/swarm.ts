@@ -3,10 +3,12 @@
 // invalidation latency, the guest's handler cost and unmap period, DMA think time, ATC
 // invalidation delay) scaled by 2^u, u uniform in [−2, 2]; small queues (PRQ, virtual PRQ)
 // halved or doubled; in-flight accesses halved or doubled; each timeline event moved (its time
-// scaled by 2^u, u in [−1, 1], its window kept) or, one time in four when there are several, left out. A knob the
-// scenario leaves off (0) stays off. The draws become `--set` overrides applied through the
-// scenario schema (resolveScenario), so a swarm finding's replay line carries them; a draw the
-// schema or the cross-field checks refuse is skipped.
+// scaled by 2^u, u in [−1, 1], its window kept) or, one time in four when there are several,
+// left out. A knob the scenario leaves off (0) stays off, and one it gives as a window (a
+// distribution) is left to the delay choices (a portfolio's swarm seeds pick its ends as pct).
+// The draws become `--set` overrides applied through the scenario schema (resolveScenario), so a
+// swarm finding's replay line carries them; a draw the schema or the cross-field checks refuse
+// is skipped.
 
 import { resolveScenario } from '../scenario/load.ts';
 import { parseSetOption } from '../scenario/overrides.ts';

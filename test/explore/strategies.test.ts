@@ -139,6 +139,10 @@ describe('strategies on a race scenario', () => {
     const r = await exploreScenario(scenarioName, { from: 10, to: 14, bugs: [bug], durationMs: 1, strategy: 'portfolio', jobs: 1 });
     expect(r.seeds.map((s) => s.strategy)).toEqual(['random', 'pct', 'swarm', 'pos', 'pct']);
     expect(r.stepsEstimate).toBeGreaterThan(0);
+    // The first seed is the steps-estimate run itself: the same run a random exploration makes of it.
+    const alone = await exploreScenario(scenarioName, { from: 10, to: 10, bugs: [bug], durationMs: 1, strategy: 'random', jobs: 1 });
+    expect(r.seeds[0]!.traceHash).toBe(alone.seeds[0]!.traceHash);
+    expect(r.stepsEstimate).toBe(alone.seeds[0]!.steps);
     for (const s of r.seeds) expect((await replay(s.replay)).traceHash).toBe(s.traceHash);
   });
 
