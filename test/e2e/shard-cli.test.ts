@@ -15,7 +15,10 @@ describe('--shard and faultline merge on the command line', () => {
     refused(['explore', 'vprq-overflow', '--shard', '1-4'], /--shard 1-4: the form is i\/n/);
     refused(['explore', 'vprq-overflow', '--shard', '1/4'], /--shard 1\/4 needs --json FILE: the shard's result file/);
     // A shard's first failure need not be the run's: shrink the merged first failure instead.
-    refused(['explore', 'vprq-overflow', '--shard', '1/4', '--json', 'x.json', '--corpus', 'c'], /--corpus cannot be combined with --shard: a shard's first failure may not be the run's; merge the shards/);
+    refused(
+      ['explore', 'vprq-overflow', '--shard', '1/4', '--json', 'x.json', '--corpus', 'c'],
+      /--corpus cannot be combined with --shard: a shard's first failure may not be the run's; merge the shards/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'faultline-shard-'));
     refused(
       ['sweep', 'prq-overflow-mid-group', '--set', 'workload.inFlight=2,8', '--shard', '1/2', '--json', join(dir, 's.json'), '--out', join(dir, 'o')],
