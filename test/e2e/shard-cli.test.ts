@@ -9,11 +9,16 @@ const withoutWallMs = (text: string): unknown => JSON.parse(text, (k, v: unknown
 const withoutSeconds = (text: string): string => text.replace(/, [\d.]+ s\n/, ', _ s\n').replace(/runs in [\d.]+ s/, 'runs in _ s');
 
 describe('--shard and faultline merge on the command line', () => {
-  it('refuses a bad shard, a shard without its result file and a shard with --out, before anything runs', () => {
+  it('refuses a bad shard, a shard without its result file, a shard with --out or --corpus, before anything runs', () => {
     refused(['explore', 'vprq-overflow', '--shard', '5/4', '--json', 'x.json'], /^faultline: FAULTLINE_CLI_OPTION: --shard 5\/4: shards are numbered 1\.\.4; got 5/);
     refused(['sweep', 'prq-overflow-mid-group', '--set', 'workload.inFlight=2,8', '--shard', '0/3', '--json', 'x.json'], /--shard 0\/3: shards are numbered 1\.\.3; got 0 \(a 0-based index/);
     refused(['explore', 'vprq-overflow', '--shard', '1-4'], /--shard 1-4: the form is i\/n/);
     refused(['explore', 'vprq-overflow', '--shard', '1/4'], /--shard 1\/4 needs --json FILE: the shard's result file/);
+    // A shard's first failure need not be the run's: shrink the merged first failure instead.
+    refused(
+      ['explore', 'vprq-overflow', '--shard', '1/4', '--json', 'x.json', '--corpus', 'c'],
+      /--corpus cannot be combined with --shard: a shard's first failure may not be the run's; merge the shards/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'faultline-shard-'));
     refused(
       ['sweep', 'prq-overflow-mid-group', '--set', 'workload.inFlight=2,8', '--shard', '1/2', '--json', join(dir, 's.json'), '--out', join(dir, 'o')],

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exploreScenario, replay, replayCorpus, shrinkFailure } from '../../src/api/index.ts';
+import { exploreScenario, openScenario, replay, replayCorpus, runOpenedScenario, saveRunSchedule, shrinkFailure } from '../../src/api/index.ts';
 import { scenarioCandidates, scenarioSize } from '../../src/explore/shrink/scenario-candidates.ts';
 import { decodeChoices, delayScheduleMark } from '../../src/runtime/sim/choices.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -101,6 +101,20 @@ describe('shrinking findings with delay choices', () => {
     const sampled = await replay(`faultline replay ${r.files!.scenario} --seed ${r.seed}`);
     expect(sampled.traceHash).not.toBe(r.traceHash);
   }, 90_000);
+});
+
+describe("a failing run's schedule saved to a file (run --record-schedule)", () => {
+  it('names the strategy and counts steps, not words, when the schedule carries delay choices; it replays the run', async () => {
+    const opened = openScenario('flr-prgi-reuse', { seed: 1, bugs: ['vmm-prgi-only-match'], set: ['sim.latencyNs={dist: uniform, min: 500, max: 1500}'] });
+    const report = await runOpenedScenario(opened, { runtime: 'sim', recordSchedule: true, strategy: { name: 'pos' } });
+    expect(report.ok).toBe(false);
+    const path = join(scratch, 'pos.schedule.json');
+    const line = saveRunSchedule(report, opened, path, 'pos');
+    const f = readScheduleFile(path);
+    expect(f).toMatchObject({ strategy: 'pos', steps: report.steps });
+    expect(f.decoded.length).toBeGreaterThan(2 * report.steps!); // a delay (two words) for nearly every message
+    expect((await replay(line)).traceHash).toBe(report.traceHash);
+  });
 });
 
 describe('scenario candidates for timing windows', () => {

@@ -3,8 +3,8 @@
 // --schedule FILE`). The file names the seed, the strategy the choices came from, the
 // scenario (as named, and a hash of the resolved scenario so a replay against another one is
 // noticed) and the choices as base64url varints (src/runtime/sim/choices.ts). Past its last
-// choice a run continues with choice 0, the "default schedule": a shrunk schedule keeps only
-// the prefix that matters.
+// choice a run continues with choice 0 and every windowed delay at its window's low end, the
+// "default schedule": a shrunk schedule keeps only the prefix that matters.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeChoices, encodeChoices } from '../../runtime/sim/choices.ts';
@@ -39,7 +39,7 @@ export function scenarioHash(s: Scenario): string {
   return h.hex();
 }
 
-/** Drop trailing zeros: past the end of a schedule file every choice is 0 anyway. */
+/** Drop trailing zeros: past the end of a schedule file every choice is 0 anyway (a last delay that loses its low word reads it as 0: choices.ts delayOffsetAt). */
 export function trimDefaultTail(choices: ArrayLike<number>): number[] {
   let n = choices.length;
   while (n > 0 && choices[n - 1] === 0) n--;
