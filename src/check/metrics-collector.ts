@@ -124,6 +124,11 @@ export class MetricsCollector {
   private readonly meters = new Map<string, { meter: QueueMeter; labels: Record<string, string> }>();
   private readonly counters = new Map<string, Map<string, Map<string, Counter>>>();
   private readonly counterList: Counter[] = [];
+  /** The counters every group touches, resolved once instead of three Map lookups an event (issue 9). */
+  private raises: Counter | undefined;
+  private retries: Counter | undefined;
+  /** By response code (a 4-bit field). */
+  private readonly responsesByCode: (Counter | undefined)[] = [];
   /** ghost → RID of the function that raised it, while it holds PRI credits. */
   private readonly creditRid = new Map<number, number>();
   private readonly creditMeters = new Map<number, QueueMeter>();
@@ -161,7 +166,7 @@ export class MetricsCollector {
     }
     switch (ev.type) {
       case 'chk.raise': {
-        this.count(t, 'raises', 1);
+        (this.raises ??= this.counter('raises')).series.add(t, 1);
         if (this.flights.size >= flightsMax) this.land(this.flights.keys().next().value!);
         let f = this.spareFlights.pop();
         if (f === undefined) {
@@ -205,10 +210,11 @@ export class MetricsCollector {
         return;
       }
       case 'chk.respDelivered': {
-        const code = codeNames[ev.code] ?? 'reserved';
-        this.count(t, 'responses', 1, 'code', code);
+        let byCode = this.responsesByCode[ev.code];
+        if (byCode === undefined) byCode = this.responsesByCode[ev.code] = this.counter('responses', 'code', codeNames[ev.code] ?? 'reserved');
+        byCode.series.add(t, 1);
         if (ev.ghost === 0) return;
-        if (ev.code === prgCode.SUCCESS) this.count(t, 'retries', 1);
+        if (ev.code === prgCode.SUCCESS) (this.retries ??= this.counter('retries')).series.add(t, 1);
         const f = this.flights.get(ev.ghost);
         if (f === undefined) return;
         this.pass(ev.ghost, point['device.response'], t);
@@ -309,6 +315,11 @@ export class MetricsCollector {
 
   /** Adds n to the series `metric` with labels (k1, v1, k2, v2); nested maps, so the hot path allocates nothing. */
   private count(t: number, metric: string, n: number, k1?: string, v1?: string, k2?: string, v2?: string): void {
+    this.counter(metric, k1, v1, k2, v2).series.add(t, n);
+  }
+
+  /** The series of (metric, labels), made on first use (the report lists them in that order). */
+  private counter(metric: string, k1?: string, v1?: string, k2?: string, v2?: string): Counter {
     let byV1 = this.counters.get(metric);
     if (byV1 === undefined) this.counters.set(metric, (byV1 = new Map()));
     let byV2 = byV1.get(v1 ?? '');
@@ -321,7 +332,7 @@ export class MetricsCollector {
       byV2.set(v2 ?? '', (c = { metric, labels, series: new CounterSeries(this.clock) }));
       this.counterList.push(c);
     }
-    c.series.add(t, n);
+    return c;
   }
 
   /** The group's flight is over: its record goes back for reuse. */
