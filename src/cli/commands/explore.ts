@@ -33,7 +33,7 @@ const options = {
     kind: 'string',
     value: 'S',
     choices: ['random', 'pct', 'pos', 'delay-bounded', 'swarm', 'portfolio'],
-    help: 'how seeds search: portfolio (default: random, pct, swarm, pos and delay-bounded in turn), random, pct, pos, delay-bounded or swarm (fault knobs drawn per seed); with --shrink or --corpus the default is random',
+    help: 'how seeds search: portfolio (default: random, pct, swarm, pos and delay-bounded in turn), random, pct, pos, delay-bounded or swarm (fault knobs drawn per seed)',
   },
   depth: { kind: 'int', value: 'D', min: 1, max: 64, help: 'pct: bug depth d (d-1 priority change points, default 3); delay-bounded: most deviations k (default 2)' },
   'steps-estimate': { kind: 'int', value: 'K', min: 1, help: "pct, delay-bounded: steps to spread choices over (default: a first random run's step count)" },
