@@ -159,8 +159,6 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
   }
   if (faultsOfGroup(s, r.devId, pasid, r.grpid).length > 0) {
     // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
-    // Marked twice, as before the index (two copies of the scan each marked it): the count is in every report.
-    ctx.mark('vmm.prgi-remembered-twice');
     ctx.mark('vmm.prgi-remembered-twice');
   }
   rememberFault(s, { devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
