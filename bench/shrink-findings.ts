@@ -8,7 +8,8 @@
 // invariant fails with the same trace hash and no divergence. One Markdown row per finding.
 //
 //   npx tsx bench/shrink-findings.ts race|rare     (SHRINK_ONLY=name,… picks scenarios or fixtures,
-//                                                  SHRINK_STRATEGIES=pct,… strategies)
+//                                                  SHRINK_STRATEGIES=pct,… strategies,
+//                                                  SHRINK_RESEEDS=N the shrink's reseeds)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ for (const f of findings().filter((x) => strategies === undefined || strategies.
   }
   const made = / --strategy (\S+)/.exec(first.replay)?.[1] ?? (first.replay.includes(' --set ') && f.set.length === 0 ? 'swarm' : 'random');
   const out = join(scratch, `${found.seeds.length}-${Math.random().toString(36).slice(2)}`);
-  const r = await shrinkFailure(first.replay, { out, runsMax, wallMsMax });
+  const r = await shrinkFailure(first.replay, { out, runsMax, wallMsMax, ...(process.env.SHRINK_RESEEDS !== undefined ? { reseeds: Number(process.env.SHRINK_RESEEDS) } : {}) });
   const again = await replay(r.replay);
   const verified = r.verified && again.traceHash === r.traceHash && again.divergence === undefined && again.checker?.invariants.find((i) => i.id === r.invariant)?.ok === false;
   const b = r.before;

@@ -23,6 +23,8 @@ export interface ShrinkFailureOptions {
   runsMax?: number;
   /** Wall-clock time at most, ms (default 60 000). */
   wallMsMax?: number;
+  /** Other seeds each scenario cut is searched with (the finding's strategy) when the kept schedule no longer fails on it (default 3; 0 keeps the seed). */
+  reseeds?: number;
   /** Write `scenario.yaml` and `schedule.json` into this folder (created when missing). */
   out?: string;
   /** Keep the shrunk failure in this corpus folder (one sub-folder per failure). */
@@ -45,6 +47,8 @@ export function checkShrinkOptions(o: ShrinkFailureOptions, name: OptionName = a
     fail('FAULTLINE_CLI_OPTION', `${name('invariant')} must be one of ${Object.keys(invariantNames).join(', ')}; got '${o.invariant}'`);
   if (o.runsMax !== undefined && !(Number.isInteger(o.runsMax) && o.runsMax >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('runsMax')} must be a whole number ≥ 1; got ${o.runsMax}`);
   if (o.wallMsMax !== undefined && !(Number.isInteger(o.wallMsMax) && o.wallMsMax >= 1)) fail('FAULTLINE_CLI_OPTION', `${name('wallMsMax')} must be a whole number of ms ≥ 1; got ${o.wallMsMax}`);
+  if (o.reseeds !== undefined && !(Number.isInteger(o.reseeds) && o.reseeds >= 0 && o.reseeds <= 1000))
+    fail('FAULTLINE_CLI_OPTION', `${name('reseeds')} must be a whole number from 0 to 1000; got ${o.reseeds}`);
   if (o.out !== undefined) checkWritablePath(name('out'), o.out, 'folder');
   if (o.corpus !== undefined) checkWritablePath(name('corpus'), o.corpus, 'folder');
 }
@@ -71,6 +75,7 @@ export async function shrinkFailure(line: string | ReplaySpec, o: ShrinkFailureO
     ...(spec.strategy !== undefined ? { strategy: spec.strategy } : {}),
     ...(o.invariant !== undefined ? { invariant: o.invariant } : {}),
     budget: { ...(o.runsMax !== undefined ? { runsMax: o.runsMax } : {}), ...(o.wallMsMax !== undefined ? { wallMsMax: o.wallMsMax } : {}) },
+    ...(o.reseeds !== undefined ? { reseeds: o.reseeds } : {}),
     ...(o.onStep ? { onStep: o.onStep } : {}),
   });
   const result: ShrinkResult = { ...outcome, replay: `faultline replay <scenario.yaml> --seed ${outcome.seed} --schedule <schedule.json>` };

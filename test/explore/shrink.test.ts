@@ -36,16 +36,38 @@ describe('shrinking a race scenario finding', () => {
       expect(r.after.steps).toBeLessThanOrEqual(0.2 * r.before.steps);
       expect(r.after.devices).toBeLessThanOrEqual(r.before.devices);
       expect(r.after.choices).toBeLessThanOrEqual(r.before.choices);
-      expect(r.replay).toBe(`faultline replay ${r.files!.scenario} --seed 1 --schedule ${r.files!.schedule}`);
+      // The seed: the finding's, or another one a scenario cut was searched with (reseeds).
+      expect(r.seed === 1 || r.log.some((l) => l.includes(`(seed 1 → `))).toBe(true);
+      expect(r.replay).toBe(`faultline replay ${r.files!.scenario} --seed ${r.seed} --schedule ${r.files!.schedule}`);
       // The command as a user runs it: the same invariant, the same trace, every choice fitting.
       const again = await replay(r.replay);
       expect(again.checker!.invariants.find((i) => i.id === c.invariant)!.ok).toBe(false);
       expect(again.traceHash).toBe(r.traceHash);
       expect(again.divergence).toBeUndefined();
       const f = readScheduleFile(r.files!.schedule);
-      expect(f).toMatchObject({ schema: 'faultline.schedule', version: 1, seed: 1, strategy: 'shrunk', steps: r.after.steps });
+      expect(f).toMatchObject({ schema: 'faultline.schedule', version: 1, seed: r.seed, strategy: 'shrunk', steps: r.after.steps });
     }, 90_000);
   }
+
+  it("with reseeds 0 keeps the finding's seed; a cut kept on another seed says so in its log line", async () => {
+    const line = 'faultline run vprq-overflow --runtime sim --seed 1 --duration-ms 1 --bug vprq-drop-leaks-cookie';
+    const kept = await shrinkFailure(line, { runsMax: 300, wallMsMax: 50_000, reseeds: 0 });
+    expect(kept.seed).toBe(1);
+    expect(kept.log.some((l) => l.includes('(seed '))).toBe(false);
+    expect(kept.verified).toBe(true);
+    const reseeded = await shrinkFailure(line, { runsMax: 300, wallMsMax: 50_000 });
+    expect(reseeded.verified).toBe(true);
+    // vprq-overflow seed 1: a cut that no longer fails on seed 1 fails on seed 2 (found once, pinned here).
+    expect(reseeded.seed).toBe(2);
+    expect(reseeded.log.some((l) => /\(seed 1 → 2\)/.test(l))).toBe(true);
+    expect(reseeded.after.steps).toBeLessThanOrEqual(kept.after.steps);
+  }, 120_000);
+
+  it('refuses reseeds outside 0..1000 before anything runs', async () => {
+    await expect(shrinkFailure('faultline run vprq-overflow --runtime sim --seed 1 --bug vprq-drop-leaks-cookie', { reseeds: -1 })).rejects.toThrow(
+      /options\.reseeds must be a whole number from 0 to 1000; got -1/,
+    );
+  });
 });
 
 describe('shrinking findings with delay choices', () => {
@@ -85,7 +107,8 @@ describe('shrinking findings with delay choices', () => {
     // and its per-descriptor work is a window of 0..300 µs: the bug shows when enough of it is late.
     const set = ['guest.handlerCostNs=250000', 'sim.service.guestDescriptor={dist: uniform, min: 0, max: 300000}'];
     const found = await exploreScenario('flr-prgi-reuse', { from: 1, to: 8, bugs: ['vmm-prgi-only-match'], set, strategy: 'pos', stopAtFirst: true, jobs: 1 });
-    const r = await shrinkFailure(found.firstFailure!.replay, { out: join(scratch, 'late'), runsMax: 300, wallMsMax: 50_000 });
+    // reseeds 0: on this seed the failure needs late delays (another seed may not).
+    const r = await shrinkFailure(found.firstFailure!.replay, { out: join(scratch, 'late'), runsMax: 300, wallMsMax: 50_000, reseeds: 0 });
     expect(r.invariant).toBe('I2');
     expect(r.after.windows).toBe(1);
     expect(r.after.delayChoices).toBeGreaterThan(0);

@@ -96,6 +96,7 @@ export const exploreCommand: Command = {
       ...(v.invariant !== undefined ? { invariant: v.invariant as 'I1' } : {}),
       ...(v['shrink-runs'] !== undefined ? { runsMax: v['shrink-runs'] as number } : {}),
       ...(v['shrink-ms'] !== undefined ? { wallMsMax: v['shrink-ms'] as number } : {}),
+      ...(v['shrink-reseeds'] !== undefined ? { reseeds: v['shrink-reseeds'] as number } : {}),
     };
     if (shrinking && shard !== undefined)
       fail(

@@ -9,6 +9,7 @@ export const shrinkOptions = {
   invariant: { kind: 'string', value: 'ID', choices: ['I1', 'I2', 'I3', 'I4', 'I5', 'I6', 'I7', 'I8'], help: 'the invariant that must keep failing (default: the first the run violates)' },
   'shrink-runs': { kind: 'int', value: 'N', min: 1, max: 100_000, help: 'candidate runs at most (default 400)' },
   'shrink-ms': { kind: 'int', value: 'MS', min: 1, max: 86_400_000, help: 'wall-clock time at most (default 60000)' },
+  'shrink-reseeds': { kind: 'int', value: 'N', min: 0, max: 1000, help: 'other seeds a scenario cut is searched with when the failing schedule no longer fails on it (default 3; 0 keeps the seed)' },
   corpus: { kind: 'string', value: 'DIR', help: 'also keep the shrunk failure in this corpus folder (faultline replay --corpus DIR)' },
 } as const;
 
@@ -55,6 +56,7 @@ export const shrinkCommand: Command = {
         ...(v.invariant !== undefined ? { invariant: v.invariant as 'I1' } : {}),
         ...(v['shrink-runs'] !== undefined ? { runsMax: v['shrink-runs'] as number } : {}),
         ...(v['shrink-ms'] !== undefined ? { wallMsMax: v['shrink-ms'] as number } : {}),
+        ...(v['shrink-reseeds'] !== undefined ? { reseeds: v['shrink-reseeds'] as number } : {}),
         ...(v.corpus !== undefined ? { corpus: v.corpus as string } : {}),
       },
       cliOptionName,

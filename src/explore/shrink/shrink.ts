@@ -4,8 +4,12 @@
 // the run longer is kept, else the first that fails at all, until none does) run with the same
 // seed, then a smaller schedule (schedule-shrink.ts: ordering and delay choices), every
 // candidate re-run and kept only if the same invariant still fails, within a budget of runs and
-// wall time (budget.ts). The result is checked once more the way a user replays it (the
-// schedule's choices must all fit) and comes with the sizes before and after.
+// wall time (budget.ts). A candidate that fails neither with the kept schedule nor with the
+// default one is searched again with the finding's strategy on a few other seeds
+// (`reseeds`, default `reseedsDefault`): a rare race rarely survives a cut on the one schedule that found it,
+// yet the strategy that found it once finds it again in a smaller scenario, often sooner; the
+// result then names the seed it kept. The result is checked once more the way a user replays it
+// (the schedule's choices must all fit) and comes with the sizes before and after.
 
 import type { InvariantId } from '../../check/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
@@ -45,6 +49,8 @@ export interface ShrinkInput {
   /** The invariant that must keep failing; default: the first one the run violates. */
   invariant?: InvariantId;
   budget?: ShrinkBudget;
+  /** Other seeds each scenario candidate is searched with when the kept schedule no longer fails on it (default reseedsDefault; 0 keeps the seed). */
+  reseeds?: number;
   /** Each kept change, as it happens. */
   onStep?: (line: string) => void;
 }
@@ -70,6 +76,9 @@ export interface ShrinkOutcome {
   traceHash: string;
 }
 
+/** Other seeds a scenario candidate is searched with when the kept schedule no longer fails on it. */
+export const reseedsDefault = 3;
+
 const sizes = (s: Scenario, steps: number, schedule: StepSchedule): ShrinkSizes => {
   const z = scenarioSize(s);
   return { steps, ...z, choices: nonDefaultOrderings(schedule), delayChoices: nonDefaultDelays(schedule) };
@@ -82,7 +91,9 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
     log.push(line);
     input.onStep?.(line);
   };
-  const { seed, source } = input;
+  const { source } = input;
+  let seed = input.seed;
+  const reseeds = input.reseeds ?? reseedsDefault;
   budget.take();
   const strategy = input.strategy !== undefined ? { strategy: input.strategy } : {};
   const first = await runTrial({ scenario: input.scenario, seed, ...strategy }, input.invariant ?? 'I1', source);
@@ -118,8 +129,8 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
       // The first candidate that still fails without making the run longer; failing that, the
       // first that fails at all (a cut that lengthens the run may open bigger cuts: a smaller
       // queue overflows sooner).
-      let longer: { c: ScenarioCandidate; o: TrialOutcome; at: number } | undefined;
-      let taken: { c: ScenarioCandidate; o: TrialOutcome; at: number } | undefined;
+      let longer: { c: ScenarioCandidate; o: TrialOutcome; at: number; seed: number } | undefined;
+      let taken: { c: ScenarioCandidate; o: TrialOutcome; at: number; seed: number } | undefined;
       const candidates = scenarioCandidates(scenario);
       for (let at = Math.min(from, candidates.length); at < candidates.length; at++) {
         const c = candidates[at]!;
@@ -130,12 +141,17 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
         if (!failing(o) && replayed !== undefined && replayed.steps.length > 0 && budget.take()) {
           o = await runTrial({ scenario: c.scenario, seed, schedule: { withDelays: replayed.withDelays, steps: [] }, ...guard(), ...limit }, invariant, source);
         }
+        let candidateSeed = seed;
+        for (let k = 1; !failing(o) && k <= reseeds && budget.take(); k++) {
+          candidateSeed = seed + k;
+          o = await runTrial({ scenario: c.scenario, seed: candidateSeed, ...strategy, ...guard(), ...limit }, invariant, source);
+        }
         if (!failing(o)) continue;
         if (o.steps <= best.steps) {
-          taken = { c, o, at };
+          taken = { c, o, at, seed: candidateSeed };
           break;
         }
-        longer ??= { c, o, at };
+        longer ??= { c, o, at, seed: candidateSeed };
       }
       taken ??= longer;
       if (taken === undefined) {
@@ -146,7 +162,8 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
       scenario = taken.c.scenario;
       best = taken.o;
       if (replayed !== undefined) replayed = trimSchedule(taken.o.schedule);
-      note(`scenario: ${taken.c.change} (${taken.o.steps} steps)`);
+      note(`scenario: ${taken.c.change}${taken.seed !== seed ? ` (seed ${seed} → ${taken.seed})` : ''} (${taken.o.steps} steps)`);
+      seed = taken.seed;
       from = taken.at;
       cut = true;
     }
