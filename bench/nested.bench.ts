@@ -119,7 +119,7 @@ export async function run(): Promise<Record<string, unknown>> {
     nestedP99Ns: median(nested1.map((x) => x.p99Ns)),
   };
   // CPU time of the process (GC helper threads included), not wall time: the machine is shared.
-  const sim = measureSimStepCost(Math.max(runs, 5), 5);
+  const sim = measureSimStepCost(Math.max(runs, 5));
   const memory = bytesPerInFlightGroup();
   const longFaults = Number(process.env.BENCH_LONG_FAULTS ?? 1_000_000);
   const longRun = heapOverLongRun(longFaults);
