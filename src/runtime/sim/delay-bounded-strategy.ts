@@ -10,6 +10,7 @@
 // delay leaves it to the next step with a real ordering choice.
 
 import { createRng, rngStateFrom } from '../../util/rng.ts';
+import { stepPoints } from './step-points.ts';
 import type { Strategy } from './strategy.ts';
 
 export interface DelayBoundedStrategy extends Strategy {
@@ -19,8 +20,7 @@ export interface DelayBoundedStrategy extends Strategy {
 
 export function delayBoundedStrategy(seed: number, bound: number, stepsEstimate: number): DelayBoundedStrategy {
   const rng = createRng(rngStateFrom(seed, 0xde1a));
-  const k = Math.max(1, Math.floor(stepsEstimate));
-  const at = Array.from({ length: Math.max(0, bound) }, () => rng.int(k)).sort((a, b) => a - b);
+  const at = stepPoints(rng, bound, stepsEstimate);
   let next = 0;
   let deviations = 0;
   return {

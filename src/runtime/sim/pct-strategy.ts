@@ -10,6 +10,7 @@
 
 import { createRng, rngStateFrom } from '../../util/rng.ts';
 import { SourcePriorities } from './source-priorities.ts';
+import { stepPoints } from './step-points.ts';
 import type { Strategy } from './strategy.ts';
 
 export interface PctStrategy extends Strategy {
@@ -21,8 +22,7 @@ export interface PctStrategy extends Strategy {
 export function pctStrategy(seed: number, depth: number, stepsEstimate: number): PctStrategy {
   const rng = createRng(rngStateFrom(seed, 0x9c7));
   const prio = new SourcePriorities(rng, depth);
-  const k = Math.max(1, Math.floor(stepsEstimate));
-  const points = Array.from({ length: Math.max(0, depth - 1) }, () => rng.int(k)).sort((a, b) => a - b);
+  const points = stepPoints(rng, depth - 1, stepsEstimate);
   let next = 0;
   let applied = 0;
   let running = 0;
