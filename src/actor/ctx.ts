@@ -65,8 +65,7 @@ export function createActorCtx(self: string, backend: CtxBackend): ActorCtx {
       timerAt(now() + delayNs, msg);
     },
     delayNs(d) {
-      if (typeof d === 'number') return d;
-      return d.dist === 'fixed' ? d.value : delay(d, rng);
+      return typeof d === 'number' ? d : delay(d, rng);
     },
     mem(region) {
       const view = memories.get(region);
