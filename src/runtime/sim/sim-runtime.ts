@@ -135,6 +135,8 @@ const defaultMaxSteps = 50_000_000;
 interface ActorSlot {
   name: string;
   def: AnyActorDef;
+  /** def.step, read once: the defs differ in shape, so reading it per delivery was a megamorphic load. */
+  step: AnyActorDef['step'];
   state: unknown;
   ctx: ActorCtx;
   inbox: SimInbox;
@@ -193,6 +195,8 @@ class SimRun {
   /** Each channel's latency when fixed (no draw), else -1. */
   private readonly latencyFixedNs: Float64Array;
   private readonly timing: SimTiming;
+  /** A delivery's service cost from each channel when its type has none of its own: the channel's, else the receiver's. */
+  private readonly channelService: (Distribution | null)[];
   /** When what the current step sends leaves its actor: the step's start plus its service cost. */
   private departNs = 0;
   private readonly memViews: Map<string, MemView>;
@@ -230,17 +234,20 @@ class SimRun {
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
+    this.channelService = topo.channels.map((c) => c.service ?? this.slots[c.to]!.service);
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
     const entries = Object.entries(byType ?? {}).map(([type, v]) => [type, serviceOf(v) ?? { dist: 'fixed', value: 0 }] as const);
     const serviceByType = entries.length === 0 ? null : new Map<string, Distribution>(entries);
-    return { name, def, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, serviceByType, ctx: this.makeCtx(index, name) };
+    return { name, def, step: def.step, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, serviceByType, ctx: this.makeCtx(index, name) };
   }
 
   private makeCtx(index: number, name: string): ActorCtx {
     const { channelIndex, channels } = this.topo;
     const owned = ownedChannels(channels, index);
+    let lastChannel: string | undefined;
+    let lastIndex = -1;
     return createActorCtx(name, {
       rngSeed: this.seed,
       rngStream: index + 1,
@@ -251,12 +258,19 @@ class SimRun {
       timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
       delay: (d, rng) => this.timing.drawFor(d, this.steps, rng),
       send: (channel, msg) => {
-        const c = owned.get(channel);
-        if (c === undefined) {
-          const other = channelIndex.get(channel);
-          badSendChannel(name, channel, other !== undefined, other === undefined ? undefined : this.slots[channels[other]!.from]!.name);
+        // An actor mostly sends on the channel it sent on last: one string compare, not a Map lookup.
+        let c: number;
+        if (channel === lastChannel) c = lastIndex;
+        else {
+          const found = owned.get(channel);
+          if (found === undefined) {
+            const other = channelIndex.get(channel);
+            badSendChannel(name, channel, other !== undefined, other === undefined ? undefined : this.slots[channels[other]!.from]!.name);
+          }
+          c = found;
+          lastChannel = channel;
+          lastIndex = found;
         }
-        const spec = channels[c]!;
         const q = this.queues[c]!;
         if (q.isFull()) {
           this.refused[c]!++;
@@ -264,7 +278,7 @@ class SimRun {
           return false;
         }
         const fixedNs = this.latencyFixedNs[c]!;
-        const readyNs = this.departNs + (fixedNs >= 0 ? fixedNs : this.timing.draw(spec.latency, this.steps));
+        const readyNs = this.departNs + (fixedNs >= 0 ? fixedNs : this.timing.draw(channels[c]!.latency, this.steps));
         q.push(msg, Math.max(readyNs, q.tailReadyNs()));
         if (q.length === 1) this.headNs[c] = q.headReadyNs();
         this.sent[c]!++;
@@ -420,11 +434,12 @@ class SimRun {
       this.stepTrace.sources.push(source);
     }
     const slot = this.slots[actor]!;
-    const service = slot.serviceByType?.get(msg.type) ?? (source >= 0 ? (this.topo.channels[source]!.service ?? slot.service) : slot.service);
+    const byType = slot.serviceByType;
+    const service = (byType === null ? undefined : byType.get(msg.type)) ?? (source >= 0 ? this.channelService[source]! : slot.service);
     const costNs = service === null ? 0 : this.timing.draw(service, this.steps);
     this.departNs = this.nowNs + costNs;
     try {
-      slot.def.step(slot.state, msg, slot.ctx);
+      slot.step.call(slot.def, slot.state, msg, slot.ctx);
     } catch (err) {
       throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
     }
