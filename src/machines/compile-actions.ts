@@ -85,12 +85,11 @@ function assignmentOf(assignment: unknown): AssignFn {
   const map = (assignment ?? {}) as Record<string, unknown>;
   const keys = Object.keys(map);
   const values = keys.map((key) => map[key]);
-  const computed = values.map((v) => typeof v === 'function');
-  const n = keys.length;
-  return (args, params) => {
-    // Property functions read args.context, the old context, as in xstate; `next` is a copy.
-    const next: Record<string, unknown> = { ...(args.context as object) };
-    for (let i = 0; i < n; i++) next[keys[i]!] = computed[i] ? (values[i] as AssignFn)(args, params) : values[i];
-    return next;
-  };
+  // Generated per assignment, straight-line, the keys as constants: each has its own type
+  // feedback, so its copy and stores see one machine's context shape. One closure shared by
+  // every assignment saw all machines' shapes and keys: megamorphic keyed stores (issue 9).
+  // Property functions read args.context, the old context, as in xstate; `next` is a copy.
+  const stores = keys.map((key, i) => `next[${JSON.stringify(key)}] = ${typeof values[i] === 'function' ? `values[${i}](args, params)` : `values[${i}]`};`);
+  const make = new Function('values', `'use strict'; return function assign(args, params) { const next = { ...args.context }; ${stores.join(' ')} return next; };`) as (v: unknown[]) => AssignFn;
+  return make(values);
 }
