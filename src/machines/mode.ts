@@ -8,8 +8,21 @@ export type MachinesMode = 'compiled' | 'xstate';
 
 let current: MachinesMode = 'compiled';
 
+/**
+ * Called when the mode changes: the executors that follow it (executorFor without a mode) put
+ * their forwarding methods back. They are made once per machine per module, at import time,
+ * so this list stays as short as the machines.
+ */
+const followers: (() => void)[] = [];
+
 export function setMachinesMode(mode: MachinesMode): void {
+  if (mode === current) return;
   current = mode;
+  for (const f of followers) f();
+}
+
+export function onMachinesModeChange(f: () => void): void {
+  followers.push(f);
 }
 
 export function machinesMode(): MachinesMode {
