@@ -53,30 +53,7 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return leaf.wildcard === null ? NO_CANDIDATES : leaf.wildcard(type);
   };
 
-  const step = (state: MachineState<TContext>, event: TEvent, effectsOut: Effect[]): boolean => {
-    if (state.status !== 'active') return false;
-    const leaf = byValue.get(state.value) ?? unknownState(state.value);
-    const candidates = leaf.byEvent.get(event.type) ?? lookupMiss(leaf, event.type);
-    const n = candidates.length;
-    if (n === 0) return false;
-    args.context = state.context;
-    args.event = event;
-    let chosen: CompiledTransition | undefined;
-    for (let i = 0; i < n; i++) {
-      const t = candidates[i]!;
-      if (t.guard === null || t.guard(args)) {
-        chosen = t;
-        break;
-      }
-    }
-    if (chosen !== undefined) {
-      state.context = runOps(args, chosen.ops, effectsOut) as TContext;
-      state.value = chosen.targetValue;
-      if (chosen.done) state.status = 'done';
-    }
-    args.context = undefined; // do not keep the last context alive
-    return chosen !== undefined;
-  };
+  const step = ownStep(machineId, byValue, args, unknownState, lookupMiss) as (state: MachineState<TContext>, event: TEvent, effectsOut: Effect[]) => boolean;
 
   // As XState: a context function's result is merged into {}; an object context is used as is
   // (we copy it shallowly so that instances never share the top-level object). A spread, not
@@ -135,26 +112,83 @@ function contextArgs(input: unknown): { input: unknown } {
   return new ContextArgs(input);
 }
 
-/** Runs one flattened microstep; returns the resulting context. */
-function runOps(args: Args, ops: readonly Op[], effectsOut: Effect[]): unknown {
+/** Runs one flattened microstep; returns the resulting context. The source of runOps below. */
+const runOpsSource = `function runOps(args, ops, effectsOut) {
   let context = args.context;
   for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
+    const op = ops[i];
     switch (op.kind) {
-      case OP_EFFECT:
+      case ${OP_EFFECT}:
         effectsOut.push(op.effect);
         break;
-      case OP_EFFECT_FN:
+      case ${OP_EFFECT_FN}:
         args.context = context;
         effectsOut.push({ type: op.type, params: op.params(args) });
         break;
-      case OP_ASSIGN: {
+      case ${OP_ASSIGN}:
         // Assignments see the context as updated by earlier actions of the same microstep.
         args.context = context;
         context = op.update(args, op.paramsFn === null ? op.params : op.paramsFn(args));
         break;
-      }
     }
   }
   return context;
+}`;
+
+/**
+ * One event (MachineExecutor.step): the leaf's candidates for the event type, the first whose
+ * guard passes, its ops. Generated per machine from this source (ownStep), with runOps, so
+ * that each machine's step has its own type feedback and optimised code: one function shared
+ * by every machine saw all their states, contexts and effect lists, and V8 made its loads and
+ * calls megamorphic (issue 9).
+ */
+const stepSource = `function step(state, event, effectsOut) {
+  if (state.status !== 'active') return false;
+  const leaf = byValue.get(state.value) ?? unknownState(state.value);
+  const candidates = leaf.byEvent.get(event.type) ?? lookupMiss(leaf, event.type);
+  const n = candidates.length;
+  if (n === 0) return false;
+  args.context = state.context;
+  args.event = event;
+  let chosen;
+  for (let i = 0; i < n; i++) {
+    const t = candidates[i];
+    if (t.guard === null || t.guard(args)) {
+      chosen = t;
+      break;
+    }
+  }
+  if (chosen !== undefined) {
+    state.context = runOps(args, chosen.ops, effectsOut);
+    state.value = chosen.targetValue;
+    if (chosen.done) state.status = 'done';
+  }
+  args.context = undefined; // do not keep the last context alive
+  return chosen !== undefined;
+}`;
+
+type StepFn = (state: MachineState<unknown>, event: EventObject, effectsOut: Effect[]) => boolean;
+
+function ownStep(
+  machineId: string,
+  byValue: ReadonlyMap<string, CompiledLeaf>,
+  args: Args,
+  unknownState: (value: string) => never,
+  lookupMiss: (leaf: CompiledLeaf, type: string) => readonly CompiledTransition[],
+): StepFn {
+  const make = new Function('byValue', 'args', 'unknownState', 'lookupMiss', `'use strict'; ${runOpsSource} return ${stepSource};\n//# sourceURL=${generatedUrl(machineId)}`) as (
+    b: typeof byValue,
+    a: Args,
+    u: typeof unknownState,
+    l: typeof lookupMiss,
+  ) => StepFn;
+  return make(byValue, args, unknownState, lookupMiss);
 }
+
+/** Where profiles and stack traces place a machine's generated step: beside this file, under src/machines/. */
+function generatedUrl(machineId: string): string {
+  return new URL(`./executor.generated/${encodeURIComponent(machineId)}.js`, import.meta.url).href;
+}
+
+/** runOps for the initial transition (once per instance, off the per-event path). */
+const runOps = new Function(`'use strict'; return ${runOpsSource};`)() as (args: Args, ops: readonly Op[], effectsOut: Effect[]) => unknown;
