@@ -27,7 +27,7 @@ import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { SimTiming } from './timing.ts';
-import { supportOf, type Distribution } from '../../util/distribution.ts';
+import type { Distribution } from '../../util/distribution.ts';
 import { randomStrategy, type Strategy } from './strategy.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { checkEverySteps, defaultWallClockCapMs, SimWatchdog, stopReport, type WatchdogVerdict } from './watchdog.ts';
@@ -140,7 +140,6 @@ interface ActorSlot {
   state: unknown;
   ctx: ActorCtx;
   inbox: SimInbox;
-  busyUntilNs: number;
   /** Service cost per delivery; null: none. */
   service: Distribution | null;
   /** Service cost by message type, before the channel's and `service`; null: none. */
@@ -190,8 +189,10 @@ class SimRun {
   private readonly channelTo: Int32Array;
   /** Each queue's headReadyNs() (Infinity when empty), kept up to date on push and shift. */
   private readonly headNs: Float64Array;
-  /** Some actor has a service time, so busyUntilNs can hold a delivery back. */
-  private readonly anyService: boolean;
+  /** Each actor's busy-until time (ns): a single server takes nothing else before it (0 without service costs). */
+  private readonly busyNs: Float64Array;
+  /** Set by collectEnabled when nothing is enabled: when the first held-back delivery will be (Infinity: none; timers aside). */
+  private waitUntilNs = Infinity;
   /** Each channel's latency when fixed (no draw), else -1. */
   private readonly latencyFixedNs: Float64Array;
   private readonly timing: SimTiming;
@@ -225,9 +226,7 @@ class SimRun {
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
-    const hasCost = (d: Distribution | null): d is Distribution => d !== null && supportOf(d)[1] > 0;
-    this.anyService =
-      topo.actors.some((a) => hasCost(serviceOf(a.serviceNs)) || Object.values(a.serviceByType ?? {}).some((v) => hasCost(serviceOf(v)))) || topo.channels.some((c) => hasCost(c.service));
+    this.busyNs = new Float64Array(topo.actors.length);
     this.latencyFixedNs = Float64Array.from(topo.channels, (c) => (c.latency.dist === 'fixed' ? c.latency.value : -1));
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
@@ -240,7 +239,7 @@ class SimRun {
   private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
     const entries = Object.entries(byType ?? {}).map(([type, v]) => [type, serviceOf(v) ?? { dist: 'fixed', value: 0 }] as const);
     const serviceByType = entries.length === 0 ? null : new Map<string, Distribution>(entries);
-    return { name, def, step: def.step, state: undefined, inbox: new SimInbox(), busyUntilNs: 0, service, serviceByType, ctx: this.makeCtx(index, name) };
+    return { name, def, step: def.step, state: undefined, inbox: new SimInbox(), service, serviceByType, ctx: this.makeCtx(index, name) };
   }
 
   private makeCtx(index: number, name: string): ActorCtx {
@@ -325,7 +324,7 @@ class SimRun {
       this.fireDueTimers();
       const n = this.collectEnabled();
       if (n === 0) {
-        const next = this.nextEventNs();
+        const next = Math.min(this.timers.peekNs(), this.waitUntilNs);
         if (next === Infinity) break;
         if (next > this.maxVirtualNs) {
           stopReason = 'max-time';
@@ -385,30 +384,31 @@ class SimRun {
     }
   }
 
-  /** Fills `enabled` with sources in canonical order: channels by index, then self inboxes. */
+  /**
+   * Fills `enabled` with sources in canonical order: channels by index, then self inboxes. On
+   * the way it notes when the first held-back one (not yet ready, or its actor busy) will be,
+   * in waitUntilNs: with nothing enabled, that and the next timer are when time moves to.
+   */
   private collectEnabled(): number {
-    const { headNs, anyService, slots, channelTo, enabled } = this;
+    const { headNs, busyNs, slots, channelTo, enabled } = this;
     const now = this.nowNs;
     let n = 0;
+    let next = Infinity;
     for (let c = 0; c < headNs.length; c++) {
-      if (headNs[c]! <= now && (!anyService || slots[channelTo[c]!]!.busyUntilNs <= now)) enabled[n++] = c;
+      const headAt = headNs[c]!;
+      if (headAt === Infinity) continue; // empty
+      const busyAt = busyNs[channelTo[c]!]!;
+      if (headAt <= now && busyAt <= now) enabled[n++] = c;
+      else next = Math.min(next, Math.max(headAt, busyAt));
     }
     for (let a = 0; a < slots.length; a++) {
-      const s = slots[a]!;
-      if (s.inbox.length > 0 && s.busyUntilNs <= now) enabled[n++] = -1 - a;
+      if (slots[a]!.inbox.length === 0) continue;
+      const busyAt = busyNs[a]!;
+      if (busyAt <= now) enabled[n++] = -1 - a;
+      else next = Math.min(next, busyAt);
     }
+    this.waitUntilNs = next;
     return n;
-  }
-
-  private nextEventNs(): number {
-    let next = this.timers.peekNs();
-    const { channels } = this.topo;
-    for (let c = 0; c < channels.length; c++) {
-      const q = this.queues[c]!;
-      if (q.length > 0) next = Math.min(next, Math.max(q.headReadyNs(), this.slots[channels[c]!.to]!.busyUntilNs));
-    }
-    for (const s of this.slots) if (s.inbox.length > 0) next = Math.min(next, s.busyUntilNs);
-    return next;
   }
 
   private deliver(source: number): void {
@@ -444,7 +444,7 @@ class SimRun {
       throw new SimFailure(slot.name, this.steps, this.seed, this.choices.snapshot(), err);
     }
     this.steps++;
-    if (costNs > 0) slot.busyUntilNs = this.departNs;
+    if (costNs > 0) this.busyNs[actor] = this.departNs;
   }
 
   private hashDelivery(source: number, msg: Inbound): void {
