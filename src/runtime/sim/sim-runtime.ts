@@ -378,9 +378,10 @@ class SimRun {
   }
 
   private fireDueTimers(): void {
-    while (this.timers.peekNs() <= this.nowNs) {
-      const t = this.timers.pop();
-      this.slots[t.actor]!.inbox.push(t.msg);
+    const timers = this.timers;
+    while (timers.peekNs() <= this.nowNs) {
+      const actor = timers.peekActor();
+      this.slots[actor]!.inbox.push(timers.popMsg());
     }
   }
 
