@@ -11,6 +11,7 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
+import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
 
 export interface GroupInfo {
@@ -39,7 +40,8 @@ export type Finished = 'answered' | 'retired';
 const key = (rid: number, prgi: number): number => rid * 512 + prgi;
 
 export class GroupTable {
-  private readonly live = new Map<number, GroupInfo>();
+  /** Live groups by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
+  private readonly live = new OrderedIdMap<GroupInfo>(14);
   private readonly liveByKey = new Map<number, number>();
   private readonly finished: RecentWindow<GroupInfo>;
   private readonly intended = new Map<number, number[]>();

@@ -21,6 +21,8 @@ import type { CheckEvent } from '../protocol/messages.ts';
 import { createHistogram, record, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.ts';
 import { QueueMeter, littleTolerance, type QueueMetrics } from '../metrics/queue-meter.ts';
 import { CounterSeries, SeriesClock } from '../metrics/series.ts';
+import { DirectMap } from './direct-map.ts';
+import { OrderedIdMap } from './ordered-id-map.ts';
 
 export interface MetricsOptions {
   /** Starting interval of the time series (scenario ns); it doubles whenever a series would pass pointsMax points. Default 1000. */
@@ -116,7 +118,8 @@ export class MetricsCollector {
   private readonly roundTrip: Histogram = createHistogram();
   /** Hop histograms by from·32 + to (hopPoints indexes). */
   private readonly hops: (Histogram | undefined)[] = [];
-  private readonly flights = new Map<number, Flight>();
+  /** By ghost, in raise order (the oldest is let go when flightsMax are in flight); direct-mapped, not hashed (issue 9). */
+  private readonly flights = new OrderedIdMap<Flight>(14);
   /** Flights of finished groups, reused by the next raises: a record per group in flight, none allocated once warm. */
   private readonly spareFlights: Flight[] = [];
   /** Flight records allocated so far (the rest were reused): a work counter for the tests. */
@@ -130,7 +133,7 @@ export class MetricsCollector {
   /** By response code (a 4-bit field). */
   private readonly responsesByCode: (Counter | undefined)[] = [];
   /** ghost → RID of the function that raised it, while it holds PRI credits. */
-  private readonly creditRid = new Map<number, number>();
+  private readonly creditRid = new DirectMap<number>(14);
   private readonly creditMeters = new Map<number, QueueMeter>();
   private readonly prq: QueueMeter;
   private readonly hostCore: QueueMeter;
@@ -167,7 +170,7 @@ export class MetricsCollector {
     switch (ev.type) {
       case 'chk.raise': {
         (this.raises ??= this.counter('raises')).series.add(t, 1);
-        if (this.flights.size >= flightsMax) this.land(this.flights.keys().next().value!);
+        if (this.flights.size >= flightsMax) this.land(this.flights.firstId()!);
         let f = this.spareFlights.pop();
         if (f === undefined) {
           f = { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
