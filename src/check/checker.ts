@@ -80,6 +80,15 @@ function routesFor(monitors: readonly Monitor[]): Route[] {
   return routes;
 }
 
+/** Per route slot: the monitors (bits) that read every event from the first event of that type on (Monitor.readsAllAfter). */
+function wideningsFor(monitors: readonly Monitor[], slots: number): number[] {
+  const widen = new Array<number>(slots).fill(0);
+  monitors.forEach((m, i) => {
+    if (m.readsAllAfter !== undefined) widen[routeSlot(m.readsAllAfter)]! |= 1 << i;
+  });
+  return widen;
+}
+
 export class Checker {
   readonly table: GroupTable;
   readonly queueTotals: QueueTotals[] = [];
@@ -95,6 +104,8 @@ export class Checker {
   private readonly i7: Monitor;
   private readonly i8: Monitor;
   private readonly routes: Route[];
+  /** Per route slot: monitors to hand every event once one of that type is seen (0: none; cleared once done). */
+  private readonly widenings: number[];
   private readonly violations: Violation[] = [];
   private readonly failed = new Map<InvariantId, number>();
   private readonly env: MonitorEnv;
@@ -120,6 +131,7 @@ export class Checker {
       (this.i8 = livenessMonitor()),
     ];
     this.routes = routesFor(this.monitors);
+    this.widenings = wideningsFor(this.monitors, this.routes.length);
     this.env = { table: this.table, violate: (inv, message, ghosts, page) => this.violate(inv, message, ghosts, page) };
   }
 
@@ -139,6 +151,7 @@ export class Checker {
     const type = routeSlot(ev.type);
     this.metrics?.eventOfSlot(type, ev, timeNs, actor);
     if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
+    if (this.widenings[type] !== 0) this.widen(type);
     const route = this.routes[type]!;
     const ghost = route.hasGhost ? (ev as { ghost: number }).ghost : 0;
     if (type === slot.xlateUsed) {
@@ -167,6 +180,13 @@ export class Checker {
     this.table.apply(ev, timeNs);
     if (type === slot.respDelivered && ghost !== 0) this.chains.retire(ghost);
     else if (type === slot.retire && !this.table.isLive(ghost)) this.chains.retire(ghost);
+  }
+
+  /** The monitors waiting for an event of this type read every event from now on. */
+  private widen(type: number): void {
+    const mask = this.widenings[type]!;
+    for (const route of this.routes) route.monitorMask |= mask;
+    this.widenings[type] = 0;
   }
 
   finish(end: RunEnd): CheckerResult {

@@ -17,6 +17,10 @@ export function livenessMonitor(): Monitor {
   const bound = boundTracker();
   return {
     invariant: 'I8',
+    // Until a liveness plan is announced the bound tracker ignores every event: only the handler
+    // bookkeeping reads these; after it, each event's time is the bound's clock.
+    reads: ['chk.liveness', 'chk.deliver', 'chk.respond', 'chk.retire'],
+    readsAllAfter: 'chk.liveness',
     event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void {
       bound.event(ev, env, timeNs);
       if (ev.type === 'chk.deliver') atHandler.set(ev.ghost * 8 + ev.layer, true);
