@@ -25,7 +25,7 @@ export function staleResponseMonitor(): Monitor {
   const lastAnswered = new Float64Array(512 * 8);
   const lastAnsweredWide = new Map<number, number>();
   const lastOf = (k: number): number | undefined => {
-    if (k >= lastAnswered.length) return lastAnsweredWide.get(k);
+    if (!(k >= 0 && k < lastAnswered.length)) return lastAnsweredWide.get(k);
     const v = lastAnswered[k]!;
     return v === 0 ? undefined : v - 1;
   };
@@ -53,7 +53,7 @@ export function staleResponseMonitor(): Monitor {
           );
         }
         const k = key(ev.layer, ev.prgi);
-        if (k < lastAnswered.length) lastAnswered[k] = ev.ghost + 1;
+        if (k >= 0 && k < lastAnswered.length) lastAnswered[k] = ev.ghost + 1;
         else lastAnsweredWide.set(k, ev.ghost);
         return;
       }
