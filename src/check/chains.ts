@@ -14,6 +14,7 @@
 import { checkEventSpecs } from '../protocol/check-events.ts';
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
 import { specWords } from '../protocol/schema.ts';
+import { DirectMap } from './direct-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import type { ChainEntry } from './types.ts';
 
@@ -37,7 +38,7 @@ const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
 
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
-  private readonly live = new Map<number, number>();
+  private readonly live = new DirectMap<number>(14);
   private readonly recent: RecentWindow<number>;
   /** Rings given back, to be reused. */
   private readonly free: number[] = [];

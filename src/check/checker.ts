@@ -2,10 +2,10 @@
 // steps; on threads the shared sequence number), hands each to every invariant monitor, then
 // updates the shared group table and the causal chains. Each event type has its route, made
 // once: the monitors that read it (in the fixed monitor order) and whether it names a group,
-// so the per-event path runs no type test per monitor (issue 9). At the end it runs each monitor's
-// sweep and returns the verdict per invariant with the violations found, each carrying the
-// ghosts involved and their recent events. It holds only live state, so a long run is judged
-// in bounded memory.
+// so the per-event path runs no type test per monitor, and each monitor has its own call site
+// (issue 9). At the end it runs each monitor's sweep and returns the verdict per invariant
+// with the violations found, each carrying the ghosts involved and their recent events. It
+// holds only live state, so a long run is judged in bounded memory.
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { Chains, type Stamped } from './chains.ts';
@@ -21,6 +21,7 @@ import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
 import { livenessMonitor } from './monitors/i8-liveness.ts';
 import { MetricsCollector, type MetricsOptions } from './metrics-collector.ts';
 import { checkEventSpecs, checkQueue, checkQueueOp } from '../protocol/check-events.ts';
+import { routeSlot, routeSlotsChecked, slot, type CheckEventType } from './route-slot.ts';
 import {
   invariantNames,
   notYetChecked,
@@ -50,24 +51,42 @@ export interface CheckerOptions {
 const invDonePagesSliced = 64;
 
 /** Events only the metrics use (the command queue, PRI credits, device backlogs, fault fd reads): the monitors and chains never see them. */
-function measuredOnly(ev: CheckEvent): boolean {
-  return ev.type === 'chk.queue' && (ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.queue === checkQueue.deviceBacklog || ev.op === checkQueueOp.move);
+function measuredOnly(ev: CheckEvent & { type: 'chk.queue' }): boolean {
+  return ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.queue === checkQueue.deviceBacklog || ev.op === checkQueueOp.move;
 }
 
-type CheckEventType = CheckEvent['type'];
-
-/** What the checker does with one event type: the monitors that read it, and whether it names a group. */
+/**
+ * What the checker does with one event type: the monitors that read it, as a bit per monitor in
+ * the fixed monitor order, and whether it names a group. Each monitor then has its own call site
+ * in Checker.event, which sees one function and can inline it, instead of one call site looping
+ * over all eight (a megamorphic call per monitor and event: issue 9).
+ */
 interface Route {
-  monitors: Monitor[];
+  monitorMask: number;
   hasGhost: boolean;
 }
 
-function routesFor(monitors: readonly Monitor[]): Record<CheckEventType, Route> {
-  const routes = {} as Record<CheckEventType, Route>;
+function routesFor(monitors: readonly Monitor[]): Route[] {
+  routeSlotsChecked();
+  const routes: Route[] = [];
   for (const [type, spec] of Object.entries(checkEventSpecs) as [CheckEventType, { fields: object }][]) {
-    routes[type] = { monitors: monitors.filter((m) => m.reads === undefined || m.reads.includes(type)), hasGhost: 'ghost' in spec.fields };
+    let monitorMask = 0;
+    monitors.forEach((m, i) => {
+      if (m.reads === undefined || m.reads.includes(type)) monitorMask |= 1 << i;
+    });
+    routes[routeSlot(type)] = { monitorMask, hasGhost: 'ghost' in spec.fields };
   }
+  for (let i = 0; i < routes.length; i++) routes[i] ??= { monitorMask: 0, hasGhost: false };
   return routes;
+}
+
+/** Per route slot: the monitors (bits) that read every event from the first event of that type on (Monitor.readsAllAfter). */
+function wideningsFor(monitors: readonly Monitor[], slots: number): number[] {
+  const widen = new Array<number>(slots).fill(0);
+  monitors.forEach((m, i) => {
+    if (m.readsAllAfter !== undefined) widen[routeSlot(m.readsAllAfter)]! |= 1 << i;
+  });
+  return widen;
 }
 
 export class Checker {
@@ -75,7 +94,18 @@ export class Checker {
   readonly queueTotals: QueueTotals[] = [];
   private readonly chains = new Chains();
   private readonly monitors: Monitor[];
-  private readonly routes: Record<CheckEventType, Route>;
+  /** The monitors in their fixed order, each in its own field for its own call site in event(). */
+  private readonly i1: Monitor;
+  private readonly i2: Monitor;
+  private readonly i3: Monitor;
+  private readonly i4: Monitor;
+  private readonly i5: Monitor;
+  private readonly i6: Monitor;
+  private readonly i7: Monitor;
+  private readonly i8: Monitor;
+  private readonly routes: Route[];
+  /** Per route slot: monitors to hand every event once one of that type is seen (0: none; cleared once done). */
+  private readonly widenings: number[];
   private readonly violations: Violation[] = [];
   private readonly failed = new Map<InvariantId, number>();
   private readonly env: MonitorEnv;
@@ -91,16 +121,17 @@ export class Checker {
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
     this.monitors = [
-      exactlyOnceMonitor(),
-      staleResponseMonitor(),
-      translationMonitor(),
-      conservationMonitor(this.queueTotals),
-      drainMonitor(),
-      groupOrderMonitor(),
-      pasidReuseMonitor(),
-      livenessMonitor(),
+      (this.i1 = exactlyOnceMonitor()),
+      (this.i2 = staleResponseMonitor()),
+      (this.i3 = translationMonitor()),
+      (this.i4 = conservationMonitor(this.queueTotals)),
+      (this.i5 = drainMonitor()),
+      (this.i6 = groupOrderMonitor()),
+      (this.i7 = pasidReuseMonitor()),
+      (this.i8 = livenessMonitor()),
     ];
     this.routes = routesFor(this.monitors);
+    this.widenings = wideningsFor(this.monitors, this.routes.length);
     this.env = { table: this.table, violate: (inv, message, ghosts, page) => this.violate(inv, message, ghosts, page) };
   }
 
@@ -116,23 +147,46 @@ export class Checker {
   /** One event, in history order: `seq` its stamp (simulator step, threads' sequence number), `timeNs` virtual time (-1 if none), `actor` its actor index. */
   event(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
     this.count++;
-    this.metrics?.event(ev, timeNs, actor);
-    if (measuredOnly(ev)) return;
-    const route = this.routes[ev.type];
+    // The type is read once here (a megamorphic load: fourteen event shapes); its slot goes on.
+    const type = routeSlot(ev.type);
+    this.metrics?.eventOfSlot(type, ev, timeNs, actor);
+    if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
+    if (this.widenings[type] !== 0) this.widen(type);
+    const route = this.routes[type]!;
     const ghost = route.hasGhost ? (ev as { ghost: number }).ghost : 0;
-    if (ev.type === 'chk.xlateUsed') this.chains.addPage(ev.asid, ev.page, this.count, seq, timeNs, actor, ev);
-    else if (ev.type === 'chk.invDone' && ev.pages <= invDonePagesSliced) for (let p = 0; p < ev.pages; p++) this.chains.addPage(ev.asid, ev.firstPage + p, this.count, seq, timeNs, actor, ev);
-    else this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
-    if (ev.type === 'chk.respDelivered') {
+    if (type === slot.xlateUsed) {
+      const x = ev as CheckEvent & { type: 'chk.xlateUsed' };
+      this.chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev);
+    } else if (type === slot.invDone && (ev as CheckEvent & { type: 'chk.invDone' }).pages <= invDonePagesSliced) {
+      const d = ev as CheckEvent & { type: 'chk.invDone' };
+      for (let p = 0; p < d.pages; p++) this.chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev);
+    } else this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
+    if (type === slot.respDelivered) {
       // The device cannot name the group a response was meant for; the group it was sent for can.
-      const meant = this.table.peekIntended(ev.rid, ev.prgi);
+      const r = ev as CheckEvent & { type: 'chk.respDelivered' };
+      const meant = this.table.peekIntended(r.rid, r.prgi);
       if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev);
     }
-    const monitors = route.monitors;
-    for (let i = 0; i < monitors.length; i++) monitors[i]!.event(ev, this.env, timeNs);
+    const mask = route.monitorMask;
+    const env = this.env;
+    if ((mask & 1) !== 0) this.i1.event(ev, env, timeNs);
+    if ((mask & 2) !== 0) this.i2.event(ev, env, timeNs);
+    if ((mask & 4) !== 0) this.i3.event(ev, env, timeNs);
+    if ((mask & 8) !== 0) this.i4.event(ev, env, timeNs);
+    if ((mask & 16) !== 0) this.i5.event(ev, env, timeNs);
+    if ((mask & 32) !== 0) this.i6.event(ev, env, timeNs);
+    if ((mask & 64) !== 0) this.i7.event(ev, env, timeNs);
+    if ((mask & 128) !== 0) this.i8.event(ev, env, timeNs);
     this.table.apply(ev, timeNs);
-    if (ev.type === 'chk.respDelivered' && ghost !== 0) this.chains.retire(ghost);
-    else if (ev.type === 'chk.retire' && !this.table.isLive(ghost)) this.chains.retire(ghost);
+    if (type === slot.respDelivered && ghost !== 0) this.chains.retire(ghost);
+    else if (type === slot.retire && !this.table.isLive(ghost)) this.chains.retire(ghost);
+  }
+
+  /** The monitors waiting for an event of this type read every event from now on. */
+  private widen(type: number): void {
+    const mask = this.widenings[type]!;
+    for (const route of this.routes) route.monitorMask |= mask;
+    this.widenings[type] = 0;
   }
 
   finish(end: RunEnd): CheckerResult {

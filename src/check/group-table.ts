@@ -11,7 +11,9 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
+import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
+import { RidPrgiTable } from './rid-prgi-table.ts';
 
 export interface GroupInfo {
   ghost: number;
@@ -36,13 +38,12 @@ export interface GroupInfo {
 
 export type Finished = 'answered' | 'retired';
 
-const key = (rid: number, prgi: number): number => rid * 512 + prgi;
-
 export class GroupTable {
-  private readonly live = new Map<number, GroupInfo>();
-  private readonly liveByKey = new Map<number, number>();
+  /** Live groups by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
+  private readonly live = new OrderedIdMap<GroupInfo>(14);
+  private readonly liveByKey = new RidPrgiTable<number>();
   private readonly finished: RecentWindow<GroupInfo>;
-  private readonly intended = new Map<number, number[]>();
+  private readonly intended = new RidPrgiTable<number[]>();
   /** Records of groups gone from the finished window, and emptied response lists, for reuse. */
   private readonly spareInfos: GroupInfo[] = [];
   private readonly spareLists: number[][] = [];
@@ -74,12 +75,12 @@ export class GroupTable {
   }
 
   liveAt(rid: number, prgi: number): number | undefined {
-    return this.liveByKey.get(key(rid, prgi));
+    return this.liveByKey.get(rid, prgi);
   }
 
   /** The oldest response sent towards the device for (rid, prgi) and not yet delivered. */
   peekIntended(rid: number, prgi: number): number | undefined {
-    return this.intended.get(key(rid, prgi))?.[0];
+    return this.intended.get(rid, prgi)?.[0];
   }
 
   isFinal(layer: number): boolean {
@@ -108,7 +109,7 @@ export class GroupTable {
         info.raisedNs = timeNs;
         info.finished = undefined;
         this.live.set(ev.ghost, info);
-        this.liveByKey.set(key(ev.rid, ev.prgi), ev.ghost);
+        this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
         return;
       }
       case 'chk.respond': {
@@ -116,8 +117,7 @@ export class GroupTable {
         if (g) g.respondedMask |= 1 << ev.layer;
         if (this.isFinal(ev.layer)) {
           if (g) g.finals++;
-          const k = key(ev.rid, ev.prgi);
-          const q = this.intended.get(k);
+          const q = this.intended.get(ev.rid, ev.prgi);
           if (q) q.push(ev.ghost);
           else {
             let list = this.spareLists.pop();
@@ -126,18 +126,17 @@ export class GroupTable {
               this.recordsMade++;
             }
             list.push(ev.ghost);
-            this.intended.set(k, list);
+            this.intended.set(ev.rid, ev.prgi, list);
           }
         }
         return;
       }
       case 'chk.respDelivered': {
-        const k = key(ev.rid, ev.prgi);
-        const q = this.intended.get(k);
+        const q = this.intended.get(ev.rid, ev.prgi);
         if (q) {
           q.shift();
           if (q.length === 0) {
-            this.intended.delete(k);
+            this.intended.delete(ev.rid, ev.prgi);
             this.spareLists.push(q);
           }
         }
@@ -155,8 +154,7 @@ export class GroupTable {
     const info = this.live.get(ghost);
     if (!info) return;
     this.live.delete(ghost);
-    const k = key(info.rid, info.prgi);
-    if (this.liveByKey.get(k) === ghost) this.liveByKey.delete(k);
+    if (this.liveByKey.get(info.rid, info.prgi) === ghost) this.liveByKey.delete(info.rid, info.prgi);
     info.finished = how;
     const gone = this.finished.add(ghost, info);
     // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.

@@ -21,6 +21,11 @@ import type { CheckEvent } from '../protocol/messages.ts';
 import { createHistogram, record, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.ts';
 import { QueueMeter, littleTolerance, type QueueMetrics } from '../metrics/queue-meter.ts';
 import { CounterSeries, SeriesClock } from '../metrics/series.ts';
+import { DirectMap } from './direct-map.ts';
+import { OrderedIdMap } from './ordered-id-map.ts';
+import { routeSlot, slot } from './route-slot.ts';
+
+type Ev<T extends CheckEvent['type']> = CheckEvent & { type: T };
 
 export interface MetricsOptions {
   /** Starting interval of the time series (scenario ns); it doubles whenever a series would pass pointsMax points. Default 1000. */
@@ -116,7 +121,8 @@ export class MetricsCollector {
   private readonly roundTrip: Histogram = createHistogram();
   /** Hop histograms by from·32 + to (hopPoints indexes). */
   private readonly hops: (Histogram | undefined)[] = [];
-  private readonly flights = new Map<number, Flight>();
+  /** By ghost, in raise order (the oldest is let go when flightsMax are in flight); direct-mapped, not hashed (issue 9). */
+  private readonly flights = new OrderedIdMap<Flight>(14);
   /** Flights of finished groups, reused by the next raises: a record per group in flight, none allocated once warm. */
   private readonly spareFlights: Flight[] = [];
   /** Flight records allocated so far (the rest were reused): a work counter for the tests. */
@@ -130,7 +136,7 @@ export class MetricsCollector {
   /** By response code (a 4-bit field). */
   private readonly responsesByCode: (Counter | undefined)[] = [];
   /** ghost → RID of the function that raised it, while it holds PRI credits. */
-  private readonly creditRid = new Map<number, number>();
+  private readonly creditRid = new DirectMap<number>(14);
   private readonly creditMeters = new Map<number, QueueMeter>();
   private readonly prq: QueueMeter;
   private readonly hostCore: QueueMeter;
@@ -159,83 +165,111 @@ export class MetricsCollector {
   }
 
   event(ev: CheckEvent, timeNs: number, actor = -1): void {
+    this.eventOfSlot(routeSlot(ev.type), ev, timeNs, actor);
+  }
+
+  /**
+   * One event whose type the caller has read already (`type`: its route slot, route-slot.ts):
+   * each type goes to its own handler, whose reads of the event see one shape (issue 9).
+   */
+  eventOfSlot(type: number, ev: CheckEvent, timeNs: number, actor: number): void {
     if (timeNs > this.nowNs) this.nowNs = timeNs;
     const t = this.nowNs;
     if (this.trace !== null) {
       if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
     }
-    switch (ev.type) {
-      case 'chk.raise': {
-        (this.raises ??= this.counter('raises')).series.add(t, 1);
-        if (this.flights.size >= flightsMax) this.land(this.flights.keys().next().value!);
-        let f = this.spareFlights.pop();
-        if (f === undefined) {
-          f = { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
-          this.recordsMade++;
-        }
-        f.raisedNs = t;
-        f.lastPoint = point['device.raise'];
-        f.lastNs = t;
-        f.seen = 1 << point['device.raise'];
-        this.flights.set(ev.ghost, f);
-        this.creditRid.set(ev.ghost, ev.rid);
+    switch (type) {
+      case slot.raise:
+        this.raise(ev as Ev<'chk.raise'>, t);
         return;
-      }
-      case 'chk.queue':
-        this.queueEvent(ev, t);
+      case slot.queue:
+        this.queueEvent(ev as Ev<'chk.queue'>, t);
         return;
-      case 'chk.reqSeen':
-        if (ev.layer === checkLayer.host) this.hostCore.arrive(t, ev.ghost, 1);
-        else if (ev.layer === checkLayer.guest) this.guestCore.arrive(t, ev.ghost, 1);
+      case slot.reqSeen:
+        this.reqSeen(ev as Ev<'chk.reqSeen'>, t);
         return;
-      case 'chk.deliver':
-        if (ev.layer === checkLayer.host) this.pass(ev.ghost, point['host.deliver'], t);
-        else if (ev.layer === checkLayer.guest) this.pass(ev.ghost, point['guest.deliver'], t);
+      case slot.deliver:
+        this.deliver(ev as Ev<'chk.deliver'>, t);
         return;
-      case 'chk.respond': {
-        if (ev.auto) this.count(t, 'autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
-        const core = ev.layer === checkLayer.host ? this.hostCore : ev.layer === checkLayer.guest ? this.guestCore : null;
-        if (core !== null) this.leave(core, t, ev.ghost, Infinity);
-        const p =
-          ev.layer === checkLayer.guest
-            ? 'guest.respond'
-            : ev.layer === checkLayer.vmm
-              ? 'vmm.respond'
-              : ev.layer === checkLayer.host
-                ? 'host.respond'
-                : ev.layer === checkLayer.iommu
-                  ? 'iommu.respond'
-                  : null;
-        if (p !== null) this.pass(ev.ghost, point[p], t);
+      case slot.respond:
+        this.respond(ev as Ev<'chk.respond'>, t);
         return;
-      }
-      case 'chk.respDelivered': {
-        let byCode = this.responsesByCode[ev.code];
-        if (byCode === undefined) byCode = this.responsesByCode[ev.code] = this.counter('responses', 'code', codeNames[ev.code] ?? 'reserved');
-        byCode.series.add(t, 1);
-        if (ev.ghost === 0) return;
-        if (ev.code === prgCode.SUCCESS) (this.retries ??= this.counter('retries')).series.add(t, 1);
-        const f = this.flights.get(ev.ghost);
-        if (f === undefined) return;
-        this.pass(ev.ghost, point['device.response'], t);
-        record(this.roundTrip, t - f.raisedNs);
-        this.land(ev.ghost);
+      case slot.respDelivered:
+        this.respDelivered(ev as Ev<'chk.respDelivered'>, t);
         return;
-      }
-      case 'chk.retire': {
-        const layer = layerNames[ev.layer] ?? String(ev.layer);
-        const reason = reasonNames[ev.reason] ?? String(ev.reason);
-        this.count(t, 'retired', ev.requests, 'layer', layer, 'reason', reason);
-        if (ev.layer === checkLayer.host) this.leave(this.hostCore, t, ev.ghost, ev.requests, reason);
-        else if (ev.layer === checkLayer.guest) this.leave(this.guestCore, t, ev.ghost, ev.requests, reason);
-        else if (ev.layer === checkLayer.device) this.land(ev.ghost);
+      case slot.retire:
+        this.retire(ev as Ev<'chk.retire'>, t);
         return;
-      }
       default:
     }
   }
 
-  private queueEvent(ev: CheckEvent & { type: 'chk.queue' }, t: number): void {
+  private raise(ev: Ev<'chk.raise'>, t: number): void {
+    (this.raises ??= this.counter('raises')).series.add(t, 1);
+    if (this.flights.size >= flightsMax) this.land(this.flights.firstId()!);
+    let f = this.spareFlights.pop();
+    if (f === undefined) {
+      f = { raisedNs: 0, lastPoint: 0, lastNs: 0, seen: 0 };
+      this.recordsMade++;
+    }
+    f.raisedNs = t;
+    f.lastPoint = point['device.raise'];
+    f.lastNs = t;
+    f.seen = 1 << point['device.raise'];
+    this.flights.set(ev.ghost, f);
+    this.creditRid.set(ev.ghost, ev.rid);
+  }
+
+  private reqSeen(ev: Ev<'chk.reqSeen'>, t: number): void {
+    if (ev.layer === checkLayer.host) this.hostCore.arrive(t, ev.ghost, 1);
+    else if (ev.layer === checkLayer.guest) this.guestCore.arrive(t, ev.ghost, 1);
+  }
+
+  private deliver(ev: Ev<'chk.deliver'>, t: number): void {
+    if (ev.layer === checkLayer.host) this.pass(ev.ghost, point['host.deliver'], t);
+    else if (ev.layer === checkLayer.guest) this.pass(ev.ghost, point['guest.deliver'], t);
+  }
+
+  private respond(ev: Ev<'chk.respond'>, t: number): void {
+    if (ev.auto) this.count(t, 'autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
+    const core = ev.layer === checkLayer.host ? this.hostCore : ev.layer === checkLayer.guest ? this.guestCore : null;
+    if (core !== null) this.leave(core, t, ev.ghost, Infinity);
+    const p =
+      ev.layer === checkLayer.guest
+        ? 'guest.respond'
+        : ev.layer === checkLayer.vmm
+          ? 'vmm.respond'
+          : ev.layer === checkLayer.host
+            ? 'host.respond'
+            : ev.layer === checkLayer.iommu
+              ? 'iommu.respond'
+              : null;
+    if (p !== null) this.pass(ev.ghost, point[p], t);
+  }
+
+  private respDelivered(ev: Ev<'chk.respDelivered'>, t: number): void {
+    let byCode = this.responsesByCode[ev.code];
+    if (byCode === undefined) byCode = this.responsesByCode[ev.code] = this.counter('responses', 'code', codeNames[ev.code] ?? 'reserved');
+    byCode.series.add(t, 1);
+    if (ev.ghost === 0) return;
+    if (ev.code === prgCode.SUCCESS) (this.retries ??= this.counter('retries')).series.add(t, 1);
+    const f = this.flights.get(ev.ghost);
+    if (f === undefined) return;
+    this.pass(ev.ghost, point['device.response'], t);
+    record(this.roundTrip, t - f.raisedNs);
+    this.land(ev.ghost);
+  }
+
+  private retire(ev: Ev<'chk.retire'>, t: number): void {
+    const layer = layerNames[ev.layer] ?? String(ev.layer);
+    const reason = reasonNames[ev.reason] ?? String(ev.reason);
+    this.count(t, 'retired', ev.requests, 'layer', layer, 'reason', reason);
+    if (ev.layer === checkLayer.host) this.leave(this.hostCore, t, ev.ghost, ev.requests, reason);
+    else if (ev.layer === checkLayer.guest) this.leave(this.guestCore, t, ev.ghost, ev.requests, reason);
+    else if (ev.layer === checkLayer.device) this.land(ev.ghost);
+  }
+
+  private queueEvent(ev: Ev<'chk.queue'>, t: number): void {
     const reason = reasonNames[ev.reason] ?? String(ev.reason);
     switch (ev.queue) {
       case checkQueue.prq:

@@ -101,6 +101,8 @@ export interface Monitor {
   readonly invariant: InvariantId;
   /** The event types the monitor reads; the checker hands it only those (absent: every event). */
   readonly reads?: readonly CheckEvent['type'][];
+  /** With `reads`: from the first event of this type on (itself included), the checker hands the monitor every event. */
+  readonly readsAllAfter?: CheckEvent['type'];
   /**
    * Sees each event before the group table applies it, so it compares against the state before.
    * `timeNs`: the event's run time (virtual ns in the simulator), -1 when the runtime gives none.

@@ -18,8 +18,17 @@ const answerFrom: Partial<Record<number, number>> = {
 };
 
 export function staleResponseMonitor(): Monitor {
-  /** Per layer, PRGI → the group that layer answered last with it (bounded: 512 PRGIs a layer). */
-  const lastAnswered = new Map<number, number>();
+  /**
+   * Per layer, PRGI → the group that layer answered last with it: for the 512 PRGIs of PCIe an
+   * array (ghost + 1; 0: none), not a Map set on every response (issue 9); a wider key in the Map.
+   */
+  const lastAnswered = new Float64Array(512 * 8);
+  const lastAnsweredWide = new Map<number, number>();
+  const lastOf = (k: number): number | undefined => {
+    if (!(k >= 0 && k < lastAnswered.length)) return lastAnsweredWide.get(k);
+    const v = lastAnswered[k]!;
+    return v === 0 ? undefined : v - 1;
+  };
   const key = (layer: number, prgi: number): number => prgi * 8 + layer;
   return {
     invariant: 'I2',
@@ -35,7 +44,7 @@ export function staleResponseMonitor(): Monitor {
         const from = answerFrom[ev.layer];
         const g = t.get(ev.ghost);
         if (!ev.auto && from !== undefined && g && (g.respondedMask & (1 << from)) === 0) {
-          const cause = lastAnswered.get(key(from, ev.prgi));
+          const cause = lastOf(key(from, ev.prgi));
           const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
           env.violate(
             'I2',
@@ -43,7 +52,9 @@ export function staleResponseMonitor(): Monitor {
             cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause],
           );
         }
-        lastAnswered.set(key(ev.layer, ev.prgi), ev.ghost);
+        const k = key(ev.layer, ev.prgi);
+        if (k >= 0 && k < lastAnswered.length) lastAnswered[k] = ev.ghost + 1;
+        else lastAnsweredWide.set(k, ev.ghost);
         return;
       }
       if (ev.type !== 'chk.respDelivered') return;

@@ -7,6 +7,7 @@
 
 import { checkQueue, checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
+import { OrderedIdMap } from '../ordered-id-map.ts';
 import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
 
 export interface QueueTotals {
@@ -22,7 +23,7 @@ const conserved: readonly boolean[] = Array.from({ length: 256 }, (_, q) => cons
 
 export function conservationMonitor(totals: QueueTotals[] = []): Monitor {
   /** ghost·8 + queue → items enqueued and not yet dequeued (> 0), in first-enqueue order. */
-  const held = new Map<number, number>();
+  const held = new OrderedIdMap<number>(16);
   const k = (queue: number, ghost: number): number => ghost * 8 + queue;
   return {
     invariant: 'I4',

@@ -10,6 +10,7 @@
 
 import { checkLayer } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
+import { DirectMap } from '../direct-map.ts';
 import type { Monitor, MonitorEnv } from '../types.ts';
 
 const scopeKey = (rid: number, pasid: number): number => rid * 0x100000 + pasid;
@@ -17,7 +18,7 @@ const listedMax = 8;
 
 export function drainMonitor(): Monitor {
   /** Groups the host layer delivered to iommufd and has not answered (or retired). */
-  const heldByIommufd = new Set<number>();
+  const heldByIommufd = new DirectMap<true>(14);
   const draining = new Set<number>();
   let drains = 0;
   return {
@@ -28,7 +29,7 @@ export function drainMonitor(): Monitor {
     event(ev: CheckEvent, env: MonitorEnv): void {
       switch (ev.type) {
         case 'chk.deliver':
-          if (ev.layer === checkLayer.host) heldByIommufd.add(ev.ghost);
+          if (ev.layer === checkLayer.host) heldByIommufd.set(ev.ghost, true);
           return;
         case 'chk.respond':
         case 'chk.retire':

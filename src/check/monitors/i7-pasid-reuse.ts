@@ -17,6 +17,8 @@ export function pasidReuseMonitor(): Monitor {
   const current = new Map<number, number>();
   let binds = 0;
   const stale = (ghost: number, env: MonitorEnv): { gen: number; now: number } | undefined => {
+    // No PASID rebound yet (most runs): nothing can be stale, and no lookup is needed.
+    if (current.size === 0) return undefined;
     const g = env.table.get(ghost);
     if (g === undefined || !g.pasidPresent) return undefined;
     const now = current.get(scopeKey(g.rid, g.pasid));
@@ -38,7 +40,7 @@ export function pasidReuseMonitor(): Monitor {
           return;
         }
         case 'chk.raise': {
-          const now = ev.pasidPresent ? current.get(scopeKey(ev.rid, ev.pasid)) : undefined;
+          const now = ev.pasidPresent && current.size !== 0 ? current.get(scopeKey(ev.rid, ev.pasid)) : undefined;
           if (now !== undefined && ev.pasidGen < now) {
             env.violate('I7', `the device raised group ${ev.ghost} for incarnation ${ev.pasidGen} of rid ${ev.rid} pasid ${ev.pasid} ` + `after it was rebound (incarnation ${now})`, [ev.ghost]);
           }

@@ -6,19 +6,24 @@
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
+import { OrderedIdMap } from '../ordered-id-map.ts';
 import { boundTracker } from './i8-bound.ts';
 
 const listedMax = 8;
 
 export function livenessMonitor(): Monitor {
   /** Groups at a handler, as ghost·8 + layer, in delivery order. */
-  const atHandler = new Set<number>();
+  const atHandler = new OrderedIdMap<true>(16);
   const bound = boundTracker();
   return {
     invariant: 'I8',
+    // Until a liveness plan is announced the bound tracker ignores every event: only the handler
+    // bookkeeping reads these; after it, each event's time is the bound's clock.
+    reads: ['chk.liveness', 'chk.deliver', 'chk.respond', 'chk.retire'],
+    readsAllAfter: 'chk.liveness',
     event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void {
       bound.event(ev, env, timeNs);
-      if (ev.type === 'chk.deliver') atHandler.add(ev.ghost * 8 + ev.layer);
+      if (ev.type === 'chk.deliver') atHandler.set(ev.ghost * 8 + ev.layer, true);
       else if (ev.type === 'chk.respond' || ev.type === 'chk.retire') atHandler.delete(ev.ghost * 8 + ev.layer);
     },
     finish(end: RunEnd, env: MonitorEnv): void {
@@ -32,7 +37,7 @@ export function livenessMonitor(): Monitor {
         );
         return;
       }
-      const held = [...atHandler];
+      const held = [...atHandler.keys()];
       for (const key of held.slice(0, listedMax)) {
         const ghost = Math.floor(key / 8);
         env.violate('I8', `the ${layerNames[key % 8]} handler still holds group ${ghost} unanswered at quiescence`, [ghost]);
