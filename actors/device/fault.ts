@@ -26,6 +26,9 @@ import { priEvent, priFailure, priUsable } from './pri.ts';
 import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
 import { completeReset } from './reset.ts';
 import { checkPasidStopped, faultOnStopped } from './pasid.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
 
 export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
@@ -98,7 +101,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
     pasidGen: sp.pasidGen,
   });
   ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.enqueue, ghost: g.ghost, count: pages, reason: checkReason.none });
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
     ctx.check({ type: 'chk.pageReq', ghost: g.ghost, index: i, last });
@@ -122,6 +125,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   if (effects.length !== 0 || g.machine.value !== 'waitingResponse') {
     ctx.assert(false, 'FAULTLINE_DEVICE_PRG_LAST', `group ${g.ghost}: ${JSON.stringify(effects)} in ${g.machine.value}`);
   }
+  scratch.give(effects);
   slot.phase = 'faulted';
   slot.ghost = g.ghost;
 }
@@ -152,11 +156,12 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   const now = ctx.now();
   record(s.faultRttNs, now - g.sentAtNs);
   stamp(s.hops['dev.answered'], g.ghost, now);
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
   if (!(g.machine.status === 'done')) ctx.assert(false, 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
+  scratch.give(effects);
   drainWaitQueue(s, ctx, fnIdx);
   completeReset(s, ctx, fnIdx);
   checkPasidStopped(s, ctx, fnIdx);

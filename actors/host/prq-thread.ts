@@ -55,7 +55,7 @@ export class HostDriver extends PrqDriverGlue<HostState> {
     deliverGroup(this.s, this.ctx, group);
   }
 
-  protected ridKnown(rid: number): boolean {
+  ridKnown(rid: number): boolean {
     return ridKnown(this.s.ufd, rid);
   }
 

@@ -12,7 +12,6 @@
 // (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import type { Effect } from '../../src/machines/index.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
 import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -24,6 +23,9 @@ import { faultsOfGroup, rememberFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
 import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
 
 /** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
 export const vmmPrqSide: PrqProducerSide = {
@@ -141,11 +143,12 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
     leakOnDrop: s.leakOnDrop,
   });
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
   if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
   const before = writes.length;
   collectWrites(effects, writes, ghost, fd, asid);
+  scratch.give(effects);
   for (let i = before; i < writes.length; i++) {
     ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: writes[i]!.code, rid: 0, prgi: r.grpid, auto: true });
   }

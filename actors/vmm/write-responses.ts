@@ -21,11 +21,13 @@ import { errno, pageResponseBytes, ufdOp } from '../../src/protocol/iommufd.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import type { Effect } from '../../src/machines/index.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { faultsOfGroup, forgetFaults } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
 
 const PGRP_RESP_TYPE = 0x9;
 /** enum iommu_page_response_code FAILURE, which iommufd's write() does not accept (bug vmm-failure-passthrough writes it). */
@@ -60,10 +62,11 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   const answered = s.prgiOnlyMatch ? matches.slice() : matches.slice(0, 1);
   const writes: ResponseRecord[] = [];
   for (const f of answered) {
-    const effects: Effect[] = [];
+    const effects = scratch.take();
     forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
     const before = writes.length;
     collectWrites(effects, writes, f.ghost, f.fd, f.asid);
+    scratch.give(effects);
     for (let i = before; i < writes.length; i++) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
     }
@@ -81,7 +84,11 @@ export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx
 }
 
 function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
-  // Records go to the fault fd their cookie came from, one WRITE per fd.
+  // Records go to the fault fd their cookie came from, one WRITE per fd; usually all to one.
+  if (records.every(sameFdAsFirst)) {
+    appendRecordsOf(s, records[0]!.fd, records, ctx);
+    return;
+  }
   const fds: number[] = [];
   for (const r of records) if (!fds.includes(r.fd)) fds.push(r.fd);
   for (const fd of fds) appendRecordsOf(s, fd, fds.length === 1 ? records : records.filter((r) => r.fd === fd), ctx);
@@ -102,6 +109,10 @@ function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx
     s.n.writes++;
     queueCall(s, ctx, ufdOp.WRITE, [fd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
   }
+}
+
+function sameFdAsFirst(r: ResponseRecord, _i: number, records: ResponseRecord[]): boolean {
+  return r.fd === records[0]!.fd;
 }
 
 /** The last WRITE on `fd` still waiting in the call queue (not issued yet) when it has room. */

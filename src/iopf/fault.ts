@@ -3,7 +3,7 @@
 
 import { prgCode } from '../protocol/iopf.ts';
 import { pgfaultPerm } from '../protocol/iommufd.ts';
-import type { PageRequestFields } from '../protocol/layouts.ts';
+import { prqAddr, prqLast, prqPasid, prqPasidPresent, prqPerm, prqPrgi, prqRid, type PageRequestFields, type Words4 } from '../protocol/layouts.ts';
 
 export interface IopfFault {
   rid: number;
@@ -32,4 +32,14 @@ export function pcieCodeOf(code: IopfCode): number {
 export function faultFromRequest(r: PageRequestFields, ghost: number): IopfFault {
   const perm = (r.rd ? pgfaultPerm.READ : 0) | (r.wr ? pgfaultPerm.WRITE : 0) | (r.exe ? pgfaultPerm.EXEC : 0) | (r.priv ? pgfaultPerm.PRIV : 0);
   return { rid: r.rid, pasidValid: r.pasidPresent, pasid: r.pasidPresent ? r.pasid : 0, prgi: r.prgi, last: r.last, perm, addr: r.addr, ghost };
+}
+
+/**
+ * A page request descriptor's words decoded straight into the fault record the core keeps
+ * (intel/prq.c intel_prq_report filling struct iopf_fault's prm from the descriptor), without a
+ * decoded copy in between. The same record faultFromRequest makes of the decoded fields.
+ */
+export function faultFromDescriptor(d: Words4, ghost: number): IopfFault {
+  const pasidValid = prqPasidPresent(d);
+  return { rid: prqRid(d), pasidValid, pasid: pasidValid ? prqPasid(d) : 0, prgi: prqPrgi(d), last: prqLast(d), perm: prqPerm(d), addr: prqAddr(d), ghost };
 }

@@ -38,18 +38,29 @@ export function encodePageRequest(f: PageRequestFields): Words4 {
 export function decodePageRequest(d: Words4): PageRequestFields & { type: number } {
   return {
     type: d.w0 & 0xff,
-    pasidPresent: (d.w0 & (1 << 8)) !== 0,
-    rid: (d.w0 >>> 16) & 0xffff,
-    pasid: d.w1 & 0xfffff,
+    pasidPresent: prqPasidPresent(d),
+    rid: prqRid(d),
+    pasid: prqPasid(d),
     exe: (d.w1 & (1 << 20)) !== 0,
     priv: (d.w1 & (1 << 21)) !== 0,
     rd: (d.w2 & 1) !== 0,
     wr: (d.w2 & 2) !== 0,
-    last: (d.w2 & 4) !== 0,
-    prgi: (d.w2 >>> 3) & 0x1ff,
-    addr: (d.w3 >>> 0) * TWO_POW_32 + ((d.w2 & 0xfffff000) >>> 0),
+    last: prqLast(d),
+    prgi: prqPrgi(d),
+    addr: prqAddr(d),
   };
 }
+
+// One field of a page request descriptor, for a reader that keeps the fields in its own record
+// (the IOPF core's fault, src/iopf/fault.ts faultFromDescriptor) instead of a decoded copy.
+export const prqPasidPresent = (d: Words4): boolean => (d.w0 & (1 << 8)) !== 0;
+export const prqRid = (d: Words4): number => (d.w0 >>> 16) & 0xffff;
+export const prqPasid = (d: Words4): number => d.w1 & 0xfffff;
+export const prqLast = (d: Words4): boolean => (d.w2 & 4) !== 0;
+export const prqPrgi = (d: Words4): number => (d.w2 >>> 3) & 0x1ff;
+export const prqAddr = (d: Words4): number => (d.w3 >>> 0) * TWO_POW_32 + ((d.w2 & 0xfffff000) >>> 0);
+/** Exe (QW0 52), PM (QW0 53), RD (QW1 0), WR (QW1 1) as pgfaultPerm bits (READ 1, WRITE 2, EXEC 4, PRIV 8). */
+export const prqPerm = (d: Words4): number => (d.w2 & 3) | ((d.w1 >>> 18) & 0xc);
 
 export interface PageGroupResponseFields {
   rid: number;

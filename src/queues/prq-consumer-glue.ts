@@ -13,12 +13,12 @@
 
 import type { ActorCtx } from '../actor/define.ts';
 import { sendOrQueue, type Outboxes } from '../actor/outbox.ts';
-import { classifyRequest } from '../iopf/classify.ts';
+import { classifyFault, type RequesterCheck } from '../iopf/classify.ts';
 import { iopfDiscardPartials, iopfReport, type HandlerKey, type IopfCoreEnv, type IopfCoreState, type IopfGroup, type ReportResult } from '../iopf/core.ts';
-import { faultFromRequest, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
+import { faultFromDescriptor, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
 import { stamp, type HopStamps } from '../metrics/hop-stamps.ts';
 import { checkQueueOp, checkReason, type CheckLayer, type CheckQueue } from '../protocol/check-events.ts';
-import { decodePageRequest, encodePageGroupResponse, type PageGroupResponseFields } from '../protocol/layouts.ts';
+import { encodePageGroupResponse, prqPasid, type PageGroupResponseFields } from '../protocol/layouts.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from './prq-consumer.ts';
 
@@ -64,7 +64,7 @@ export function sendPageGroupResponse(outboxes: Outboxes, ctx: ActorCtx, side: P
  * A driver's callbacks for one step: the IOPF core's env and the PRQ consumer's sink. Subclasses
  * supply the handler lookup, group delivery and the requester check; the hooks default to nothing.
  */
-export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCoreEnv, PrqConsumerSink {
+export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCoreEnv, PrqConsumerSink, RequesterCheck {
   protected readonly s: S;
   protected readonly ctx: ActorCtx;
   protected readonly side: PrqConsumerSide;
@@ -78,7 +78,7 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   abstract findHandler(rid: number, pasidValid: boolean, pasid: number): HandlerKey | null;
   abstract handle(group: IopfGroup): void;
   /** Whether a requester ID names a device this driver knows (else the request is malformed). */
-  protected abstract ridKnown(rid: number): boolean;
+  abstract ridKnown(rid: number): boolean;
   /** The `auto` flag of a core answer's chk.respond: true when not passing on an answer from above. */
   protected abstract answerIsAuto(): boolean;
   /** After a well-formed request was reported to the IOPF core. */
@@ -103,9 +103,10 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   /** One descriptor of a batch, in the order of prq_event_thread. */
   descriptor(d: PrqDescriptor): void {
     const { s, ctx, side } = this;
-    const req = decodePageRequest(d);
+    // Decoded once, into the record the core keeps (issue 9: no decoded copy per descriptor).
+    const fault = faultFromDescriptor(d, d.ghost);
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.dequeue, ghost: d.ghost, count: 1, reason: checkReason.none });
-    const c = classifyRequest(req, (rid) => this.ridKnown(rid));
+    const c = classifyFault(fault, this);
     if (c.kind === 'stopMarker') {
       s.stats.stopMarkers++;
       if (side.marks.stopMarkerDropped !== null) ctx.mark(side.marks.stopMarkerDropped);
@@ -113,17 +114,17 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
     }
     if (c.kind === 'malformed') {
       s.stats.malformed[c.reason] = (s.stats.malformed[c.reason] ?? 0) + 1;
-      if (!req.last) {
+      if (!fault.last) {
         ctx.check({ type: 'chk.retire', layer: side.layer, ghost: d.ghost, reason: checkReason.malformed, requests: 1 });
         return;
       }
       s.stats.badRequestsAnswered++;
-      ctx.check({ type: 'chk.respond', layer: side.layer, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: req.rid, prgi: req.prgi, auto: true });
-      this.sendPgResp({ rid: req.rid, pasidPresent: req.pasidPresent, pasid: req.pasid, prgi: req.prgi, code: pcieCodeOf(iopfCode.INVALID) });
+      ctx.check({ type: 'chk.respond', layer: side.layer, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: fault.rid, prgi: fault.prgi, auto: true });
+      // handle_bad_prq_event echoes the descriptor's PASID field as it is, present or not.
+      this.sendPgResp({ rid: fault.rid, pasidPresent: fault.pasidValid, pasid: prqPasid(d), prgi: fault.prgi, code: pcieCodeOf(iopfCode.INVALID) });
       return;
     }
-    const fault = faultFromRequest(req, d.ghost);
-    ctx.check({ type: 'chk.reqSeen', layer: side.layer, ghost: d.ghost, page: Math.floor(req.addr / 4096), last: req.last });
+    ctx.check({ type: 'chk.reqSeen', layer: side.layer, ghost: d.ghost, page: Math.floor(fault.addr / 4096), last: fault.last });
     const r = iopfReport(s.core, fault, this);
     if (r.kind === 'noHandler') {
       if (side.marks.noHandler !== null) ctx.mark(side.marks.noHandler);
