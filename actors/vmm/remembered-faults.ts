@@ -4,6 +4,7 @@
 // Every change to the list goes through here so the index never disagrees with it.
 
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
+import { removeFirst } from '../../src/util/remove-first.ts';
 
 /** PASIDs are 20 bits; one past the largest stands for "no PASID" (a RID-only fault). */
 const noPasidKey = 1 << 20;
@@ -32,11 +33,11 @@ const none: readonly ForwardedFault[] = [];
 export function forgetFaults(s: VmmState, answered: readonly ForwardedFault[]): void {
   for (const f of answered) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.
-    s.faults.splice(s.faults.indexOf(f), 1);
+    removeFirst(s.faults, f);
     const key = groupKey(f.devId, f.pasid, f.prgi);
     const same = s.faultsByGroup.get(key)!;
     if (same.length === 1) s.faultsByGroup.delete(key);
-    else same.splice(same.indexOf(f), 1);
+    else removeFirst(same, f);
   }
 }
 

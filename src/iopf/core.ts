@@ -8,6 +8,8 @@
 // iopf_queue_discard_partial. Handlers are opaque keys chosen by the caller.
 // Shared by the host (physical PRQ) and the guest (vPRQ) drivers.
 
+import { DirectMap } from '../check/direct-map.ts';
+import { removeFirst } from '../util/remove-first.ts';
 import { iopfCode, type IopfCode, type IopfFault } from './fault.ts';
 
 export type HandlerKey = number;
@@ -57,8 +59,12 @@ export type NoHandlerResponse = 'every-request' | 'last-request';
 export interface IopfCoreState {
   noHandlerResponse: NoHandlerResponse;
   devices: Record<number, IopfDevice>;
-  /** Pending groups by id (ascending: ids only grow); a group leaves when answered. */
-  groups: Map<number, IopfGroup>;
+  /**
+   * Pending groups by id; a group leaves when answered. Ids are handed out in sequence, so the
+   * pending ones rarely share low bits: a direct-mapped table, not a Map a set and a delete per
+   * group reallocate (issue 9). Per device, in order, in `pending`.
+   */
+  groups: DirectMap<IopfGroup>;
   nextGroupId: number;
   stats: IopfCoreStats;
 }
@@ -76,11 +82,19 @@ export type ReportResult = { kind: 'noHandler'; answered: boolean } | { kind: 'p
 
 const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
 
+/** 1024 direct slots: far more than the groups a core holds pending at once (the rest go to the table's Map). */
+const PENDING_GROUPS_BITS = 10;
+
+/** A table keyed by core group id, as the core's own: for what a driver keeps per pending group. */
+export function createGroupIdTable<T>(): DirectMap<T> {
+  return new DirectMap<T>(PENDING_GROUPS_BITS);
+}
+
 export function createIopfCore(noHandlerResponse: NoHandlerResponse = 'every-request'): IopfCoreState {
   return {
     noHandlerResponse,
     devices: {},
-    groups: new Map(),
+    groups: createGroupIdTable(),
     nextGroupId: 1,
     stats: {
       reported: 0,
@@ -115,11 +129,15 @@ export function iopfReport(core: IopfCoreState, fault: IopfFault, env: IopfCoreE
     core.stats.partialsQueued++;
     return PARTIAL;
   }
-  const faults: IopfFault[] = [];
-  const rest: IopfFault[] = [];
-  for (const p of dev.partials) (p.prgi === fault.prgi ? faults : rest).push(p);
-  faults.push(fault);
-  dev.partials = rest;
+  let faults: IopfFault[];
+  if (dev.partials.length === 0) faults = [fault];
+  else {
+    faults = [];
+    const rest: IopfFault[] = [];
+    for (const p of dev.partials) (p.prgi === fault.prgi ? faults : rest).push(p);
+    faults.push(fault);
+    dev.partials = rest;
+  }
   const group: IopfGroup = { id: core.nextGroupId++, rid: fault.rid, handler, faults };
   core.groups.set(group.id, group);
   dev.pending.push(group.id);
@@ -202,8 +220,7 @@ function unlink(core: IopfCoreState, group: IopfGroup): void {
   core.groups.delete(group.id);
   const dev = core.devices[group.rid];
   if (dev === undefined) return;
-  const i = dev.pending.indexOf(group.id);
-  if (i >= 0) dev.pending.splice(i, 1);
+  removeFirst(dev.pending, group.id);
 }
 
 function answer(core: IopfCoreState, last: IopfFault, code: IopfCode, env: IopfCoreEnv): void {
