@@ -37,9 +37,22 @@ export function faultFromRequest(r: PageRequestFields, ghost: number): IopfFault
 /**
  * A page request descriptor's words decoded straight into the fault record the core keeps
  * (intel/prq.c intel_prq_report filling struct iopf_fault's prm from the descriptor), without a
- * decoded copy in between. The same record faultFromRequest makes of the decoded fields.
+ * decoded copy in between; `into` is a blank or reused record (iopfNewFault). The same fields
+ * faultFromRequest makes of the decoded descriptor.
  */
-export function faultFromDescriptor(d: Words4, ghost: number): IopfFault {
-  const pasidValid = prqPasidPresent(d);
-  return { rid: prqRid(d), pasidValid, pasid: pasidValid ? prqPasid(d) : 0, prgi: prqPrgi(d), last: prqLast(d), perm: prqPerm(d), addr: prqAddr(d), ghost };
+export function faultFromDescriptor(d: Words4, ghost: number, into: IopfFault): IopfFault {
+  into.rid = prqRid(d);
+  into.pasidValid = prqPasidPresent(d);
+  into.pasid = into.pasidValid ? prqPasid(d) : 0;
+  into.prgi = prqPrgi(d);
+  into.last = prqLast(d);
+  into.perm = prqPerm(d);
+  into.addr = prqAddr(d);
+  into.ghost = ghost;
+  return into;
+}
+
+/** A record for faultFromDescriptor to fill. */
+export function blankFault(): IopfFault {
+  return { rid: 0, pasidValid: false, pasid: 0, prgi: 0, last: false, perm: 0, addr: 0, ghost: 0 };
 }

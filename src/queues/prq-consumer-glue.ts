@@ -13,8 +13,8 @@
 
 import type { ActorCtx } from '../actor/define.ts';
 import { sendOrQueue, type Outboxes } from '../actor/outbox.ts';
-import { classifyFault, type RequesterCheck } from '../iopf/classify.ts';
-import { iopfDiscardPartials, iopfReport, type HandlerKey, type IopfCoreEnv, type IopfCoreState, type IopfGroup, type ReportResult } from '../iopf/core.ts';
+import { classifyFault, type MalformedReason, type RequesterCheck } from '../iopf/classify.ts';
+import { iopfDiscardPartials, iopfFreeFault, iopfNewFault, iopfReport, type HandlerKey, type IopfCoreEnv, type IopfCoreState, type IopfGroup, type ReportResult } from '../iopf/core.ts';
 import { faultFromDescriptor, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
 import { stamp, type HopStamps } from '../metrics/hop-stamps.ts';
 import { checkQueueOp, checkReason, type CheckLayer, type CheckQueue } from '../protocol/check-events.ts';
@@ -104,24 +104,18 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   descriptor(d: PrqDescriptor): void {
     const { s, ctx, side } = this;
     // Decoded once, into the record the core keeps (issue 9: no decoded copy per descriptor).
-    const fault = faultFromDescriptor(d, d.ghost);
+    const fault = faultFromDescriptor(d, d.ghost, iopfNewFault(s.core));
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.dequeue, ghost: d.ghost, count: 1, reason: checkReason.none });
     const c = classifyFault(fault, this);
     if (c.kind === 'stopMarker') {
       s.stats.stopMarkers++;
       if (side.marks.stopMarkerDropped !== null) ctx.mark(side.marks.stopMarkerDropped);
+      iopfFreeFault(s.core, fault);
       return;
     }
     if (c.kind === 'malformed') {
-      s.stats.malformed[c.reason] = (s.stats.malformed[c.reason] ?? 0) + 1;
-      if (!fault.last) {
-        ctx.check({ type: 'chk.retire', layer: side.layer, ghost: d.ghost, reason: checkReason.malformed, requests: 1 });
-        return;
-      }
-      s.stats.badRequestsAnswered++;
-      ctx.check({ type: 'chk.respond', layer: side.layer, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: fault.rid, prgi: fault.prgi, auto: true });
-      // handle_bad_prq_event echoes the descriptor's PASID field as it is, present or not.
-      this.sendPgResp({ rid: fault.rid, pasidPresent: fault.pasidValid, pasid: prqPasid(d), prgi: fault.prgi, code: pcieCodeOf(iopfCode.INVALID) });
+      this.badRequest(fault, c.reason, prqPasid(d));
+      iopfFreeFault(s.core, fault);
       return;
     }
     ctx.check({ type: 'chk.reqSeen', layer: side.layer, ghost: d.ghost, page: Math.floor(fault.addr / 4096), last: fault.last });
@@ -131,6 +125,20 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
       if (!r.answered) ctx.check({ type: 'chk.retire', layer: side.layer, ghost: d.ghost, reason: checkReason.noHandler, requests: 1 });
     }
     this.reported(fault, r);
+    if (r.kind === 'noHandler') iopfFreeFault(s.core, fault);
+  }
+
+  /** handle_bad_prq_event: a malformed request is answered Invalid when last, retired otherwise; `pasid` is the descriptor's field as it is, present or not. */
+  private badRequest(fault: IopfFault, reason: MalformedReason, pasid: number): void {
+    const { s, ctx, side } = this;
+    s.stats.malformed[reason] = (s.stats.malformed[reason] ?? 0) + 1;
+    if (!fault.last) {
+      ctx.check({ type: 'chk.retire', layer: side.layer, ghost: fault.ghost, reason: checkReason.malformed, requests: 1 });
+      return;
+    }
+    s.stats.badRequestsAnswered++;
+    ctx.check({ type: 'chk.respond', layer: side.layer, ghost: fault.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: fault.rid, prgi: fault.prgi, auto: true });
+    this.sendPgResp({ rid: fault.rid, pasidPresent: fault.pasidValid, pasid, prgi: fault.prgi, code: pcieCodeOf(iopfCode.INVALID) });
   }
 
   /** Before PRO is cleared: every partial request is retired, then the core frees them. */
