@@ -58,8 +58,8 @@ export interface UfdState {
   nextObjId: number;
   nextFd: number;
   nextHandleId: number;
-  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives. */
-  writeRecs: Record<number, { cookie: number; code: number }[]>;
+  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives (a Map: empty is seen without a walk). */
+  writeRecs: Map<number, { cookie: number; code: number }[]>;
   /** ops->user_pasid_table of the IOMMU driver (scenario iommu.userPasidTable; VT-d: false). */
   userPasidTable: boolean;
 }
@@ -91,7 +91,7 @@ export function createUfdState(cfg: HostConfig): UfdState {
     nextObjId: maxId + 1,
     nextFd: 3,
     nextHandleId: 1,
-    writeRecs: {},
+    writeRecs: new Map(),
     userPasidTable: cfg.userPasidTable ?? false,
   };
 }
