@@ -20,6 +20,7 @@ import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
+import { createDeviceRecordPool, type DeviceRecordPool } from './records.ts';
 import type { FnReset } from './reset.ts';
 import type { PasidStop } from './pasid.ts';
 
@@ -126,6 +127,8 @@ export interface DeviceState {
   /** ATS tag → outstanding translation. */
   translations: Map<number, Translation>;
   translationsOutstanding: number;
+  /** Free group and translation records (records.ts). */
+  pool: DeviceRecordPool;
   nextTag: number;
   nextGhost: number;
   outboxes: Outboxes;
@@ -189,6 +192,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     slots,
     translations: new Map(),
     translationsOutstanding: 0,
+    pool: createDeviceRecordPool(),
     nextTag: 0,
     nextGhost: 1,
     outboxes: {},

@@ -24,6 +24,7 @@ import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './dev
 import { prgExec } from './machines.ts';
 import { priEvent, priFailure, priUsable } from './pri.ts';
 import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
+import { freePrgGroup, newPrgGroup } from './records.ts';
 import { completeReset } from './reset.ts';
 import { checkPasidStopped, faultOnStopped } from './pasid.ts';
 import { EffectScratch } from '../effect-scratch.ts';
@@ -75,16 +76,8 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const fn = s.fns[sp.fnIdx]!;
   const pages = groupPages(s, slotIdx);
   if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
-  const g = insertGroup(fn, {
-    ghost: s.nextGhost,
-    spaceIdx: slot.spaceIdx,
-    firstPage: slot.page,
-    pages,
-    write: slot.write,
-    sentAtNs: ctx.now(),
-    machine: prgExec.initial({ pagesTotal: pages }),
-    waiters: [slotIdx],
-  });
+  const g = insertGroup(fn, newPrgGroup(s, s.nextGhost, slot.spaceIdx, slot.page, pages, slot.write, ctx.now(), prgExec.initial({ pagesTotal: pages })));
+  g.waiters.push(slotIdx);
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;
   stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
@@ -162,6 +155,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
   scratch.give(effects);
+  freePrgGroup(s, g);
   drainWaitQueue(s, ctx, fnIdx);
   completeReset(s, ctx, fnIdx);
   checkPasidStopped(s, ctx, fnIdx);

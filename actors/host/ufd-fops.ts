@@ -6,7 +6,7 @@
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
-import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
+import { encodePgfaultInto, type Words10 } from '../../src/protocol/layouts.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
@@ -64,8 +64,9 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     faultQueueRead(ghost, ctx);
     for (const f of group.faults) {
       const flags = prmFlagsOf(f.pasidValid, f.last);
-      const w = encodePgfault({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie });
-      records.push({ w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost });
+      // Encoded straight into the record (issue 9: no words object copied into it).
+      const record: RecordWords = { w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
+      records.push(encodePgfaultInto({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie }, record));
     }
     room -= group.faults.length * pgfaultBytes;
     lifeEvent(s, gid, { type: 'fault.read', cookie }, env);

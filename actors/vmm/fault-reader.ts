@@ -13,7 +13,7 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
-import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
+import { decodePgfaultInto, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
@@ -68,7 +68,8 @@ export function onRecord(s: VmmState, m: MessageByType<'ufd.record'>, ctx: Actor
     ctx.mark('vmm.unexpectedRecord');
     return;
   }
-  call.records.push({ w0: m.w0, w1: m.w1, w2: m.w2, w3: m.w3, w4: m.w4, w5: m.w5, w6: m.w6, w7: m.w7, w8: m.w8, w9: m.w9, ghost: m.ghost });
+  // Decoded once, into the record kept until the read returns (issue 9: no copy of the words, then a decoded copy).
+  call.records.push(decodePgfaultInto(m, { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0, ghost: m.ghost }));
 }
 
 export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
@@ -80,7 +81,7 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
   }
   const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
-  for (const w of call.records) inject(s, decodePgfault(w), w.ghost, fd, writes, ctx);
+  for (const r of call.records) inject(s, r, r.ghost, fd, writes, ctx);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;
   // A fd closed meanwhile (a teardown) is not read again.

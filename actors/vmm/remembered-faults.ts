@@ -1,7 +1,9 @@
 // The forwarded faults the VMM still owes the host an answer for (VmmState.faults, oldest
 // first) and their index by (dev_id, PASID|none, PRGI), the triple a guest response names:
 // finding a response's group costs one lookup instead of a scan of every remembered fault.
-// Every change to the list goes through here so the index never disagrees with it.
+// Every change to the list goes through here so the index never disagrees with it. A triple's
+// list stays in the index once empty (there are at most dev_ids × PASIDs × 512 of them): a set,
+// a new array and a delete per group made the Map reallocate its table (issue 9).
 
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
 import { removeFirst } from '../../src/util/remove-first.ts';
@@ -35,9 +37,7 @@ export function forgetFaults(s: VmmState, answered: readonly ForwardedFault[]): 
     // An answered fault is usually among the oldest: indexOf finds it near the front.
     removeFirst(s.faults, f);
     const key = groupKey(f.devId, f.pasid, f.prgi);
-    const same = s.faultsByGroup.get(key)!;
-    if (same.length === 1) s.faultsByGroup.delete(key);
-    else removeFirst(same, f);
+    removeFirst(s.faultsByGroup.get(key)!, f);
   }
 }
 

@@ -4,7 +4,7 @@
 
 import type { ForwardedFaultContext } from '../../machines/forwarded-fault.machine.ts';
 import type { MachineState } from '../../src/machines/index.ts';
-import type { Words10 } from '../../src/protocol/layouts.ts';
+import type { PgfaultRecord } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { AddressSpace, VmmConfig } from '../../src/config/tier-configs.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
@@ -40,8 +40,8 @@ export interface Syscall {
   a2: number;
   a3: number;
   purpose: CallPurpose;
-  /** READ: the records returned so far, before its ufd.ret, each with its group's ghost id (simulator-only). */
-  records: (Words10 & { ghost: number })[];
+  /** READ: the records returned so far, decoded as they arrive, before its ufd.ret, each with its group's ghost id (simulator-only). */
+  records: (PgfaultRecord & { ghost: number })[];
 }
 
 /** One group read from the fault fd whose host answer the VMM owes (LAST record seen). */

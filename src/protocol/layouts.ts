@@ -79,12 +79,16 @@ export interface PageGroupResponseFields {
  * `desc.qw1 = QI_PGRP_IDX(...)` only; QI_PGRP_LPIG was removed from intel/iommu.h).
  */
 export function encodePageGroupResponse(f: PageGroupResponseFields): Words4 {
-  return {
-    w0: (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0,
-    w1: (f.pasid & 0xfffff) >>> 0,
-    w2: ((f.prgi & 0x1ff) << 3) >>> 0,
-    w3: 0,
-  };
+  return encodePageGroupResponseInto(f, { w0: 0, w1: 0, w2: 0, w3: 0 });
+}
+
+/** encodePageGroupResponse into the words of `out` (the message that carries them), which it returns. */
+export function encodePageGroupResponseInto<T extends Words4>(f: PageGroupResponseFields, out: T): T {
+  out.w0 = (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0;
+  out.w1 = (f.pasid & 0xfffff) >>> 0;
+  out.w2 = ((f.prgi & 0x1ff) << 3) >>> 0;
+  out.w3 = 0;
+  return out;
 }
 
 export function decodePageGroupResponse(d: Words4): PageGroupResponseFields & { type: number } {
@@ -113,31 +117,39 @@ export type Words10 = { w0: number; w1: number; w2: number; w3: number; w4: numb
 
 /** struct iommu_hwpt_pgfault: flags, dev_id, pasid, grpid, perm, __reserved, addr (u64), length, cookie. */
 export function encodePgfault(r: PgfaultRecord): Words10 {
-  return {
-    w0: r.flags >>> 0,
-    w1: r.devId >>> 0,
-    w2: r.pasid >>> 0,
-    w3: r.grpid >>> 0,
-    w4: r.perm >>> 0,
-    w5: 0,
-    w6: (r.addr % TWO_POW_32) >>> 0,
-    w7: Math.floor(r.addr / TWO_POW_32) >>> 0,
-    w8: r.length >>> 0,
-    w9: r.cookie >>> 0,
-  };
+  return encodePgfaultInto(r, { w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0 });
+}
+
+/** encodePgfault into the words of `out` (a message or a record that carries them), which it returns. */
+export function encodePgfaultInto<T extends Words10>(r: PgfaultRecord, out: T): T {
+  out.w0 = r.flags >>> 0;
+  out.w1 = r.devId >>> 0;
+  out.w2 = r.pasid >>> 0;
+  out.w3 = r.grpid >>> 0;
+  out.w4 = r.perm >>> 0;
+  out.w5 = 0;
+  out.w6 = (r.addr % TWO_POW_32) >>> 0;
+  out.w7 = Math.floor(r.addr / TWO_POW_32) >>> 0;
+  out.w8 = r.length >>> 0;
+  out.w9 = r.cookie >>> 0;
+  return out;
 }
 
 export function decodePgfault(w: Words10): PgfaultRecord {
-  return {
-    flags: w.w0,
-    devId: w.w1,
-    pasid: w.w2,
-    grpid: w.w3,
-    perm: w.w4,
-    addr: w.w7 * TWO_POW_32 + w.w6,
-    length: w.w8,
-    cookie: w.w9,
-  };
+  return decodePgfaultInto(w, { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0 });
+}
+
+/** decodePgfault into `out` (the record that keeps the fields), which it returns. */
+export function decodePgfaultInto<T extends PgfaultRecord>(w: Words10, out: T): T {
+  out.flags = w.w0;
+  out.devId = w.w1;
+  out.pasid = w.w2;
+  out.grpid = w.w3;
+  out.perm = w.w4;
+  out.addr = w.w7 * TWO_POW_32 + w.w6;
+  out.length = w.w8;
+  out.cookie = w.w9;
+  return out;
 }
 
 /** The 40-byte record as bytes, exactly as read(2) on the fault fd returns it. */
