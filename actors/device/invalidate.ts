@@ -42,7 +42,8 @@ export function onAtcInv(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   const match = (pasid: number | null, page: number): boolean => page >= first && page - first < msg.pages && (!msg.pasidPresent || msg.global || pasid === msg.pasid);
   const fn = s.fns[fnIdx]!;
   s.c.atcInvalidated += atcInvalidate(fn.atc, match);
-  for (const t of s.translations.values()) {
+  for (const t of s.pool.translationsAll) {
+    if (!t.live) continue;
     const sp = s.spaces[t.spaceIdx]!;
     if (sp.fnIdx === fnIdx && match(sp.cfg.pasid, t.page)) t.stale = true;
   }

@@ -11,12 +11,14 @@ import type { DeviceState, PrgGroup, Translation } from './device-state.ts';
 export interface DeviceRecordPool {
   groups: PrgGroup[];
   translations: Translation[];
+  /** Every translation record made, free (live false) or outstanding: invalidate.ts walks the live ones. */
+  translationsAll: Translation[];
   groupsMade: number;
   translationsMade: number;
 }
 
 export function createDeviceRecordPool(): DeviceRecordPool {
-  return { groups: [], translations: [], groupsMade: 0, translationsMade: 0 };
+  return { groups: [], translations: [], translationsAll: [], groupsMade: 0, translationsMade: 0 };
 }
 
 /** A group record with `waiters` empty and no PRGI yet (prg-table.ts insertGroup gives it one). */
@@ -47,17 +49,21 @@ export function newTranslation(s: DeviceState, owner: number, spaceIdx: number, 
   const t = s.pool.translations.pop();
   if (t === undefined) {
     s.pool.translationsMade++;
-    return { owner, spaceIdx, page, write, stale: false };
+    const made: Translation = { owner, spaceIdx, page, write, stale: false, live: true };
+    s.pool.translationsAll.push(made);
+    return made;
   }
   t.owner = owner;
   t.spaceIdx = spaceIdx;
   t.page = page;
   t.write = write;
   t.stale = false;
+  t.live = true;
   return t;
 }
 
 /** The translation left the tag table and its completion was handled. */
 export function freeTranslation(s: DeviceState, t: Translation): void {
+  t.live = false;
   s.pool.translations.push(t);
 }

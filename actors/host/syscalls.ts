@@ -79,24 +79,8 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
 }
 
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
-  const r = faultRead(s, ctx, env, m.a0, m.a1);
-  for (const w of r.records) {
-    sendOrQueue(s.outboxes, ctx, TO_VMM, {
-      type: 'ufd.record',
-      seq: m.seq,
-      w0: w.w0,
-      w1: w.w1,
-      w2: w.w2,
-      w3: w.w3,
-      w4: w.w4,
-      w5: w.w5,
-      w6: w.w6,
-      w7: w.w7,
-      w8: w.w8,
-      w9: w.w9,
-      ghost: w.ghost,
-    });
-  }
+  const r = faultRead(s, ctx, env, m.a0, m.a1, m.seq);
+  for (const record of r.records) sendOrQueue(s.outboxes, ctx, TO_VMM, record);
   // Level-triggered poll: groups left behind keep the fd readable.
   const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
   if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);

@@ -6,7 +6,8 @@
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
-import { encodePgfaultInto, type Words10 } from '../../src/protocol/layouts.ts';
+import { encodePgfaultInto } from '../../src/protocol/layouts.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
@@ -17,11 +18,14 @@ import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
 
 export const EBADF = errno.EBADF;
 
-/** A 40-byte record's words, plus the group's ghost id (simulator-only, never decoded by iommufd). */
-export type RecordWords = Words10 & { ghost: number };
+/**
+ * A 40-byte record as the ufd.record message that carries it to the reader (the call's seq,
+ * the words, the group's ghost id: simulator-only, never decoded by iommufd), built once.
+ */
+export type RecordMessage = MessageByType<'ufd.record'>;
 
 export interface ReadResult extends SyscallResult {
-  records: RecordWords[];
+  records: RecordMessage[];
 }
 
 function openFault(s: HostState, fd: number): UfdFault | undefined {
@@ -38,11 +42,12 @@ export function prmFlagsOf(pasidValid: boolean, last: boolean): number {
   return (pasidValid ? iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID : 0) | (last ? iopfPrmFlag.LAST_PAGE : 0);
 }
 
-export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number): ReadResult {
+/** read(2) of `count` bytes on `fd`, for the syscall `seq` its records answer. */
+export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, seq: number): ReadResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return { ...err(EBADF), records: [] };
   if (count % pgfaultBytes !== 0) return { ...err(errno.ESPIPE), records: [] };
-  const records: RecordWords[] = [];
+  const records: RecordMessage[] = [];
   let room = count;
   while (fault.deliver.length > 0) {
     const gid = fault.deliver[0]!;
@@ -64,8 +69,8 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     faultQueueRead(ghost, ctx);
     for (const f of group.faults) {
       const flags = prmFlagsOf(f.pasidValid, f.last);
-      // Encoded straight into the record (issue 9: no words object copied into it).
-      const record: RecordWords = { w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
+      // Encoded straight into the message (issue 9: no words object, no record copied into a message).
+      const record: RecordMessage = { type: 'ufd.record', seq, w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
       records.push(encodePgfaultInto({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie }, record));
     }
     room -= group.faults.length * pgfaultBytes;

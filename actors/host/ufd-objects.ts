@@ -3,6 +3,7 @@
 // deliver list and response map, and attach handles per (device, PASID or RID). Object ids
 // share one number space, as iommufd's object xarray; fds are numbered from 3.
 
+import type { DirectMap } from '../../src/check/direct-map.ts';
 import { NO_PASID } from '../../src/protocol/iommufd.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 
@@ -33,8 +34,8 @@ export interface UfdFault {
   hwptRefs: number;
   /** Core group ids not read yet, FIFO. */
   deliver: number[];
-  /** Core group id → ghost id of every group the object holds (deliver list and response map). */
-  ghosts: Map<number, number>;
+  /** Core group id → ghost id of every group the object holds (deliver list and response map); by core group id as the core's own table. */
+  ghosts: DirectMap<number>;
   /** cookie → core group id of groups read and not answered. */
   response: Record<number, number>;
 }

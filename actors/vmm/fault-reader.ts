@@ -13,9 +13,9 @@
 
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
-import { decodePgfaultInto, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
+import { decodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
+import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
@@ -111,20 +111,24 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
     }
     return;
   }
-  const d = encodePageRequest({
-    rid: space.vrid,
-    pasidPresent: space.vpasid !== null,
-    pasid: space.vpasid ?? 0,
-    exe: (r.perm & pgfaultPerm.EXEC) !== 0,
-    priv: (r.perm & pgfaultPerm.PRIV) !== 0,
-    rd: (r.perm & pgfaultPerm.READ) !== 0,
-    wr: (r.perm & pgfaultPerm.WRITE) !== 0,
-    last,
-    prgi: r.grpid,
-    addr: r.addr,
-  });
+  const d = prqDescMessage(
+    vmmPrqSide,
+    {
+      rid: space.vrid,
+      pasidPresent: space.vpasid !== null,
+      pasid: space.vpasid ?? 0,
+      exe: (r.perm & pgfaultPerm.EXEC) !== 0,
+      priv: (r.perm & pgfaultPerm.PRIV) !== 0,
+      rd: (r.perm & pgfaultPerm.READ) !== 0,
+      wr: (r.perm & pgfaultPerm.WRITE) !== 0,
+      last,
+      prgi: r.grpid,
+      addr: r.addr,
+    },
+    ghost,
+  );
   // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
-  const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, ghost, 'none');
+  const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, 'none');
   if (res.kind === 'queued') {
     s.n.descsInjected++;
     if (last) s.n.groupsInjected++;

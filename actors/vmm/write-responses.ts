@@ -76,7 +76,7 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   queueWrite(s, writes, ctx);
 }
 
-/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one. */
+/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one (which may keep `records` itself: the caller hands it over). */
 export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
   ctx.assert(records.length > 0, 'FAULTLINE_VMM_EMPTY_WRITE', 'a write needs at least one response');
   s.n.writeRecords += records.length;
@@ -104,7 +104,8 @@ function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx
     s.n.writeRecordsBatched += i;
   }
   while (i < records.length) {
-    const chunk = records.slice(i, i + WRITE_BATCH_MAX);
+    // The caller's fresh array is the WRITE's when it fits whole (no copy per write; issue 9).
+    const chunk = i === 0 && records.length <= WRITE_BATCH_MAX ? records : records.slice(i, i + WRITE_BATCH_MAX);
     i += chunk.length;
     s.n.writes++;
     queueCall(s, ctx, ufdOp.WRITE, [fd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });

@@ -25,14 +25,18 @@ export type Words4 = { w0: number; w1: number; w2: number; w3: number };
 
 /** QW0: type[7:0]=1, PASID present (8), RID[31:16], PASID[51:32], Exe (52), PM (53). QW1: RD (0), WR (1), LPIG (2), PRGI[11:3], addr[63:12]. */
 export function encodePageRequest(f: PageRequestFields): Words4 {
+  return encodePageRequestInto(f, { w0: 0, w1: 0, w2: 0, w3: 0 });
+}
+
+/** encodePageRequest into the words of `out` (the message that carries them), which it returns. */
+export function encodePageRequestInto<T extends Words4>(f: PageRequestFields, out: T): T {
   const page = Math.floor(f.addr / 4096);
   const addrLo = (page % (TWO_POW_32 / 4096)) * 4096;
-  return {
-    w0: (1 | (f.pasidPresent ? 1 << 8 : 0) | ((f.rid & 0xffff) << 16)) >>> 0,
-    w1: ((f.pasid & 0xfffff) | (f.exe ? 1 << 20 : 0) | (f.priv ? 1 << 21 : 0)) >>> 0,
-    w2: ((f.rd ? 1 : 0) | (f.wr ? 2 : 0) | (f.last ? 4 : 0) | ((f.prgi & 0x1ff) << 3) | addrLo) >>> 0,
-    w3: Math.floor(page / (TWO_POW_32 / 4096)) >>> 0,
-  };
+  out.w0 = (1 | (f.pasidPresent ? 1 << 8 : 0) | ((f.rid & 0xffff) << 16)) >>> 0;
+  out.w1 = ((f.pasid & 0xfffff) | (f.exe ? 1 << 20 : 0) | (f.priv ? 1 << 21 : 0)) >>> 0;
+  out.w2 = ((f.rd ? 1 : 0) | (f.wr ? 2 : 0) | (f.last ? 4 : 0) | ((f.prgi & 0x1ff) << 3) | addrLo) >>> 0;
+  out.w3 = Math.floor(page / (TWO_POW_32 / 4096)) >>> 0;
+  return out;
 }
 
 export function decodePageRequest(d: Words4): PageRequestFields & { type: number } {
