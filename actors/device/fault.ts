@@ -17,7 +17,7 @@ import { groupPagesLimit } from '../../src/config/workload.ts';
 import { sample, type Distribution } from '../../src/util/distribution.ts';
 import type { Rng } from '../../src/util/rng.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
-import type { PrgOutcome } from '../../machines/prg.machine.ts';
+import type { PrgEvent, PrgOutcome } from '../../machines/prg.machine.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, requestTranslation, translateFor } from './access.ts';
 import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './device-state.ts';
@@ -30,6 +30,15 @@ import { checkPasidStopped, faultOnStopped } from './pasid.ts';
 import { EffectScratch } from '../effect-scratch.ts';
 
 const scratch = new EffectScratch();
+
+// The machine's events as shared constants: one object per kind, not one per step (issue 9).
+const PAGE_INNER: PrgEvent = { type: 'prg.page', last: false };
+const PAGE_LAST: PrgEvent = { type: 'prg.page', last: true };
+const RESPONSE: Record<PrgOutcome, PrgEvent> = {
+  success: { type: 'prg.response', outcome: 'success' },
+  invalid: { type: 'prg.response', outcome: 'invalid' },
+  failure: { type: 'prg.response', outcome: 'failure' },
+};
 
 export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
@@ -113,7 +122,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
       ghost: g.ghost,
     });
     s.c.pageRequests++;
-    prgExec.step(g.machine, { type: 'prg.page', last }, effects);
+    prgExec.step(g.machine, last ? PAGE_LAST : PAGE_INNER, effects);
   }
   if (effects.length !== 0 || g.machine.value !== 'waitingResponse') {
     ctx.assert(false, 'FAULTLINE_DEVICE_PRG_LAST', `group ${g.ghost}: ${JSON.stringify(effects)} in ${g.machine.value}`);
@@ -150,7 +159,7 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   record(s.faultRttNs, now - g.sentAtNs);
   stamp(s.hops['dev.answered'], g.ghost, now);
   const effects = scratch.take();
-  prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
+  prgExec.step(g.machine, RESPONSE[outcomeOf(s, msg.code)], effects);
   if (!(g.machine.status === 'done')) ctx.assert(false, 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);

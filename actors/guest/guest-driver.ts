@@ -12,7 +12,7 @@ import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
 import { executorFor } from '../../src/machines/index.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
-import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
+import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { handleGroup } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
@@ -24,6 +24,7 @@ export const GUEST_S1 = 'guest.s1';
 
 const exec = executorFor(guestGroupMachine);
 const scratch = new EffectScratch();
+const HANDLE_START: GuestGroupEvent = { type: 'handle.start' };
 
 /** The guest side of the shared consumer glue: the vPRQ, vmmio.* and vcmd.pgResp towards the VMM; no marks. */
 const guestSide: PrqConsumerSide = {
@@ -82,7 +83,7 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const m = exec.initial({ faults: group.faults.length });
   s.groups.set(group.id, m);
   const effects = scratch.take();
-  exec.step(m, { type: 'handle.start' }, effects);
+  exec.step(m, HANDLE_START, effects);
   for (const e of effects) {
     if (e.type === 'armHandler') ctx.timer(ctx.delayNs(s.cfg.handlerCostNs), { type: 'guest.handlerDone', groupId: group.id });
   }

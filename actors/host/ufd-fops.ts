@@ -9,6 +9,7 @@ import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } fro
 import { encodePgfaultInto } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
+import type { HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
 import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
@@ -17,6 +18,10 @@ import { allocCookie, type UfdFault } from './ufd-objects.ts';
 import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
 
 export const EBADF = errno.EBADF;
+
+// A user response as a shared event per code (write() accepts only these two): not one object per record (issue 9).
+const USER_SUCCESS: HostGroupEvent = { type: 'user.respond', code: 0 };
+const USER_INVALID: HostGroupEvent = { type: 'user.respond', code: 1 };
 
 /**
  * A 40-byte record as the ufd.record message that carries it to the reader (the call's seq,
@@ -108,7 +113,7 @@ export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: nu
     }
     delete fault.response[r.cookie];
     faultQueueTake(fault, gid, ctx);
-    if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
+    if (lifeEvent(s, gid, r.code === pageRespCode.SUCCESS ? USER_SUCCESS : USER_INVALID, env)) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {
       // iopf_queue_remove_device answered it: the late response does nothing.
     } else {

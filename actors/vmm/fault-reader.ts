@@ -12,6 +12,7 @@
 // (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
+import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
 import { decodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -26,6 +27,9 @@ import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
 import { EffectScratch } from '../effect-scratch.ts';
 
 const scratch = new EffectScratch();
+const INJECTED: ForwardedFaultEvent = { type: 'fault.inject', queued: true };
+const DROPPED: ForwardedFaultEvent = { type: 'fault.inject', queued: false };
+const OVERFLOW_ANSWER: ForwardedFaultEvent = { type: 'fault.overflowAnswer' };
 
 /** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
 export const vmmPrqSide: PrqProducerSide = {
@@ -149,8 +153,8 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     leakOnDrop: s.leakOnDrop,
   });
   const effects = scratch.take();
-  forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
-  if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
+  forwardedFault.step(m, queued ? INJECTED : DROPPED, effects);
+  if (!queued) forwardedFault.step(m, OVERFLOW_ANSWER, effects);
   const before = writes.length;
   collectWrites(effects, writes, ghost, fd, asid);
   scratch.give(effects);

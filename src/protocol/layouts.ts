@@ -88,9 +88,14 @@ export function encodePageGroupResponse(f: PageGroupResponseFields): Words4 {
 
 /** encodePageGroupResponse into the words of `out` (the message that carries them), which it returns. */
 export function encodePageGroupResponseInto<T extends Words4>(f: PageGroupResponseFields, out: T): T {
-  out.w0 = (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0;
-  out.w1 = (f.pasid & 0xfffff) >>> 0;
-  out.w2 = ((f.prgi & 0x1ff) << 3) >>> 0;
+  return encodePageGroupResponseOf(f.rid, f.pasidPresent, f.pasid, f.prgi, f.code, out);
+}
+
+/** The same from the fields as arguments, for a caller that has them in its own record (no fields object per response). */
+export function encodePageGroupResponseOf<T extends Words4>(rid: number, pasidPresent: boolean, pasid: number, prgi: number, code: number, out: T): T {
+  out.w0 = (0x9 | (pasidPresent ? 1 << 4 : 0) | ((code & 0xf) << 12) | ((rid & 0xffff) << 16)) >>> 0;
+  out.w1 = (pasid & 0xfffff) >>> 0;
+  out.w2 = ((prgi & 0x1ff) << 3) >>> 0;
   out.w3 = 0;
   return out;
 }

@@ -18,7 +18,7 @@ import { iopfDiscardPartials, iopfFreeFault, iopfNewFault, iopfReport, type Hand
 import { faultFromDescriptor, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
 import { stamp, type HopStamps } from '../metrics/hop-stamps.ts';
 import { checkQueueOp, checkReason, type CheckLayer, type CheckQueue } from '../protocol/check-events.ts';
-import { encodePageGroupResponseInto, prqPasid, type PageGroupResponseFields } from '../protocol/layouts.ts';
+import { encodePageGroupResponseInto, encodePageGroupResponseOf, prqPasid, type PageGroupResponseFields } from '../protocol/layouts.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from './prq-consumer.ts';
 
@@ -89,7 +89,10 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   pageResponse(last: IopfFault, code: IopfCode): void {
     stamp(this.s.hops[this.side.respondedHop]!, last.ghost, this.ctx.now());
     this.ctx.check({ type: 'chk.respond', layer: this.side.layer, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: this.answerIsAuto() });
-    this.sendPgResp({ rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
+    // Encoded from the last request's record into the message (no fields object per response; issue 9).
+    const msg = { type: this.side.pgResp, w0: 0, w1: 0, w2: 0, w3: 0 };
+    encodePageGroupResponseOf(last.rid, last.pasidValid, last.pasid, last.prgi, pcieCodeOf(code), msg);
+    sendOrQueue(this.s.outboxes, this.ctx, this.side.channel, msg as Message);
   }
 
   sendPgResp(f: PageGroupResponseFields): void {
