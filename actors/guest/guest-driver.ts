@@ -76,6 +76,15 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 }
 
+/** The GuestDriver of (s, ctx), kept as the host's is (actors/host/prq-thread.ts hostDriver). */
+let lastDriver: GuestDriver | null = null;
+export function guestDriver(s: GuestState, ctx: ActorCtx): GuestDriver {
+  const d = lastDriver;
+  if (d !== null && d.isFor(s, ctx)) return d;
+  lastDriver = new GuestDriver(s, ctx);
+  return lastDriver;
+}
+
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   stamp(s.hops['guest.received'], ghost, ctx.now());
@@ -105,7 +114,7 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), new GuestDriver(s, ctx));
+    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), guestDriver(s, ctx));
   }
   scratch.give(effects);
   s.stats.groupsHandled++;

@@ -79,6 +79,19 @@ export class HostDriver extends PrqDriverGlue<HostState> {
   }
 }
 
+/**
+ * The HostDriver of (s, ctx), kept while the same host steps with the same ctx (every runtime
+ * gives an actor one ctx for its life) instead of a new one per step (issue 9); a driver holds
+ * nothing but s, ctx and the side, so sharing it changes nothing.
+ */
+let lastDriver: HostDriver | null = null;
+export function hostDriver(s: HostState, ctx: ActorCtx): HostDriver {
+  const d = lastDriver;
+  if (d !== null && d.isFor(s, ctx)) return d;
+  lastDriver = new HostDriver(s, ctx);
+  return lastDriver;
+}
+
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
   // Timeline vfResponseFailure: the core fails this function's group (R23), answered in HostDriver.reported.
   if (refuseGroup(s, group, ctx)) return;

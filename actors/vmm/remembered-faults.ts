@@ -31,13 +31,13 @@ export function faultsOfGroup(s: VmmState, devId: number, pasid: number | null, 
 }
 const none: readonly ForwardedFault[] = [];
 
-/** Forgets `answered`, faults of one (dev_id, PASID|none, PRGI), keeping the others' order. */
-export function forgetFaults(s: VmmState, answered: readonly ForwardedFault[]): void {
-  for (const f of answered) {
+/** Forgets the `n` oldest remembered faults of (dev_id, PASID|none, PRGI), keeping the others' order. */
+export function forgetOldestOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number, n: number): void {
+  const same = s.faultsByGroup.get(groupKey(devId, pasid, prgi));
+  if (same === undefined) return;
+  for (let k = 0; k < n && same.length > 0; k++) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.
-    removeFirst(s.faults, f);
-    const key = groupKey(f.devId, f.pasid, f.prgi);
-    removeFirst(s.faultsByGroup.get(key)!, f);
+    removeFirst(s.faults, same.shift()!);
   }
 }
 

@@ -23,7 +23,7 @@ import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
-import { faultsOfGroup, forgetFaults } from './remembered-faults.ts';
+import { faultsOfGroup, forgetOldestOfGroup } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
 import { EffectScratch } from '../effect-scratch.ts';
 
@@ -40,6 +40,8 @@ export const IOMMU_PAGE_RESP_FAILURE = 2;
  */
 export const WRITE_BATCH_MAX = 256;
 
+const NO_MATCH: readonly never[] = [];
+
 export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ctx: ActorCtx): void {
   const d = decodePageGroupResponse(m);
   if (d.type !== PGRP_RESP_TYPE) {
@@ -52,16 +54,18 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     ctx.mark('vmm.guest-failure');
   }
   const space = spaceOfGuest(s, d.rid, d.pasidPresent ? d.pasid : null);
-  const matches = space === undefined ? [] : faultsOfGroup(s, space.devId, space.pasid, d.prgi);
-  if (matches.length === 0) {
+  const matches = space === undefined ? NO_MATCH : faultsOfGroup(s, space.devId, space.pasid, d.prgi);
+  if (space === undefined || matches.length === 0) {
     s.n.unmatchedGuestResponses++;
     ctx.mark('vmm.unmatchedGuestResponse');
     return;
   }
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
-  const answered = s.prgiOnlyMatch ? matches.slice() : matches.slice(0, 1);
+  // The oldest one, or every one with vmm-prgi-only-match; `matches` is the index's list, forgotten after.
+  const answered = s.prgiOnlyMatch ? matches.length : 1;
   const writes: ResponseRecord[] = [];
-  for (const f of answered) {
+  for (let k = 0; k < answered; k++) {
+    const f = matches[k]!;
     const effects = scratch.take();
     forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
     const before = writes.length;
@@ -71,8 +75,8 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
     }
   }
-  s.n.pairsAnswered += answered.length;
-  forgetFaults(s, answered);
+  s.n.pairsAnswered += answered;
+  forgetOldestOfGroup(s, space.devId, space.pasid, d.prgi, answered);
   queueWrite(s, writes, ctx);
 }
 

@@ -71,6 +71,8 @@ export interface IopfRecordPool {
 export interface IopfCoreState {
   noHandlerResponse: NoHandlerResponse;
   pool: IopfRecordPool;
+  /** iopfReport's result for a new group, rewritten by every report that forms one: read it before the next report. */
+  formed: { kind: 'group'; groupId: number };
   devices: Record<number, IopfDevice>;
   /**
    * Pending groups by id; a group leaves when answered. Ids are handed out in sequence, so the
@@ -94,6 +96,8 @@ export interface IopfCoreEnv {
 export type ReportResult = { kind: 'noHandler'; answered: boolean } | { kind: 'partial' } | { kind: 'group'; groupId: number };
 
 const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
+const NO_HANDLER_ANSWERED: ReportResult = Object.freeze({ kind: 'noHandler', answered: true });
+const NO_HANDLER_DROPPED: ReportResult = Object.freeze({ kind: 'noHandler', answered: false });
 
 /** 1024 direct slots: far more than the groups a core holds pending at once (the rest go to the table's Map). */
 const PENDING_GROUPS_BITS = 10;
@@ -107,6 +111,7 @@ export function createIopfCore(noHandlerResponse: NoHandlerResponse = 'every-req
   return {
     noHandlerResponse,
     pool: { faults: [], groups: [], faultsMade: 0, groupsMade: 0 },
+    formed: { kind: 'group', groupId: 0 },
     devices: {},
     groups: createGroupIdTable(),
     nextGroupId: 1,
@@ -159,22 +164,23 @@ export function iopfReport(core: IopfCoreState, fault: IopfFault, env: IopfCoreE
   dev.pending.push(group.id);
   core.stats.groupsReported++;
   env.handle(group);
-  return { kind: 'group', groupId: group.id };
+  core.formed.groupId = group.id;
+  return core.formed;
 }
 
 function noHandler(core: IopfCoreState, fault: IopfFault, env: IopfCoreEnv): ReportResult {
   if (fault.last) {
     core.stats.noHandlerAnswered++;
     answer(core, fault, iopfCode.INVALID, env);
-    return { kind: 'noHandler', answered: true };
+    return NO_HANDLER_ANSWERED;
   }
   if (core.noHandlerResponse === 'every-request') {
     core.stats.noHandlerPartialsAnswered++;
     answer(core, fault, iopfCode.INVALID, env);
-    return { kind: 'noHandler', answered: true };
+    return NO_HANDLER_ANSWERED;
   }
   core.stats.noHandlerPartialsDropped++;
-  return { kind: 'noHandler', answered: false };
+  return NO_HANDLER_DROPPED;
 }
 
 /** iopf_group_response(): sends only while the group is pending; returns whether it did. */

@@ -75,6 +75,11 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
     this.side = side;
   }
 
+  /** Whether this driver is the one of actor state `s` stepping with `ctx` (driver caches: it keeps no state of its own). */
+  isFor(s: S, ctx: ActorCtx): boolean {
+    return this.s === s && this.ctx === ctx;
+  }
+
   abstract findHandler(rid: number, pasidValid: boolean, pasid: number): HandlerKey | null;
   abstract handle(group: IopfGroup): void;
   /** Whether a requester ID names a device this driver knows (else the request is malformed). */
