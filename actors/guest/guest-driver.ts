@@ -79,8 +79,7 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
 /** The GuestDriver of (s, ctx), kept as the host's is (actors/host/prq-thread.ts hostDriver). */
 let lastDriver: GuestDriver | null = null;
 export function guestDriver(s: GuestState, ctx: ActorCtx): GuestDriver {
-  const d = lastDriver;
-  if (d !== null && d.isFor(s, ctx)) return d;
+  if (lastDriver?.isFor(s, ctx)) return lastDriver;
   lastDriver = new GuestDriver(s, ctx);
   return lastDriver;
 }

@@ -86,8 +86,7 @@ export class HostDriver extends PrqDriverGlue<HostState> {
  */
 let lastDriver: HostDriver | null = null;
 export function hostDriver(s: HostState, ctx: ActorCtx): HostDriver {
-  const d = lastDriver;
-  if (d !== null && d.isFor(s, ctx)) return d;
+  if (lastDriver?.isFor(s, ctx)) return lastDriver;
   lastDriver = new HostDriver(s, ctx);
   return lastDriver;
 }
