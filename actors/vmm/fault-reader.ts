@@ -173,5 +173,5 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
     ctx.mark('vmm.prgi-remembered-twice');
   }
-  rememberFault(s, { devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
+  rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid);
 }

@@ -16,8 +16,30 @@ function groupKey(devId: number, pasid: number | null, prgi: number): number {
   return (devId * (noPasidKey + 1) + (pasid ?? noPasidKey)) * 512 + prgi;
 }
 
-/** Remembers `f` as the newest fault. */
-export function rememberFault(s: VmmState, f: ForwardedFault): void {
+/**
+ * Remembers a fault as the newest one, in a record a forgotten fault left (faultPool) or a new
+ * one: one per fault owed at once instead of one per group (issue 9).
+ */
+export function rememberFault(s: VmmState, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, m: ForwardedFault['m'], fd: number, asid: number): void {
+  let f = s.faultPool.free.pop();
+  if (f === undefined) {
+    s.faultPool.made++;
+    f = { devId, pasid, prgi, cookie, ghost, m, fd, asid };
+  } else {
+    f.devId = devId;
+    f.pasid = pasid;
+    f.prgi = prgi;
+    f.cookie = cookie;
+    f.ghost = ghost;
+    f.m = m;
+    f.fd = fd;
+    f.asid = asid;
+  }
+  keep(s, f);
+}
+
+/** `f` becomes the newest remembered fault, in the list and its index. */
+function keep(s: VmmState, f: ForwardedFault): void {
   s.faults.push(f);
   const key = groupKey(f.devId, f.pasid, f.prgi);
   const same = s.faultsByGroup.get(key);
@@ -37,7 +59,9 @@ export function forgetOldestOfGroup(s: VmmState, devId: number, pasid: number | 
   if (same === undefined) return;
   for (let k = 0; k < n && same.length > 0; k++) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.
-    removeFirst(s.faults, same.shift()!);
+    const f = same.shift()!;
+    removeFirst(s.faults, f);
+    s.faultPool.free.push(f);
   }
 }
 
@@ -47,6 +71,6 @@ export function forgetFaultsWhere(s: VmmState, match: (f: ForwardedFault) => boo
   const forgotten = s.faults.length - kept.length;
   s.faults = [];
   s.faultsByGroup.clear();
-  for (const f of kept) rememberFault(s, f);
+  for (const f of kept) keep(s, f);
   return forgotten;
 }

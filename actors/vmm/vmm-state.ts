@@ -131,6 +131,8 @@ export interface VmmState {
   faults: ForwardedFault[];
   /** `faults` by (dev_id, PASID|none, PRGI) (remembered-faults.ts). */
   faultsByGroup: Map<number, ForwardedFault[]>;
+  /** Forgotten fault records for the next remembered ones, and how many were ever made (remembered-faults.ts). */
+  faultPool: { free: ForwardedFault[]; made: number };
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
   inv: VmmInvState;
   syscallsByOp: Record<string, number>;
@@ -203,6 +205,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     vprq: createPrqProducer(cfg.vprqEntries),
     faults: [],
     faultsByGroup: new Map(),
+    faultPool: { free: [], made: 0 },
     inv: createVmmInvState(),
     syscallsByOp: {},
     syscallErrorsByOp: {},
