@@ -1,9 +1,10 @@
 // The forwarded faults the VMM still owes the host an answer for (VmmState.faults, oldest
 // first) and their index by (dev_id, PASID|none, PRGI), the triple a guest response names:
 // finding a response's group costs one lookup instead of a scan of every remembered fault.
-// Every change to the list goes through here so the index never disagrees with it. A triple's
-// list stays in the index once empty (there are at most dev_ids × PASIDs × 512 of them): a set,
-// a new array and a delete per group made the Map reallocate its table (issue 9).
+// Every change to the list goes through here so the index never disagrees with it. The index is
+// per (dev_id, PASID|none) a table of 512 lists by PRGI, each list kept once made: a Map of every
+// triple with a set, a new array and a delete per group reallocated its table, and its keys
+// were doubles hashed per lookup (issue 9).
 
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
 import { removeFirst } from '../../src/util/remove-first.ts';
@@ -11,9 +12,23 @@ import { removeFirst } from '../../src/util/remove-first.ts';
 /** PASIDs are 20 bits; one past the largest stands for "no PASID" (a RID-only fault). */
 const noPasidKey = 1 << 20;
 
-/** The index key of (dev_id, PASID|none, PRGI): exact while dev_id < 2^24. */
-function groupKey(devId: number, pasid: number | null, prgi: number): number {
-  return (devId * (noPasidKey + 1) + (pasid ?? noPasidKey)) * 512 + prgi;
+/** The index key of (dev_id, PASID|none): exact while dev_id < 2^32, a small integer while dev_id < 2^9. */
+function spaceKey(devId: number, pasid: number | null): number {
+  return devId * (noPasidKey + 1) + (pasid ?? noPasidKey);
+}
+
+/** PRGIs are 9 bits: a table per (dev_id, PASID|none) has a list slot for each. */
+const PRGI_COUNT = 512;
+
+/** The list of (dev_id, PASID|none, PRGI), made empty on first use. */
+function listOf(s: VmmState, devId: number, pasid: number | null, prgi: number): ForwardedFault[] {
+  const key = spaceKey(devId, pasid);
+  let byPrgi = s.faultsByGroup.get(key);
+  if (byPrgi === undefined) {
+    byPrgi = new Array<ForwardedFault[]>(PRGI_COUNT);
+    s.faultsByGroup.set(key, byPrgi);
+  }
+  return (byPrgi[prgi] ??= []);
 }
 
 /**
@@ -41,21 +56,18 @@ export function rememberFault(s: VmmState, devId: number, pasid: number | null, 
 /** `f` becomes the newest remembered fault, in the list and its index. */
 function keep(s: VmmState, f: ForwardedFault): void {
   s.faults.push(f);
-  const key = groupKey(f.devId, f.pasid, f.prgi);
-  const same = s.faultsByGroup.get(key);
-  if (same === undefined) s.faultsByGroup.set(key, [f]);
-  else same.push(f);
+  listOf(s, f.devId, f.pasid, f.prgi).push(f);
 }
 
 /** The remembered faults of (dev_id, PASID|none, PRGI), oldest first (empty: none); do not keep or change it. */
 export function faultsOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number): readonly ForwardedFault[] {
-  return s.faultsByGroup.get(groupKey(devId, pasid, prgi)) ?? none;
+  return s.faultsByGroup.get(spaceKey(devId, pasid))?.[prgi] ?? none;
 }
 const none: readonly ForwardedFault[] = [];
 
 /** Forgets the `n` oldest remembered faults of (dev_id, PASID|none, PRGI), keeping the others' order. */
 export function forgetOldestOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number, n: number): void {
-  const same = s.faultsByGroup.get(groupKey(devId, pasid, prgi));
+  const same = s.faultsByGroup.get(spaceKey(devId, pasid))?.[prgi];
   if (same === undefined) return;
   for (let k = 0; k < n && same.length > 0; k++) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.

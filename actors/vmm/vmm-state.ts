@@ -129,8 +129,8 @@ export interface VmmState {
   vprq: PrqProducerState;
   /** Forwarded faults owed an answer, oldest first; changed only through remembered-faults.ts. */
   faults: ForwardedFault[];
-  /** `faults` by (dev_id, PASID|none, PRGI) (remembered-faults.ts). */
-  faultsByGroup: Map<number, ForwardedFault[]>;
+  /** `faults` by (dev_id, PASID|none), then by PRGI (remembered-faults.ts). */
+  faultsByGroup: Map<number, ForwardedFault[][]>;
   /** Forgotten fault records for the next remembered ones, and how many were ever made (remembered-faults.ts). */
   faultPool: { free: ForwardedFault[]; made: number };
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
