@@ -21,7 +21,7 @@ import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
 import { createDeviceRecordPool, type DeviceRecordPool } from './records.ts';
-import { DirectMap } from '../../src/check/direct-map.ts';
+import { DirectMap } from '../../src/util/direct-map.ts';
 import type { FnReset } from './reset.ts';
 import type { PasidStop } from './pasid.ts';
 

@@ -2,7 +2,7 @@
 // machine per group being handled, and the counters the summary shows.
 
 import { createGroupIdTable, createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
-import type { DirectMap } from '../../src/check/direct-map.ts';
+import type { DirectMap } from '../../src/util/direct-map.ts';
 import type { MachineState } from '../../src/machines/index.ts';
 import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { GuestConfig } from '../../src/config/tier-configs.ts';

@@ -3,7 +3,7 @@
 
 import type { MachineState } from '../../src/machines/index.ts';
 import { createGroupIdTable, createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
-import type { DirectMap } from '../../src/check/direct-map.ts';
+import type { DirectMap } from '../../src/util/direct-map.ts';
 import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';

@@ -14,7 +14,7 @@ import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
-import { allocCookie, type UfdFault } from './ufd-objects.ts';
+import { allocCookie, freeCookie, type UfdFault } from './ufd-objects.ts';
 import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
 
 export const EBADF = errno.EBADF;
@@ -111,7 +111,7 @@ export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: nu
       rc = -errno.EINVAL;
       break;
     }
-    delete fault.response[r.cookie];
+    freeCookie(fault, r.cookie);
     faultQueueTake(fault, gid, ctx);
     if (lifeEvent(s, gid, r.code === pageRespCode.SUCCESS ? USER_SUCCESS : USER_INVALID, env)) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {

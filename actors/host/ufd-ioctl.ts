@@ -36,7 +36,7 @@ export function faultQueueAlloc(s: HostState, flags: number): SyscallResult {
   if (flags !== 0) return err(errno.EOPNOTSUPP);
   const id = allocObjectId(s.ufd);
   const fd = s.ufd.nextFd++;
-  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: {}, ghosts: createGroupIdTable<number>() };
+  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: [], cookieFloor: 1, ghosts: createGroupIdTable<number>() };
   s.ufd.fds[fd] = id;
   return ok(id, fd);
 }

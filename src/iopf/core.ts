@@ -12,7 +12,7 @@
 // `pool` counts the records ever made. A record is not kept by anyone past its group's answer.
 // Shared by the host (physical PRQ) and the guest (vPRQ) drivers.
 
-import { DirectMap } from '../check/direct-map.ts';
+import { DirectMap } from '../util/direct-map.ts';
 import { removeFirst } from '../util/remove-first.ts';
 import { blankFault, iopfCode, type IopfCode, type IopfFault } from './fault.ts';
 
