@@ -16,6 +16,7 @@ import { raiseFault } from './fault.ts';
 import { parkIfStopped } from './pasid.ts';
 import { fnRemoved } from './reset.ts';
 import { nextAccess, workloadDone } from './workload.ts';
+import { freeTranslation, newTranslation } from './records.ts';
 
 export const DEV_TO_IOMMU = 'dev->iommu';
 
@@ -71,7 +72,7 @@ export function requestTranslation(s: DeviceState, ctx: ActorCtx, owner: number,
   const tag = s.nextTag;
   s.nextTag = (s.nextTag + 1) >>> 0;
   if (s.translations.has(tag)) ctx.assert(false, 'FAULTLINE_DEVICE_ATS_TAG', `ATS tag ${tag} still outstanding`);
-  s.translations.set(tag, { owner, spaceIdx, page, write, stale: false });
+  s.translations.set(tag, newTranslation(s, owner, spaceIdx, page, write));
   s.translationsOutstanding++;
   s.c.atsRequests++;
   sendOrQueue(s.outboxes, ctx, DEV_TO_IOMMU, {
@@ -93,15 +94,16 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     return;
   }
   const space = s.spaces[t.spaceIdx]!;
-  ctx.assert(
-    msg.rid === space.cfg.rid && msg.addr === t.page * 4096,
-    'FAULTLINE_DEVICE_ATS_MISMATCH',
-    `completion tag ${msg.tag} for rid ${msg.rid} addr ${msg.addr}; requested rid ${space.cfg.rid} page ${t.page}`,
-  );
+  // The message is built only when the assertion fails (a template per completion was most of its cost; issue 9).
+  if (!(msg.rid === space.cfg.rid && msg.addr === t.page * 4096)) {
+    ctx.assert(false, 'FAULTLINE_DEVICE_ATS_MISMATCH', `completion tag ${msg.tag} for rid ${msg.rid} addr ${msg.addr}; requested rid ${space.cfg.rid} page ${t.page}`);
+  }
   s.translations.delete(msg.tag);
+  const { owner, page, write, stale } = t;
+  freeTranslation(s, t);
   s.translationsOutstanding--;
   s.c.atsCompletions++;
-  if (t.stale) {
+  if (stale) {
     if (s.keepsRacedTranslation) {
       // Bug 'atc-keeps-raced-translation': cached and used as if nothing had raced it.
       s.c.racedTranslationsKept++;
@@ -109,24 +111,24 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     } else {
       s.c.dropped.atsCplStale++;
       ctx.mark('device.ats-raced-invalidation');
-      if (t.owner >= 0) translateFor(s, ctx, t.owner);
+      if (owner >= 0) translateFor(s, ctx, owner);
       return;
     }
   }
   const fn = s.fns[space.fnIdx]!;
   if (msg.r || msg.w) {
-    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page: t.page, r: msg.r, w: msg.w, version: msg.version });
+    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page, r: msg.r, w: msg.w, version: msg.version });
   }
-  if (t.owner < 0) {
+  if (owner < 0) {
     if (!(msg.r || msg.w)) s.c.prefetchDenied++;
     return;
   }
-  const slot = s.slots[t.owner]!;
-  if (!(slot.phase === 'translating' && slot.tag === msg.tag)) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${t.owner} got tag ${msg.tag} while ${slot.phase}`);
-  if (t.write ? msg.w : msg.r) {
-    ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page: t.page, version: msg.version });
-    completeAccess(s, ctx, t.owner);
-  } else raiseFault(s, ctx, t.owner);
+  const slot = s.slots[owner]!;
+  if (!(slot.phase === 'translating' && slot.tag === msg.tag)) ctx.assert(false, 'FAULTLINE_DEVICE_SLOT', `slot ${owner} got tag ${msg.tag} while ${slot.phase}`);
+  if (write ? msg.w : msg.r) {
+    ctx.check({ type: 'chk.xlateUsed', asid: space.cfg.asid, page, version: msg.version });
+    completeAccess(s, ctx, owner);
+  } else raiseFault(s, ctx, owner);
 }
 
 export function completeAccess(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {

@@ -5,7 +5,9 @@
 // and every access translates. Invalidation drops entries by predicate, so over-invalidation
 // (always safe) is a caller's choice. Storage and eviction are the shared bounded cache
 // (src/util/bounded-cache.ts, the IOTLB's too): lookups, inserts and LRU touches are O(1). Keys
-// are numbers packed from (pasid, page) while the page fits in 32 bits, the text form otherwise.
+// are numbers packed from (pasid, page) while the page fits in 32 bits, the text form otherwise;
+// small ones (page < 2^16, PASID < 2^14 - 1) are negative and within V8's small integers, so a
+// key is not a heap number allocated per lookup and hashed as a double (issue 9).
 
 import { cacheClear, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
 
@@ -32,6 +34,10 @@ export function createAtc(capacity: number, replacement: AtcReplacement = 'lru')
 }
 
 export function atcKey(pasid: number | null, page: number): AtcKey {
+  // Small: -(pasid' * 2^16 + page) - 1 in [-2^30, -1]; the forms below are never negative.
+  if (page === (page & 0xffff) && (pasid === null || (pasid === (pasid & 0x3fff) && pasid < 0x3fff))) {
+    return -((pasid === null ? 0 : pasid + 1) * 0x10000 + page) - 1;
+  }
   // `page === page >>> 0`: an integer in 0..2^32-1 (others take the text form).
   if (page === page >>> 0 && (pasid === null || pasid === (pasid & 0xfffff))) {
     return (pasid === null ? 0 : pasid + 1) * PASID_SHIFT + page;

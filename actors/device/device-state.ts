@@ -20,8 +20,13 @@ import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
 import { priExec } from './machines.ts';
+import { createDeviceRecordPool, type DeviceRecordPool } from './records.ts';
+import { DirectMap } from '../../src/util/direct-map.ts';
 import type { FnReset } from './reset.ts';
 import type { PasidStop } from './pasid.ts';
+
+/** 1024 direct slots for outstanding ATS tags: more than a device's accesses and prefetches in flight (the rest go to the table's Map). */
+const ATS_TAG_BITS = 10;
 
 /** Bug toggle (§1.4): the ATC caches a translation completion that raced an overlapping invalidation. */
 export const BUG_ATC_KEEPS_RACED = 'atc-keeps-raced-translation';
@@ -114,6 +119,8 @@ export interface Translation {
   write: boolean;
   /** An overlapping ATC invalidation arrived while in flight: never cache or use it. */
   stale: boolean;
+  /** Outstanding (in `translations`); false while the record waits on the free list (records.ts). */
+  live: boolean;
 }
 
 export interface DeviceState {
@@ -123,9 +130,15 @@ export interface DeviceState {
   families: PriFamily[];
   spaces: SpaceState[];
   slots: Slot[];
-  /** ATS tag → outstanding translation. */
-  translations: Map<number, Translation>;
+  /**
+   * ATS tag → outstanding translation. Tags are handed out in sequence, so the outstanding ones
+   * sit in a direct-mapped table's slots (no Map set and delete per request; issue 9). To walk
+   * the outstanding ones, walk pool.translationsAll for the live records.
+   */
+  translations: DirectMap<Translation>;
   translationsOutstanding: number;
+  /** Free group and translation records (records.ts). */
+  pool: DeviceRecordPool;
   nextTag: number;
   nextGhost: number;
   outboxes: Outboxes;
@@ -187,8 +200,9 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     families,
     spaces,
     slots,
-    translations: new Map(),
+    translations: new DirectMap(ATS_TAG_BITS),
     translationsOutstanding: 0,
+    pool: createDeviceRecordPool(),
     nextTag: 0,
     nextGhost: 1,
     outboxes: {},

@@ -17,15 +17,28 @@ import { groupPagesLimit } from '../../src/config/workload.ts';
 import { sample, type Distribution } from '../../src/util/distribution.ts';
 import type { Rng } from '../../src/util/rng.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
-import type { PrgOutcome } from '../../machines/prg.machine.ts';
+import type { PrgEvent, PrgOutcome } from '../../machines/prg.machine.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { DEV_TO_IOMMU, failAccess, requestTranslation, translateFor } from './access.ts';
 import { PRGI_COUNT, type DeviceState, type FnState, type PrgGroup } from './device-state.ts';
 import { prgExec } from './machines.ts';
 import { priEvent, priFailure, priUsable } from './pri.ts';
 import { insertGroup, raiseBlockedBy, removeGroup } from './prg-table.ts';
+import { freePrgGroup, newPrgGroup } from './records.ts';
 import { completeReset } from './reset.ts';
 import { checkPasidStopped, faultOnStopped } from './pasid.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
+
+// The machine's events as shared constants: one object per kind, not one per step (issue 9).
+const PAGE_INNER: PrgEvent = { type: 'prg.page', last: false };
+const PAGE_LAST: PrgEvent = { type: 'prg.page', last: true };
+const RESPONSE: Record<PrgOutcome, PrgEvent> = {
+  success: { type: 'prg.response', outcome: 'success' },
+  invalid: { type: 'prg.response', outcome: 'invalid' },
+  failure: { type: 'prg.response', outcome: 'failure' },
+};
 
 export function raiseFault(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const slot = s.slots[slotIdx]!;
@@ -72,16 +85,8 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const fn = s.fns[sp.fnIdx]!;
   const pages = groupPages(s, slotIdx);
   if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
-  const g = insertGroup(fn, {
-    ghost: s.nextGhost,
-    spaceIdx: slot.spaceIdx,
-    firstPage: slot.page,
-    pages,
-    write: slot.write,
-    sentAtNs: ctx.now(),
-    machine: prgExec.initial({ pagesTotal: pages }),
-    waiters: [slotIdx],
-  });
+  const g = insertGroup(fn, newPrgGroup(s, s.nextGhost, slot.spaceIdx, slot.page, pages, slot.write, ctx.now(), prgExec.initial({ pagesTotal: pages })));
+  g.waiters.push(slotIdx);
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;
   stamp(s.hops['dev.sent'], g.ghost, g.sentAtNs);
@@ -98,7 +103,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
     pasidGen: sp.pasidGen,
   });
   ctx.check({ type: 'chk.queue', queue: checkQueue.priCredits, op: checkQueueOp.enqueue, ghost: g.ghost, count: pages, reason: checkReason.none });
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   for (let i = 0; i < pages; i++) {
     const last = i === pages - 1;
     ctx.check({ type: 'chk.pageReq', ghost: g.ghost, index: i, last });
@@ -117,11 +122,12 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
       ghost: g.ghost,
     });
     s.c.pageRequests++;
-    prgExec.step(g.machine, { type: 'prg.page', last }, effects);
+    prgExec.step(g.machine, last ? PAGE_LAST : PAGE_INNER, effects);
   }
   if (effects.length !== 0 || g.machine.value !== 'waitingResponse') {
     ctx.assert(false, 'FAULTLINE_DEVICE_PRG_LAST', `group ${g.ghost}: ${JSON.stringify(effects)} in ${g.machine.value}`);
   }
+  scratch.give(effects);
   slot.phase = 'faulted';
   slot.ghost = g.ghost;
 }
@@ -152,11 +158,13 @@ export function onPrgResp(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci
   const now = ctx.now();
   record(s.faultRttNs, now - g.sentAtNs);
   stamp(s.hops['dev.answered'], g.ghost, now);
-  const effects: Effect[] = [];
-  prgExec.step(g.machine, { type: 'prg.response', outcome: outcomeOf(s, msg.code) }, effects);
+  const effects = scratch.take();
+  prgExec.step(g.machine, RESPONSE[outcomeOf(s, msg.code)], effects);
   if (!(g.machine.status === 'done')) ctx.assert(false, 'FAULTLINE_DEVICE_PRG_STATE', `group ${g.ghost} in ${g.machine.value} after a response`);
   removeGroup(fn, g.prgi);
   for (const e of effects) applyGroupEffect(s, ctx, fn, g, e);
+  scratch.give(effects);
+  freePrgGroup(s, g);
   drainWaitQueue(s, ctx, fnIdx);
   completeReset(s, ctx, fnIdx);
   checkPasidStopped(s, ctx, fnIdx);

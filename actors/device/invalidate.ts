@@ -36,13 +36,14 @@ export function onAtcInv(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
     s.c.dropped.atcInvUnknownRid++;
     return;
   }
-  ctx.assert(msg.itag < ITAG_COUNT, 'FAULTLINE_DEVICE_ITAG', `ATC invalidate with ITag ${msg.itag}`);
+  if (!(msg.itag < ITAG_COUNT)) ctx.assert(false, 'FAULTLINE_DEVICE_ITAG', `ATC invalidate with ITag ${msg.itag}`);
   s.c.atcInvs++;
   const first = Math.floor(msg.addr / 4096);
   const match = (pasid: number | null, page: number): boolean => page >= first && page - first < msg.pages && (!msg.pasidPresent || msg.global || pasid === msg.pasid);
   const fn = s.fns[fnIdx]!;
   s.c.atcInvalidated += atcInvalidate(fn.atc, match);
-  for (const t of s.translations.values()) {
+  for (const t of s.pool.translationsAll) {
+    if (!t.live) continue;
     const sp = s.spaces[t.spaceIdx]!;
     if (sp.fnIdx === fnIdx && match(sp.cfg.pasid, t.page)) t.stale = true;
   }

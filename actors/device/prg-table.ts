@@ -14,22 +14,12 @@ export function raiseBlockedBy(fn: FnState, pages: number): RaiseBlock {
   return null;
 }
 
-/** Take a free PRGI and hold `group.pages` credits; the caller checked raiseBlockedBy. */
-export function insertGroup(fn: FnState, group: Omit<PrgGroup, 'prgi'>): PrgGroup {
+/** Give `g` a free PRGI and hold `g.pages` credits; the caller checked raiseBlockedBy. */
+export function insertGroup(fn: FnState, g: PrgGroup): PrgGroup {
   let prgi = fn.prgiCursor;
   while (fn.groups[prgi] !== null) prgi = (prgi + 1) % PRGI_COUNT;
   fn.prgiCursor = (prgi + 1) % PRGI_COUNT;
-  const g: PrgGroup = {
-    ghost: group.ghost,
-    spaceIdx: group.spaceIdx,
-    firstPage: group.firstPage,
-    pages: group.pages,
-    write: group.write,
-    sentAtNs: group.sentAtNs,
-    machine: group.machine,
-    waiters: group.waiters,
-    prgi,
-  };
+  g.prgi = prgi;
   fn.groups[prgi] = g;
   fn.groupsOutstanding++;
   fn.groupsRaised++;

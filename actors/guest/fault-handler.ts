@@ -23,7 +23,8 @@ export interface HandlerOutcome {
 }
 
 export function spaceByAsid(s: GuestState, asid: number): AddressSpace | undefined {
-  return s.cfg.spaces.find((sp) => sp.asid === asid);
+  for (const sp of s.cfg.spaces) if (sp.asid === asid) return sp;
+  return undefined;
 }
 
 /** Map every page of the group in the handler's address space (the group's attach handle). */

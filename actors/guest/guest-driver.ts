@@ -9,19 +9,22 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { iopfRespond, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
-import { executorFor, type Effect } from '../../src/machines/index.ts';
+import { executorFor } from '../../src/machines/index.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
-import { guestGroupMachine } from '../../machines/guest-group.machine.ts';
+import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { handleGroup } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';
+import { EffectScratch } from '../effect-scratch.ts';
 
 export const TO_VMM = 'guest->vmm';
 export const GUEST_S1 = 'guest.s1';
 
 const exec = executorFor(guestGroupMachine);
+const scratch = new EffectScratch();
+const HANDLE_START: GuestGroupEvent = { type: 'handle.start' };
 
 /** The guest side of the shared consumer glue: the vPRQ, vmmio.* and vcmd.pgResp towards the VMM; no marks. */
 const guestSide: PrqConsumerSide = {
@@ -55,7 +58,7 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
     startGroup(this.s, this.ctx, group);
   }
 
-  protected ridKnown(rid: number): boolean {
+  ridKnown(rid: number): boolean {
     for (const sp of this.s.cfg.spaces) if (sp.vrid === rid) return true;
     return false;
   }
@@ -73,17 +76,26 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 }
 
+/** The GuestDriver of (s, ctx), kept as the host's is (actors/host/prq-thread.ts hostDriver). */
+let lastDriver: GuestDriver | null = null;
+export function guestDriver(s: GuestState, ctx: ActorCtx): GuestDriver {
+  if (lastDriver?.isFor(s, ctx)) return lastDriver;
+  lastDriver = new GuestDriver(s, ctx);
+  return lastDriver;
+}
+
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   stamp(s.hops['guest.received'], ghost, ctx.now());
   ctx.check({ type: 'chk.deliver', layer: checkLayer.guest, ghost, requests: group.faults.length });
   const m = exec.initial({ faults: group.faults.length });
   s.groups.set(group.id, m);
-  const effects: Effect[] = [];
-  exec.step(m, { type: 'handle.start' }, effects);
+  const effects = scratch.take();
+  exec.step(m, HANDLE_START, effects);
   for (const e of effects) {
     if (e.type === 'armHandler') ctx.timer(ctx.delayNs(s.cfg.handlerCostNs), { type: 'guest.handlerDone', groupId: group.id });
   }
+  scratch.give(effects);
 }
 
 /** The handler's work is done: fix guest.s1 and answer the group through the core. */
@@ -95,14 +107,15 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
     return;
   }
   const out = handleGroup(s, ctx.mem(GUEST_S1), group);
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   exec.step(m, { type: 'handle.done', code: out.code as 0 | 1, pagesMapped: out.pagesMapped }, effects);
   if (!(m.status === 'done')) ctx.assert(false, 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
   for (const e of effects) {
-    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), new GuestDriver(s, ctx));
+    if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), guestDriver(s, ctx));
   }
+  scratch.give(effects);
   s.stats.groupsHandled++;
   s.groups.delete(groupId);
 }

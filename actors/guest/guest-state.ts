@@ -1,7 +1,8 @@
 // The guest tier's plain-data state: its vPRQ consumer, its own IOPF core, one guest-group
 // machine per group being handled, and the counters the summary shows.
 
-import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import { createGroupIdTable, createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import type { DirectMap } from '../../src/util/direct-map.ts';
 import type { MachineState } from '../../src/machines/index.ts';
 import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { GuestConfig } from '../../src/config/tier-configs.ts';
@@ -30,7 +31,7 @@ export interface GuestState {
   prq: PrqConsumerState;
   core: IopfCoreState;
   /** Machines of groups not answered yet, by core group id. */
-  groups: Map<number, MachineState<GuestGroupContext>>;
+  groups: DirectMap<MachineState<GuestGroupContext>>;
   /** The unmap workload and its outstanding invalidation waits (unmap.ts). */
   unmap: GuestUnmapState;
   /** The scenario timeline's guest actions (timeline.ts). */
@@ -48,7 +49,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     cfg,
     prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(),
-    groups: new Map(),
+    groups: createGroupIdTable(),
     unmap: createGuestUnmapState(),
     timeline: createGuestTimeline(cfg),
     pause: createGuestPause(),

@@ -8,7 +8,7 @@ import { iopfPartialCount, iopfPendingGroups } from '../../src/iopf/core.ts';
 import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerReadResult, prqConsumerReport } from '../../src/queues/prq-consumer.ts';
 import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
-import { GuestDriver, handlerDone } from './guest-driver.ts';
+import { guestDriver, handlerDone } from './guest-driver.ts';
 import { createGuestState, type GuestState } from './guest-state.ts';
 import { defer, isPaused, needsVcpu, resume } from './pause.ts';
 import { onGuestEvent, scheduleGuestEvents } from './timeline.ts';
@@ -46,10 +46,10 @@ function guestStep(s: GuestState, msg: Inbound, ctx: ActorCtx): void {
       prqConsumerDescriptor(s.prq, msg);
       return;
     case 'vprq.irq':
-      prqConsumerIrq(s.prq, new GuestDriver(s, ctx));
+      prqConsumerIrq(s.prq, guestDriver(s, ctx));
       return;
     case 'vmmio.readResult':
-      prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, new GuestDriver(s, ctx));
+      prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, guestDriver(s, ctx));
       return;
     case 'guest.handlerDone':
       handlerDone(s, ctx, msg.groupId);

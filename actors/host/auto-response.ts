@@ -10,7 +10,7 @@ import type { AutoReason } from '../../machines/host-fault-group.machine.ts';
 import { faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
-import type { UfdFault } from './ufd-objects.ts';
+import { freeCookie, type UfdFault } from './ufd-objects.ts';
 
 /** Answers the groups of `handleId` (null: every group) held by `fault`; returns how many. */
 export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault: UfdFault, handleId: number | null, reason: AutoReason, includeRead: boolean): number {
@@ -35,7 +35,7 @@ export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault
     .sort((a, b) => a - b)) {
     const gid = fault.response[cookie]!;
     if (s.core.groups.has(gid) && !belongs(gid)) continue;
-    delete fault.response[cookie];
+    freeCookie(fault, cookie);
     faultQueueTake(fault, gid, ctx);
     n += answer(s, env, gid, reason);
   }

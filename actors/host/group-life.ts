@@ -2,14 +2,17 @@
 // beside the IOPF core: partial sets by (rid, PRGI) as the core groups them, then groups by
 // core id. The machine's `respond` effect is the one place a group is answered through the core.
 
-import { executorFor, type Effect, type MachineState } from '../../src/machines/index.ts';
+import { executorFor, type MachineState } from '../../src/machines/index.ts';
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode, IopfFault } from '../../src/iopf/fault.ts';
 import { hostFaultGroupMachine, type HostGroupContext, type HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
 import { bump, type HostState } from './host-state.ts';
+import { EffectScratch } from '../effect-scratch.ts';
 
 const exec = executorFor(hostFaultGroupMachine);
 const REQ_LAST: HostGroupEvent = { type: 'req.last' };
+const REQ_PARTIAL: HostGroupEvent = { type: 'req.partial' };
+const scratch = new EffectScratch();
 
 /** rid * 512 + prgi while both fit their fields (16 and 9 bits), else the text `${rid}:${prgi}`. */
 function partialKey(f: IopfFault): number | string {
@@ -21,7 +24,7 @@ export function lifePartial(s: HostState, f: IopfFault): void {
   const key = partialKey(f);
   let m = s.life.partial.get(key);
   if (m === undefined) s.life.partial.set(key, (m = exec.initial()));
-  exec.step(m, { type: 'req.partial' }, []);
+  stepIgnoringEffects(m, REQ_PARTIAL);
 }
 
 /** The core formed group `groupId` on last request `f`: its partial set becomes a pending group. */
@@ -29,7 +32,7 @@ export function lifeGroup(s: HostState, f: IopfFault, groupId: number): void {
   const key = partialKey(f);
   const m = s.life.partial.get(key) ?? exec.initial();
   s.life.partial.delete(key);
-  exec.step(m, REQ_LAST, []);
+  stepIgnoringEffects(m, REQ_LAST);
   s.life.groups.set(groupId, m);
 }
 
@@ -57,7 +60,7 @@ export function lifeRemovePartials(s: HostState, rid: number, env: IopfCoreEnv):
 export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env: IopfCoreEnv): boolean {
   const m = s.life.groups.get(groupId);
   if (m === undefined) return false;
-  const effects: Effect[] = [];
+  const effects = scratch.take();
   const taken = exec.step(m, ev, effects);
   for (const e of effects) {
     if (e.type !== 'respond') continue;
@@ -66,6 +69,7 @@ export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env
     iopfRespond(s.core, groupId, (e.params as { code: number }).code as IopfCode, env);
     s.answeringForUser = false;
   }
+  scratch.give(effects);
   if (m.status === 'done') {
     finish(s, m);
     s.life.groups.delete(groupId);
@@ -75,6 +79,13 @@ export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env
 
 export function lifeStateOf(s: HostState, groupId: number): MachineState<HostGroupContext> | undefined {
   return s.life.groups.get(groupId);
+}
+
+/** A step whose effects the partial-set states never have (the machine emits `respond` only for a pending group). */
+function stepIgnoringEffects(m: MachineState<HostGroupContext>, ev: HostGroupEvent): void {
+  const effects = scratch.take();
+  exec.step(m, ev, effects);
+  scratch.give(effects);
 }
 
 function finish(s: HostState, m: MachineState<HostGroupContext>): void {

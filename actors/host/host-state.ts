@@ -2,7 +2,8 @@
 // iommufd object table, the per-group lifecycles and the counters the summary shows.
 
 import type { MachineState } from '../../src/machines/index.ts';
-import { createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import { createGroupIdTable, createIopfCore, type IopfCoreState } from '../../src/iopf/core.ts';
+import type { DirectMap } from '../../src/util/direct-map.ts';
 import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../../src/queues/prq-consumer.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
@@ -40,7 +41,7 @@ export interface HostLifecycles {
   /** Open partial sets by (rid, prgi) (group-life.ts partialKey), in opening order, as the core groups them. */
   partial: Map<number | string, MachineState<HostGroupContext>>;
   /** Groups by core group id, until their machine is done. */
-  groups: Map<number, MachineState<HostGroupContext>>;
+  groups: DirectMap<MachineState<HostGroupContext>>;
   /** Final states reached, by state. */
   finals: Record<string, number>;
 }
@@ -71,7 +72,7 @@ export function createHostState(cfg: HostConfig): HostState {
     prq: createPrqConsumer(cfg.prqEntries, hostPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(cfg.noHandlerResponse),
     ufd: createUfdState(cfg),
-    life: { partial: new Map(), groups: new Map(), finals: {} },
+    life: { partial: new Map(), groups: createGroupIdTable(), finals: {} },
     inv: createHostInvState(),
     timeline: createHostTimeline(cfg),
     pasids: createHostPasids(cfg),

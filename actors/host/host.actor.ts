@@ -8,7 +8,7 @@ import { prqConsumerDescriptor, prqConsumerIrq, prqConsumerPending, prqConsumerR
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 import { backlogSize, flushOutbox } from '../../src/actor/outbox.ts';
 import { createHostState, type HostState } from './host-state.ts';
-import { HostDriver } from './prq-thread.ts';
+import { hostDriver } from './prq-thread.ts';
 import { bufferInvEntry, onInvWaitDone } from './invalidate.ts';
 import { bufferWriteRec, replySyscall, ufdCall } from './syscalls.ts';
 import { onPasidDrainRead, onPasidDrainWaitDone, onPasidStopped, pasidBusy, pollPasidDrains } from './pasid-reuse.ts';
@@ -24,7 +24,7 @@ export const hostActor = defineActor<HostState, HostConfig>({
         scheduleHostEvents(s, ctx);
         return;
       case 'host.event':
-        onHostEvent(s, msg.index, ctx, new HostDriver(s, ctx));
+        onHostEvent(s, msg.index, ctx, hostDriver(s, ctx));
         return;
       case 'sys.writable':
         flushOutbox(s.outboxes, ctx, msg.channel);
@@ -33,11 +33,11 @@ export const hostActor = defineActor<HostState, HostConfig>({
         prqConsumerDescriptor(s.prq, msg);
         return;
       case 'prq.irq':
-        prqConsumerIrq(s.prq, new HostDriver(s, ctx));
+        prqConsumerIrq(s.prq, hostDriver(s, ctx));
         return;
       case 'mmio.readResult':
         if (onPasidDrainRead(s, ctx, msg.reg, msg.tag, msg.value)) return;
-        prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, new HostDriver(s, ctx));
+        prqConsumerReadResult(s.prq, msg.reg, msg.tag, msg.value, hostDriver(s, ctx));
         if (s.pasids.lives.length > 0) pollPasidDrains(s, ctx);
         return;
       case 'pci.pasidStopped':
@@ -47,7 +47,7 @@ export const hostActor = defineActor<HostState, HostConfig>({
         bufferWriteRec(s, msg);
         return;
       case 'ufd.call':
-        ufdCall(s, ctx, new HostDriver(s, ctx), msg);
+        ufdCall(s, ctx, hostDriver(s, ctx), msg);
         if (s.pasids.lives.length > 0) pollPasidDrains(s, ctx);
         return;
       case 'ufd.invEntry':

@@ -65,7 +65,7 @@ export interface HostInvCounters {
 
 export interface HostInvState {
   /** ufd.invEntry payloads by syscall seq, until their call arrives. */
-  entries: Record<number, InvEntry[]>;
+  entries: Map<number, InvEntry[]>;
   /** Calls waiting for their invalidation wait, by wait tag. */
   calls: Map<number, InvCall>;
   nextTag: number;
@@ -76,7 +76,7 @@ export interface HostInvState {
 
 export function createHostInvState(): HostInvState {
   return {
-    entries: {},
+    entries: new Map(),
     calls: new Map(),
     nextTag: 1,
     s1Off: new Set(),
@@ -85,7 +85,13 @@ export function createHostInvState(): HostInvState {
 }
 
 export function bufferInvEntry(s: HostState, m: MessageByType<'ufd.invEntry'>): void {
-  (s.inv.entries[m.seq] ??= []).push({ addr: m.addrHi * 0x100000000 + m.addrLo, npages: m.npages, flags: m.flags });
+  const staged = s.inv.entries.get(m.seq);
+  if (staged === undefined) s.inv.entries.set(m.seq, [entryOf(m)]);
+  else staged.push(entryOf(m));
+}
+
+function entryOf(m: MessageByType<'ufd.invEntry'>): InvEntry {
+  return { addr: m.addrHi * 0x100000000 + m.addrLo, npages: m.npages, flags: m.flags };
 }
 
 interface Target {
@@ -120,8 +126,8 @@ function entryErrno(e: InvEntry | undefined): number {
 export function hwptInvalidate(s: HostState, ctx: ActorCtx, m: MessageByType<'ufd.call'>): SyscallResult | null {
   const n = s.inv.n;
   n.calls++;
-  const entries = s.inv.entries[m.seq] ?? [];
-  delete s.inv.entries[m.seq];
+  const entries = s.inv.entries.get(m.seq) ?? [];
+  s.inv.entries.delete(m.seq);
   const id = m.a0;
   const count = m.a1;
   if (entries.length > count) n.entriesIgnored += entries.length - count;

@@ -55,7 +55,7 @@ export class HostDriver extends PrqDriverGlue<HostState> {
     deliverGroup(this.s, this.ctx, group);
   }
 
-  protected ridKnown(rid: number): boolean {
+  ridKnown(rid: number): boolean {
     return ridKnown(this.s.ufd, rid);
   }
 
@@ -77,6 +77,18 @@ export class HostDriver extends PrqDriverGlue<HostState> {
     this.s.stats.partialSetsDiscarded += this.s.life.partial.size;
     lifeDiscardPartials(this.s);
   }
+}
+
+/**
+ * The HostDriver of (s, ctx), kept while the same host steps with the same ctx (every runtime
+ * gives an actor one ctx for its life) instead of a new one per step (issue 9); a driver holds
+ * nothing but s, ctx and the side, so sharing it changes nothing.
+ */
+let lastDriver: HostDriver | null = null;
+export function hostDriver(s: HostState, ctx: ActorCtx): HostDriver {
+  if (lastDriver?.isFor(s, ctx)) return lastDriver;
+  lastDriver = new HostDriver(s, ctx);
+  return lastDriver;
 }
 
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {

@@ -51,8 +51,8 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       r = read(s, ctx, env, m);
       break;
     case ufdOp.WRITE: {
-      const recs = s.ufd.writeRecs[m.seq] ?? [];
-      delete s.ufd.writeRecs[m.seq];
+      const recs = s.ufd.writeRecs.get(m.seq) ?? [];
+      s.ufd.writeRecs.delete(m.seq);
       r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
       break;
     }
@@ -79,24 +79,8 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
 }
 
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
-  const r = faultRead(s, ctx, env, m.a0, m.a1);
-  for (const w of r.records) {
-    sendOrQueue(s.outboxes, ctx, TO_VMM, {
-      type: 'ufd.record',
-      seq: m.seq,
-      w0: w.w0,
-      w1: w.w1,
-      w2: w.w2,
-      w3: w.w3,
-      w4: w.w4,
-      w5: w.w5,
-      w6: w.w6,
-      w7: w.w7,
-      w8: w.w8,
-      w9: w.w9,
-      ghost: w.ghost,
-    });
-  }
+  const r = faultRead(s, ctx, env, m.a0, m.a1, m.seq);
+  for (const record of r.records) sendOrQueue(s.outboxes, ctx, TO_VMM, record);
   // Level-triggered poll: groups left behind keep the fd readable.
   const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
   if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);
@@ -122,18 +106,25 @@ function count(s: HostState, op: number, ret: number): void {
  * the records a write() did not read (writeRecsIgnored) and the ignored entries (inv entriesIgnored).
  */
 function dropStaleStaged(s: HostState, seq: number): void {
-  for (const k in s.ufd.writeRecs) {
-    if (Number(k) >= seq) continue;
-    s.stats.writeRecsIgnored += s.ufd.writeRecs[k]!.length;
-    delete s.ufd.writeRecs[k];
+  s.stats.writeRecsIgnored += dropStagedBefore(s.ufd.writeRecs, seq);
+  s.inv.n.entriesIgnored += dropStagedBefore(s.inv.entries, seq);
+}
+
+/** Drops the lists staged for calls before `seq`; returns how many items they held. */
+function dropStagedBefore(staged: Map<number, unknown[]>, seq: number): number {
+  // Usually nothing is staged but this call's own records: no walk then (a for-in over seq-keyed objects collected their keys per call; issue 9).
+  if (staged.size === 0 || (staged.size === 1 && staged.has(seq))) return 0;
+  let dropped = 0;
+  for (const [k, items] of staged) {
+    if (k >= seq) continue;
+    dropped += items.length;
+    staged.delete(k);
   }
-  for (const k in s.inv.entries) {
-    if (Number(k) >= seq) continue;
-    s.inv.n.entriesIgnored += s.inv.entries[k]!.length;
-    delete s.inv.entries[k];
-  }
+  return dropped;
 }
 
 export function bufferWriteRec(s: HostState, m: MessageByType<'ufd.writeRec'>): void {
-  (s.ufd.writeRecs[m.seq] ??= []).push({ cookie: m.cookie, code: m.code });
+  const staged = s.ufd.writeRecs.get(m.seq);
+  if (staged === undefined) s.ufd.writeRecs.set(m.seq, [{ cookie: m.cookie, code: m.code }]);
+  else staged.push({ cookie: m.cookie, code: m.code });
 }

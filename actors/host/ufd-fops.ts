@@ -6,22 +6,31 @@
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
-import { encodePgfault, type Words10 } from '../../src/protocol/layouts.ts';
+import { encodePgfaultInto } from '../../src/protocol/layouts.ts';
+import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
+import type { HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
 import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
-import { allocCookie, type UfdFault } from './ufd-objects.ts';
+import { allocCookie, freeCookie, type UfdFault } from './ufd-objects.ts';
 import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
 
 export const EBADF = errno.EBADF;
 
-/** A 40-byte record's words, plus the group's ghost id (simulator-only, never decoded by iommufd). */
-export type RecordWords = Words10 & { ghost: number };
+// A user response as a shared event per code (write() accepts only these two): not one object per record (issue 9).
+const USER_SUCCESS: HostGroupEvent = { type: 'user.respond', code: 0 };
+const USER_INVALID: HostGroupEvent = { type: 'user.respond', code: 1 };
+
+/**
+ * A 40-byte record as the ufd.record message that carries it to the reader (the call's seq,
+ * the words, the group's ghost id: simulator-only, never decoded by iommufd), built once.
+ */
+export type RecordMessage = MessageByType<'ufd.record'>;
 
 export interface ReadResult extends SyscallResult {
-  records: RecordWords[];
+  records: RecordMessage[];
 }
 
 function openFault(s: HostState, fd: number): UfdFault | undefined {
@@ -38,11 +47,12 @@ export function prmFlagsOf(pasidValid: boolean, last: boolean): number {
   return (pasidValid ? iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID : 0) | (last ? iopfPrmFlag.LAST_PAGE : 0);
 }
 
-export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number): ReadResult {
+/** read(2) of `count` bytes on `fd`, for the syscall `seq` its records answer. */
+export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, seq: number): ReadResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return { ...err(EBADF), records: [] };
   if (count % pgfaultBytes !== 0) return { ...err(errno.ESPIPE), records: [] };
-  const records: RecordWords[] = [];
+  const records: RecordMessage[] = [];
   let room = count;
   while (fault.deliver.length > 0) {
     const gid = fault.deliver[0]!;
@@ -64,8 +74,9 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     faultQueueRead(ghost, ctx);
     for (const f of group.faults) {
       const flags = prmFlagsOf(f.pasidValid, f.last);
-      const w = encodePgfault({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie });
-      records.push({ w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3, w4: w.w4, w5: w.w5, w6: w.w6, w7: w.w7, w8: w.w8, w9: w.w9, ghost });
+      // Encoded straight into the message (issue 9: no words object, no record copied into a message).
+      const record: RecordMessage = { type: 'ufd.record', seq, w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
+      records.push(encodePgfaultInto({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie }, record));
     }
     room -= group.faults.length * pgfaultBytes;
     lifeEvent(s, gid, { type: 'fault.read', cookie }, env);
@@ -100,9 +111,9 @@ export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: nu
       rc = -errno.EINVAL;
       break;
     }
-    delete fault.response[r.cookie];
+    freeCookie(fault, r.cookie);
     faultQueueTake(fault, gid, ctx);
-    if (lifeEvent(s, gid, { type: 'user.respond', code: r.code as 0 | 1 }, env)) s.stats.groupsAnsweredByUser++;
+    if (lifeEvent(s, gid, r.code === pageRespCode.SUCCESS ? USER_SUCCESS : USER_INVALID, env)) s.stats.groupsAnsweredByUser++;
     else if (lateResponseAfterRemove(s, gid)) {
       // iopf_queue_remove_device answered it: the late response does nothing.
     } else {

@@ -6,7 +6,7 @@
 // never exceptions (include/uapi/linux/iommufd.h, iommufd/hw_pagetable.c, device.c, eventq.c).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import type { IopfCoreEnv } from '../../src/iopf/core.ts';
+import { createGroupIdTable, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import { errno, hwptAllocFlag } from '../../src/protocol/iommufd.ts';
 import { autoRespond } from './auto-response.ts';
 import type { HostState } from './host-state.ts';
@@ -36,7 +36,7 @@ export function faultQueueAlloc(s: HostState, flags: number): SyscallResult {
   if (flags !== 0) return err(errno.EOPNOTSUPP);
   const id = allocObjectId(s.ufd);
   const fd = s.ufd.nextFd++;
-  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: {}, ghosts: new Map() };
+  s.ufd.faults[id] = { id, fd, fdOpen: true, hwptRefs: 0, deliver: [], response: [], cookieFloor: 1, ghosts: createGroupIdTable<number>() };
   s.ufd.fds[fd] = id;
   return ok(id, fd);
 }

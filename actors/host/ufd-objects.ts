@@ -3,6 +3,7 @@
 // deliver list and response map, and attach handles per (device, PASID or RID). Object ids
 // share one number space, as iommufd's object xarray; fds are numbered from 3.
 
+import type { DirectMap } from '../../src/util/direct-map.ts';
 import { NO_PASID } from '../../src/protocol/iommufd.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 
@@ -33,10 +34,16 @@ export interface UfdFault {
   hwptRefs: number;
   /** Core group ids not read yet, FIFO. */
   deliver: number[];
-  /** Core group id → ghost id of every group the object holds (deliver list and response map). */
-  ghosts: Map<number, number>;
-  /** cookie → core group id of groups read and not answered. */
-  response: Record<number, number>;
+  /** Core group id → ghost id of every group the object holds (deliver list and response map); by core group id as the core's own table. */
+  ghosts: DirectMap<number>;
+  /**
+   * cookie → core group id of groups read and not answered: an array with holes where cookies
+   * are free (the cookies are the lowest free ones, so it stays dense), which Object.keys lists
+   * in cookie order as it did the object; a free cookie's element is deleted, never set undefined.
+   */
+  response: number[];
+  /** Every cookie below it is in use: allocCookie starts its search there (xa_alloc's lowest free). */
+  cookieFloor: number;
 }
 
 export interface UfdHandle {
@@ -58,8 +65,8 @@ export interface UfdState {
   nextObjId: number;
   nextFd: number;
   nextHandleId: number;
-  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives. */
-  writeRecs: Record<number, { cookie: number; code: number }[]>;
+  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives (a Map: empty is seen without a walk). */
+  writeRecs: Map<number, { cookie: number; code: number }[]>;
   /** ops->user_pasid_table of the IOMMU driver (scenario iommu.userPasidTable; VT-d: false). */
   userPasidTable: boolean;
 }
@@ -91,7 +98,7 @@ export function createUfdState(cfg: HostConfig): UfdState {
     nextObjId: maxId + 1,
     nextFd: 3,
     nextHandleId: 1,
-    writeRecs: {},
+    writeRecs: new Map(),
     userPasidTable: cfg.userPasidTable ?? false,
   };
 }
@@ -142,9 +149,20 @@ export function allocObjectId(u: UfdState): number {
   return u.nextObjId++;
 }
 
-/** xa_alloc with XA_FLAGS_ALLOC1 and a 32-bit limit: the lowest free cookie >= 1 (freed cookies are reused). */
+/**
+ * xa_alloc with XA_FLAGS_ALLOC1 and a 32-bit limit: the lowest free cookie >= 1 (freed cookies are
+ * reused), searched from cookieFloor rather than from 1 (a walk over every group read and not
+ * answered per read; issue 9).
+ */
 export function allocCookie(f: UfdFault): number {
-  let c = 1;
+  let c = f.cookieFloor;
   while (f.response[c] !== undefined) c++;
+  f.cookieFloor = c + 1;
   return c;
+}
+
+/** The group of `cookie` left the response map; its cookie is free again. */
+export function freeCookie(f: UfdFault, cookie: number): void {
+  delete f.response[cookie];
+  if (cookie < f.cookieFloor) f.cookieFloor = cookie;
 }

@@ -15,7 +15,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
-import { iotlbFill, iotlbKey, iotlbLookup } from './iotlb.ts';
+import { iotlbFill, iotlbKey, iotlbLookup, type IotlbEntry } from './iotlb.ts';
 import { underIotlbInv } from './iotlb-inv.ts';
 import { spaceKey, type IommuState } from './iommu-state.ts';
 
@@ -92,7 +92,7 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
     s.n.atsNotPresent++;
     return { r: false, w: false, version: pte >>> 8 };
   }
-  const t: Translation = { r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
-  iotlbFill(s.iotlb, key, { asid: space.asid, page, r: t.r, w: t.w, version: t.version });
-  return t;
+  const e: IotlbEntry = { asid: space.asid, page, r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
+  iotlbFill(s.iotlb, key, e);
+  return e; // read-only to the caller, as a hit's
 }

@@ -9,9 +9,8 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { checkLayer, checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
-import { encodePageRequest } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
+import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES } from './ats.ts';
 import { iotlbDrop, iotlbKey } from './iotlb.ts';
@@ -41,8 +40,7 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
     if (m.last && !isStopMarker(m)) autoRespond(s, m, prgCode.INVALID, ctx);
     return;
   }
-  const d = encodePageRequest(m);
-  const r = producePageRequest(s.prq, iommuPrqSide, s.outboxes, ctx, d, m.ghost, s.cfg.overflowAutoResponse);
+  const r = producePageRequest(s.prq, iommuPrqSide, s.outboxes, ctx, prqDescMessage(iommuPrqSide, m, m.ghost), s.cfg.overflowAutoResponse);
   if (r.raiseIrq) s.n.irqsRaised++;
   if (r.kind === 'queued') {
     s.n.prqQueued++;

@@ -12,11 +12,11 @@
 // (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import type { Effect } from '../../src/machines/index.ts';
+import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
-import { decodePgfault, encodePageRequest, type PgfaultRecord } from '../../src/protocol/layouts.ts';
+import { decodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import { producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
+import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
@@ -24,6 +24,12 @@ import { faultsOfGroup, rememberFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
 import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
+const INJECTED: ForwardedFaultEvent = { type: 'fault.inject', queued: true };
+const DROPPED: ForwardedFaultEvent = { type: 'fault.inject', queued: false };
+const OVERFLOW_ANSWER: ForwardedFaultEvent = { type: 'fault.overflowAnswer' };
 
 /** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
 export const vmmPrqSide: PrqProducerSide = {
@@ -66,7 +72,8 @@ export function onRecord(s: VmmState, m: MessageByType<'ufd.record'>, ctx: Actor
     ctx.mark('vmm.unexpectedRecord');
     return;
   }
-  call.records.push({ w0: m.w0, w1: m.w1, w2: m.w2, w3: m.w3, w4: m.w4, w5: m.w5, w6: m.w6, w7: m.w7, w8: m.w8, w9: m.w9, ghost: m.ghost });
+  // Decoded once, into the record kept until the read returns (issue 9: no copy of the words, then a decoded copy).
+  call.records.push(decodePgfaultInto(m, { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0, ghost: m.ghost }));
 }
 
 export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
@@ -78,7 +85,7 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
   }
   const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
-  for (const w of call.records) inject(s, decodePgfault(w), w.ghost, fd, writes, ctx);
+  for (const r of call.records) inject(s, r, r.ghost, fd, writes, ctx);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;
   // A fd closed meanwhile (a teardown) is not read again.
@@ -108,20 +115,24 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
     }
     return;
   }
-  const d = encodePageRequest({
-    rid: space.vrid,
-    pasidPresent: space.vpasid !== null,
-    pasid: space.vpasid ?? 0,
-    exe: (r.perm & pgfaultPerm.EXEC) !== 0,
-    priv: (r.perm & pgfaultPerm.PRIV) !== 0,
-    rd: (r.perm & pgfaultPerm.READ) !== 0,
-    wr: (r.perm & pgfaultPerm.WRITE) !== 0,
-    last,
-    prgi: r.grpid,
-    addr: r.addr,
-  });
+  const d = prqDescMessage(
+    vmmPrqSide,
+    {
+      rid: space.vrid,
+      pasidPresent: space.vpasid !== null,
+      pasid: space.vpasid ?? 0,
+      exe: (r.perm & pgfaultPerm.EXEC) !== 0,
+      priv: (r.perm & pgfaultPerm.PRIV) !== 0,
+      rd: (r.perm & pgfaultPerm.READ) !== 0,
+      wr: (r.perm & pgfaultPerm.WRITE) !== 0,
+      last,
+      prgi: r.grpid,
+      addr: r.addr,
+    },
+    ghost,
+  );
   // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
-  const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, ghost, 'none');
+  const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, 'none');
   if (res.kind === 'queued') {
     s.n.descsInjected++;
     if (last) s.n.groupsInjected++;
@@ -141,11 +152,12 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
     leakOnDrop: s.leakOnDrop,
   });
-  const effects: Effect[] = [];
-  forwardedFault.step(m, { type: 'fault.inject', queued }, effects);
-  if (!queued) forwardedFault.step(m, { type: 'fault.overflowAnswer' }, effects);
+  const effects = scratch.take();
+  forwardedFault.step(m, queued ? INJECTED : DROPPED, effects);
+  if (!queued) forwardedFault.step(m, OVERFLOW_ANSWER, effects);
   const before = writes.length;
   collectWrites(effects, writes, ghost, fd, asid);
+  scratch.give(effects);
   for (let i = before; i < writes.length; i++) {
     ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: writes[i]!.code, rid: 0, prgi: r.grpid, auto: true });
   }
@@ -161,5 +173,5 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
     ctx.mark('vmm.prgi-remembered-twice');
   }
-  rememberFault(s, { devId: r.devId, pasid, prgi: r.grpid, cookie: r.cookie, ghost, m, fd, asid });
+  rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid);
 }

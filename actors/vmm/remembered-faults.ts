@@ -1,42 +1,79 @@
 // The forwarded faults the VMM still owes the host an answer for (VmmState.faults, oldest
 // first) and their index by (dev_id, PASID|none, PRGI), the triple a guest response names:
 // finding a response's group costs one lookup instead of a scan of every remembered fault.
-// Every change to the list goes through here so the index never disagrees with it.
+// Every change to the list goes through here so the index never disagrees with it. The index is
+// per (dev_id, PASID|none) a table of 512 lists by PRGI, each list kept once made: a Map of every
+// triple with a set, a new array and a delete per group reallocated its table, and its keys
+// were doubles hashed per lookup (issue 9).
 
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
+import { removeFirst } from '../../src/util/remove-first.ts';
 
 /** PASIDs are 20 bits; one past the largest stands for "no PASID" (a RID-only fault). */
 const noPasidKey = 1 << 20;
 
-/** The index key of (dev_id, PASID|none, PRGI): exact while dev_id < 2^24. */
-function groupKey(devId: number, pasid: number | null, prgi: number): number {
-  return (devId * (noPasidKey + 1) + (pasid ?? noPasidKey)) * 512 + prgi;
+/** The index key of (dev_id, PASID|none): exact while dev_id < 2^32, a small integer while dev_id < 2^9. */
+function spaceKey(devId: number, pasid: number | null): number {
+  return devId * (noPasidKey + 1) + (pasid ?? noPasidKey);
 }
 
-/** Remembers `f` as the newest fault. */
-export function rememberFault(s: VmmState, f: ForwardedFault): void {
+/** PRGIs are 9 bits: a table per (dev_id, PASID|none) has a list slot for each. */
+const PRGI_COUNT = 512;
+
+/** The list of (dev_id, PASID|none, PRGI), made empty on first use. */
+function listOf(s: VmmState, devId: number, pasid: number | null, prgi: number): ForwardedFault[] {
+  const key = spaceKey(devId, pasid);
+  let byPrgi = s.faultsByGroup.get(key);
+  if (byPrgi === undefined) {
+    byPrgi = new Array<ForwardedFault[]>(PRGI_COUNT);
+    s.faultsByGroup.set(key, byPrgi);
+  }
+  return (byPrgi[prgi] ??= []);
+}
+
+/**
+ * Remembers a fault as the newest one, in a record a forgotten fault left (faultPool) or a new
+ * one: one per fault owed at once instead of one per group (issue 9).
+ */
+export function rememberFault(s: VmmState, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, m: ForwardedFault['m'], fd: number, asid: number): void {
+  let f = s.faultPool.free.pop();
+  if (f === undefined) {
+    s.faultPool.made++;
+    f = { devId, pasid, prgi, cookie, ghost, m, fd, asid };
+  } else {
+    f.devId = devId;
+    f.pasid = pasid;
+    f.prgi = prgi;
+    f.cookie = cookie;
+    f.ghost = ghost;
+    f.m = m;
+    f.fd = fd;
+    f.asid = asid;
+  }
+  keep(s, f);
+}
+
+/** `f` becomes the newest remembered fault, in the list and its index. */
+function keep(s: VmmState, f: ForwardedFault): void {
   s.faults.push(f);
-  const key = groupKey(f.devId, f.pasid, f.prgi);
-  const same = s.faultsByGroup.get(key);
-  if (same === undefined) s.faultsByGroup.set(key, [f]);
-  else same.push(f);
+  listOf(s, f.devId, f.pasid, f.prgi).push(f);
 }
 
 /** The remembered faults of (dev_id, PASID|none, PRGI), oldest first (empty: none); do not keep or change it. */
 export function faultsOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number): readonly ForwardedFault[] {
-  return s.faultsByGroup.get(groupKey(devId, pasid, prgi)) ?? none;
+  return s.faultsByGroup.get(spaceKey(devId, pasid))?.[prgi] ?? none;
 }
 const none: readonly ForwardedFault[] = [];
 
-/** Forgets `answered`, faults of one (dev_id, PASID|none, PRGI), keeping the others' order. */
-export function forgetFaults(s: VmmState, answered: readonly ForwardedFault[]): void {
-  for (const f of answered) {
+/** Forgets the `n` oldest remembered faults of (dev_id, PASID|none, PRGI), keeping the others' order. */
+export function forgetOldestOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number, n: number): void {
+  const same = s.faultsByGroup.get(spaceKey(devId, pasid))?.[prgi];
+  if (same === undefined) return;
+  for (let k = 0; k < n && same.length > 0; k++) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.
-    s.faults.splice(s.faults.indexOf(f), 1);
-    const key = groupKey(f.devId, f.pasid, f.prgi);
-    const same = s.faultsByGroup.get(key)!;
-    if (same.length === 1) s.faultsByGroup.delete(key);
-    else same.splice(same.indexOf(f), 1);
+    const f = same.shift()!;
+    removeFirst(s.faults, f);
+    s.faultPool.free.push(f);
   }
 }
 
@@ -46,6 +83,6 @@ export function forgetFaultsWhere(s: VmmState, match: (f: ForwardedFault) => boo
   const forgotten = s.faults.length - kept.length;
   s.faults = [];
   s.faultsByGroup.clear();
-  for (const f of kept) rememberFault(s, f);
+  for (const f of kept) keep(s, f);
   return forgotten;
 }

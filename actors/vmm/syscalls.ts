@@ -23,9 +23,12 @@ export function errnoName(ret: number): string {
   return errnoNames[-ret] ?? `errno${-ret}`;
 }
 
+/** The records of a call that is not a READ: none ever arrive (onRecord refuses them), so one frozen array serves every such call. */
+const NOT_A_READ: Syscall['records'] = Object.freeze([]) as unknown as Syscall['records'];
+
 /** Queue a call (at the head with `first`: it goes next, ahead of calls already waiting) and issue it if the line is free. */
 export function queueCall(s: VmmState, ctx: ActorCtx, op: number, args: [number, number, number, number], purpose: CallPurpose, first = false): void {
-  const call: Syscall = { seq: 0, op, a0: args[0], a1: args[1], a2: args[2], a3: args[3], purpose, records: [] };
+  const call: Syscall = { seq: 0, op, a0: args[0], a1: args[1], a2: args[2], a3: args[3], purpose, records: purpose.kind === 'read' ? [] : NOT_A_READ };
   if (first) s.callQueue.unshift(call);
   else s.callQueue.push(call);
   issueNext(s, ctx);

@@ -4,7 +4,7 @@
 
 import type { ForwardedFaultContext } from '../../machines/forwarded-fault.machine.ts';
 import type { MachineState } from '../../src/machines/index.ts';
-import type { Words10 } from '../../src/protocol/layouts.ts';
+import type { PgfaultRecord } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { AddressSpace, VmmConfig } from '../../src/config/tier-configs.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
@@ -40,8 +40,8 @@ export interface Syscall {
   a2: number;
   a3: number;
   purpose: CallPurpose;
-  /** READ: the records returned so far, before its ufd.ret, each with its group's ghost id (simulator-only). */
-  records: (Words10 & { ghost: number })[];
+  /** READ: the records returned so far, decoded as they arrive, before its ufd.ret, each with its group's ghost id (simulator-only). */
+  records: (PgfaultRecord & { ghost: number })[];
 }
 
 /** One group read from the fault fd whose host answer the VMM owes (LAST record seen). */
@@ -129,8 +129,10 @@ export interface VmmState {
   vprq: PrqProducerState;
   /** Forwarded faults owed an answer, oldest first; changed only through remembered-faults.ts. */
   faults: ForwardedFault[];
-  /** `faults` by (dev_id, PASID|none, PRGI) (remembered-faults.ts). */
-  faultsByGroup: Map<number, ForwardedFault[]>;
+  /** `faults` by (dev_id, PASID|none), then by PRGI (remembered-faults.ts). */
+  faultsByGroup: Map<number, ForwardedFault[][]>;
+  /** Forgotten fault records for the next remembered ones, and how many were ever made (remembered-faults.ts). */
+  faultPool: { free: ForwardedFault[]; made: number };
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
   inv: VmmInvState;
   syscallsByOp: Record<string, number>;
@@ -203,6 +205,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     vprq: createPrqProducer(cfg.vprqEntries),
     faults: [],
     faultsByGroup: new Map(),
+    faultPool: { free: [], made: 0 },
     inv: createVmmInvState(),
     syscallsByOp: {},
     syscallErrorsByOp: {},

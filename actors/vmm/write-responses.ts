@@ -21,11 +21,13 @@ import { errno, pageResponseBytes, ufdOp } from '../../src/protocol/iommufd.ts';
 import { prgCode } from '../../src/protocol/iopf.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
-import type { Effect } from '../../src/machines/index.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import { queueCall } from './syscalls.ts';
-import { faultsOfGroup, forgetFaults } from './remembered-faults.ts';
+import { faultsOfGroup, forgetOldestOfGroup } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
+import { EffectScratch } from '../effect-scratch.ts';
+
+const scratch = new EffectScratch();
 
 const PGRP_RESP_TYPE = 0x9;
 /** enum iommu_page_response_code FAILURE, which iommufd's write() does not accept (bug vmm-failure-passthrough writes it). */
@@ -37,6 +39,8 @@ export const IOMMU_PAGE_RESP_FAILURE = 2;
  * batch (readBatchRecords, QEMU: 100) answered at once.
  */
 export const WRITE_BATCH_MAX = 256;
+
+const NO_MATCH: readonly never[] = [];
 
 export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ctx: ActorCtx): void {
   const d = decodePageGroupResponse(m);
@@ -50,30 +54,33 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     ctx.mark('vmm.guest-failure');
   }
   const space = spaceOfGuest(s, d.rid, d.pasidPresent ? d.pasid : null);
-  const matches = space === undefined ? [] : faultsOfGroup(s, space.devId, space.pasid, d.prgi);
-  if (matches.length === 0) {
+  const matches = space === undefined ? NO_MATCH : faultsOfGroup(s, space.devId, space.pasid, d.prgi);
+  if (space === undefined || matches.length === 0) {
     s.n.unmatchedGuestResponses++;
     ctx.mark('vmm.unmatchedGuestResponse');
     return;
   }
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
-  const answered = s.prgiOnlyMatch ? matches.slice() : matches.slice(0, 1);
+  // The oldest one, or every one with vmm-prgi-only-match; `matches` is the index's list, forgotten after.
+  const answered = s.prgiOnlyMatch ? matches.length : 1;
   const writes: ResponseRecord[] = [];
-  for (const f of answered) {
-    const effects: Effect[] = [];
+  for (let k = 0; k < answered; k++) {
+    const f = matches[k]!;
+    const effects = scratch.take();
     forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
     const before = writes.length;
     collectWrites(effects, writes, f.ghost, f.fd, f.asid);
+    scratch.give(effects);
     for (let i = before; i < writes.length; i++) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
     }
   }
-  s.n.pairsAnswered += answered.length;
-  forgetFaults(s, answered);
+  s.n.pairsAnswered += answered;
+  forgetOldestOfGroup(s, space.devId, space.pasid, d.prgi, answered);
   queueWrite(s, writes, ctx);
 }
 
-/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one. */
+/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one (which may keep `records` itself: the caller hands it over). */
 export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
   ctx.assert(records.length > 0, 'FAULTLINE_VMM_EMPTY_WRITE', 'a write needs at least one response');
   s.n.writeRecords += records.length;
@@ -81,7 +88,11 @@ export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx
 }
 
 function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
-  // Records go to the fault fd their cookie came from, one WRITE per fd.
+  // Records go to the fault fd their cookie came from, one WRITE per fd; usually all to one.
+  if (records.every(sameFdAsFirst)) {
+    appendRecordsOf(s, records[0]!.fd, records, ctx);
+    return;
+  }
   const fds: number[] = [];
   for (const r of records) if (!fds.includes(r.fd)) fds.push(r.fd);
   for (const fd of fds) appendRecordsOf(s, fd, fds.length === 1 ? records : records.filter((r) => r.fd === fd), ctx);
@@ -97,11 +108,16 @@ function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx
     s.n.writeRecordsBatched += i;
   }
   while (i < records.length) {
-    const chunk = records.slice(i, i + WRITE_BATCH_MAX);
+    // The caller's fresh array is the WRITE's when it fits whole (no copy per write; issue 9).
+    const chunk = i === 0 && records.length <= WRITE_BATCH_MAX ? records : records.slice(i, i + WRITE_BATCH_MAX);
     i += chunk.length;
     s.n.writes++;
     queueCall(s, ctx, ufdOp.WRITE, [fd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
   }
+}
+
+function sameFdAsFirst(r: ResponseRecord, _i: number, records: ResponseRecord[]): boolean {
+  return r.fd === records[0]!.fd;
 }
 
 /** The last WRITE on `fd` still waiting in the call queue (not issued yet) when it has room. */

@@ -6,9 +6,15 @@
 // second response is dropped and counted; removeDevice() answers every pending group
 // Invalid and frees partials (iopf_queue_remove_device); discardPartials() is
 // iopf_queue_discard_partial. Handlers are opaque keys chosen by the caller.
+// The core's records (a fault per request, a group per group: kzalloc'd and freed by
+// iopf_free_group in io-pgfault.c) come from a free list and go back to it once answered or
+// freed: a fault takes one allocation for the whole run instead of one per request (issue 9);
+// `pool` counts the records ever made. A record is not kept by anyone past its group's answer.
 // Shared by the host (physical PRQ) and the guest (vPRQ) drivers.
 
-import { iopfCode, type IopfCode, type IopfFault } from './fault.ts';
+import { DirectMap } from '../util/direct-map.ts';
+import { removeFirst } from '../util/remove-first.ts';
+import { blankFault, iopfCode, type IopfCode, type IopfFault } from './fault.ts';
 
 export type HandlerKey = number;
 
@@ -54,11 +60,26 @@ export interface IopfCoreStats {
  */
 export type NoHandlerResponse = 'every-request' | 'last-request';
 
+/** Free fault and group records, and how many of each were ever made (the guard counts them). */
+export interface IopfRecordPool {
+  faults: IopfFault[];
+  groups: IopfGroup[];
+  faultsMade: number;
+  groupsMade: number;
+}
+
 export interface IopfCoreState {
   noHandlerResponse: NoHandlerResponse;
+  pool: IopfRecordPool;
+  /** iopfReport's result for a new group, rewritten by every report that forms one: read it before the next report. */
+  formed: { kind: 'group'; groupId: number };
   devices: Record<number, IopfDevice>;
-  /** Pending groups by id (ascending: ids only grow); a group leaves when answered. */
-  groups: Map<number, IopfGroup>;
+  /**
+   * Pending groups by id; a group leaves when answered. Ids are handed out in sequence, so the
+   * pending ones rarely share low bits: a direct-mapped table, not a Map a set and a delete per
+   * group reallocate (issue 9). Per device, in order, in `pending`.
+   */
+  groups: DirectMap<IopfGroup>;
   nextGroupId: number;
   stats: IopfCoreStats;
 }
@@ -75,12 +96,24 @@ export interface IopfCoreEnv {
 export type ReportResult = { kind: 'noHandler'; answered: boolean } | { kind: 'partial' } | { kind: 'group'; groupId: number };
 
 const PARTIAL: ReportResult = Object.freeze({ kind: 'partial' });
+const NO_HANDLER_ANSWERED: ReportResult = Object.freeze({ kind: 'noHandler', answered: true });
+const NO_HANDLER_DROPPED: ReportResult = Object.freeze({ kind: 'noHandler', answered: false });
+
+/** 1024 direct slots: far more than the groups a core holds pending at once (the rest go to the table's Map). */
+const PENDING_GROUPS_BITS = 10;
+
+/** A table keyed by core group id, as the core's own: for what a driver keeps per pending group. */
+export function createGroupIdTable<T>(): DirectMap<T> {
+  return new DirectMap<T>(PENDING_GROUPS_BITS);
+}
 
 export function createIopfCore(noHandlerResponse: NoHandlerResponse = 'every-request'): IopfCoreState {
   return {
     noHandlerResponse,
+    pool: { faults: [], groups: [], faultsMade: 0, groupsMade: 0 },
+    formed: { kind: 'group', groupId: 0 },
     devices: {},
-    groups: new Map(),
+    groups: createGroupIdTable(),
     nextGroupId: 1,
     stats: {
       reported: 0,
@@ -115,32 +148,39 @@ export function iopfReport(core: IopfCoreState, fault: IopfFault, env: IopfCoreE
     core.stats.partialsQueued++;
     return PARTIAL;
   }
-  const faults: IopfFault[] = [];
-  const rest: IopfFault[] = [];
-  for (const p of dev.partials) (p.prgi === fault.prgi ? faults : rest).push(p);
-  faults.push(fault);
-  dev.partials = rest;
-  const group: IopfGroup = { id: core.nextGroupId++, rid: fault.rid, handler, faults };
+  const group = newGroup(core, fault.rid, handler);
+  const partials = dev.partials;
+  if (partials.length > 0) {
+    // The group's partials leave the list in arrival order, the others keep theirs.
+    let kept = 0;
+    for (const p of partials) {
+      if (p.prgi === fault.prgi) group.faults.push(p);
+      else partials[kept++] = p;
+    }
+    while (partials.length > kept) partials.pop();
+  }
+  group.faults.push(fault);
   core.groups.set(group.id, group);
   dev.pending.push(group.id);
   core.stats.groupsReported++;
   env.handle(group);
-  return { kind: 'group', groupId: group.id };
+  core.formed.groupId = group.id;
+  return core.formed;
 }
 
 function noHandler(core: IopfCoreState, fault: IopfFault, env: IopfCoreEnv): ReportResult {
   if (fault.last) {
     core.stats.noHandlerAnswered++;
     answer(core, fault, iopfCode.INVALID, env);
-    return { kind: 'noHandler', answered: true };
+    return NO_HANDLER_ANSWERED;
   }
   if (core.noHandlerResponse === 'every-request') {
     core.stats.noHandlerPartialsAnswered++;
     answer(core, fault, iopfCode.INVALID, env);
-    return { kind: 'noHandler', answered: true };
+    return NO_HANDLER_ANSWERED;
   }
   core.stats.noHandlerPartialsDropped++;
-  return { kind: 'noHandler', answered: false };
+  return NO_HANDLER_DROPPED;
 }
 
 /** iopf_group_response(): sends only while the group is pending; returns whether it did. */
@@ -152,6 +192,7 @@ export function iopfRespond(core: IopfCoreState, groupId: number, code: IopfCode
   }
   unlink(core, group);
   answer(core, group.faults[group.faults.length - 1]!, code, env);
+  freeGroup(core, group);
   return true;
 }
 
@@ -164,7 +205,7 @@ export function iopfRemoveDevice(core: IopfCoreState, rid: number, env: IopfCore
   const dev = core.devices[rid];
   if (dev === undefined) return [];
   core.stats.removePartialsFreed += dev.partials.length;
-  dev.partials = [];
+  freePartials(core, dev);
   const ids = dev.pending.slice();
   for (const id of ids) {
     core.stats.removeAnsweredInvalid++;
@@ -180,7 +221,7 @@ export function iopfDiscardPartials(core: IopfCoreState): number {
   for (const key in core.devices) {
     const dev = core.devices[key]!;
     n += dev.partials.length;
-    dev.partials = [];
+    freePartials(core, dev);
   }
   core.stats.partialsDiscarded += n;
   return n;
@@ -198,12 +239,49 @@ export function iopfPartialCount(core: IopfCoreState): number {
   return n;
 }
 
+/** A fault record for a new request: a freed one, or a new one (counted). */
+export function iopfNewFault(core: IopfCoreState): IopfFault {
+  const f = core.pool.faults.pop();
+  if (f !== undefined) return f;
+  core.pool.faultsMade++;
+  return blankFault();
+}
+
+/** A fault record the core was never given (a Stop Marker, a malformed request) or answered without keeping (no handler). */
+export function iopfFreeFault(core: IopfCoreState, fault: IopfFault): void {
+  core.pool.faults.push(fault);
+}
+
+function newGroup(core: IopfCoreState, rid: number, handler: HandlerKey): IopfGroup {
+  const id = core.nextGroupId++;
+  const g = core.pool.groups.pop();
+  if (g === undefined) {
+    core.pool.groupsMade++;
+    return { id, rid, handler, faults: [] };
+  }
+  g.id = id;
+  g.rid = rid;
+  g.handler = handler;
+  return g;
+}
+
+/** iopf_free_group(): the group's faults and the group go back to the free lists. */
+function freeGroup(core: IopfCoreState, group: IopfGroup): void {
+  const faults = group.faults;
+  while (faults.length > 0) core.pool.faults.push(faults.pop()!);
+  core.pool.groups.push(group);
+}
+
+function freePartials(core: IopfCoreState, dev: IopfDevice): void {
+  const partials = dev.partials;
+  while (partials.length > 0) core.pool.faults.push(partials.pop()!);
+}
+
 function unlink(core: IopfCoreState, group: IopfGroup): void {
   core.groups.delete(group.id);
   const dev = core.devices[group.rid];
   if (dev === undefined) return;
-  const i = dev.pending.indexOf(group.id);
-  if (i >= 0) dev.pending.splice(i, 1);
+  removeFirst(dev.pending, group.id);
 }
 
 function answer(core: IopfCoreState, last: IopfFault, code: IopfCode, env: IopfCoreEnv): void {

@@ -3,7 +3,7 @@
 
 import { prgCode } from '../protocol/iopf.ts';
 import { pgfaultPerm } from '../protocol/iommufd.ts';
-import type { PageRequestFields } from '../protocol/layouts.ts';
+import { prqAddr, prqLast, prqPasid, prqPasidPresent, prqPerm, prqPrgi, prqRid, type PageRequestFields, type Words4 } from '../protocol/layouts.ts';
 
 export interface IopfFault {
   rid: number;
@@ -32,4 +32,27 @@ export function pcieCodeOf(code: IopfCode): number {
 export function faultFromRequest(r: PageRequestFields, ghost: number): IopfFault {
   const perm = (r.rd ? pgfaultPerm.READ : 0) | (r.wr ? pgfaultPerm.WRITE : 0) | (r.exe ? pgfaultPerm.EXEC : 0) | (r.priv ? pgfaultPerm.PRIV : 0);
   return { rid: r.rid, pasidValid: r.pasidPresent, pasid: r.pasidPresent ? r.pasid : 0, prgi: r.prgi, last: r.last, perm, addr: r.addr, ghost };
+}
+
+/**
+ * A page request descriptor's words decoded straight into the fault record the core keeps
+ * (intel/prq.c intel_prq_report filling struct iopf_fault's prm from the descriptor), without a
+ * decoded copy in between; `into` is a blank or reused record (iopfNewFault). The same fields
+ * faultFromRequest makes of the decoded descriptor.
+ */
+export function faultFromDescriptor(d: Words4, ghost: number, into: IopfFault): IopfFault {
+  into.rid = prqRid(d);
+  into.pasidValid = prqPasidPresent(d);
+  into.pasid = into.pasidValid ? prqPasid(d) : 0;
+  into.prgi = prqPrgi(d);
+  into.last = prqLast(d);
+  into.perm = prqPerm(d);
+  into.addr = prqAddr(d);
+  into.ghost = ghost;
+  return into;
+}
+
+/** A record for faultFromDescriptor to fill. */
+export function blankFault(): IopfFault {
+  return { rid: 0, pasidValid: false, pasid: 0, prgi: 0, last: false, perm: 0, addr: 0, ghost: 0 };
 }

@@ -25,31 +25,46 @@ export type Words4 = { w0: number; w1: number; w2: number; w3: number };
 
 /** QW0: type[7:0]=1, PASID present (8), RID[31:16], PASID[51:32], Exe (52), PM (53). QW1: RD (0), WR (1), LPIG (2), PRGI[11:3], addr[63:12]. */
 export function encodePageRequest(f: PageRequestFields): Words4 {
+  return encodePageRequestInto(f, { w0: 0, w1: 0, w2: 0, w3: 0 });
+}
+
+/** encodePageRequest into the words of `out` (the message that carries them), which it returns. */
+export function encodePageRequestInto<T extends Words4>(f: PageRequestFields, out: T): T {
   const page = Math.floor(f.addr / 4096);
   const addrLo = (page % (TWO_POW_32 / 4096)) * 4096;
-  return {
-    w0: (1 | (f.pasidPresent ? 1 << 8 : 0) | ((f.rid & 0xffff) << 16)) >>> 0,
-    w1: ((f.pasid & 0xfffff) | (f.exe ? 1 << 20 : 0) | (f.priv ? 1 << 21 : 0)) >>> 0,
-    w2: ((f.rd ? 1 : 0) | (f.wr ? 2 : 0) | (f.last ? 4 : 0) | ((f.prgi & 0x1ff) << 3) | addrLo) >>> 0,
-    w3: Math.floor(page / (TWO_POW_32 / 4096)) >>> 0,
-  };
+  out.w0 = (1 | (f.pasidPresent ? 1 << 8 : 0) | ((f.rid & 0xffff) << 16)) >>> 0;
+  out.w1 = ((f.pasid & 0xfffff) | (f.exe ? 1 << 20 : 0) | (f.priv ? 1 << 21 : 0)) >>> 0;
+  out.w2 = ((f.rd ? 1 : 0) | (f.wr ? 2 : 0) | (f.last ? 4 : 0) | ((f.prgi & 0x1ff) << 3) | addrLo) >>> 0;
+  out.w3 = Math.floor(page / (TWO_POW_32 / 4096)) >>> 0;
+  return out;
 }
 
 export function decodePageRequest(d: Words4): PageRequestFields & { type: number } {
   return {
     type: d.w0 & 0xff,
-    pasidPresent: (d.w0 & (1 << 8)) !== 0,
-    rid: (d.w0 >>> 16) & 0xffff,
-    pasid: d.w1 & 0xfffff,
+    pasidPresent: prqPasidPresent(d),
+    rid: prqRid(d),
+    pasid: prqPasid(d),
     exe: (d.w1 & (1 << 20)) !== 0,
     priv: (d.w1 & (1 << 21)) !== 0,
     rd: (d.w2 & 1) !== 0,
     wr: (d.w2 & 2) !== 0,
-    last: (d.w2 & 4) !== 0,
-    prgi: (d.w2 >>> 3) & 0x1ff,
-    addr: (d.w3 >>> 0) * TWO_POW_32 + ((d.w2 & 0xfffff000) >>> 0),
+    last: prqLast(d),
+    prgi: prqPrgi(d),
+    addr: prqAddr(d),
   };
 }
+
+// One field of a page request descriptor, for a reader that keeps the fields in its own record
+// (the IOPF core's fault, src/iopf/fault.ts faultFromDescriptor) instead of a decoded copy.
+export const prqPasidPresent = (d: Words4): boolean => (d.w0 & (1 << 8)) !== 0;
+export const prqRid = (d: Words4): number => (d.w0 >>> 16) & 0xffff;
+export const prqPasid = (d: Words4): number => d.w1 & 0xfffff;
+export const prqLast = (d: Words4): boolean => (d.w2 & 4) !== 0;
+export const prqPrgi = (d: Words4): number => (d.w2 >>> 3) & 0x1ff;
+export const prqAddr = (d: Words4): number => (d.w3 >>> 0) * TWO_POW_32 + ((d.w2 & 0xfffff000) >>> 0);
+/** Exe (QW0 52), PM (QW0 53), RD (QW1 0), WR (QW1 1) as pgfaultPerm bits (READ 1, WRITE 2, EXEC 4, PRIV 8). */
+export const prqPerm = (d: Words4): number => (d.w2 & 3) | ((d.w1 >>> 18) & 0xc);
 
 export interface PageGroupResponseFields {
   rid: number;
@@ -68,12 +83,21 @@ export interface PageGroupResponseFields {
  * `desc.qw1 = QI_PGRP_IDX(...)` only; QI_PGRP_LPIG was removed from intel/iommu.h).
  */
 export function encodePageGroupResponse(f: PageGroupResponseFields): Words4 {
-  return {
-    w0: (0x9 | (f.pasidPresent ? 1 << 4 : 0) | ((f.code & 0xf) << 12) | ((f.rid & 0xffff) << 16)) >>> 0,
-    w1: (f.pasid & 0xfffff) >>> 0,
-    w2: ((f.prgi & 0x1ff) << 3) >>> 0,
-    w3: 0,
-  };
+  return encodePageGroupResponseInto(f, { w0: 0, w1: 0, w2: 0, w3: 0 });
+}
+
+/** encodePageGroupResponse into the words of `out` (the message that carries them), which it returns. */
+export function encodePageGroupResponseInto<T extends Words4>(f: PageGroupResponseFields, out: T): T {
+  return encodePageGroupResponseOf(f.rid, f.pasidPresent, f.pasid, f.prgi, f.code, out);
+}
+
+/** The same from the fields as arguments, for a caller that has them in its own record (no fields object per response). */
+export function encodePageGroupResponseOf<T extends Words4>(rid: number, pasidPresent: boolean, pasid: number, prgi: number, code: number, out: T): T {
+  out.w0 = (0x9 | (pasidPresent ? 1 << 4 : 0) | ((code & 0xf) << 12) | ((rid & 0xffff) << 16)) >>> 0;
+  out.w1 = (pasid & 0xfffff) >>> 0;
+  out.w2 = ((prgi & 0x1ff) << 3) >>> 0;
+  out.w3 = 0;
+  return out;
 }
 
 export function decodePageGroupResponse(d: Words4): PageGroupResponseFields & { type: number } {
@@ -102,31 +126,39 @@ export type Words10 = { w0: number; w1: number; w2: number; w3: number; w4: numb
 
 /** struct iommu_hwpt_pgfault: flags, dev_id, pasid, grpid, perm, __reserved, addr (u64), length, cookie. */
 export function encodePgfault(r: PgfaultRecord): Words10 {
-  return {
-    w0: r.flags >>> 0,
-    w1: r.devId >>> 0,
-    w2: r.pasid >>> 0,
-    w3: r.grpid >>> 0,
-    w4: r.perm >>> 0,
-    w5: 0,
-    w6: (r.addr % TWO_POW_32) >>> 0,
-    w7: Math.floor(r.addr / TWO_POW_32) >>> 0,
-    w8: r.length >>> 0,
-    w9: r.cookie >>> 0,
-  };
+  return encodePgfaultInto(r, { w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0 });
+}
+
+/** encodePgfault into the words of `out` (a message or a record that carries them), which it returns. */
+export function encodePgfaultInto<T extends Words10>(r: PgfaultRecord, out: T): T {
+  out.w0 = r.flags >>> 0;
+  out.w1 = r.devId >>> 0;
+  out.w2 = r.pasid >>> 0;
+  out.w3 = r.grpid >>> 0;
+  out.w4 = r.perm >>> 0;
+  out.w5 = 0;
+  out.w6 = (r.addr % TWO_POW_32) >>> 0;
+  out.w7 = Math.floor(r.addr / TWO_POW_32) >>> 0;
+  out.w8 = r.length >>> 0;
+  out.w9 = r.cookie >>> 0;
+  return out;
 }
 
 export function decodePgfault(w: Words10): PgfaultRecord {
-  return {
-    flags: w.w0,
-    devId: w.w1,
-    pasid: w.w2,
-    grpid: w.w3,
-    perm: w.w4,
-    addr: w.w7 * TWO_POW_32 + w.w6,
-    length: w.w8,
-    cookie: w.w9,
-  };
+  return decodePgfaultInto(w, { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0 });
+}
+
+/** decodePgfault into `out` (the record that keeps the fields), which it returns. */
+export function decodePgfaultInto<T extends PgfaultRecord>(w: Words10, out: T): T {
+  out.flags = w.w0;
+  out.devId = w.w1;
+  out.pasid = w.w2;
+  out.grpid = w.w3;
+  out.perm = w.w4;
+  out.addr = w.w7 * TWO_POW_32 + w.w6;
+  out.length = w.w8;
+  out.cookie = w.w9;
+  return out;
 }
 
 /** The 40-byte record as bytes, exactly as read(2) on the fault fd returns it. */

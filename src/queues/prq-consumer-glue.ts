@@ -13,12 +13,12 @@
 
 import type { ActorCtx } from '../actor/define.ts';
 import { sendOrQueue, type Outboxes } from '../actor/outbox.ts';
-import { classifyRequest } from '../iopf/classify.ts';
-import { iopfDiscardPartials, iopfReport, type HandlerKey, type IopfCoreEnv, type IopfCoreState, type IopfGroup, type ReportResult } from '../iopf/core.ts';
-import { faultFromRequest, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
+import { classifyFault, type MalformedReason, type RequesterCheck } from '../iopf/classify.ts';
+import { iopfDiscardPartials, iopfFreeFault, iopfNewFault, iopfReport, type HandlerKey, type IopfCoreEnv, type IopfCoreState, type IopfGroup, type ReportResult } from '../iopf/core.ts';
+import { faultFromDescriptor, iopfCode, pcieCodeOf, type IopfCode, type IopfFault } from '../iopf/fault.ts';
 import { stamp, type HopStamps } from '../metrics/hop-stamps.ts';
 import { checkQueueOp, checkReason, type CheckLayer, type CheckQueue } from '../protocol/check-events.ts';
-import { decodePageRequest, encodePageGroupResponse, type PageGroupResponseFields } from '../protocol/layouts.ts';
+import { encodePageGroupResponseInto, encodePageGroupResponseOf, prqPasid, type PageGroupResponseFields } from '../protocol/layouts.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { PrqConsumerSink, PrqDescriptor } from './prq-consumer.ts';
 
@@ -55,16 +55,16 @@ export interface PrqDriverState {
 
 /** One Page Group Response on the driver's channel, in order behind its backlog. */
 export function sendPageGroupResponse(outboxes: Outboxes, ctx: ActorCtx, side: PrqConsumerSide, f: PageGroupResponseFields): void {
-  // The words written out, not spread after `type` (a generic copy, several times slower; issue 9).
-  const w = encodePageGroupResponse(f);
-  sendOrQueue(outboxes, ctx, side.channel, { type: side.pgResp, w0: w.w0, w1: w.w1, w2: w.w2, w3: w.w3 } as Message);
+  // Encoded straight into the message, not spread after `type` (a generic copy, several times slower; issue 9).
+  const msg = { type: side.pgResp, w0: 0, w1: 0, w2: 0, w3: 0 };
+  sendOrQueue(outboxes, ctx, side.channel, encodePageGroupResponseInto(f, msg) as Message);
 }
 
 /**
  * A driver's callbacks for one step: the IOPF core's env and the PRQ consumer's sink. Subclasses
  * supply the handler lookup, group delivery and the requester check; the hooks default to nothing.
  */
-export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCoreEnv, PrqConsumerSink {
+export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCoreEnv, PrqConsumerSink, RequesterCheck {
   protected readonly s: S;
   protected readonly ctx: ActorCtx;
   protected readonly side: PrqConsumerSide;
@@ -75,10 +75,15 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
     this.side = side;
   }
 
+  /** Whether this driver is the one of actor state `s` stepping with `ctx` (driver caches: it keeps no state of its own). */
+  isFor(s: S, ctx: ActorCtx): boolean {
+    return this.s === s && this.ctx === ctx;
+  }
+
   abstract findHandler(rid: number, pasidValid: boolean, pasid: number): HandlerKey | null;
   abstract handle(group: IopfGroup): void;
   /** Whether a requester ID names a device this driver knows (else the request is malformed). */
-  protected abstract ridKnown(rid: number): boolean;
+  abstract ridKnown(rid: number): boolean;
   /** The `auto` flag of a core answer's chk.respond: true when not passing on an answer from above. */
   protected abstract answerIsAuto(): boolean;
   /** After a well-formed request was reported to the IOPF core. */
@@ -89,7 +94,10 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   pageResponse(last: IopfFault, code: IopfCode): void {
     stamp(this.s.hops[this.side.respondedHop]!, last.ghost, this.ctx.now());
     this.ctx.check({ type: 'chk.respond', layer: this.side.layer, ghost: last.ghost, code: pcieCodeOf(code), rid: last.rid, prgi: last.prgi, auto: this.answerIsAuto() });
-    this.sendPgResp({ rid: last.rid, pasidPresent: last.pasidValid, pasid: last.pasid, prgi: last.prgi, code: pcieCodeOf(code) });
+    // Encoded from the last request's record into the message (no fields object per response; issue 9).
+    const msg = { type: this.side.pgResp, w0: 0, w1: 0, w2: 0, w3: 0 };
+    encodePageGroupResponseOf(last.rid, last.pasidValid, last.pasid, last.prgi, pcieCodeOf(code), msg);
+    sendOrQueue(this.s.outboxes, this.ctx, this.side.channel, msg as Message);
   }
 
   sendPgResp(f: PageGroupResponseFields): void {
@@ -103,33 +111,42 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
   /** One descriptor of a batch, in the order of prq_event_thread. */
   descriptor(d: PrqDescriptor): void {
     const { s, ctx, side } = this;
-    const req = decodePageRequest(d);
+    // Decoded once, into the record the core keeps (issue 9: no decoded copy per descriptor).
+    const fault = faultFromDescriptor(d, d.ghost, iopfNewFault(s.core));
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.dequeue, ghost: d.ghost, count: 1, reason: checkReason.none });
-    const c = classifyRequest(req, (rid) => this.ridKnown(rid));
+    const c = classifyFault(fault, this);
     if (c.kind === 'stopMarker') {
       s.stats.stopMarkers++;
       if (side.marks.stopMarkerDropped !== null) ctx.mark(side.marks.stopMarkerDropped);
+      iopfFreeFault(s.core, fault);
       return;
     }
     if (c.kind === 'malformed') {
-      s.stats.malformed[c.reason] = (s.stats.malformed[c.reason] ?? 0) + 1;
-      if (!req.last) {
-        ctx.check({ type: 'chk.retire', layer: side.layer, ghost: d.ghost, reason: checkReason.malformed, requests: 1 });
-        return;
-      }
-      s.stats.badRequestsAnswered++;
-      ctx.check({ type: 'chk.respond', layer: side.layer, ghost: d.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: req.rid, prgi: req.prgi, auto: true });
-      this.sendPgResp({ rid: req.rid, pasidPresent: req.pasidPresent, pasid: req.pasid, prgi: req.prgi, code: pcieCodeOf(iopfCode.INVALID) });
+      this.badRequest(fault, c.reason, prqPasid(d));
+      iopfFreeFault(s.core, fault);
       return;
     }
-    const fault = faultFromRequest(req, d.ghost);
-    ctx.check({ type: 'chk.reqSeen', layer: side.layer, ghost: d.ghost, page: Math.floor(req.addr / 4096), last: req.last });
+    ctx.check({ type: 'chk.reqSeen', layer: side.layer, ghost: d.ghost, page: Math.floor(fault.addr / 4096), last: fault.last });
     const r = iopfReport(s.core, fault, this);
     if (r.kind === 'noHandler') {
       if (side.marks.noHandler !== null) ctx.mark(side.marks.noHandler);
       if (!r.answered) ctx.check({ type: 'chk.retire', layer: side.layer, ghost: d.ghost, reason: checkReason.noHandler, requests: 1 });
     }
     this.reported(fault, r);
+    if (r.kind === 'noHandler') iopfFreeFault(s.core, fault);
+  }
+
+  /** handle_bad_prq_event: a malformed request is answered Invalid when last, retired otherwise; `pasid` is the descriptor's field as it is, present or not. */
+  private badRequest(fault: IopfFault, reason: MalformedReason, pasid: number): void {
+    const { s, ctx, side } = this;
+    s.stats.malformed[reason] = (s.stats.malformed[reason] ?? 0) + 1;
+    if (!fault.last) {
+      ctx.check({ type: 'chk.retire', layer: side.layer, ghost: fault.ghost, reason: checkReason.malformed, requests: 1 });
+      return;
+    }
+    s.stats.badRequestsAnswered++;
+    ctx.check({ type: 'chk.respond', layer: side.layer, ghost: fault.ghost, code: pcieCodeOf(iopfCode.INVALID), rid: fault.rid, prgi: fault.prgi, auto: true });
+    this.sendPgResp({ rid: fault.rid, pasidPresent: fault.pasidValid, pasid, prgi: fault.prgi, code: pcieCodeOf(iopfCode.INVALID) });
   }
 
   /** Before PRO is cleared: every partial request is retired, then the core frees them. */

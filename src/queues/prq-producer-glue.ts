@@ -13,7 +13,7 @@ import type { ActorCtx } from '../actor/define.ts';
 import { sendOrQueue, type Outboxes } from '../actor/outbox.ts';
 import type { AutoResponse } from '../config/tier-configs.ts';
 import { checkQueueOp, checkReason, type CheckQueue } from '../protocol/check-events.ts';
-import type { Words4 } from '../protocol/layouts.ts';
+import { encodePageRequestInto, type PageRequestFields, type Words4 } from '../protocol/layouts.ts';
 import type { Message } from '../protocol/messages.ts';
 import { prqEnqueue, prqReadRegister, prqWriteRegister, type EnqueueResult, type PrqProducerState, type RegisterWriteResult } from './prq-producer.ts';
 
@@ -36,18 +36,28 @@ export interface PrqProducerSide {
   };
 }
 
+/** A page request descriptor as the message that carries it to the consumer: the words and the simulator-only ghost id. */
+export type PrqDescMessage = Words4 & { type: PrqProducerSide['desc']; ghost: number };
+
 /**
- * Offer one page request descriptor (simulator-only `ghost` id alongside): queued → enqueue
- * check event and the descriptor; dropped → the reason's mark and a drop check event; then the
- * interrupt when the producer raised one. Returns the producer's result for the tier's counters
- * and auto-response.
+ * A page request encoded straight into its descriptor message on `side` (issue 9: no words
+ * object copied into the message), for producePageRequest.
  */
-export function producePageRequest(q: PrqProducerState, side: PrqProducerSide, outboxes: Outboxes, ctx: ActorCtx, d: Words4, ghost: number, policy: AutoResponse): EnqueueResult {
-  const r = prqEnqueue(q, d, policy);
+export function prqDescMessage(side: PrqProducerSide, f: PageRequestFields, ghost: number): PrqDescMessage {
+  return encodePageRequestInto(f, { type: side.desc, w0: 0, w1: 0, w2: 0, w3: 0, ghost });
+}
+
+/**
+ * Offer one page request descriptor (prqDescMessage): queued → enqueue check event and the
+ * descriptor; dropped → the reason's mark and a drop check event; then the interrupt when the
+ * producer raised one. Returns the producer's result for the tier's counters and auto-response.
+ */
+export function producePageRequest(q: PrqProducerState, side: PrqProducerSide, outboxes: Outboxes, ctx: ActorCtx, desc: PrqDescMessage, policy: AutoResponse): EnqueueResult {
+  const ghost = desc.ghost;
+  const r = prqEnqueue(q, desc, policy);
   if (r.kind === 'queued') {
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.enqueue, ghost, count: 1, reason: checkReason.none });
-    // The words written out, not spread after `type` (a generic copy, several times slower; issue 9).
-    sendOrQueue(outboxes, ctx, side.channel, { type: side.desc, w0: d.w0, w1: d.w1, w2: d.w2, w3: d.w3, ghost } as Message);
+    sendOrQueue(outboxes, ctx, side.channel, desc as Message);
   } else {
     ctx.mark(r.reason === 'full' ? side.marks.full : side.marks.overflow);
     ctx.check({ type: 'chk.queue', queue: side.queue, op: checkQueueOp.drop, ghost, count: 1, reason: checkReason.overflow });

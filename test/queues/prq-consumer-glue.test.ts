@@ -53,7 +53,7 @@ class TestDriver extends PrqDriverGlue<TestState> {
   handle(group: IopfGroup): void {
     this.s.handled.push(group);
   }
-  protected ridKnown(rid: number): boolean {
+  ridKnown(rid: number): boolean {
     return rid === KNOWN_RID;
   }
   protected answerIsAuto(): boolean {

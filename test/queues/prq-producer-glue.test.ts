@@ -7,7 +7,7 @@ import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-
 import { prgCode, prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import { encodePageRequest, type PageRequestFields } from '../../src/protocol/layouts.ts';
 import { createPrqProducer } from '../../src/queues/prq-producer.ts';
-import { producePageRequest, producerRegisterRead, producerRegisterWrite, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
+import { prqDescMessage, producePageRequest, producerRegisterRead, producerRegisterWrite, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { fakeCtx } from '../support/fake-ctx.ts';
 
 const side: PrqProducerSide = {
@@ -19,20 +19,21 @@ const side: PrqProducerSide = {
   marks: { full: 't.full', overflow: 't.overflow', badRegisterWrite: 't.badWrite' },
 };
 
-const words = (over: Partial<PageRequestFields> = {}) =>
-  encodePageRequest({
-    rid: 0x10,
-    pasidPresent: true,
-    pasid: 1,
-    exe: false,
-    priv: false,
-    rd: true,
-    wr: false,
-    last: false,
-    prgi: 1,
-    addr: 0,
-    ...over,
-  });
+const fields = (over: Partial<PageRequestFields> = {}): PageRequestFields => ({
+  rid: 0x10,
+  pasidPresent: true,
+  pasid: 1,
+  exe: false,
+  priv: false,
+  rd: true,
+  wr: false,
+  last: false,
+  prgi: 1,
+  addr: 0,
+  ...over,
+});
+const words = (over: Partial<PageRequestFields> = {}) => encodePageRequest(fields(over));
+const desc = (ghost: number, over: Partial<PageRequestFields> = {}) => prqDescMessage(side, fields(over), ghost);
 
 function setup(entries = 4) {
   return { q: createPrqProducer(entries), ctx: fakeCtx(), out: {} as Outboxes };
@@ -41,8 +42,8 @@ function setup(entries = 4) {
 describe('PRQ producer glue', () => {
   it('queues: an enqueue event and the descriptor with its ghost, the interrupt only when the producer raises one', () => {
     const { q, ctx, out } = setup();
-    expect(producePageRequest(q, side, out, ctx, words(), 1, 'none')).toEqual({ kind: 'queued', slot: 0, raiseIrq: true });
-    expect(producePageRequest(q, side, out, ctx, words(), 2, 'none')).toEqual({ kind: 'queued', slot: 1, raiseIrq: false });
+    expect(producePageRequest(q, side, out, ctx, desc(1), 'none')).toEqual({ kind: 'queued', slot: 0, raiseIrq: true });
+    expect(producePageRequest(q, side, out, ctx, desc(2), 'none')).toEqual({ kind: 'queued', slot: 1, raiseIrq: false });
     expect(ctx.sent.map((x) => [x.channel, x.msg.type, 'ghost' in x.msg ? x.msg.ghost : null])).toEqual([
       ['down', 'vprq.desc', 1],
       ['down', 'vprq.irq', null],
@@ -58,13 +59,13 @@ describe('PRQ producer glue', () => {
 
   it('drops on a full queue, then while PRO is set: marks, drop events, the PRO interrupt, the policy auto-response', () => {
     const { q, ctx, out } = setup(2);
-    producePageRequest(q, side, out, ctx, words(), 1, 'success');
+    producePageRequest(q, side, out, ctx, desc(1), 'success');
     producerRegisterWrite(q, side, ctx, vtdReg.PRS, prsBit.PPR);
     ctx.take();
     ctx.checks.length = 0;
-    const full = producePageRequest(q, side, out, ctx, words({ last: true }), 2, 'success');
+    const full = producePageRequest(q, side, out, ctx, desc(2, { last: true }), 'success');
     expect(full).toMatchObject({ kind: 'dropped', reason: 'full', autoResponseCode: prgCode.SUCCESS, raiseIrq: true });
-    const over = producePageRequest(q, side, out, ctx, words({ last: true }), 3, 'invalid');
+    const over = producePageRequest(q, side, out, ctx, desc(3, { last: true }), 'invalid');
     expect(over).toMatchObject({ kind: 'dropped', reason: 'overflow', autoResponseCode: prgCode.INVALID, raiseIrq: false });
     expect([...ctx.marks]).toEqual([
       ['t.full', 1],
@@ -80,10 +81,10 @@ describe('PRQ producer glue', () => {
   it('keeps descriptors, interrupts and register answers in order behind a backlog', () => {
     const { q, ctx, out } = setup();
     ctx.full.add('down');
-    producePageRequest(q, side, out, ctx, words(), 1, 'none');
+    producePageRequest(q, side, out, ctx, desc(1), 'none');
     expect(producerRegisterRead(q, side, out, ctx, vtdReg.PQT, 9)).toBe(1);
     ctx.full.clear();
-    producePageRequest(q, side, out, ctx, words(), 2, 'none');
+    producePageRequest(q, side, out, ctx, desc(2), 'none');
     expect(ctx.sent).toEqual([]);
     expect(out.down!.map((m) => m.type)).toEqual(['vprq.desc', 'vprq.irq', 'vmmio.readResult', 'vprq.desc']);
     expect(out.down![2]).toEqual({ type: 'vmmio.readResult', reg: vtdReg.PQT, tag: 9, value: 1 });

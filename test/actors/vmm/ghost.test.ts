@@ -56,7 +56,10 @@ describe('ghost ids through iommufd', () => {
       for (const m of toGuest) guestActor.step(guest, m, gctx);
       for (const m of toVmm) vmm.send(m);
     }
-    const seen = [...guest.core.groups.values()].map((g) => g.faults.map((f) => [f.prgi, f.ghost]));
+    const pending = Object.values(guest.core.devices)
+      .flatMap((d) => d.pending)
+      .sort((a, b) => a - b);
+    const seen = pending.map((id) => guest.core.groups.get(id)!.faults.map((f) => [f.prgi, f.ghost]));
     expect(seen).toEqual([
       [
         [4, 501],
