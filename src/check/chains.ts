@@ -14,7 +14,7 @@
 import { checkEventSpecs } from '../protocol/check-events.ts';
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
 import { specWords } from '../protocol/schema.ts';
-import { DirectMap } from './direct-map.ts';
+import { DirectMap } from '../util/direct-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import type { ChainEntry } from './types.ts';
 

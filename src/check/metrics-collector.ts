@@ -21,7 +21,7 @@ import type { CheckEvent } from '../protocol/messages.ts';
 import { createHistogram, record, summarize, type Histogram, type LatencySummary } from '../metrics/histogram.ts';
 import { QueueMeter, littleTolerance, type QueueMetrics } from '../metrics/queue-meter.ts';
 import { CounterSeries, SeriesClock } from '../metrics/series.ts';
-import { DirectMap } from './direct-map.ts';
+import { DirectMap } from '../util/direct-map.ts';
 import { OrderedIdMap } from './ordered-id-map.ts';
 import { routeSlot, slot } from './route-slot.ts';
 

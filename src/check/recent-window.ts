@@ -4,7 +4,7 @@
 // adding an id already held replaces its value and keeps its place, as a Map does. For ids
 // handed out in sequence (ghosts) the lookup can be a DirectMap instead of a Map.
 
-import { DirectMap } from './direct-map.ts';
+import { DirectMap } from '../util/direct-map.ts';
 
 export class RecentWindow<T> {
   private readonly byId: Map<number, T> | DirectMap<T>;

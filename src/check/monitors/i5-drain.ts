@@ -10,7 +10,7 @@
 
 import { checkLayer } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
-import { DirectMap } from '../direct-map.ts';
+import { DirectMap } from '../../util/direct-map.ts';
 import type { Monitor, MonitorEnv } from '../types.ts';
 
 const scopeKey = (rid: number, pasid: number): number => rid * 0x100000 + pasid;

@@ -7,7 +7,7 @@
 
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
-import { DirectMap } from '../direct-map.ts';
+import { DirectMap } from '../../util/direct-map.ts';
 import type { Monitor, MonitorEnv } from '../types.ts';
 
 interface Seen {

@@ -2,7 +2,7 @@
 // included: a small table and ids spread over the whole uint32 range force collisions.
 
 import { describe, expect, it } from 'vitest';
-import { DirectMap } from '../../src/check/direct-map.ts';
+import { DirectMap } from '../../src/util/direct-map.ts';
 import { RecentWindow } from '../../src/check/recent-window.ts';
 import { createRng, rngStateFrom } from '../../src/util/rng.ts';
 
