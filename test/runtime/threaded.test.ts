@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainTopology } from '../../actors/chain/chain-topology.ts';
 import { liveWorkerCount } from '../../src/runtime/spawn-worker.ts';
 import { runThreaded } from '../../src/runtime/threads/threaded-runtime.ts';
+import { threadCpu } from '../../src/runtime/threads/thread-cpu.ts';
 import { FaultlineError } from '../../src/util/errors.ts';
 import { throwerTopology } from '../fixtures/thrower-topology.ts';
 
@@ -18,6 +19,21 @@ describe('threaded runtime', () => {
       expect(c.depth).toBe(0);
     }
     expect(liveWorkerCount()).toBe(0);
+    // The transport's counts: every message taken exactly once; a notify only inside a doorbell
+    // signal (no ring filled up here, so no space wake-ups).
+    const t = r.transport;
+    expect(t.perWorker).toHaveLength(5);
+    expect(t.messagesIn).toBe(r.channels.reduce((n, c) => n + c.sent, 0));
+    expect(t.perWorker.reduce((n, w) => n + w.notifies, 0)).toBe(t.notifies);
+    for (const w of t.perWorker) {
+      expect(w.notifies).toBeLessThanOrEqual(w.signals);
+      expect(w.signals).toBeLessThanOrEqual(w.busyPasses + 1);
+      expect(w.busyPasses).toBeLessThanOrEqual(w.passes);
+      expect(w.parkTimeouts).toBeLessThanOrEqual(w.parks);
+    }
+    expect(t.polls).toBeGreaterThan(0);
+    if (threadCpu() !== null) expect(t.orchestratorCpuNs).toBeGreaterThan(0);
+    if (threadCpu() !== null) for (const w of t.perWorker) expect(w.threadCpuNs).toBeGreaterThan(0);
   });
 
   it('co-locates actors when asked, and survives tiny rings through back-pressure', async () => {
