@@ -7,6 +7,8 @@
 // poll. Ratios are medians of the per-pair ratios (after/before).
 //   ROOT=/work/base9 RUNS=7 MS=1000 npx tsx bench/threads-ab.ts     CHECK=0: checker off; INFLIGHT=512
 //   Without ROOT it measures this checkout alone. Both checkouts need `npm run build` first.
+//   AFTER_OPTS / BEFORE_OPTS: extra runThreaded options (JSON) for a side, e.g. ROOT=. and
+//   BEFORE_OPTS='{"signalDeferPasses":0}' for an A/B of one option within this checkout.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +47,7 @@ interface RunOut {
 }
 type Side = (durationMs: number, window: number) => Promise<RunOut>;
 
-async function side(root: string): Promise<Side> {
+async function side(root: string, extra: Record<string, unknown>): Promise<Side> {
   const dist = `${root}/dist/src`;
   if (!existsSync(`${dist}/runtime/threads/threaded-runtime.js`)) throw new Error(`${root} has no built dist/: run npm run build there`);
   const { runThreaded } = (await import(`${dist}/runtime/threads/threaded-runtime.js`)) as typeof import('../src/runtime/threads/threaded-runtime.ts');
@@ -64,7 +66,7 @@ async function side(root: string): Promise<Side> {
       s.workload.inFlight = window / 16;
     }
     const c0 = process.cpuUsage();
-    const r = await runThreaded(nestedTopology(s).topology, { seed: 1, check, timeLimitMs: durationMs * 3 + 30_000 });
+    const r = await runThreaded(nestedTopology(s).topology, { seed: 1, check, timeLimitMs: durationMs * 3 + 30_000, ...extra });
     const c = process.cpuUsage(c0);
     const d = r.actors.find((a) => a.name === 'device')!.stats as { faults: number; faultRttNs: Parameters<typeof quantile>[0] };
     const t = (r as { transport?: Counted }).transport;
@@ -79,8 +81,9 @@ async function side(root: string): Promise<Side> {
   };
 }
 
-const after = await side(here);
-const before = baseRoot === undefined ? undefined : await side(baseRoot);
+const opts = (name: string): Record<string, unknown> => JSON.parse(process.env[name] ?? '{}') as Record<string, unknown>;
+const after = await side(here, opts('AFTER_OPTS'));
+const before = baseRoot === undefined ? undefined : await side(baseRoot, opts('BEFORE_OPTS'));
 const sides: [string, Side][] =
   before === undefined
     ? [['this', after]]
@@ -132,7 +135,7 @@ measures.push(['check events a poll', (r) => (r.transport === undefined || r.tra
 
 const faults = median(storm[0]!.map((r) => r.faults));
 console.log(
-  `threaded default-storm, ${inFlight} in flight, ${ms} ms a run, checker ${check ? 'on' : 'off'}, ${runs} alternated pairs (${faults.toFixed(0)} faults a run; start-up CPU ${startup.map((x) => x.toFixed(0)).join(' / ')} ms)${baseRoot ? `; before: ${baseRoot}` : ''}`,
+  `threaded default-storm, ${inFlight} in flight, ${ms} ms a run, checker ${check ? 'on' : 'off'}, ${runs} alternated pairs (${faults.toFixed(0)} faults a run; start-up CPU ${startup.map((x) => x.toFixed(0)).join(' / ')} ms)${baseRoot ? `; before: ${baseRoot} ${process.env.BEFORE_OPTS ?? ''}` : ''}${process.env.AFTER_OPTS ? `; after: ${process.env.AFTER_OPTS}` : ''}`,
 );
 const header = sides.map(([n]) => n.padStart(10)).join(' ') + (sides.length > 1 ? '   after/before (median of pairs) [range]' : '');
 console.log(`${''.padEnd(42)} ${header}`);
