@@ -36,6 +36,7 @@ interface Counted {
   threadRunQueueNs: number;
   orchestratorCpuNs: number;
   orchestratorRunQueueNs: number;
+  processCpuNs: number;
 }
 interface RunOut {
   cpuMs: number;
@@ -120,8 +121,10 @@ const measures: [string, (r: RunOut, k: number) => number, (x: number) => string
   ['CPU µs a fault (raw)', (r) => (r.cpuMs * 1000) / r.faults, (x) => x.toFixed(1)],
 ];
 const counted: [string, (t: Counted) => number][] = [
+  ['CPU µs a fault over the run (process)', (t) => t.processCpuNs / 1000],
   ["  of it the workers' threads, µs", (t) => t.threadCpuNs / 1000],
   ["  of it the orchestrator's thread, µs", (t) => t.orchestratorCpuNs / 1000],
+  ['  the rest (V8 compiler and GC threads), µs', (t) => (t.processCpuNs - t.threadCpuNs - t.orchestratorCpuNs) / 1000],
   ['workers waiting for a core, µs a fault', (t) => t.threadRunQueueNs / 1000],
   ['wake-ups a fault (parks not timed out)', (t) => t.parks - t.parkTimeouts],
   ['notifies a fault', (t) => t.notifies],

@@ -196,6 +196,7 @@ class ThreadedRun {
   private finished = false;
   private polls = 0;
   private orchestratorCpu: ThreadCpu | null = null;
+  private processCpuNs = 0;
 
   constructor(
     private readonly layout: RunLayout,
@@ -218,12 +219,15 @@ class ThreadedRun {
       await this.spawnAll(hosted);
       const startMs = performance.now();
       const cpuAtStart = threadCpu();
+      const processAtStart = process.cpuUsage();
       timeLimit = this.timeLimit();
       await Promise.all(this.handles.map((h) => this.call(h, (p) => p.start(startMs))));
       const stopReason = await this.watch(timeLimit.signal);
       const wallMs = performance.now() - startMs;
       await this.stopAll();
       this.orchestratorCpu = threadCpuSince(cpuAtStart, threadCpu());
+      const processCpu = process.cpuUsage(processAtStart);
+      this.processCpuNs = (processCpu.user + processCpu.system) * 1000;
       const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
       this.throwIfFailed();
       // Each worker posted its last chunk before it reported stopped; they may still be in flight.
@@ -466,7 +470,7 @@ class ThreadedRun {
       checker,
       transport: sumTransportStats(
         snaps.map((s) => s.transport),
-        { polls: this.polls, checkEvents: this.merger?.count ?? 0, cpuNs: this.orchestratorCpu?.cpuNs ?? 0, runQueueNs: this.orchestratorCpu?.runQueueNs ?? 0 },
+        { polls: this.polls, checkEvents: this.merger?.count ?? 0, cpuNs: this.orchestratorCpu?.cpuNs ?? 0, runQueueNs: this.orchestratorCpu?.runQueueNs ?? 0, processCpuNs: this.processCpuNs },
       ),
     };
   }

@@ -22,6 +22,8 @@ export interface WorkerTransportStats {
 }
 
 export interface TransportStats extends WorkerTransportStats {
+  /** Every thread of the process over the run (start to the workers' stop; process.cpuUsage, ns): the workers, the orchestrator, V8's compiler and GC threads. */
+  processCpuNs: number;
   /** The orchestrator's thread over the run (start to the workers' stop; ns; 0 where unknown). */
   orchestratorCpuNs: number;
   orchestratorRunQueueNs: number;
@@ -36,8 +38,16 @@ export function emptyWorkerTransportStats(): WorkerTransportStats {
   return { passes: 0, busyPasses: 0, messagesIn: 0, signals: 0, notifies: 0, parks: 0, parkTimeouts: 0, threadCpuNs: 0, threadRunQueueNs: 0 };
 }
 
-export function sumTransportStats(perWorker: WorkerTransportStats[], orchestrator: { polls: number; checkEvents: number; cpuNs: number; runQueueNs: number }): TransportStats {
+export function sumTransportStats(perWorker: WorkerTransportStats[], orchestrator: { polls: number; checkEvents: number; cpuNs: number; runQueueNs: number; processCpuNs: number }): TransportStats {
   const sum = emptyWorkerTransportStats();
   for (const w of perWorker) for (const k of Object.keys(sum) as (keyof WorkerTransportStats)[]) sum[k] += w[k];
-  return { ...sum, polls: orchestrator.polls, checkEvents: orchestrator.checkEvents, orchestratorCpuNs: orchestrator.cpuNs, orchestratorRunQueueNs: orchestrator.runQueueNs, perWorker };
+  return {
+    ...sum,
+    polls: orchestrator.polls,
+    checkEvents: orchestrator.checkEvents,
+    orchestratorCpuNs: orchestrator.cpuNs,
+    orchestratorRunQueueNs: orchestrator.runQueueNs,
+    processCpuNs: orchestrator.processCpuNs,
+    perWorker,
+  };
 }
