@@ -126,6 +126,7 @@ const counted: [string, (t: Counted) => number][] = [
   ["  of it the orchestrator's thread, µs", (t) => t.orchestratorCpuNs / 1000],
   ['  the rest (V8 compiler and GC threads), µs', (t) => (t.processCpuNs - t.threadCpuNs - t.orchestratorCpuNs) / 1000],
   ['workers waiting for a core, µs a fault', (t) => t.threadRunQueueNs / 1000],
+  ["orchestrator's thread waiting for a core, µs", (t) => t.orchestratorRunQueueNs / 1000],
   ['wake-ups a fault (parks not timed out)', (t) => t.parks - t.parkTimeouts],
   ['notifies a fault', (t) => t.notifies],
   ['doorbell signals a fault', (t) => t.signals],
