@@ -37,6 +37,18 @@ describe('threaded runtime', () => {
     if (threadCpu() !== null) for (const w of t.perWorker) expect(w.threadCpuNs).toBeGreaterThan(0);
   });
 
+  // Regression (found measuring pollMs 20 against 5): idle workers wake every maxParkMs by their
+  // park's timeout; when those wake-ups counted as activity, a poll period longer than the
+  // workers' park timeout never saw two quiet looks in a row, and a finished run went on until
+  // its time limit (or, at pollMs 20, took up to 33 s and once reported a stall).
+  it('sees a finished run as quiescent whatever the poll period: a park that timed out with nothing signalled is not activity', async () => {
+    const r = await runThreaded(chainTopology({ requests: 1_000, window: 8 }), { pollMs: 30, maxParkMs: 5, timeLimitMs: 5_000 });
+    expect(r.stopReason).toBe('quiescent');
+    expect((r.actors[0]!.stats as { completed: number }).completed).toBe(1_000);
+    // The workers did wake by timeout while the orchestrator looked (else this test shows nothing).
+    expect(r.transport.parkTimeouts).toBeGreaterThan(r.transport.perWorker.length);
+  });
+
   it('co-locates actors when asked, and survives tiny rings through back-pressure', async () => {
     const r = await runThreaded(chainTopology({ requests: 20_000, window: 128, capacity: 4, workers: 2 }));
     expect(r.workers).toBe(2);

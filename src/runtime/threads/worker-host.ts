@@ -229,9 +229,14 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
     if (timers.size > 0) timeoutMs = Math.min(timeoutMs, Math.max(0, (timers.peekNs() - nowNs()) / 1e6));
     let anyInput = false;
     for (const c of inbound) if (ports[c]!.depth() > 0) anyInput = true;
-    if (!anyInput && timeoutMs > 0) myEventFd.wait(timeoutMs, boot.spinIters);
+    let signalled = true;
+    if (!anyInput && timeoutMs > 0) signalled = myEventFd.wait(timeoutMs, boot.spinIters) !== 0;
     Atomics.store(control, kParked, 0);
-    Atomics.add(control, kWakeEpoch, 1);
+    // A park that timed out with nothing signalled changed nothing the orchestrator must see (a
+    // due timer or an input makes the next pass take steps, which it sees): counting it made
+    // every idle worker look busy every maxParkMs, so a poll period longer than that never
+    // found a finished run quiescent.
+    if (signalled) Atomics.add(control, kWakeEpoch, 1);
   };
 
   const transportStats = (): WorkerTransportStats => {
