@@ -6,7 +6,9 @@
 // collection, other (Node, the loader). Time a worker spends parked in Atomics.wait is not
 // CPU and is reported apart. Profiling slows the run; the split is what this measures.
 // BENCH_BASE_ROOT=<another checkout> profiles that checkout's fixture too, interleaved, for a
-// same-run before/after; BENCH_CPU_RUNS repetitions (medians), BENCH_CPU_MS each.
+// same-run before/after; BENCH_CPU_RUNS repetitions (medians), BENCH_CPU_MS each. The profile
+// gives the split; the CPU measured by the fixture (per thread and per process) the totals, since
+// profiled time includes time a runnable thread waited for a core.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,15 +52,27 @@ function classify(frame: ProfileNode['callFrame']): Category {
   return 'other';
 }
 
-/** One profiled run of the fixture in checkout `root`: CPU per category (µs, all threads) and the faults answered. */
-function profileOnce(root: string, runMs: number): { totalsUs: Record<Category, number>; otherUs: Map<string, number>; faults: number; ok: boolean } {
+/** What the fixture prints (older checkouts print only the first three). */
+interface RunReport {
+  faults: number;
+  perSec: number;
+  ok: boolean;
+  processCpuMs?: number;
+  runProcessCpuMs?: number;
+  workersCpuMs?: number;
+  orchestratorCpuMs?: number;
+  workersRunQueueMs?: number;
+}
+
+/** One profiled run of the fixture in checkout `root`: profiled time per category (µs, all threads), the faults answered and the run's measured CPU. */
+function profileOnce(root: string, runMs: number): { totalsUs: Record<Category, number>; otherUs: Map<string, number>; faults: number; ok: boolean; run: RunReport } {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-cpu-'));
   const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/fixtures/nested-threads-run.ts'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, RUN_MS: String(runMs) },
   });
-  const runReport = JSON.parse(out.trim().split('\n').pop()!) as { faults: number; perSec: number; ok: boolean };
+  const runReport = JSON.parse(out.trim().split('\n').pop()!) as RunReport;
   const totalsUs = Object.fromEntries(categories.map((c) => [c, 0])) as Record<Category, number>;
   const otherUs = new Map<string, number>();
   for (const f of readdirSync(dir)) {
@@ -75,7 +89,7 @@ function profileOnce(root: string, runMs: number): { totalsUs: Record<Category, 
     });
   }
   rmSync(dir, { recursive: true, force: true });
-  return { totalsUs, otherUs, faults: runReport.faults, ok: runReport.ok };
+  return { totalsUs, otherUs, faults: runReport.faults, ok: runReport.ok, run: runReport };
 }
 
 const cpuCats = categories.filter((c) => c !== 'parked' && c !== 'idle' && c !== 'startup');
@@ -123,7 +137,38 @@ export async function run(): Promise<Record<string, unknown>> {
   for (const s of mine) for (const [k, us] of s.otherUs) otherUs.set(k, (otherUs.get(k) ?? 0) + us / s.faults / mine.length);
   const topOther = [...otherUs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
   console.log(`  largest in other: ${topOther.map(([k, us]) => `${k.trim()} ${us.toFixed(1)} µs`).join(', ')}`);
-  return { faults, perFaultUs: m.perFaultUs, totalCpuUsPerFault: m.totalUs, base: b ? { root: baseRoot, perFaultUs: b.perFaultUs, totalCpuUsPerFault: b.totalUs } : null, runs, runMs };
+  // The profiler's samples are wall-clock intervals: a thread that is runnable but waiting for
+  // a core (7 threads on 2 cores) has that wait counted in its next sample, so the split above
+  // overstates CPU. The measured CPU (Linux's per-thread accounting, process.cpuUsage) does not.
+  const measured = (side: ReturnType<typeof profileOnce>[]): Record<string, number> | null => {
+    if (side.some((s) => s.run.processCpuMs === undefined)) return null;
+    const per = (f: (r: RunReport) => number): number => median(side.map((s) => (f(s.run) * 1000) / s.faults));
+    return {
+      process: per((r) => r.processCpuMs!),
+      run: per((r) => r.runProcessCpuMs!),
+      workers: per((r) => r.workersCpuMs!),
+      orchestrator: per((r) => r.orchestratorCpuMs!),
+      runQueue: per((r) => r.workersRunQueueMs!),
+    };
+  };
+  const mm = measured(mine);
+  const bm = b ? measured(base) : null;
+  if (mm) {
+    console.log(
+      `  measured CPU per fault (not profiled time): process ${mm.process!.toFixed(1)} µs with start-up; over the run ${mm.run!.toFixed(1)} µs: ` +
+        `the workers' threads ${mm.workers!.toFixed(1)}, the orchestrator's ${mm.orchestrator!.toFixed(1)}, the rest (V8's compiler and GC threads) ${(mm.run! - mm.workers! - mm.orchestrator!).toFixed(1)}; the workers waited ${mm.runQueue!.toFixed(1)} µs a fault for a core` +
+        (bm ? `; base: process ${bm.process!.toFixed(1)} µs (${(mm.process! / bm.process!).toFixed(2)})` : ''),
+    );
+  }
+  return {
+    faults,
+    perFaultUs: m.perFaultUs,
+    totalCpuUsPerFault: m.totalUs,
+    measuredUsPerFault: mm,
+    base: b ? { root: baseRoot, perFaultUs: b.perFaultUs, totalCpuUsPerFault: b.totalUs } : null,
+    runs,
+    runMs,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

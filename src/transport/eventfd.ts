@@ -17,7 +17,10 @@
 //   sleep, S1 < S3 < R2 again means R2 sees kCounter ≠ 0; if after, S3 wakes it. Unlike a bare
 //   flag (stack-limits §5.1), a signal is never consumed by the wrong sleep: it stays in the
 //   counter until the reader takes it, so a stale notify only causes a harmless re-check.
-import type { AtomicsLike } from './atomics-like.ts';
+//   (Letting only the first signaller after R1 notify, by exchanging kWaiters to 0, is that
+//   bare flag again: a late signaller whose add the reader already took would take a newer R1
+//   and notify before its R2. The model check finds it in 31 executions.)
+import type { AtomicsLike, WaitResult } from './atomics-like.ts';
 import { realAtomics } from './atomics-like.ts';
 import type { Wakeup } from './port.ts';
 import { fail } from '../util/errors.ts';
@@ -32,6 +35,12 @@ export interface EventFdOptions {
 }
 
 export class EventFd implements Wakeup {
+  /** Atomics.notify calls this instance's signal() made (a reader had announced itself parked). */
+  notifies = 0;
+  /** Atomics.wait calls this instance's wait() made (the reader slept, or found a signal at the atomic re-check). */
+  parks = 0;
+  /** Parks that ended by their timeout with nothing signalled. */
+  parkTimeouts = 0;
   protected readonly words: Int32Array;
   protected readonly atomics: AtomicsLike;
 
@@ -56,7 +65,10 @@ export class EventFd implements Wakeup {
       fail('FAULTLINE_EVENTFD_SIGNAL', `signal count must be an integer in [1, 2^30), got ${n}`, { n });
     }
     this.atomics.add(this.words, kCounter, n);
-    if (this.atomics.load(this.words, kWaiters) !== 0) this.atomics.notify(this.words, kCounter, 1);
+    if (this.atomics.load(this.words, kWaiters) !== 0) {
+      this.notifies++;
+      this.atomics.notify(this.words, kCounter, 1);
+    }
   }
 
   /** Take the counter without parking (0 when nothing was signalled). */
@@ -87,7 +99,12 @@ export class EventFd implements Wakeup {
       a.add(w, kWaiters, 1);
       // The re-check after announcing ourselves is the reader half of the Dekker pair above;
       // Atomics.wait repeats it atomically, the explicit load just skips the call when set.
-      const result = a.load(w, kCounter) === 0 ? a.wait(w, kCounter, 0, remainingMs) : 'not-equal';
+      let result: WaitResult = 'not-equal';
+      if (a.load(w, kCounter) === 0) {
+        this.parks++;
+        result = a.wait(w, kCounter, 0, remainingMs);
+        if (result === 'timed-out') this.parkTimeouts++;
+      }
       a.sub(w, kWaiters, 1);
       taken = a.exchange(w, kCounter, 0);
       if (taken !== 0 || result === 'timed-out') return taken;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainTopology } from '../../actors/chain/chain-topology.ts';
 import { liveWorkerCount } from '../../src/runtime/spawn-worker.ts';
 import { runThreaded } from '../../src/runtime/threads/threaded-runtime.ts';
+import { threadCpu } from '../../src/runtime/threads/thread-cpu.ts';
 import { FaultlineError } from '../../src/util/errors.ts';
 import { throwerTopology } from '../fixtures/thrower-topology.ts';
 
@@ -18,6 +19,34 @@ describe('threaded runtime', () => {
       expect(c.depth).toBe(0);
     }
     expect(liveWorkerCount()).toBe(0);
+    // The transport's counts: every message taken exactly once; a notify only inside a doorbell
+    // signal (no ring filled up here, so no space wake-ups).
+    const t = r.transport;
+    expect(t.perWorker).toHaveLength(5);
+    expect(t.messagesIn).toBe(r.channels.reduce((n, c) => n + c.sent, 0));
+    expect(t.perWorker.reduce((n, w) => n + w.notifies, 0)).toBe(t.notifies);
+    for (const w of t.perWorker) {
+      expect(w.notifies).toBeLessThanOrEqual(w.signals);
+      // One doorbell per outbound ring a busy pass published to (a chain stage has two).
+      expect(w.signals).toBeLessThanOrEqual(2 * w.busyPasses);
+      expect(w.busyPasses).toBeLessThanOrEqual(w.passes);
+      expect(w.parkTimeouts).toBeLessThanOrEqual(w.parks);
+    }
+    expect(t.polls).toBeGreaterThan(0);
+    if (threadCpu() !== null) expect(t.orchestratorCpuNs).toBeGreaterThan(0);
+    if (threadCpu() !== null) for (const w of t.perWorker) expect(w.threadCpuNs).toBeGreaterThan(0);
+  });
+
+  // Regression (found measuring pollMs 20 against 5): idle workers wake every maxParkMs by their
+  // park's timeout; when those wake-ups counted as activity, a poll period longer than the
+  // workers' park timeout never saw two quiet looks in a row, and a finished run went on until
+  // its time limit (or, at pollMs 20, took up to 33 s and once reported a stall).
+  it('sees a finished run as quiescent whatever the poll period: a park that timed out with nothing signalled is not activity', async () => {
+    const r = await runThreaded(chainTopology({ requests: 1_000, window: 8 }), { pollMs: 30, maxParkMs: 5, timeLimitMs: 5_000 });
+    expect(r.stopReason).toBe('quiescent');
+    expect((r.actors[0]!.stats as { completed: number }).completed).toBe(1_000);
+    // The workers did wake by timeout while the orchestrator looked (else this test shows nothing).
+    expect(r.transport.parkTimeouts).toBeGreaterThan(r.transport.perWorker.length);
   });
 
   it('co-locates actors when asked, and survives tiny rings through back-pressure', async () => {

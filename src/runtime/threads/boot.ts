@@ -5,6 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MachinesMode } from '../../machines/mode.ts';
 import type { RunLayout } from './layout.ts';
 import type { RecordChunk } from '../record/recorder.ts';
+import type { WorkerTransportStats } from './transport-stats.ts';
 
 export interface HostedActor {
   index: number;
@@ -54,6 +55,8 @@ export interface WorkerSnapshot {
   marks: Record<string, number>;
   /** Times the worker waited for room in its check-event log (checker back-pressure). */
   checkLogWaits: number;
+  /** Passes, messages, doorbells, notifies and parks of this worker (transport-stats.ts). */
+  transport: WorkerTransportStats;
 }
 
 /** The control plane a worker exposes over Comlink. */

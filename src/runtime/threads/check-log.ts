@@ -180,14 +180,18 @@ export class CheckLogMerger {
           `check event ${this.next >>> 0} is below the watermark but in no log ` + `(${best < 0 ? 'every log is empty' : `the lowest one holds ${(this.next + bestSeq) >>> 0}`})`,
         );
       }
+      // A worker's pass takes its numbers one after another, so the next few are often in the
+      // same buffer: hand them out without looking at the other buffers again.
       const b = this.bufs[best]!;
-      const h = b.head;
-      b.head = h + 1 === this.bufferMax ? 0 : h + 1;
-      b.count--;
-      this.sink(messageCodec.decode(b.words, h * eventWords) as CheckEvent, b.seqs[h]! >>> 0, b.actors[h]!, b.times[h]!);
-      this.next = (this.next + 1) | 0;
-      this.merged++;
-      n++;
+      do {
+        const h = b.head;
+        b.head = h + 1 === this.bufferMax ? 0 : h + 1;
+        b.count--;
+        this.sink(messageCodec.decode(b.words, h * eventWords) as CheckEvent, b.seqs[h]! >>> 0, b.actors[h]!, b.times[h]!);
+        this.next = (this.next + 1) | 0;
+        this.merged++;
+        n++;
+      } while (n < room && b.count > 0 && b.seqs[b.head] === this.next);
       if (b.count === 0) this.refill(best);
     }
     return n;

@@ -7,7 +7,7 @@
 //   2     kCtrlRequested  orchestrator  control calls announced (then the eventfd is signalled)
 //   3     kCtrlServed     worker        control calls that reached the worker's event loop
 //   4     kSteps          worker        actor steps taken (wraps; compared for change only)
-//   5     kWakeEpoch      worker        times the worker woke from parking
+//   5     kWakeEpoch      worker        times the worker woke from parking, but for parks that timed out with nothing signalled
 //   6     kParked         worker        1 while parked (or about to park)
 //   7     kTimers         worker        timers pending in this worker
 //   8     kBlocked        worker        outbound channels refused and waiting for room

@@ -33,6 +33,8 @@ import { controlWords, kBlocked, kCtrlRequested, kParked, kState, kSteps, kStop,
 import { CheckLogMerger } from './check-log.ts';
 import { layoutRun, logCapacityDefault, logSlotWords, type RunLayout } from './layout.ts';
 import { RecordCollector, statsDigest, type RunRecording } from '../record/recording.ts';
+import { sumTransportStats, type TransportStats } from './transport-stats.ts';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 
 export interface ThreadedOptions {
   seed?: number;
@@ -91,6 +93,8 @@ export interface ThreadedResult {
   checker: CheckerResult | null;
   /** With options.record: everything an exact replay needs. */
   recording?: RunRecording;
+  /** What the transport did (passes, messages, doorbells, notifies, parks, the orchestrator's polls): the run's wake-up cost, counted. */
+  transport: TransportStats;
 }
 
 interface WorkerHandle {
@@ -190,6 +194,9 @@ class ThreadedRun {
    */
   private readonly failed = new AbortController();
   private finished = false;
+  private polls = 0;
+  private orchestratorCpu: ThreadCpu | null = null;
+  private processCpuNs = 0;
 
   constructor(
     private readonly layout: RunLayout,
@@ -211,11 +218,16 @@ class ThreadedRun {
     try {
       await this.spawnAll(hosted);
       const startMs = performance.now();
+      const cpuAtStart = threadCpu();
+      const processAtStart = process.cpuUsage();
       timeLimit = this.timeLimit();
       await Promise.all(this.handles.map((h) => this.call(h, (p) => p.start(startMs))));
       const stopReason = await this.watch(timeLimit.signal);
       const wallMs = performance.now() - startMs;
       await this.stopAll();
+      this.orchestratorCpu = threadCpuSince(cpuAtStart, threadCpu());
+      const processCpu = process.cpuUsage(processAtStart);
+      this.processCpuNs = (processCpu.user + processCpu.system) * 1000;
       const snaps = await Promise.all(this.handles.map((h) => this.call(h, (p) => p.snapshot(this.settings.includeState))));
       this.throwIfFailed();
       // Each worker posted its last chunk before it reported stopped; they may still be in flight.
@@ -350,6 +362,7 @@ class ThreadedRun {
     for (;;) {
       await sleepUnlessAborted(this.settings.pollMs, wake);
       this.throwIfFailed();
+      this.polls++;
       this.merger?.pump();
       const now = performance.now();
       const steps = this.sumWord(kSteps);
@@ -455,6 +468,10 @@ class ThreadedRun {
       })),
       marks,
       checker,
+      transport: sumTransportStats(
+        snaps.map((s) => s.transport),
+        { polls: this.polls, checkEvents: this.merger?.count ?? 0, cpuNs: this.orchestratorCpu?.cpuNs ?? 0, runQueueNs: this.orchestratorCpu?.runQueueNs ?? 0, processCpuNs: this.processCpuNs },
+      ),
     };
   }
 }

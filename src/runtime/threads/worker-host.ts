@@ -23,6 +23,8 @@ import { setMachinesMode } from '../../machines/mode.ts';
 import { CheckLogWriter } from './check-log.ts';
 import { srcStart, srcTimer, srcWritableBase, StepRecorder } from '../record/recorder.ts';
 import { logSlotWords } from './layout.ts';
+import type { WorkerTransportStats } from './transport-stats.ts';
+import { threadCpu, threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 import type { ActorSnapshot, WorkerBoot, WorkerControl, WorkerEvent, WorkerSnapshot } from './boot.ts';
 import { controlWords, kBlocked, kCtrlRequested, kCtrlServed, kParked, kState, kSteps, kStop, kTimers, kWakeEpoch, stateFailed, stateReady, stateRunning, stateStopped } from './control-block.ts';
 
@@ -74,6 +76,10 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
   const stepNow = (): number => (stepNs >= 0 ? stepNs : (stepNs = nowNs()));
   let steps = 0;
   let ctrlServed = 0;
+  let passes = 0;
+  let busyPasses = 0;
+  let messagesIn = 0;
+  let cpuAtStart: ThreadCpu | null = null;
 
   const logWriter = me.logOffset < 0 ? null : new CheckLogWriter(new SabRing(sab, me.logOffset, layout.logCapacity, logSlotWords), new Int32Array(sab, layout.seqOffset, 1), control);
   // Recording (opt-in): null when off, so the hot path pays one null check per step and send.
@@ -175,11 +181,16 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
       deliverTo(item.actor, item.msg, item.src);
       work++;
     }
+    let taken = 0;
     for (let i = 0; i < inbound.length; i++) {
       if (recorder !== null) recorder.newBatch();
-      work += ports[inbound[i]!]!.drain(boot.batchMax, deliverFromRing[i]!);
+      taken += ports[inbound[i]!]!.drain(boot.batchMax, deliverFromRing[i]!);
     }
     flushAll();
+    passes++;
+    messagesIn += taken;
+    work += taken;
+    if (work > 0) busyPasses++;
     return work;
   };
 
@@ -218,14 +229,39 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
     if (timers.size > 0) timeoutMs = Math.min(timeoutMs, Math.max(0, (timers.peekNs() - nowNs()) / 1e6));
     let anyInput = false;
     for (const c of inbound) if (ports[c]!.depth() > 0) anyInput = true;
-    if (!anyInput && timeoutMs > 0) myEventFd.wait(timeoutMs, boot.spinIters);
+    let signalled = true;
+    if (!anyInput && timeoutMs > 0) signalled = myEventFd.wait(timeoutMs, boot.spinIters) !== 0;
     Atomics.store(control, kParked, 0);
-    Atomics.add(control, kWakeEpoch, 1);
+    // A park that timed out with nothing signalled changed nothing the orchestrator must see (a
+    // due timer or an input makes the next pass take steps, which it sees): counting it made
+    // every idle worker look busy every maxParkMs, so a poll period longer than that never
+    // found a finished run quiescent.
+    if (signalled) Atomics.add(control, kWakeEpoch, 1);
+  };
+
+  const transportStats = (): WorkerTransportStats => {
+    let signals = 0;
+    for (const c of outbound) signals += ports[c]!.signalCount;
+    let notifies = 0;
+    for (const e of eventFds) notifies += e.notifies;
+    const cpu = threadCpuSince(cpuAtStart, threadCpu());
+    return {
+      passes,
+      busyPasses,
+      messagesIn,
+      signals,
+      notifies,
+      parks: myEventFd.parks,
+      parkTimeouts: myEventFd.parkTimeouts,
+      threadCpuNs: cpu?.cpuNs ?? 0,
+      threadRunQueueNs: cpu?.runQueueNs ?? 0,
+    };
   };
 
   const api: WorkerControl = {
     start(startMs) {
       runStartMs = startMs;
+      cpuAtStart = threadCpu();
       ctrlServed++;
       Atomics.store(control, kCtrlServed, ctrlServed);
       Atomics.store(control, kState, stateRunning);
@@ -248,6 +284,7 @@ export async function runWorker(boot: WorkerBoot): Promise<void> {
         actors,
         marks: Object.fromEntries(marks),
         checkLogWaits: logWriter?.waits ?? 0,
+        transport: transportStats(),
         channels: outbound.map((c) => ({ name: layout.channels[c]!.name, sent: sent[c]!, refused: refused[c]! })),
       };
       return snap;
