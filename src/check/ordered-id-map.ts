@@ -6,12 +6,20 @@
 // collide. A Map here grew and shrank its hash table with every group and cost a hash per
 // event (issue 9); this allocates nothing once warm. Same answers and order as a Map: setting
 // an id already held keeps its place; deleting and setting again moves it to the end.
+// The direct table starts small and grows (×4, up to 2^bitsMax slots) when the colliding ids
+// pass an eighth of it, as DirectMap's does (src/util/direct-map.ts): a short run never pays
+// for the largest window.
+
+/** Direct slots a table starts with (log2). */
+const bitsStart = 6;
 
 export class OrderedIdMap<T> {
-  private readonly mask: number;
+  private readonly bitsMax: number;
+  private bits: number;
+  private mask: number;
   /** Per direct slot: the id held + 1 (0: empty, so a fresh array needs no fill), and its pool slot. */
-  private readonly directIds: Float64Array;
-  private readonly directSlots: Int32Array;
+  private directIds: Float64Array;
+  private directSlots: Int32Array;
   private readonly collided = new Map<number, number>();
   /** The pool: id, value, and the insertion-order links (-1: none) of each slot. */
   private ids = new Float64Array(64);
@@ -24,11 +32,13 @@ export class OrderedIdMap<T> {
   private used = 0;
   private count = 0;
 
-  /** 2^bits direct slots; ids held at once that are spread over fewer than 2^bits consecutive values never collide. */
-  constructor(bits: number) {
-    this.mask = (1 << bits) - 1;
-    this.directIds = new Float64Array(1 << bits);
-    this.directSlots = new Int32Array(1 << bits);
+  /** At most 2^bitsMax direct slots; ids held at once that are spread over fewer than 2^bitsMax consecutive values never collide. */
+  constructor(bitsMax: number) {
+    this.bitsMax = bitsMax;
+    this.bits = Math.min(bitsMax, bitsStart);
+    this.mask = (1 << this.bits) - 1;
+    this.directIds = new Float64Array(1 << this.bits);
+    this.directSlots = new Int32Array(1 << this.bits);
   }
 
   get size(): number {
@@ -71,11 +81,27 @@ export class OrderedIdMap<T> {
     else this.head = s;
     this.tail = s;
     this.count++;
+    this.index(id, s);
+    if (this.bits < this.bitsMax && this.collided.size > (this.mask + 1) >> 3) this.growDirect();
+  }
+
+  /** Pool slot s holds id: into id's direct slot, or with the collided ones. */
+  private index(id: number, s: number): void {
     const i = id & this.mask;
     if (this.directIds[i] === 0) {
       this.directIds[i] = id + 1;
       this.directSlots[i] = s;
     } else this.collided.set(id, s);
+  }
+
+  /** Four times the direct slots (at most 2^bitsMax), every held id indexed again. */
+  private growDirect(): void {
+    this.bits = Math.min(this.bitsMax, this.bits + 2);
+    this.mask = (1 << this.bits) - 1;
+    this.directIds = new Float64Array(1 << this.bits);
+    this.directSlots = new Int32Array(1 << this.bits);
+    this.collided.clear();
+    for (let s = this.head; s >= 0; s = this.next[s]!) this.index(this.ids[s]!, s);
   }
 
   delete(id: number): boolean {

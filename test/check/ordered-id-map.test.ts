@@ -53,4 +53,29 @@ describe('OrderedIdMap', () => {
     expect([...d.entries()]).toEqual([...m.entries()]);
     expect(d.delete(next + 1)).toBe(false);
   });
+
+  it('grows its direct table from 2^6 to 2^bitsMax slots as a window of sequential ids widens, answering as a Map throughout', () => {
+    const d = new OrderedIdMap<number>(12);
+    const m = new Map<number, number>();
+    const rng = createRng(rngStateFrom(7, 0x0d1d));
+    let next = 1;
+    for (let i = 0; i < 30_000; i++) {
+      // The window of ids held widens from tens to thousands, then narrows again.
+      const want = i < 20_000 ? 10 + (i >> 3) : 40;
+      if (m.size < want) {
+        d.set(next, i);
+        m.set(next, i);
+        next++;
+      } else {
+        const id = m.keys().next().value as number;
+        expect(d.delete(id)).toBe(true);
+        m.delete(id);
+      }
+      const probe = Math.max(1, next - 1 - rng.int(4000));
+      expect(d.get(probe)).toBe(m.get(probe));
+      expect(d.size).toBe(m.size);
+      if (i % 1999 === 0) expect([...d.entries()]).toEqual([...m.entries()]);
+    }
+    expect([...d.entries()]).toEqual([...m.entries()]);
+  });
 });

@@ -47,4 +47,71 @@ describe('DirectMap', () => {
       expect(a.size).toBe(b.size);
     }
   });
+
+  it('grows from 2^6 to 2^bitsMax slots as a window of sequential ids widens, answering as a Map throughout', () => {
+    const d = new DirectMap<number>(12);
+    const m = new Map<number, number>();
+    const rng = createRng(rngStateFrom(5, 0xd1ec));
+    const held: number[] = [];
+    let next = 1;
+    for (let i = 0; i < 30_000; i++) {
+      const want = i < 20_000 ? 10 + (i >> 3) : 40;
+      if (held.length < want) {
+        d.set(next, i);
+        m.set(next, i);
+        held.push(next++);
+      } else {
+        const id = held.splice(rng.int(8) === 0 ? rng.int(held.length) : 0, 1)[0]!;
+        expect(d.delete(id)).toBe(m.delete(id));
+      }
+      const probe = Math.max(1, next - 1 - rng.int(4000));
+      expect(d.get(probe)).toBe(m.get(probe));
+      expect(d.has(probe)).toBe(m.has(probe));
+      expect(d.size).toBe(m.size);
+    }
+  });
+
+  it('a RecentWindow wider than its first ring (1 024) widens it and evicts as one on a Map does', () => {
+    const a = new RecentWindow<number>(5000, true);
+    const c = new RecentWindow<number>(5000);
+    // The reference: a Map's insertion order, the oldest evicted past 5 000.
+    const ref = new Map<number, number>();
+    const b = {
+      add(id: number, v: number): number | undefined {
+        if (ref.has(id)) {
+          ref.set(id, v);
+          return undefined;
+        }
+        let gone: number | undefined;
+        if (ref.size === 5000) {
+          const oldest = ref.keys().next().value as number;
+          gone = ref.get(oldest);
+          ref.delete(oldest);
+        }
+        ref.set(id, v);
+        return gone;
+      },
+      get: (id: number) => ref.get(id),
+      get size() {
+        return ref.size;
+      },
+    };
+    const rng = createRng(rngStateFrom(6, 0xd1ec));
+    let next = 1;
+    const live: number[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      if (live.length < 300 && rng.int(2) === 0) live.push(next++);
+      else if (live.length > 0) {
+        const id = live.splice(rng.int(live.length), 1)[0]!;
+        const want = b.add(id, id * 2);
+        expect(a.add(id, id * 2)).toBe(want);
+        expect(c.add(id, id * 2)).toBe(want);
+      }
+      const probe = Math.max(1, next - 1 - rng.int(8000));
+      expect(a.get(probe)).toBe(b.get(probe));
+      expect(c.get(probe)).toBe(b.get(probe));
+      expect(a.size).toBe(b.size);
+    }
+    expect(a.size).toBe(5000);
+  });
 });
