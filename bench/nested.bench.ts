@@ -5,6 +5,9 @@
 // second of CPU with its cost per step split (runtime, tier logic, checker) against the
 // trivial actor's in the same run (sim-step-cost.ts); and heap per in-flight page request group.
 
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import v8 from 'node:v8';
 import { chainTopology } from '../actors/chain/chain-topology.ts';
 import { runNested } from '../src/runtime/nested-run.ts';
@@ -49,20 +52,47 @@ function heapAfterGc(): number {
   return v8.getHeapStatistics().used_heap_size;
 }
 
-/** Heap held per in-flight group: a run stopped while thousands of groups wait for a slow guest. */
-export function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: number } | null {
-  if (!(globalThis as { gc?: () => void }).gc) return null;
+/**
+ * Bytes reachable from the roots, by a heap snapshot (a full collection first, so it is exact):
+ * objects and the ArrayBuffers' backing stores (the typed-array tables), not compiled code —
+ * the first run of a configuration compiles ~1.5 MB of it, which is no group's. The used heap
+ * after a `gc()` moved by ±1 KB a group between two measures of one checkout.
+ */
+function reachableBytes(): number {
+  const file = v8.writeHeapSnapshot(join(tmpdir(), `faultline-heap-${process.pid}.heapsnapshot`));
+  try {
+    const snap = JSON.parse(readFileSync(file, 'utf8')) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+    const fields = snap.snapshot.meta.node_fields;
+    const typeAt = fields.indexOf('type');
+    const sizeAt = fields.indexOf('self_size');
+    const code = snap.snapshot.meta.node_types[0].indexOf('code');
+    let bytes = 0;
+    for (let i = 0; i < snap.nodes.length; i += fields.length) if (snap.nodes[i + typeAt] !== code) bytes += snap.nodes[i + sizeAt]!;
+    return bytes;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** Heap held per in-flight group, the median of three measures (one of twelve on the base commit read 7× the others). */
+export function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight: number } {
+  const xs = [bytesPerInFlightGroupOnce(), bytesPerInFlightGroupOnce(), bytesPerInFlightGroupOnce()].sort((a, b) => a.bytesPerGroup - b.bytesPerGroup);
+  return xs[1]!;
+}
+
+/** One measure: a run stopped while thousands of groups wait for a slow guest, less the same run stopped at once (its fixed tables). */
+function bytesPerInFlightGroupOnce(): { bytesPerGroup: number; groupsInFlight: number } {
   const s = storm(4096);
   s.guest.handlerCostNs = 1e9;
   s.devices.forEach((d) => (d.priAllocation = 4096));
-  const base = heapAfterGc();
+  const base = reachableBytes();
   const idle = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 1 });
-  const idleHeap = heapAfterGc() - base;
+  const withIdle = reachableBytes();
   const busy = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 5e6 });
-  const busyHeap = heapAfterGc() - base;
+  const withBoth = reachableBytes();
   const groups = (busy.actors[0]!.stats as { groupsOutstanding: number }).groupsOutstanding;
   void idle;
-  return { bytesPerGroup: (busyHeap - idleHeap) / Math.max(1, groups), groupsInFlight: groups };
+  return { bytesPerGroup: (withBoth - withIdle - (withIdle - base)) / Math.max(1, groups), groupsInFlight: groups };
 }
 
 /** Heap sampled while the deterministic runtime answers `faults` faults: it must stay flat. */
@@ -135,8 +165,7 @@ export async function run(): Promise<Record<string, unknown>> {
     `one fault in flight: RTT p50 nested ${(rtt.nestedP50Ns / 1e3).toFixed(0)} µs vs chain ${(rtt.chainP50Ns / 1e3).toFixed(0)} µs = ${fmtRatio(rtt.nestedP50Ns / rtt.chainP50Ns)} (target ≤ 2×)`,
   );
   console.log(formatSimStepCost(sim));
-  if (memory) console.log(`heap per in-flight group: ${memory.bytesPerGroup.toFixed(0)} B over ${memory.groupsInFlight} groups in flight (target < 2048 B)`);
-  else console.log('heap per in-flight group: skipped (run node with --expose-gc, as npm run bench does)');
+  console.log(`heap per in-flight group: ${memory.bytesPerGroup.toFixed(0)} B over ${memory.groupsInFlight} groups in flight (target < 2048 B)`);
   if (longRun) {
     console.log(
       `heap over ${longFaults} faults (deterministic runtime, choices not kept): ${longRun.samples.map((x) => x.heapMiB.toFixed(1)).join(' → ')} MiB; growth after warm-up ${longRun.growthMiB.toFixed(2)} MiB (BENCH_LONG_FAULTS=10000000 for the 10 M run)`,

@@ -76,12 +76,14 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 }
 
-/** The GuestDriver of (s, ctx), kept as the host's is (actors/host/prq-thread.ts hostDriver). */
-let lastDriver: GuestDriver | null = null;
+/** The GuestDriver of (s, ctx), kept as the host's is, weakly keyed by the ctx (actors/host/prq-thread.ts hostDriver). */
+const guestDrivers = new WeakMap<ActorCtx, GuestDriver>();
 export function guestDriver(s: GuestState, ctx: ActorCtx): GuestDriver {
-  if (lastDriver?.isFor(s, ctx)) return lastDriver;
-  lastDriver = new GuestDriver(s, ctx);
-  return lastDriver;
+  const d = guestDrivers.get(ctx);
+  if (d?.isFor(s, ctx)) return d;
+  const made = new GuestDriver(s, ctx);
+  guestDrivers.set(ctx, made);
+  return made;
 }
 
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {

@@ -82,13 +82,17 @@ export class HostDriver extends PrqDriverGlue<HostState> {
 /**
  * The HostDriver of (s, ctx), kept while the same host steps with the same ctx (every runtime
  * gives an actor one ctx for its life) instead of a new one per step (issue 9); a driver holds
- * nothing but s, ctx and the side, so sharing it changes nothing.
+ * nothing but s, ctx and the side, so sharing it changes nothing. Weakly keyed by the ctx: a
+ * module-level "last driver" kept the last run's ctx, and through it that run's checker and
+ * channels, alive after the run had returned.
  */
-let lastDriver: HostDriver | null = null;
+const hostDrivers = new WeakMap<ActorCtx, HostDriver>();
 export function hostDriver(s: HostState, ctx: ActorCtx): HostDriver {
-  if (lastDriver?.isFor(s, ctx)) return lastDriver;
-  lastDriver = new HostDriver(s, ctx);
-  return lastDriver;
+  const d = hostDrivers.get(ctx);
+  if (d?.isFor(s, ctx)) return d;
+  const made = new HostDriver(s, ctx);
+  hostDrivers.set(ctx, made);
+  return made;
 }
 
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {
