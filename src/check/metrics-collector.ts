@@ -113,11 +113,16 @@ interface Counter {
 
 const codeNames: Record<number, string> = { [prgCode.SUCCESS]: 'success', [prgCode.INVALID]: 'invalid', [prgCode.FAILURE]: 'failure' };
 
+/** A reason's name (only drops and retirements need it: looked up then, not per queue event). */
+const reasonOf = (reason: number): string => reasonNames[reason] ?? String(reason);
+
 const hex4 = (rid: number): string => `0x${rid.toString(16).padStart(4, '0')}`;
 
 export class MetricsCollector {
   private readonly clock: SeriesClock;
   private nowNs = 0;
+  /** The series point of nowNs, looked up on first use at that time (-1: not yet), so an event's series share one lookup (issue 9). */
+  private nowPoint = -1;
   private readonly roundTrip: Histogram = createHistogram();
   /** Hop histograms by from·32 + to (hopPoints indexes). */
   private readonly hops: (Histogram | undefined)[] = [];
@@ -137,7 +142,8 @@ export class MetricsCollector {
   private readonly responsesByCode: (Counter | undefined)[] = [];
   /** ghost → RID of the function that raised it, while it holds PRI credits. */
   private readonly creditRid = new DirectMap<number>(14);
-  private readonly creditMeters = new Map<number, QueueMeter>();
+  /** By RID (16 bits): an array index, not a hash per credit event (issue 9). */
+  private readonly creditMeters: (QueueMeter | undefined)[] = [];
   private readonly prq: QueueMeter;
   private readonly hostCore: QueueMeter;
   private readonly fdDeliver: QueueMeter;
@@ -173,7 +179,10 @@ export class MetricsCollector {
    * each type goes to its own handler, whose reads of the event see one shape (issue 9).
    */
   eventOfSlot(type: number, ev: CheckEvent, timeNs: number, actor: number): void {
-    if (timeNs > this.nowNs) this.nowNs = timeNs;
+    if (timeNs > this.nowNs) {
+      this.nowNs = timeNs;
+      this.nowPoint = -1;
+    }
     const t = this.nowNs;
     if (this.trace !== null) {
       if (this.trace.eventsTotal++ < this.traceMax) this.trace.events.push([t, actor, ev]);
@@ -205,7 +214,7 @@ export class MetricsCollector {
   }
 
   private raise(ev: Ev<'chk.raise'>, t: number): void {
-    (this.raises ??= this.counter('raises')).series.add(t, 1);
+    (this.raises ??= this.counter('raises')).series.addAt(this.pointNow(), 1);
     if (this.flights.size >= flightsMax) this.land(this.flights.firstId()!);
     let f = this.spareFlights.pop();
     if (f === undefined) {
@@ -221,8 +230,8 @@ export class MetricsCollector {
   }
 
   private reqSeen(ev: Ev<'chk.reqSeen'>, t: number): void {
-    if (ev.layer === checkLayer.host) this.hostCore.arrive(t, ev.ghost, 1);
-    else if (ev.layer === checkLayer.guest) this.guestCore.arrive(t, ev.ghost, 1);
+    if (ev.layer === checkLayer.host) this.hostCore.arriveAt(t, this.pointNow(), ev.ghost, 1);
+    else if (ev.layer === checkLayer.guest) this.guestCore.arriveAt(t, this.pointNow(), ev.ghost, 1);
   }
 
   private deliver(ev: Ev<'chk.deliver'>, t: number): void {
@@ -231,7 +240,7 @@ export class MetricsCollector {
   }
 
   private respond(ev: Ev<'chk.respond'>, t: number): void {
-    if (ev.auto) this.count(t, 'autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
+    if (ev.auto) this.count('autoResponses', 1, 'layer', layerNames[ev.layer] ?? String(ev.layer));
     const core = ev.layer === checkLayer.host ? this.hostCore : ev.layer === checkLayer.guest ? this.guestCore : null;
     if (core !== null) this.leave(core, t, ev.ghost, Infinity);
     const p =
@@ -250,9 +259,9 @@ export class MetricsCollector {
   private respDelivered(ev: Ev<'chk.respDelivered'>, t: number): void {
     let byCode = this.responsesByCode[ev.code];
     if (byCode === undefined) byCode = this.responsesByCode[ev.code] = this.counter('responses', 'code', codeNames[ev.code] ?? 'reserved');
-    byCode.series.add(t, 1);
+    byCode.series.addAt(this.pointNow(), 1);
     if (ev.ghost === 0) return;
-    if (ev.code === prgCode.SUCCESS) (this.retries ??= this.counter('retries')).series.add(t, 1);
+    if (ev.code === prgCode.SUCCESS) (this.retries ??= this.counter('retries')).series.addAt(this.pointNow(), 1);
     const f = this.flights.get(ev.ghost);
     if (f === undefined) return;
     this.pass(ev.ghost, point['device.response'], t);
@@ -262,70 +271,69 @@ export class MetricsCollector {
 
   private retire(ev: Ev<'chk.retire'>, t: number): void {
     const layer = layerNames[ev.layer] ?? String(ev.layer);
-    const reason = reasonNames[ev.reason] ?? String(ev.reason);
-    this.count(t, 'retired', ev.requests, 'layer', layer, 'reason', reason);
+    const reason = reasonOf(ev.reason);
+    this.count('retired', ev.requests, 'layer', layer, 'reason', reason);
     if (ev.layer === checkLayer.host) this.leave(this.hostCore, t, ev.ghost, ev.requests, reason);
     else if (ev.layer === checkLayer.guest) this.leave(this.guestCore, t, ev.ghost, ev.requests, reason);
     else if (ev.layer === checkLayer.device) this.land(ev.ghost);
   }
 
   private queueEvent(ev: Ev<'chk.queue'>, t: number): void {
-    const reason = reasonNames[ev.reason] ?? String(ev.reason);
     switch (ev.queue) {
       case checkQueue.prq:
       case checkQueue.vprq: {
         const name = ev.queue === checkQueue.prq ? 'prq' : 'vprq';
         const m = ev.queue === checkQueue.prq ? this.prq : this.vprq;
         if (ev.op === checkQueueOp.enqueue) {
-          m.arrive(t, ev.ghost, ev.count);
+          m.arriveAt(t, this.pointNow(), ev.ghost, ev.count);
           this.pass(ev.ghost, point[name === 'prq' ? 'iommu.prq' : 'vmm.inject'], t);
         } else if (ev.op === checkQueueOp.dequeue) {
-          m.depart(t, ev.ghost, ev.count);
+          m.departAt(t, this.pointNow(), ev.ghost, ev.count);
           this.pass(ev.ghost, point[name === 'prq' ? 'host.prqRead' : 'guest.prqRead'], t);
         } else if (ev.op === checkQueueOp.drop) {
-          m.drop(reason, ev.count);
-          this.count(t, 'drops', ev.count, 'queue', name, 'reason', reason);
+          m.drop(reasonOf(ev.reason), ev.count);
+          this.count('drops', ev.count, 'queue', name, 'reason', reasonOf(ev.reason));
         }
         return;
       }
       case checkQueue.faultFd:
-        if (ev.op === checkQueueOp.enqueue) this.fdDeliver.arrive(t, ev.ghost, ev.count);
+        if (ev.op === checkQueueOp.enqueue) this.fdDeliver.arriveAt(t, this.pointNow(), ev.ghost, ev.count);
         else if (ev.op === checkQueueOp.move) {
           this.leave(this.fdDeliver, t, ev.ghost, ev.count);
-          this.fdPending.arrive(t, ev.ghost, ev.count);
+          this.fdPending.arriveAt(t, this.pointNow(), ev.ghost, ev.count);
           this.pass(ev.ghost, point['vmm.read'], t);
         } else if (ev.op === checkQueueOp.dequeue) {
           // Out of whichever list holds it: answered after a read, or taken unread (auto-response, stale).
-          if (this.fdPending.heldOf(ev.ghost) > 0) this.fdPending.depart(t, ev.ghost, ev.count);
-          else this.fdDeliver.depart(t, ev.ghost, ev.count);
+          if (this.fdPending.heldOf(ev.ghost) > 0) this.fdPending.departAt(t, this.pointNow(), ev.ghost, ev.count);
+          else this.fdDeliver.departAt(t, this.pointNow(), ev.ghost, ev.count);
         } else if (ev.op === checkQueueOp.drop) {
-          this.fdDeliver.drop(reason, ev.count);
-          this.count(t, 'drops', ev.count, 'queue', 'faultFd', 'reason', reason);
+          this.fdDeliver.drop(reasonOf(ev.reason), ev.count);
+          this.count('drops', ev.count, 'queue', 'faultFd', 'reason', reasonOf(ev.reason));
         }
         return;
       case checkQueue.cmdq:
-        if (ev.op === checkQueueOp.enqueue) this.cmdq.arrive(t, 0, ev.count);
-        else if (ev.op === checkQueueOp.dequeue) this.cmdq.depart(t, 0, ev.count);
+        if (ev.op === checkQueueOp.enqueue) this.cmdq.arriveAt(t, this.pointNow(), 0, ev.count);
+        else if (ev.op === checkQueueOp.dequeue) this.cmdq.departAt(t, this.pointNow(), 0, ev.count);
         return;
       case checkQueue.deviceBacklog: {
         // Created on first use: a closed-loop run has no backlog and shows none.
         const m = (this.backlog ??= this.meter('deviceBacklog'));
-        if (ev.op === checkQueueOp.enqueue) m.arrive(t, ev.ghost, ev.count);
-        else if (ev.op === checkQueueOp.dequeue) m.depart(t, ev.ghost, ev.count);
+        if (ev.op === checkQueueOp.enqueue) m.arriveAt(t, this.pointNow(), ev.ghost, ev.count);
+        else if (ev.op === checkQueueOp.dequeue) m.departAt(t, this.pointNow(), ev.ghost, ev.count);
         else if (ev.op === checkQueueOp.drop) {
           // Arrivals lost: refused by a full backlog, or for a removed function (those that waited were dequeued first).
-          m.drop(reason, ev.count);
-          this.count(t, 'drops', ev.count, 'queue', 'deviceBacklog', 'reason', reason);
+          m.drop(reasonOf(ev.reason), ev.count);
+          this.count('drops', ev.count, 'queue', 'deviceBacklog', 'reason', reasonOf(ev.reason));
         }
         return;
       }
       case checkQueue.priCredits: {
         const rid = this.creditRid.get(ev.ghost) ?? 0;
-        let m = this.creditMeters.get(rid);
-        if (m === undefined) this.creditMeters.set(rid, (m = this.meter(`priCredits ${hex4(rid)}`, { queue: 'priCredits', rid: hex4(rid) })));
-        if (ev.op === checkQueueOp.enqueue) m.arrive(t, ev.ghost, ev.count);
+        let m = this.creditMeters[rid];
+        if (m === undefined) this.creditMeters[rid] = m = this.meter(`priCredits ${hex4(rid)}`, { queue: 'priCredits', rid: hex4(rid) });
+        if (ev.op === checkQueueOp.enqueue) m.arriveAt(t, this.pointNow(), ev.ghost, ev.count);
         else if (ev.op === checkQueueOp.dequeue) {
-          m.depart(t, ev.ghost, ev.count);
+          m.departAt(t, this.pointNow(), ev.ghost, ev.count);
           if (m.heldOf(ev.ghost) === 0) this.creditRid.delete(ev.ghost);
         }
         return;
@@ -334,10 +342,19 @@ export class MetricsCollector {
     }
   }
 
+  /**
+   * The series point of the event's time. Looked up when a series is first touched at that time,
+   * as each series did on its own before, so the clock coarsens at the same moment (the level
+   * series' float sums, hence every figure, stay the same).
+   */
+  private pointNow(): number {
+    return this.nowPoint >= 0 ? this.nowPoint : (this.nowPoint = this.clock.pointOf(this.nowNs));
+  }
+
   /** `n` items of `ghost` (at most what the queue holds of it) leave a derived queue; with a reason they left without an answer. */
   private leave(m: QueueMeter, t: number, ghost: number, n: number, reason?: string): void {
     const k = Math.min(n, m.heldOf(ghost));
-    if (k > 0) m.depart(t, ghost, k);
+    if (k > 0) m.departAt(t, this.pointNow(), ghost, k);
     if (reason !== undefined && k > 0) m.drop(reason, k);
   }
 
@@ -348,8 +365,8 @@ export class MetricsCollector {
   }
 
   /** Adds n to the series `metric` with labels (k1, v1, k2, v2); nested maps, so the hot path allocates nothing. */
-  private count(t: number, metric: string, n: number, k1?: string, v1?: string, k2?: string, v2?: string): void {
-    this.counter(metric, k1, v1, k2, v2).series.add(t, n);
+  private count(metric: string, n: number, k1?: string, v1?: string, k2?: string, v2?: string): void {
+    this.counter(metric, k1, v1, k2, v2).series.addAt(this.pointNow(), n);
   }
 
   /** The series of (metric, labels), made on first use (the report lists them in that order). */

@@ -152,7 +152,7 @@ export class QueueMeter {
 
   constructor(
     readonly name: string,
-    clock: SeriesClock,
+    private readonly clock: SeriesClock,
   ) {
     this.occupancy = new LevelSeries(clock);
     this.arrivalSeries = new CounterSeries(clock);
@@ -168,8 +168,13 @@ export class QueueMeter {
   }
 
   arrive(tNs: number, key: number, n: number): void {
+    this.arriveAt(tNs, this.clock.pointOf(tNs), key, n);
+  }
+
+  /** arrive() with t's series point p (the clock's pointOf(tNs), looked up since it last coarsened). */
+  arriveAt(tNs: number, pointNow: number, key: number, n: number): void {
     this.arrivals += n;
-    this.arrivalSeries.add(tNs, n);
+    this.arrivalSeries.addAt(pointNow, n);
     const p = this.pool;
     const i = p.alloc(tNs, n);
     const head = this.heads.get(key);
@@ -182,14 +187,19 @@ export class QueueMeter {
     }
     this.held += n;
     if (this.held > this.max) this.max = this.held;
-    this.occupancy.set(tNs, this.held);
+    this.occupancy.setAt(tNs, pointNow, this.held);
   }
 
   depart(tNs: number, key: number, n: number): void {
+    this.departAt(tNs, this.clock.pointOf(tNs), key, n);
+  }
+
+  /** depart() with t's series point p (the clock's pointOf(tNs), looked up since it last coarsened). */
+  departAt(tNs: number, pointNow: number, key: number, n: number): void {
     this.departures += n;
-    this.departureSeries.add(tNs, n);
+    this.departureSeries.addAt(pointNow, n);
     this.held -= n;
-    this.occupancy.set(tNs, this.held);
+    this.occupancy.setAt(tNs, pointNow, this.held);
     const p = this.pool;
     let head = this.heads.get(key);
     let left = n;

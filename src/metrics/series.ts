@@ -6,6 +6,9 @@
 // CounterSeries adds up events per point (arrivals, drops, responses); LevelSeries follows a
 // piecewise-constant level (a queue's occupancy) and keeps per point its time integral
 // (→ time-weighted mean) and its maximum.
+// Each series takes either a time (its point looked up on the clock) or, from a caller that
+// already looked up the point of that time on the same clock (addAt, setAt), the point: the
+// metrics collector looks it up once per event time for all the series it touches (issue 9).
 
 export interface Coarsenable {
   halve(): void;
@@ -57,7 +60,11 @@ export class CounterSeries implements Coarsenable {
   }
 
   add(tNs: number, n: number): void {
-    const p = this.clock.pointOf(tNs);
+    this.addAt(this.clock.pointOf(tNs), n);
+  }
+
+  /** Adds n at point p (the clock's pointOf of the time, looked up since the clock last coarsened). */
+  addAt(p: number, n: number): void {
     while (this.counts.length <= p) this.counts.push(0);
     this.counts[p]! += n;
   }
@@ -69,7 +76,9 @@ export class CounterSeries implements Coarsenable {
   /** Counts per point over [0, endNs] (zeros where nothing happened). */
   points(endNs: number): number[] {
     const n = this.clock.pointsTo(endNs);
-    return Array.from({ length: n }, (_, i) => this.counts[i] ?? 0);
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = this.counts[i] ?? 0;
+    return out;
   }
 }
 
@@ -79,6 +88,8 @@ export class LevelSeries implements Coarsenable {
   readonly max: number[] = [];
   level = 0;
   private sinceNs = 0;
+  /** The point of sinceNs (kept across coarsening), so a change needs no division for it. */
+  private sincePoint = 0;
 
   constructor(private readonly clock: SeriesClock) {
     clock.register(this);
@@ -86,7 +97,12 @@ export class LevelSeries implements Coarsenable {
 
   /** The level becomes `level` at time t (t never goes back). */
   set(tNs: number, level: number): void {
-    const p = this.advance(tNs);
+    this.setAt(tNs, this.clock.pointOf(tNs), level);
+  }
+
+  /** set() with t's point p (the clock's pointOf(tNs), looked up since the clock last coarsened). */
+  setAt(tNs: number, p: number, level: number): void {
+    this.advanceAt(tNs, p);
     this.level = level;
     if (level > this.max[p]!) this.max[p] = level;
   }
@@ -94,22 +110,27 @@ export class LevelSeries implements Coarsenable {
   /** Integrate the current level from the last change up to t; returns t's point (which exists then). */
   advance(tNs: number): number {
     const last = this.clock.pointOf(tNs);
+    this.advanceAt(tNs, last);
+    return last;
+  }
+
+  private advanceAt(tNs: number, last: number): void {
     if (tNs <= this.sinceNs) {
       this.grow(last);
-      return last;
+      return;
     }
-    const iv = this.clock.intervalNs;
-    const first = Math.floor(this.sinceNs / iv);
+    const first = this.sincePoint;
     if (first === last && last < this.area.length) {
       // The common case: still inside the point of the last change.
       this.area[last]! += this.level * (tNs - this.sinceNs);
       if (this.level > this.max[last]!) this.max[last] = this.level;
       this.sinceNs = tNs;
-      return last;
+      return;
     }
     this.grow(last);
+    const iv = this.clock.intervalNs;
     let t = this.sinceNs;
-    for (let p = Math.floor(t / iv); p <= last; p++) {
+    for (let p = first; p <= last; p++) {
       const end = Math.min(tNs, (p + 1) * iv);
       if (end > t) {
         this.area[p]! += this.level * (end - t);
@@ -118,7 +139,7 @@ export class LevelSeries implements Coarsenable {
       t = end;
     }
     this.sinceNs = tNs;
-    return last;
+    this.sincePoint = last;
   }
 
   private grow(p: number): void {
@@ -133,6 +154,7 @@ export class LevelSeries implements Coarsenable {
     const n = Math.ceil(this.max.length / 2);
     for (let i = 0; i < n; i++) this.max[i] = Math.max(this.max[2 * i]!, this.max[2 * i + 1] ?? 0);
     this.max.length = n;
+    this.sincePoint = Math.floor(this.sinceNs / this.clock.intervalNs);
   }
 
   /** Per point over [0, endNs]: the time-weighted mean level and the highest level. */

@@ -137,6 +137,55 @@ describe('series', () => {
     expect(occ.max).toEqual([5, 5, 1]);
   });
 
+  it('a level series coarsened many times keeps the exact integral of each point and maximum (a hand integration of the steps)', () => {
+    let x = 7;
+    const rnd = (k: number): number => {
+      x = (x * 48271) % 2147483647;
+      return x % k;
+    };
+    const clock = new SeriesClock(3, 5);
+    const level = new LevelSeries(clock);
+    const steps: [number, number][] = [[0, 0]];
+    for (let t = 0; t < 2000; ) {
+      t += rnd(4) === 0 ? rnd(200) : rnd(3); // bursts in a point, then gaps across points and coarsenings
+      const v = rnd(9);
+      level.set(t, v);
+      steps.push([t, v]);
+    }
+    const endNs = steps[steps.length - 1]![0] + 5;
+    const occ = level.points(endNs);
+    const iv = clock.intervalNs;
+    occ.mean.forEach((mean, i) => {
+      const [lo, hi] = [i * iv, Math.min(endNs, (i + 1) * iv)];
+      let area = 0;
+      let max = 0;
+      steps.forEach(([t, v], k) => {
+        const next = k + 1 < steps.length ? steps[k + 1]![0] : endNs;
+        const a = Math.max(lo, t);
+        const b = Math.min(hi, next);
+        if (b > a) area += v * (b - a);
+        if ((b > a || (t >= lo && t < hi)) && v > max) max = v;
+      });
+      expect(mean * (hi - lo)).toBeCloseTo(area, 6);
+      expect(occ.max[i]).toBe(max);
+    });
+  });
+
+  it('a meter given the point of each time once (arriveAt, departAt) has the figures of one that looks it up per call', () => {
+    const byCall = meter(2, 4);
+    const clock = new SeriesClock(2, 4);
+    const byPoint = new QueueMeter('q', clock);
+    for (let t = 0, g = 1; t < 400; t += 3, g++) {
+      byCall.arrive(t, g, 2);
+      byPoint.arriveAt(t, clock.pointOf(t), g, 2);
+      if (g % 3 === 0) {
+        byCall.depart(t, g - 2, 2);
+        byPoint.departAt(t, clock.pointOf(t), g - 2, 2);
+      }
+    }
+    expect(byPoint.result(401)).toEqual(byCall.result(401));
+  });
+
   it('refuse a non-positive interval or fewer than 2 points', () => {
     expect(() => new SeriesClock(0, 10)).toThrow(/interval/);
     expect(() => new SeriesClock(10, 1)).toThrow(/pointsMax/);
