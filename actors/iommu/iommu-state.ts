@@ -6,7 +6,7 @@
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/config/tier-configs.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createIotlb, type Iotlb } from './iotlb.ts';
 import type { IotlbInvRunning } from './iotlb-inv.ts';
 
@@ -173,7 +173,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     iteSinceWait: 0,
     atsDelayed: 0,
     n: zeroCounters(),
-    outboxes: {},
+    outboxes: createOutboxes(),
   };
 }
 
