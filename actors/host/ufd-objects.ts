@@ -37,11 +37,12 @@ export interface UfdFault {
   /** Core group id → ghost id of every group the object holds (deliver list and response map); by core group id as the core's own table. */
   ghosts: DirectMap<number>;
   /**
-   * cookie → core group id of groups read and not answered: an array with holes where cookies
-   * are free (the cookies are the lowest free ones, so it stays dense), which Object.keys lists
-   * in cookie order as it did the object; a free cookie's element is deleted, never set undefined.
+   * cookie → core group id of groups read and not answered: an array, undefined (or a hole) where
+   * a cookie is free (the cookies are the lowest free ones, so it stays dense). A freed cookie's
+   * element is set undefined, not deleted: `delete` on an element is a runtime call, on every
+   * response (issue 9). responseCookies lists the held ones in cookie order.
    */
-  response: number[];
+  response: (number | undefined)[];
   /** Every cookie below it is in use: allocCookie starts its search there (xa_alloc's lowest free). */
   cookieFloor: number;
 }
@@ -163,6 +164,14 @@ export function allocCookie(f: UfdFault): number {
 
 /** The group of `cookie` left the response map; its cookie is free again. */
 export function freeCookie(f: UfdFault, cookie: number): void {
-  delete f.response[cookie];
+  f.response[cookie] = undefined;
   if (cookie < f.cookieFloor) f.cookieFloor = cookie;
+}
+
+/** The cookies of the groups read and not answered, lowest first. */
+export function responseCookies(f: UfdFault): number[] {
+  const cookies: number[] = [];
+  const r = f.response;
+  for (let c = 1; c < r.length; c++) if (r[c] !== undefined) cookies.push(c);
+  return cookies;
 }
