@@ -66,10 +66,18 @@ export interface IommuCounters {
   registerUnknown: number;
 }
 
+/** A configured address space and its slot: its index in IommuState.spaceList. */
+export interface IommuSpace {
+  space: AddressSpace;
+  slot: number;
+}
+
 export interface IommuState {
   cfg: IommuConfig;
-  /** spaceKey(rid, pasid|none) → address space. */
-  spaces: Map<number | string, AddressSpace>;
+  /** spaceKey(rid, pasid|none) → address space, with its slot. */
+  spaces: Map<number | string, IommuSpace>;
+  /** The spaces by slot (the IOTLB's small keys carry the slot: iotlb.ts). */
+  spaceList: IommuSpace[];
   /**
    * spaceKey of the spaces whose PASID entry the host moved off the guest's stage 1 (cmd.pasidEntry): they are
    * not translated through guest.s1 any more. Empty at start: every space translates nested from the outset.
@@ -148,8 +156,19 @@ function zeroCounters(): IommuCounters {
 }
 
 export function initIommu(cfg: IommuConfig): IommuState {
-  const spaces = new Map<number | string, AddressSpace>();
-  for (const sp of cfg.spaces) spaces.set(spaceKey(sp.rid, sp.pasid), sp);
+  // A later space with the same (rid, pasid) replaces the earlier one, in its slot.
+  const spaces = new Map<number | string, IommuSpace>();
+  const spaceList: IommuSpace[] = [];
+  for (const sp of cfg.spaces) {
+    const key = spaceKey(sp.rid, sp.pasid);
+    const known = spaces.get(key);
+    if (known !== undefined) known.space = sp;
+    else {
+      const entry = { space: sp, slot: spaceList.length };
+      spaceList.push(entry);
+      spaces.set(key, entry);
+    }
+  }
   const functions: Record<number, DeviceFunctionConfig> = {};
   const priEnabled: Record<number, boolean> = {};
   // PRE starts clear: the host sets it when a fault-capable hwpt is first attached (cmd.ctxPri).
@@ -160,6 +179,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
   return {
     cfg,
     spaces,
+    spaceList,
     s1Off: new Set(),
     functions,
     priEnabled,
