@@ -61,7 +61,7 @@ export interface UfdState {
   faults: Record<number, UfdFault>;
   fds: Record<number, number>;
   /** attachKey(devId, pasid) → handle id. */
-  attach: Map<number, number>;
+  attach: Map<number | string, number>;
   handles: Record<number, UfdHandle>;
   nextObjId: number;
   nextFd: number;
@@ -104,9 +104,15 @@ export function createUfdState(cfg: HostConfig): UfdState {
   };
 }
 
-/** (device, PASID) as one number, exact while devId < 2^21: looked up per page request, so no text key (issue 9). */
-export function attachKey(devId: number, pasid: number): number {
-  return devId * 0x100000000 + (pasid >>> 0);
+/**
+ * (device, PASID as the u32 the ioctl passes) as one key, looked up per page request: a small
+ * integer, devId * 2^20 + pasid, while devId < 2^10 and the PASID fits its 20 bits (no heap number
+ * allocated and hashed as a double per lookup, nor a text key; issue 9), the text form otherwise.
+ */
+export function attachKey(devId: number, pasid: number): number | string {
+  const p = pasid >>> 0;
+  if (devId === (devId & 0x3ff) && p < 0x100000) return devId * 0x100000 + p;
+  return `${devId}/${p}`;
 }
 
 export function ridKnown(u: UfdState, rid: number): boolean {
