@@ -106,8 +106,14 @@ export interface IommuState {
   outboxes: Outboxes;
 }
 
-/** (rid, pasid|none) packed as rid * 2^21 + (pasid + 1 | 0 for none) when both fit their fields, else text. */
+/**
+ * (rid, pasid|none) as one key, looked up per ATS and page request: with p = pasid + 1 (0 for
+ * none), -(p * 2^16 + rid) - 1 while p < 2^14 - 1, a negative small integer (no heap number
+ * allocated and hashed as a double per lookup; issue 9); rid * 2^21 + p (non-negative) for wider
+ * PASIDs; text when a field does not fit.
+ */
 export function spaceKey(rid: number, pasid: number | null): number | string {
+  if (rid === (rid & 0xffff) && (pasid === null || (pasid === (pasid & 0x3fff) && pasid < 0x3ffe))) return -((pasid === null ? 0 : pasid + 1) * 0x10000 + rid) - 1;
   if (rid === (rid & 0xffff) && (pasid === null || pasid === (pasid & 0xfffff))) return rid * 0x200000 + (pasid === null ? 0 : pasid + 1);
   return pasid === null ? `${rid}/-` : `${rid}/${pasid}`;
 }
