@@ -4,7 +4,7 @@
 
 import { defineActor } from '../../src/actor/define.ts';
 import { createHistogram, record, type Histogram } from '../../src/metrics/histogram.ts';
-import { backlogSize, flushOutbox, sendOrQueue, type Outboxes } from '../../src/actor/outbox.ts';
+import { backlogSize, createOutboxes, flushOutbox, sendOrQueue, type Outboxes } from '../../src/actor/outbox.ts';
 
 export interface ChainStageConfig {
   role: 'source' | 'relay' | 'sink';
@@ -42,7 +42,7 @@ export const chainStageActor = defineActor<ChainStageState, ChainStageConfig>({
     forwardedDown: 0,
     forwardedUp: 0,
     latencyNs: cfg.role === 'source' ? createHistogram() : null,
-    outboxes: {},
+    outboxes: createOutboxes(),
   }),
   step(s, msg, ctx) {
     const { cfg } = s;

@@ -15,7 +15,7 @@ import { createStreams, type ArrivalStream } from './arrivals.ts';
 import type { PendingArrival } from './backlog.ts';
 import type { PrgContext } from '../../machines/prg.machine.ts';
 import type { PriCapabilityContext } from '../../machines/pri-capability.machine.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createAtc, type Atc, type AtcReplacement } from './atc.ts';
 import { createCounters, type DeviceCounters } from './counters.ts';
 import type { PendingAtcInv } from './invalidate.ts';
@@ -205,7 +205,7 @@ export function initDevice(cfg: DeviceActorConfig, self: string): DeviceState {
     pool: createDeviceRecordPool(),
     nextTag: 0,
     nextGhost: 1,
-    outboxes: {},
+    outboxes: createOutboxes(),
     running: false,
     c: createCounters(),
     resets: {},

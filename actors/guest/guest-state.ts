@@ -8,7 +8,7 @@ import { createPrqConsumer, guestPrqRegisters, type PrqConsumerState } from '../
 import type { GuestConfig } from '../../src/config/tier-configs.ts';
 import type { GuestGroupContext } from '../../machines/guest-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createGuestPause, type GuestPause } from './pause.ts';
 import { createGuestTimeline, type GuestTimeline } from './timeline.ts';
 import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
@@ -53,7 +53,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     unmap: createGuestUnmapState(),
     timeline: createGuestTimeline(cfg),
     pause: createGuestPause(),
-    outboxes: {},
+    outboxes: createOutboxes(),
     stats: {
       malformed: {},
       stopMarkers: 0,

@@ -10,7 +10,7 @@ import type { AutoReason } from '../../machines/host-fault-group.machine.ts';
 import { faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { bump, type HostState } from './host-state.ts';
-import { freeCookie, type UfdFault } from './ufd-objects.ts';
+import { freeCookie, responseCookies, type UfdFault } from './ufd-objects.ts';
 
 /** Answers the groups of `handleId` (null: every group) held by `fault`; returns how many. */
 export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault: UfdFault, handleId: number | null, reason: AutoReason, includeRead: boolean): number {
@@ -30,9 +30,7 @@ export function autoRespond(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fault
   fault.deliver = keep;
   for (const gid of take) n += answer(s, env, gid, reason);
   if (!includeRead) return n;
-  for (const cookie of Object.keys(fault.response)
-    .map(Number)
-    .sort((a, b) => a - b)) {
+  for (const cookie of responseCookies(fault)) {
     const gid = fault.response[cookie]!;
     if (s.core.groups.has(gid) && !belongs(gid)) continue;
     freeCookie(fault, cookie);

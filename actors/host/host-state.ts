@@ -8,7 +8,7 @@ import { createPrqConsumer, hostPrqRegisters, type PrqConsumerState } from '../.
 import type { HostConfig } from '../../src/config/tier-configs.ts';
 import type { HostGroupContext } from '../../machines/host-fault-group.machine.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createHostInvState, type HostInvState } from './invalidate.ts';
 import { createHostPasids, type HostPasids } from './pasid-reuse.ts';
 import { createHostTimeline, type HostTimeline } from './timeline.ts';
@@ -76,7 +76,7 @@ export function createHostState(cfg: HostConfig): HostState {
     inv: createHostInvState(),
     timeline: createHostTimeline(cfg),
     pasids: createHostPasids(cfg),
-    outboxes: {},
+    outboxes: createOutboxes(),
     stats: {
       malformed: {},
       stopMarkers: 0,

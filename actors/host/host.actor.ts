@@ -13,6 +13,7 @@ import { bufferInvEntry, onInvWaitDone } from './invalidate.ts';
 import { bufferWriteRec, replySyscall, ufdCall } from './syscalls.ts';
 import { onPasidDrainRead, onPasidDrainWaitDone, onPasidStopped, pasidBusy, pollPasidDrains } from './pasid-reuse.ts';
 import { onHostEvent, scheduleHostEvents } from './timeline.ts';
+import { responseCookies } from './ufd-objects.ts';
 
 export const hostActor = defineActor<HostState, HostConfig>({
   kind: 'host',
@@ -75,7 +76,7 @@ export function hostStats(s: HostState): Record<string, unknown> {
   let readUnanswered = 0;
   for (const f of Object.values(s.ufd.faults)) {
     deliverList += f.deliver.length;
-    readUnanswered += Object.keys(f.response).length;
+    readUnanswered += responseCookies(f).length;
   }
   return {
     ...prqConsumerReport(p),

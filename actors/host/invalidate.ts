@@ -70,7 +70,7 @@ export interface HostInvState {
   calls: Map<number, InvCall>;
   nextTag: number;
   /** attachKey of the (device, PASID) entries DETACH / REPLACE moved off a nested hwpt (pasid-entry.ts). */
-  s1Off: Set<number>;
+  s1Off: Set<number | string>;
   n: HostInvCounters;
 }
 

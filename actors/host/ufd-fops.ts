@@ -14,7 +14,7 @@ import { faultQueueRead, faultQueueTake } from './fault-queue.ts';
 import { lifeEvent } from './group-life.ts';
 import { lateResponseAfterRemove } from './timeline.ts';
 import type { HostState } from './host-state.ts';
-import { allocCookie, freeCookie, type UfdFault } from './ufd-objects.ts';
+import { allocCookie, freeCookie, responseCookies, type UfdFault } from './ufd-objects.ts';
 import { err, ok, type SyscallResult } from './ufd-ioctl.ts';
 
 export const EBADF = errno.EBADF;
@@ -130,7 +130,7 @@ export function faultClose(s: HostState, fd: number): SyscallResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return err(EBADF);
   // Groups left in the object until its hwpts and then the object itself are released (auto-responses).
-  if (fault.deliver.length > 0 || Object.keys(fault.response).length > 0) s.stats.fdClosedWithPending++;
+  if (fault.deliver.length > 0 || responseCookies(fault).length > 0) s.stats.fdClosedWithPending++;
   fault.fdOpen = false;
   delete s.ufd.fds[fd];
   return ok();

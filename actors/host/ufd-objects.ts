@@ -37,11 +37,12 @@ export interface UfdFault {
   /** Core group id → ghost id of every group the object holds (deliver list and response map); by core group id as the core's own table. */
   ghosts: DirectMap<number>;
   /**
-   * cookie → core group id of groups read and not answered: an array with holes where cookies
-   * are free (the cookies are the lowest free ones, so it stays dense), which Object.keys lists
-   * in cookie order as it did the object; a free cookie's element is deleted, never set undefined.
+   * cookie → core group id of groups read and not answered: an array, undefined (or a hole) where
+   * a cookie is free (the cookies are the lowest free ones, so it stays dense). A freed cookie's
+   * element is set undefined, not deleted: `delete` on an element is a runtime call, on every
+   * response (issue 9). responseCookies lists the held ones in cookie order.
    */
-  response: number[];
+  response: (number | undefined)[];
   /** Every cookie below it is in use: allocCookie starts its search there (xa_alloc's lowest free). */
   cookieFloor: number;
 }
@@ -60,7 +61,7 @@ export interface UfdState {
   faults: Record<number, UfdFault>;
   fds: Record<number, number>;
   /** attachKey(devId, pasid) → handle id. */
-  attach: Map<number, number>;
+  attach: Map<number | string, number>;
   handles: Record<number, UfdHandle>;
   nextObjId: number;
   nextFd: number;
@@ -103,9 +104,15 @@ export function createUfdState(cfg: HostConfig): UfdState {
   };
 }
 
-/** (device, PASID) as one number, exact while devId < 2^21: looked up per page request, so no text key (issue 9). */
-export function attachKey(devId: number, pasid: number): number {
-  return devId * 0x100000000 + (pasid >>> 0);
+/**
+ * (device, PASID as the u32 the ioctl passes) as one key, looked up per page request: a small
+ * integer, devId * 2^20 + pasid, while devId < 2^10 and the PASID fits its 20 bits (no heap number
+ * allocated and hashed as a double per lookup, nor a text key; issue 9), the text form otherwise.
+ */
+export function attachKey(devId: number, pasid: number): number | string {
+  const p = pasid >>> 0;
+  if (devId === (devId & 0x3ff) && p < 0x100000) return devId * 0x100000 + p;
+  return `${devId}/${p}`;
 }
 
 export function ridKnown(u: UfdState, rid: number): boolean {
@@ -163,6 +170,14 @@ export function allocCookie(f: UfdFault): number {
 
 /** The group of `cookie` left the response map; its cookie is free again. */
 export function freeCookie(f: UfdFault, cookie: number): void {
-  delete f.response[cookie];
+  f.response[cookie] = undefined;
   if (cookie < f.cookieFloor) f.cookieFloor = cookie;
+}
+
+/** The cookies of the groups read and not answered, lowest first. */
+export function responseCookies(f: UfdFault): number[] {
+  const cookies: number[] = [];
+  const r = f.response;
+  for (let c = 1; c < r.length; c++) if (r[c] !== undefined) cookies.push(c);
+  return cookies;
 }

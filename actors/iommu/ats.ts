@@ -59,8 +59,8 @@ export function onAtsDone(s: IommuState, msg: MessageByType<'iommu.atsDone'>, ct
 }
 
 function translate(s: IommuState, rid: number, pasid: number | null, addr: number, ctx: ActorCtx): Translation {
-  const space = s.spaces.get(spaceKey(rid, pasid));
-  if (space === undefined) {
+  const sp = s.spaces.get(spaceKey(rid, pasid));
+  if (sp === undefined) {
     s.n.atsUnknownSpace++;
     return NO_ACCESS;
   }
@@ -74,7 +74,7 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
     s.n.atsOutOfRange++;
     return NO_ACCESS;
   }
-  const key = iotlbKey(rid, pasid, page);
+  const key = iotlbKey(sp, page);
   const hit = iotlbLookup(s.iotlb, key);
   if (hit !== undefined) {
     s.n.atsHits++;
@@ -86,13 +86,14 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
   }
   s.n.atsMisses++;
   s.n.atsWalks++;
-  const index = space.asid * s.cfg.pagesPerAsid + page;
+  const asid = sp.space.asid;
+  const index = asid * s.cfg.pagesPerAsid + page;
   const pte = ctx.mem(S1_MEMORY).load(index) >>> 0;
   if ((pte & PTE_PRESENT) === 0) {
     s.n.atsNotPresent++;
     return { r: false, w: false, version: pte >>> 8 };
   }
-  const e: IotlbEntry = { asid: space.asid, page, r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
+  const e: IotlbEntry = { asid, page, r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
   iotlbFill(s.iotlb, key, e);
   return e; // read-only to the caller, as a hit's
 }

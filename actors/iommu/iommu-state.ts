@@ -6,7 +6,7 @@
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { Message } from '../../src/protocol/messages.ts';
 import type { AddressSpace, DeviceFunctionConfig, IommuConfig } from '../../src/config/tier-configs.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createIotlb, type Iotlb } from './iotlb.ts';
 import type { IotlbInvRunning } from './iotlb-inv.ts';
 
@@ -66,10 +66,18 @@ export interface IommuCounters {
   registerUnknown: number;
 }
 
+/** A configured address space and its slot: its index in IommuState.spaceList. */
+export interface IommuSpace {
+  space: AddressSpace;
+  slot: number;
+}
+
 export interface IommuState {
   cfg: IommuConfig;
-  /** spaceKey(rid, pasid|none) → address space. */
-  spaces: Map<number | string, AddressSpace>;
+  /** spaceKey(rid, pasid|none) → address space, with its slot. */
+  spaces: Map<number | string, IommuSpace>;
+  /** The spaces by slot (the IOTLB's small keys carry the slot: iotlb.ts). */
+  spaceList: IommuSpace[];
   /**
    * spaceKey of the spaces whose PASID entry the host moved off the guest's stage 1 (cmd.pasidEntry): they are
    * not translated through guest.s1 any more. Empty at start: every space translates nested from the outset.
@@ -98,8 +106,14 @@ export interface IommuState {
   outboxes: Outboxes;
 }
 
-/** (rid, pasid|none) packed as rid * 2^21 + (pasid + 1 | 0 for none) when both fit their fields, else text. */
+/**
+ * (rid, pasid|none) as one key, looked up per ATS and page request: with p = pasid + 1 (0 for
+ * none), -(p * 2^16 + rid) - 1 while p < 2^14 - 1, a negative small integer (no heap number
+ * allocated and hashed as a double per lookup; issue 9); rid * 2^21 + p (non-negative) for wider
+ * PASIDs; text when a field does not fit.
+ */
 export function spaceKey(rid: number, pasid: number | null): number | string {
+  if (rid === (rid & 0xffff) && (pasid === null || (pasid === (pasid & 0x3fff) && pasid < 0x3ffe))) return -((pasid === null ? 0 : pasid + 1) * 0x10000 + rid) - 1;
   if (rid === (rid & 0xffff) && (pasid === null || pasid === (pasid & 0xfffff))) return rid * 0x200000 + (pasid === null ? 0 : pasid + 1);
   return pasid === null ? `${rid}/-` : `${rid}/${pasid}`;
 }
@@ -148,8 +162,19 @@ function zeroCounters(): IommuCounters {
 }
 
 export function initIommu(cfg: IommuConfig): IommuState {
-  const spaces = new Map<number | string, AddressSpace>();
-  for (const sp of cfg.spaces) spaces.set(spaceKey(sp.rid, sp.pasid), sp);
+  // A later space with the same (rid, pasid) replaces the earlier one, in its slot.
+  const spaces = new Map<number | string, IommuSpace>();
+  const spaceList: IommuSpace[] = [];
+  for (const sp of cfg.spaces) {
+    const key = spaceKey(sp.rid, sp.pasid);
+    const known = spaces.get(key);
+    if (known !== undefined) known.space = sp;
+    else {
+      const entry = { space: sp, slot: spaceList.length };
+      spaceList.push(entry);
+      spaces.set(key, entry);
+    }
+  }
   const functions: Record<number, DeviceFunctionConfig> = {};
   const priEnabled: Record<number, boolean> = {};
   // PRE starts clear: the host sets it when a fault-capable hwpt is first attached (cmd.ctxPri).
@@ -160,6 +185,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
   return {
     cfg,
     spaces,
+    spaceList,
     s1Off: new Set(),
     functions,
     priEnabled,
@@ -173,7 +199,7 @@ export function initIommu(cfg: IommuConfig): IommuState {
     iteSinceWait: 0,
     atsDelayed: 0,
     n: zeroCounters(),
-    outboxes: {},
+    outboxes: createOutboxes(),
   };
 }
 

@@ -4,9 +4,13 @@
 // lets a stale entry survive until invalidated, which is what the invalidation rules guard.
 // Storage and eviction are the shared bounded cache (src/util/bounded-cache.ts, the ATC's too)
 // in 'fifo' order: every operation but a range invalidation is O(1). Keys are numbers packed
-// from (page, rid, pasid) while the page fits in 16 bits (all within 2^53), the text form
-// otherwise; the two kinds never collide.
+// from the space's slot (IommuState.spaceList) and the page: small ones (page < 2^16, slot <
+// 2^14 - 1) are negative and within V8's small integers, so a key is not a heap number
+// allocated per lookup and hashed as a double (issue 9); larger ones are packed from (page, rid,
+// pasid) while the page fits in 16 bits (non-negative, within 2^53), the text form otherwise; the
+// three kinds never collide.
 
+import type { IommuSpace } from './iommu-state.ts';
 import { cacheDelete, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
 
 export interface IotlbEntry {
@@ -30,17 +34,26 @@ export function createIotlb(capacity: number): Iotlb {
   return createBoundedCache(capacity, 'fifo');
 }
 
-export function iotlbKey(rid: number, pasid: number | null, page: number): IotlbKey {
+export function iotlbKey(sp: IommuSpace, page: number): IotlbKey {
   // `x === (x & mask)`: an integer within the field (non-integers and negatives take the text form).
+  // Small: -(slot * 2^16 + page) - 1 in [-2^30, -1].
+  if (page === (page & 0xffff) && sp.slot < 0x3fff) return -(sp.slot * 0x10000 + page) - 1;
+  const rid = sp.space.rid;
+  const pasid = sp.space.pasid;
   if (page === (page & 0xffff) && rid === (rid & 0xffff) && (pasid === null || pasid === (pasid & 0xfffff))) {
     return page * PAGE_SHIFT + rid * RID_SHIFT + (pasid === null ? 0 : pasid + 1);
   }
   return `${rid}/${pasid === null ? '-' : pasid}/${page}`;
 }
 
-/** The text form of a key, `${rid}/${pasid|-}/${page}` (tests, diagnostics). */
-export function iotlbKeyText(key: IotlbKey): string {
+/** The text form of a key, `${rid}/${pasid|-}/${page}` (tests, diagnostics); `spaceList` names a small key's space. */
+export function iotlbKeyText(key: IotlbKey, spaceList: readonly IommuSpace[]): string {
   if (typeof key === 'string') return key;
+  if (key < 0) {
+    const small = -(key + 1);
+    const sp = spaceList[Math.floor(small / 0x10000)]!.space;
+    return `${sp.rid}/${sp.pasid === null ? '-' : sp.pasid}/${small % 0x10000}`;
+  }
   const page = Math.floor(key / PAGE_SHIFT);
   const low = key - page * PAGE_SHIFT;
   const rid = Math.floor(low / RID_SHIFT);
@@ -49,8 +62,8 @@ export function iotlbKeyText(key: IotlbKey): string {
 }
 
 /** Cached keys in fill order, oldest first, as text. */
-export function iotlbKeys(t: Iotlb): string[] {
-  return [...t.entries.keys()].map(iotlbKeyText);
+export function iotlbKeys(t: Iotlb, spaceList: readonly IommuSpace[]): string[] {
+  return [...t.entries.keys()].map((k) => iotlbKeyText(k, spaceList));
 }
 
 export function iotlbLookup(t: Iotlb, key: IotlbKey): IotlbEntry | undefined {

@@ -14,7 +14,7 @@ import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { PAGE_BYTES } from './ats.ts';
 import { iotlbDrop, iotlbKey } from './iotlb.ts';
-import { responseCarriesPasid, type IommuState } from './iommu-state.ts';
+import { responseCarriesPasid, spaceKey, type IommuState } from './iommu-state.ts';
 
 type PageReq = MessageByType<'pci.pageReq'>;
 
@@ -57,8 +57,10 @@ export function onPageRequest(s: IommuState, m: PageReq, ctx: ActorCtx): void {
 }
 
 function implicitInvalidate(s: IommuState, m: PageReq): void {
-  const key = iotlbKey(m.rid, m.pasidPresent ? m.pasid : null, Math.floor(m.addr / PAGE_BYTES));
-  if (iotlbDrop(s.iotlb, key)) s.n.implicitInvalidations++;
+  // Only a configured space's translations are ever filled (ats.ts): an unknown one has none to drop.
+  const sp = s.spaces.get(spaceKey(m.rid, m.pasidPresent ? m.pasid : null));
+  if (sp === undefined) return;
+  if (iotlbDrop(s.iotlb, iotlbKey(sp, Math.floor(m.addr / PAGE_BYTES)))) s.n.implicitInvalidations++;
 }
 
 function autoRespond(s: IommuState, m: PageReq, code: number, ctx: ActorCtx): void {

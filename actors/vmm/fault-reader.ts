@@ -56,8 +56,15 @@ export function onPollin(s: VmmState, m: MessageByType<'ufd.pollin'>, ctx: Actor
 }
 
 function readOwed(s: VmmState, fd: number): boolean {
-  const isRead = (c: Syscall | null): boolean => c !== null && c.purpose.kind === 'read' && c.purpose.fd === fd;
-  return isRead(s.inFlight) || s.callQueue.some(isRead);
+  // A loop, not `some` with a closure over fd: one pollin each read (issue 9).
+  if (isReadOf(s.inFlight, fd)) return true;
+  const q = s.callQueue;
+  for (let i = 0; i < q.length; i++) if (isReadOf(q[i]!, fd)) return true;
+  return false;
+}
+
+function isReadOf(c: Syscall | null, fd: number): boolean {
+  return c !== null && c.purpose.kind === 'read' && c.purpose.fd === fd;
 }
 
 function startRead(s: VmmState, ctx: ActorCtx, fd: number): void {

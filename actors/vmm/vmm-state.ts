@@ -8,7 +8,7 @@ import type { PgfaultRecord } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { AddressSpace, VmmConfig } from '../../src/config/tier-configs.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
 import { createReconfState, type ReconfJob, type ReconfState } from './reconfigure.ts';
 
@@ -211,7 +211,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     syscallErrorsByOp: {},
     errnos: {},
     n: zeroCounters(),
-    outboxes: {},
+    outboxes: createOutboxes(),
     hops: { 'vmm.read': createHopStamps(), 'vmm.written': createHopStamps() },
   };
 }

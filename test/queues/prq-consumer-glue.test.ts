@@ -3,7 +3,7 @@
 // the side's channel and message, the partial discard before PRO is cleared, and the side's marks.
 
 import { describe, expect, it } from 'vitest';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createIopfCore, type IopfGroup, type NoHandlerResponse, type ReportResult } from '../../src/iopf/core.ts';
 import type { IopfFault } from '../../src/iopf/fault.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
@@ -70,7 +70,7 @@ class TestDriver extends PrqDriverGlue<TestState> {
 function setup(side: PrqConsumerSide, noHandlerResponse: NoHandlerResponse = 'every-request') {
   const ctx = fakeCtx();
   const s: TestState = {
-    outboxes: {},
+    outboxes: createOutboxes(),
     core: createIopfCore(noHandlerResponse),
     hops: { responded: createHopStamps(8, 1) },
     stats: { stopMarkers: 0, malformed: {}, badRequestsAnswered: 0 },
@@ -212,6 +212,6 @@ describe('PRQ consumer glue', () => {
     driver.send({ type: 'mmio.write', reg: vtdReg.PRS, value: prsBit.PPR });
     driver.descriptor(desc(13, { rid: 0x99 }));
     expect(ctx.sent).toEqual([]);
-    expect(s.outboxes.up!.map((m) => m.type)).toEqual(['mmio.write', 'cmd.pgResp']);
+    expect(s.outboxes.byChannel.up!.map((m) => m.type)).toEqual(['mmio.write', 'cmd.pgResp']);
   });
 });

@@ -2,7 +2,7 @@
 // interrupts on the side's channel in order, the drop marks, and the register accesses.
 
 import { describe, expect, it } from 'vitest';
-import type { Outboxes } from '../../src/actor/outbox.ts';
+import { createOutboxes } from '../../src/actor/outbox.ts';
 import { checkQueue, checkQueueOp, checkReason } from '../../src/protocol/check-events.ts';
 import { prgCode, prsBit, vtdReg } from '../../src/protocol/iopf.ts';
 import { encodePageRequest, type PageRequestFields } from '../../src/protocol/layouts.ts';
@@ -36,7 +36,7 @@ const words = (over: Partial<PageRequestFields> = {}) => encodePageRequest(field
 const desc = (ghost: number, over: Partial<PageRequestFields> = {}) => prqDescMessage(side, fields(over), ghost);
 
 function setup(entries = 4) {
-  return { q: createPrqProducer(entries), ctx: fakeCtx(), out: {} as Outboxes };
+  return { q: createPrqProducer(entries), ctx: fakeCtx(), out: createOutboxes() };
 }
 
 describe('PRQ producer glue', () => {
@@ -86,8 +86,8 @@ describe('PRQ producer glue', () => {
     ctx.full.clear();
     producePageRequest(q, side, out, ctx, desc(2), 'none');
     expect(ctx.sent).toEqual([]);
-    expect(out.down!.map((m) => m.type)).toEqual(['vprq.desc', 'vprq.irq', 'vmmio.readResult', 'vprq.desc']);
-    expect(out.down![2]).toEqual({ type: 'vmmio.readResult', reg: vtdReg.PQT, tag: 9, value: 1 });
+    expect(out.byChannel.down!.map((m) => m.type)).toEqual(['vprq.desc', 'vprq.irq', 'vmmio.readResult', 'vprq.desc']);
+    expect(out.byChannel.down![2]).toEqual({ type: 'vmmio.readResult', reg: vtdReg.PQT, tag: 9, value: 1 });
   });
 
   it('marks refused register writes and answers unknown registers 0', () => {

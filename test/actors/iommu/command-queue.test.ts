@@ -46,7 +46,7 @@ describe('iommu command queue', () => {
     r.send({ type: 'cmd.iotlbInv', did: 1, pasidPresent: false, pasid: 0, addr: 0, pages: 0 });
     expect(r.s.iotlb.entries.size).toBe(3);
     r.send({ type: 'cmd.iotlbInv', did: 0, pasidPresent: true, pasid: 7, addr: 2 * 4096, pages: 2 });
-    expect(iotlbKeys(r.s.iotlb)).toEqual(['256/7/1']);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual(['256/7/1']);
     expect(r.s.n.iotlbEntriesInvalidated).toBe(2);
   });
 

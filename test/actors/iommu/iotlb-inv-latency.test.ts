@@ -40,7 +40,7 @@ describe('iommu IOTLB invalidation latency', () => {
     r.send(iotlbInv(0x3000));
     r.send(devtlbInv(0x3000));
     r.send({ type: 'cmd.wait', tag: 1 });
-    expect(iotlbKeys(r.s.iotlb)).toEqual(['256/7/2']);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual(['256/7/2']);
     expect(r.ctx.take('iommu->dev')).toMatchObject([{ type: 'pci.atcInv', addr: 0x3000, itag: 0 }]);
     expect(r.ctx.timers).toEqual([]);
     expect(r.s.cmdQueue.map((m) => m.type)).toEqual(['cmd.wait']);
@@ -62,7 +62,7 @@ describe('iommu IOTLB invalidation latency', () => {
     advance(r, LATENCY_NS - 1);
     expect(r.ctx.take()).toEqual([]);
     advance(r, LATENCY_NS);
-    expect(iotlbKeys(r.s.iotlb)).toEqual(['256/7/2']);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual(['256/7/2']);
     expect(r.ctx.take('iommu->dev')).toMatchObject([{ type: 'pci.atcInv', addr: 0x3000, itag: 0 }]);
     r.send({ type: 'pci.atcInvCpl', rid: RID_A, itagVector: 1, cc: 1 });
     expect(r.ctx.take('iommu->host')).toEqual([{ type: 'cmd.waitDone', tag: 1, status: 0 }]);
@@ -95,7 +95,7 @@ describe('iommu IOTLB invalidation latency', () => {
     r.send(atsReq({ rid: 0x200, pasidPresent: false, pasid: 0, addr: 0x4000, tag: 22 }));
     expect(r.s.n.atsHitsDuringIotlbInv).toBe(1);
     advance(r, LATENCY_NS);
-    expect(iotlbKeys(r.s.iotlb)).toEqual(['512/-/4']);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual(['512/-/4']);
   });
 
   it('runs queued IOTLB invalidations one after another, each for its own time', () => {
@@ -104,11 +104,11 @@ describe('iommu IOTLB invalidation latency', () => {
     r.send(iotlbInv(0x3000));
     r.send({ type: 'cmd.wait', tag: 4 });
     advance(r, LATENCY_NS);
-    expect(iotlbKeys(r.s.iotlb)).toEqual(['256/7/3']);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual(['256/7/3']);
     expect(r.ctx.timers).toEqual([{ atNs: 2 * LATENCY_NS, msg: { type: 'iommu.iotlbInvDone' } }]);
     expect(r.ctx.take('iommu->host')).toEqual([]);
     advance(r, 2 * LATENCY_NS);
-    expect(iotlbKeys(r.s.iotlb)).toEqual([]);
+    expect(iotlbKeys(r.s.iotlb, r.s.spaceList)).toEqual([]);
     expect(r.ctx.take('iommu->host')).toEqual([{ type: 'cmd.waitDone', tag: 4, status: 0 }]);
     expect(r.s.n).toMatchObject({ iotlbInvalidations: 2, iotlbInvsTimed: 2 });
   });

@@ -29,7 +29,7 @@ describe('iommu PRQ registers', () => {
     r.send(pageReq());
     r.send({ type: 'mmio.read', reg: PQT, tag: 1 });
     expect(r.ctx.take()).toEqual([]);
-    expect(r.s.outboxes['iommu->host']?.map((m) => m.type)).toEqual(['prq.desc', 'prq.irq', 'mmio.readResult']);
+    expect(r.s.outboxes.byChannel['iommu->host']?.map((m) => m.type)).toEqual(['prq.desc', 'prq.irq', 'mmio.readResult']);
     r.ctx.full.delete('iommu->host');
     r.send({ type: 'sys.writable', channel: 'iommu->host' });
     expect(r.ctx.take('iommu->host')).toMatchObject([{ type: 'prq.desc' }, { type: 'prq.irq' }, { type: 'mmio.readResult', value: 1 }]);
