@@ -16,6 +16,7 @@ import { messageCodec, type CheckEvent, type Message } from '../protocol/message
 import { specWords } from '../protocol/schema.ts';
 import { DirectMap } from '../util/direct-map.ts';
 import { RecentWindow } from './recent-window.ts';
+import { routeSlot, slot, type CheckEventType } from './route-slot.ts';
 import type { ChainEntry } from './types.ts';
 
 export interface Stamped {
@@ -35,6 +36,15 @@ const pageKey = (asid: number, page: number): number => asid * 0x100000000 + pag
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
+
+type EventEncoder = (event: Message, words: Int32Array, offset: number) => void;
+
+/** Per route slot: the codec's unchecked encoder of that check event type, resolved once, so an add looks up nothing by type name. */
+function encodersBySlot(): EventEncoder[] {
+  const encoders: EventEncoder[] = [];
+  for (const type of Object.keys(checkEventSpecs) as CheckEventType[]) encoders[routeSlot(type)] = messageCodec.uncheckedEncoderOf(type);
+  return encoders;
+}
 
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
@@ -59,6 +69,7 @@ export class Chains {
   private readonly pages: RecentWindow<number>;
   /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
+  private readonly encoders = encodersBySlot();
 
   constructor(recentMax = 4096, pagesMax = 4096) {
     this.recent = new RecentWindow(recentMax, true);
@@ -66,18 +77,19 @@ export class Chains {
     this.loose = this.take();
   }
 
-  add(ghost: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  /** `type`: the event's route slot (route-slot.ts), which picks its encoder. */
+  add(ghost: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     let ring: number | undefined;
     if (ghost === 0) ring = this.loose;
     else {
       ring = this.live.get(ghost) ?? this.recent.get(ghost);
       if (ring === undefined) this.live.set(ghost, (ring = this.take()));
     }
-    this.put(ring, order, seq, timeNs, actor, event);
+    this.put(ring, order, seq, timeNs, actor, event, type);
   }
 
   /** A translation event (chk.xlateUsed, chk.invDone) of one page of an address space. */
-  addPage(asid: number, page: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  addPage(asid: number, page: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     const key = pageKey(asid, page);
     let ring = this.pages.get(key);
     if (ring === undefined) {
@@ -86,7 +98,8 @@ export class Chains {
     }
     // A run of the same use (a device hitting one cached translation again and again) keeps its
     // first and its latest event, so the page's ring holds what changed, not the repetitions.
-    const sig = (event.type === 'chk.xlateUsed' ? event.version * 2 : event.type === 'chk.invDone' ? event.version * 2 + 1 : -1) + actor * 2 ** 34;
+    const version = (event as { version: number }).version;
+    const sig = (type === slot.xlateUsed ? version * 2 : type === slot.invDone ? version * 2 + 1 : -1) + actor * 2 ** 34;
     if (sig === this.lastSig[ring] && this.runLength[ring]! >= 2) {
       const last = ring * chainLength + ((this.next[ring]! - 1 + chainLength) % chainLength);
       this.order[last] = order;
@@ -96,16 +109,16 @@ export class Chains {
     }
     this.runLength[ring] = sig === this.lastSig[ring] ? this.runLength[ring]! + 1 : 1;
     this.lastSig[ring] = sig;
-    this.put(ring, order, seq, timeNs, actor, event);
+    this.put(ring, order, seq, timeNs, actor, event, type);
   }
 
-  private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     const e = ring * chainLength + this.next[ring]!;
     this.order[e] = order;
     this.seq[e] = seq;
     this.timeNs[e] = timeNs;
     this.actor[e] = actor;
-    messageCodec.encodeUnchecked(event as Message, this.words, e * eventWords);
+    this.encoders[type]!(event as Message, this.words, e * eventWords);
     this.next[ring] = (this.next[ring]! + 1) % chainLength;
     if (this.count[ring]! < chainLength) this.count[ring]!++;
   }
