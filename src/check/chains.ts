@@ -32,7 +32,12 @@ export interface Stamped {
 /** Events kept per group and per page. */
 export const chainLength = 12;
 
-const pageKey = (asid: number, page: number): number => asid * 0x100000000 + page;
+/**
+ * The page window's key of (asid, page). Small ones (asid < 2^10, page < 2^20: every run's so
+ * far) get a small-integer key, which a Map hashes without boxing a number per lookup; the rest
+ * the wide form, from 2^30 up, so the two never meet.
+ */
+const pageKey = (asid: number, page: number): number => (asid < 0x400 && page < 0x100000 ? asid * 0x100000 + page : 0x40000000 + asid * 0x100000000 + page);
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
