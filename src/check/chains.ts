@@ -39,6 +39,9 @@ export const chainLength = 12;
  */
 const pageKey = (asid: number, page: number): number => (asid < 0x400 && page < 0x100000 ? asid * 0x100000 + page : 0x40000000 + asid * 0x100000000 + page);
 
+/** Rings made up front for groups in flight beside the two windows' (more are made by doubling). */
+const ringsInFlight = 256;
+
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
 
@@ -79,6 +82,9 @@ export class Chains {
   constructor(recentMax = 4096, pagesMax = 4096) {
     this.recent = new RecentWindow(recentMax, true);
     this.pages = new RecentWindow(pagesMax);
+    // Every run longer than a few thousand faults fills both windows; sized for them (and the
+    // loose ring, and groups in flight) at once, the columns are never copied to grow.
+    this.grow(1 + recentMax + pagesMax + ringsInFlight);
     this.loose = this.take();
   }
 
@@ -170,7 +176,7 @@ export class Chains {
     }
   }
 
-  /** An empty ring: a freed one, or a new one (the columns double when full). */
+  /** An empty ring: a freed one, or a new one (the columns, made for both windows at once, double when full). */
   private take(): number {
     const reused = this.free.pop();
     const ring = reused ?? this.rings++;
