@@ -39,8 +39,10 @@ export const chainLength = 12;
  */
 const pageKey = (asid: number, page: number): number => (asid < 0x400 && page < 0x100000 ? asid * 0x100000 + page : 0x40000000 + asid * 0x100000000 + page);
 
-/** Rings made up front for groups in flight beside the two windows' (more are made by doubling). */
+/** Rings for groups in flight beside the two windows' (more are made by doubling). */
 const ringsInFlight = 256;
+/** The columns double up to this many rings, then grow once to hold both windows (windowRings). */
+const ringsDoubledMax = 1024;
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
@@ -78,13 +80,13 @@ export class Chains {
   /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
   private readonly encoders = encodersBySlot();
+  /** Rings of both windows full, the loose ring and groups in flight: what a run past a few thousand faults holds. */
+  private readonly windowRings: number;
 
   constructor(recentMax = 4096, pagesMax = 4096) {
     this.recent = new RecentWindow(recentMax, true);
     this.pages = new RecentWindow(pagesMax);
-    // Every run longer than a few thousand faults fills both windows; sized for them (and the
-    // loose ring, and groups in flight) at once, the columns are never copied to grow.
-    this.grow(1 + recentMax + pagesMax + ringsInFlight);
+    this.windowRings = 1 + recentMax + pagesMax + ringsInFlight;
     this.loose = this.take();
   }
 
@@ -176,11 +178,17 @@ export class Chains {
     }
   }
 
-  /** An empty ring: a freed one, or a new one (the columns, made for both windows at once, double when full). */
+  /**
+   * An empty ring: a freed one, or a new one. The columns double while small (a short run stays
+   * small), then grow once to hold both windows, so a long run does not copy them again and again
+   * (issue 9: the copies were 0.4-1.7 % of a 300 ms run); past that they double.
+   */
   private take(): number {
     const reused = this.free.pop();
     const ring = reused ?? this.rings++;
-    if (reused === undefined && ring * chainLength >= this.actor.length) this.grow(Math.max(64, ring * 2));
+    if (reused === undefined && ring * chainLength >= this.actor.length) {
+      this.grow(ring < ringsDoubledMax ? Math.max(64, ring * 2) : ring < this.windowRings ? this.windowRings : ring * 2);
+    }
     this.count[ring] = 0;
     this.next[ring] = 0;
     this.lastSig[ring] = -1;
