@@ -16,6 +16,7 @@ import { messageCodec, type CheckEvent, type Message } from '../protocol/message
 import { specWords } from '../protocol/schema.ts';
 import { DirectMap } from '../util/direct-map.ts';
 import { RecentWindow } from './recent-window.ts';
+import { routeSlot, slot, type CheckEventType } from './route-slot.ts';
 import type { ChainEntry } from './types.ts';
 
 export interface Stamped {
@@ -31,10 +32,29 @@ export interface Stamped {
 /** Events kept per group and per page. */
 export const chainLength = 12;
 
-const pageKey = (asid: number, page: number): number => asid * 0x100000000 + page;
+/**
+ * The page window's key of (asid, page). Small ones (asid < 2^10, page < 2^20: every run's so
+ * far) get a small-integer key, which a Map hashes without boxing a number per lookup; the rest
+ * the wide form, from 2^30 up, so the two never meet.
+ */
+const pageKey = (asid: number, page: number): number => (asid < 0x400 && page < 0x100000 ? asid * 0x100000 + page : 0x40000000 + asid * 0x100000000 + page);
+
+/** Rings for groups in flight beside the two windows' (more are made by doubling). */
+const ringsInFlight = 256;
+/** The columns double up to this many rings, then grow once to hold both windows (windowRings). */
+const ringsDoubledMax = 1024;
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
+
+type EventEncoder = (event: Message, words: Int32Array, offset: number) => void;
+
+/** Per route slot: the codec's unchecked encoder of that check event type, resolved once, so an add looks up nothing by type name. */
+function encodersBySlot(): EventEncoder[] {
+  const encoders: EventEncoder[] = [];
+  for (const type of Object.keys(checkEventSpecs) as CheckEventType[]) encoders[routeSlot(type)] = messageCodec.uncheckedEncoderOf(type);
+  return encoders;
+}
 
 export class Chains {
   /** Ring index of each group in flight, and of each recently finished one (oldest first). */
@@ -59,25 +79,30 @@ export class Chains {
   private readonly pages: RecentWindow<number>;
   /** The ring of the events that concern no group and no page (drains, binds). */
   private readonly loose: number;
+  private readonly encoders = encodersBySlot();
+  /** Rings of both windows full, the loose ring and groups in flight: what a run past a few thousand faults holds. */
+  private readonly windowRings: number;
 
   constructor(recentMax = 4096, pagesMax = 4096) {
     this.recent = new RecentWindow(recentMax, true);
     this.pages = new RecentWindow(pagesMax);
+    this.windowRings = 1 + recentMax + pagesMax + ringsInFlight;
     this.loose = this.take();
   }
 
-  add(ghost: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  /** `type`: the event's route slot (route-slot.ts), which picks its encoder. */
+  add(ghost: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     let ring: number | undefined;
     if (ghost === 0) ring = this.loose;
     else {
       ring = this.live.get(ghost) ?? this.recent.get(ghost);
       if (ring === undefined) this.live.set(ghost, (ring = this.take()));
     }
-    this.put(ring, order, seq, timeNs, actor, event);
+    this.put(ring, order, seq, timeNs, actor, event, type);
   }
 
   /** A translation event (chk.xlateUsed, chk.invDone) of one page of an address space. */
-  addPage(asid: number, page: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  addPage(asid: number, page: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     const key = pageKey(asid, page);
     let ring = this.pages.get(key);
     if (ring === undefined) {
@@ -86,7 +111,8 @@ export class Chains {
     }
     // A run of the same use (a device hitting one cached translation again and again) keeps its
     // first and its latest event, so the page's ring holds what changed, not the repetitions.
-    const sig = (event.type === 'chk.xlateUsed' ? event.version * 2 : event.type === 'chk.invDone' ? event.version * 2 + 1 : -1) + actor * 2 ** 34;
+    const version = (event as { version: number }).version;
+    const sig = (type === slot.xlateUsed ? version * 2 : type === slot.invDone ? version * 2 + 1 : -1) + actor * 2 ** 34;
     if (sig === this.lastSig[ring] && this.runLength[ring]! >= 2) {
       const last = ring * chainLength + ((this.next[ring]! - 1 + chainLength) % chainLength);
       this.order[last] = order;
@@ -96,16 +122,16 @@ export class Chains {
     }
     this.runLength[ring] = sig === this.lastSig[ring] ? this.runLength[ring]! + 1 : 1;
     this.lastSig[ring] = sig;
-    this.put(ring, order, seq, timeNs, actor, event);
+    this.put(ring, order, seq, timeNs, actor, event, type);
   }
 
-  private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent): void {
+  private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     const e = ring * chainLength + this.next[ring]!;
     this.order[e] = order;
     this.seq[e] = seq;
     this.timeNs[e] = timeNs;
     this.actor[e] = actor;
-    messageCodec.encodeUnchecked(event as Message, this.words, e * eventWords);
+    this.encoders[type]!(event as Message, this.words, e * eventWords);
     this.next[ring] = (this.next[ring]! + 1) % chainLength;
     if (this.count[ring]! < chainLength) this.count[ring]!++;
   }
@@ -152,11 +178,17 @@ export class Chains {
     }
   }
 
-  /** An empty ring: a freed one, or a new one (the columns double when full). */
+  /**
+   * An empty ring: a freed one, or a new one. The columns double while small (a short run stays
+   * small), then grow once to hold both windows, so a long run does not copy them again and again
+   * (issue 9: the copies were 0.4-1.7 % of a 300 ms run); past that they double.
+   */
   private take(): number {
     const reused = this.free.pop();
     const ring = reused ?? this.rings++;
-    if (reused === undefined && ring * chainLength >= this.actor.length) this.grow(Math.max(64, ring * 2));
+    if (reused === undefined && ring * chainLength >= this.actor.length) {
+      this.grow(ring < ringsDoubledMax ? Math.max(64, ring * 2) : ring < this.windowRings ? this.windowRings : ring * 2);
+    }
     this.count[ring] = 0;
     this.next[ring] = 0;
     this.lastSig[ring] = -1;

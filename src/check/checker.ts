@@ -156,16 +156,16 @@ export class Checker {
     const ghost = route.hasGhost ? (ev as { ghost: number }).ghost : 0;
     if (type === slot.xlateUsed) {
       const x = ev as CheckEvent & { type: 'chk.xlateUsed' };
-      this.chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev);
+      this.chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev, type);
     } else if (type === slot.invDone && (ev as CheckEvent & { type: 'chk.invDone' }).pages <= invDonePagesSliced) {
       const d = ev as CheckEvent & { type: 'chk.invDone' };
-      for (let p = 0; p < d.pages; p++) this.chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev);
-    } else this.chains.add(ghost, this.count, seq, timeNs, actor, ev);
+      for (let p = 0; p < d.pages; p++) this.chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev, type);
+    } else this.chains.add(ghost, this.count, seq, timeNs, actor, ev, type);
     if (type === slot.respDelivered) {
       // The device cannot name the group a response was meant for; the group it was sent for can.
       const r = ev as CheckEvent & { type: 'chk.respDelivered' };
       const meant = this.table.peekIntended(r.rid, r.prgi);
-      if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev);
+      if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev, type);
     }
     const mask = route.monitorMask;
     const env = this.env;

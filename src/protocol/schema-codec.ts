@@ -86,6 +86,11 @@ function encodeField(plan: TypePlan, f: FieldPlan, value: unknown, words: Int32A
 export interface SchemaCodec<M> extends Codec<M> {
   /** Encode without range checks, for hashing messages that were already checked or never leave the thread. */
   encodeUnchecked(msg: M, words: Int32Array, offset: number): void;
+  /**
+   * encodeUnchecked of one type, resolved once: for a caller that already knows the type (the
+   * checker's chains, per route slot), so an encode looks up nothing. Same words as encodeUnchecked.
+   */
+  uncheckedEncoderOf(type: string): (msg: M, words: Int32Array, offset: number) => void;
   /** Tag of a message type, for trace hashing and diagnostics. */
   tagOf(type: string): number;
   typeOfTag(tag: number): string | undefined;
@@ -198,6 +203,7 @@ export function createSchemaCodec<Specs extends SpecTable>(specs: Specs): Schema
     encodeUnchecked(msg, words, offset) {
       forType(msg.type).encodeUnchecked(msg, words, offset);
     },
+    uncheckedEncoderOf: (type) => forType(type).encodeUnchecked,
     decode(words, offset) {
       const tag = words[offset]! & 0xffff;
       const d = tag < decoders.length ? decoders[tag] : undefined;

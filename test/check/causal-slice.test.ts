@@ -4,6 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/api/index.ts';
+import { Chains } from '../../src/check/chains.ts';
+import { slot } from '../../src/check/route-slot.ts';
+import type { CheckEvent } from '../../src/protocol/messages.ts';
 
 describe('causal slices', () => {
   it('I3: the page of the violation, its first and latest stale use by the device, the invalidation and the violating use', async () => {
@@ -26,5 +29,25 @@ describe('causal slices', () => {
       const events = v.chain.filter((e) => e.text.includes(`ghost=${g}`));
       expect(events.length).toBeGreaterThan(0);
     }
+  });
+
+  it('page slices of small and wide (asid, page) keys never share a ring', () => {
+    const chains = new Chains();
+    // (1, 5) has the small key 2^20 + 5; (0, 2^20 + 5) is too wide for that form and must not land on it.
+    const pages: [number, number][] = [
+      [1, 5],
+      [0, 0x100005],
+      [0x400, 5],
+      [0x3ff, 0xfffff],
+      [0xffffffff, 0xffffffff],
+    ];
+    pages.forEach(([asid, page], i) => {
+      const ev: CheckEvent = { type: 'chk.xlateUsed', asid, page, version: i };
+      chains.addPage(asid, page, i + 1, i + 1, -1, 0, ev, slot.xlateUsed);
+    });
+    pages.forEach(([asid, page], i) => {
+      const chain = chains.chainOf([], (s) => ({ seq: s.seq, timeNs: s.timeNs, actor: String(s.actor), text: JSON.stringify(s.event) }), { asid, page });
+      expect(chain.map((e) => JSON.parse(e.text) as unknown)).toEqual([{ type: 'chk.xlateUsed', asid, page, version: i }]);
+    });
   });
 });

@@ -39,6 +39,21 @@ describe('schema codec', () => {
     );
   });
 
+  it("a type's resolved unchecked encoder writes the same words as encodeUnchecked", () => {
+    fc.assert(
+      fc.property(arbMessage, fc.integer({ min: 0, max: 7 }), (msg, slot) => {
+        const viaType = new Int32Array(messageCodec.slotWords * 8).fill(-1);
+        const viaCodec = new Int32Array(messageCodec.slotWords * 8).fill(-1);
+        messageCodec.uncheckedEncoderOf(msg.type)(msg, viaType, slot * messageCodec.slotWords);
+        messageCodec.encodeUnchecked(msg, viaCodec, slot * messageCodec.slotWords);
+        expect(viaType).toEqual(viaCodec);
+        expect(messageCodec.decode(viaType, slot * messageCodec.slotWords)).toEqual(msg);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(() => messageCodec.uncheckedEncoderOf('no.such')).toThrow(/no schema for message type 'no\.such'/);
+  });
+
   it('rejects out-of-range values with the field named', () => {
     const words = new Int32Array(messageCodec.slotWords);
     expect(() => messageCodec.encode({ type: 'chain.req', id: 1, stage: 300, originNs: 0 }, words, 0)).toThrow(/chain\.req\.stage must be an integer in 0\.\.255/);
