@@ -1,0 +1,71 @@
+// Before/after of the simulator's CPU per nested fault, each run in a fresh process: this
+// checkout's built dist/ against ROOT's, alternated pair by pair so both see the same machine,
+// each process timing the second of two warm runs (default-storm, seed 1, MS of scenario time).
+// In-process alternation (sim-cpu-ab.ts) shares one heap and one GC between the two sides, which
+// at a full checker's allocation rate blurs the pairs; separate processes do not. Prints both
+// medians, the median of the per-pair ratios (after/before) and the trace hashes, which must match.
+//   ROOT=../base N=9 MS=300 npx tsx bench/sim-procs-ab.ts        CHECK=0 for the checker off
+// Both checkouts need `npm run build` first.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './stats.ts';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const base = process.env.ROOT === undefined ? undefined : resolve(process.env.ROOT);
+if (!base) throw new Error('ROOT=<another checkout, built> is required: the "before" side');
+const pairs = Number(process.env.N ?? 9);
+const ms = Number(process.env.MS ?? 300);
+
+/** The child: loads one checkout's dist/, runs default-storm three times (20 ms, then ms twice) and prints the last. */
+const child = `
+const root = process.argv[1];
+const { runNested } = await import(root + '/dist/src/runtime/nested-run.js');
+const { loadScenario } = await import(root + '/dist/src/scenario/load.js');
+const { scenario } = loadScenario('default-storm');
+let out;
+for (const d of [20, ${ms}, ${ms}]) {
+  const s = structuredClone(scenario);
+  s.durationMs = d;
+  const c0 = process.cpuUsage();
+  const r = await runNested(s, { runtime: 'sim', seed: 1, check: process.env.CHECK !== '0' });
+  const c = process.cpuUsage(c0);
+  out = { cpuMs: (c.user + c.system) / 1000, faults: r.faults.raised, hash: r.traceHash };
+}
+console.log(JSON.stringify(out));
+`;
+
+function once(root: string): { cpuMs: number; faults: number; hash: string } {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', child, root], { encoding: 'utf8', env: process.env });
+  if (r.status !== 0) throw new Error(`run in ${root} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { cpuMs: number; faults: number; hash: string };
+}
+
+const after: number[] = [];
+const before: number[] = [];
+const ratios: number[] = [];
+const hashes = new Set<string>();
+let faults = 0;
+for (let i = 0; i < pairs; i++) {
+  // Alternate which side runs first, so neither always meets a warmer (or busier) machine.
+  let x: ReturnType<typeof once>;
+  let y: ReturnType<typeof once>;
+  if (i % 2 === 0) {
+    x = once(here);
+    y = once(base);
+  } else {
+    y = once(base);
+    x = once(here);
+  }
+  after.push(x.cpuMs);
+  before.push(y.cpuMs);
+  ratios.push(x.cpuMs / y.cpuMs);
+  hashes.add(x.hash).add(y.hash);
+  faults = x.faults;
+}
+const rate = (cpuMs: number): string => `${(faults / cpuMs).toFixed(1)} k faults/CPU s`;
+console.log(`default-storm ${ms} ms, ${faults} faults, checker ${process.env.CHECK === '0' ? 'off' : 'on'}, ${pairs} pairs of fresh processes`);
+console.log(`  after  ${median(after).toFixed(0)} ms (${rate(median(after))})`);
+console.log(`  before ${median(before).toFixed(0)} ms (${rate(median(before))})`);
+console.log(`  after/before, median of the pairs: ${median(ratios).toFixed(3)} [${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}]`);
+console.log(`  trace hashes: ${[...hashes].join(', ')}${hashes.size === 1 ? ' (same)' : ' — DIFFERENT: behaviour changed'}`);
