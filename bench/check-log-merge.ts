@@ -15,7 +15,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import { controlWords } from '../src/runtime/threads/control-block.ts';
 import { logCapacityDefault, logSlotWords } from '../src/runtime/threads/layout.ts';
 import { SabRing, ringBytes } from '../src/transport/sab-ring.ts';
-import { median } from './stats.ts';
+import { alternateSides, median } from './stats.ts';
 
 const ms = Number(process.env.MS ?? 50);
 const runs = Number(process.env.RUNS ?? 9);
@@ -94,17 +94,10 @@ function once(m: CheckLogModule): { pumpCpuUs: number; digest: string } {
   return { pumpCpuUs: pumpUs, digest: hash.digest('hex').slice(0, 12) };
 }
 
-const cpu = sides.map(() => [] as number[]);
-const digests = sides.map(() => new Set<string>());
-for (const [, m] of sides) once(m); // warm-up
-for (let i = 0; i < runs; i++) {
-  const order = i % 2 === 0 ? sides.map((_, j) => j) : sides.map((_, j) => sides.length - 1 - j);
-  for (const j of order) {
-    const o = once(sides[j]![1]);
-    cpu[j]!.push(o.pumpCpuUs);
-    digests[j]!.add(o.digest);
-  }
-}
+const { cpu, digests } = alternateSides(sides, runs, ([, side]) => {
+  const o = once(side);
+  return { cpu: o.pumpCpuUs, digest: o.digest };
+});
 console.log(`check-log merge on ${evs.length} check events of ${r.faults.raised} faults (default-storm ${ms} ms), a pump every ${pollEvents} events, median of ${runs}:`);
 sides.forEach(([name], j) =>
   console.log(`  ${name}: ${((median(cpu[j]!) / evs.length) * 1000).toFixed(0)} ns an event (${(median(cpu[j]!) / 1000).toFixed(1)} ms), order digest ${[...digests[j]!].join(', ')}`),

@@ -11,7 +11,7 @@ import { Checker } from '../src/check/checker.ts';
 import type { CheckEvent } from '../src/protocol/messages.ts';
 import { runNested } from '../src/runtime/nested-run.ts';
 import { loadScenario } from '../src/scenario/load.ts';
-import { median } from './stats.ts';
+import { alternateSides, median } from './stats.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const ms = Number(process.env.MS ?? 5);
@@ -46,17 +46,10 @@ function once(C: CheckerClass): { cpuMs: number; digest: string } {
   return { cpuMs: (d.user + d.system) / 1000, digest: createHash('sha1').update(JSON.stringify(res)).digest('hex').slice(0, 12) };
 }
 
-const cpu = sides.map(() => [] as number[]);
-const digests = sides.map(() => new Set<string>());
-for (const [, C] of sides) once(C); // warm-up
-for (let i = 0; i < runs; i++) {
-  const order = i % 2 === 0 ? sides.map((_, j) => j) : sides.map((_, j) => sides.length - 1 - j);
-  for (const j of order) {
-    const o = once(sides[j]![1]);
-    cpu[j]!.push(o.cpuMs);
-    digests[j]!.add(o.digest);
-  }
-}
+const { cpu, digests } = alternateSides(sides, runs, ([, side]) => {
+  const o = once(side);
+  return { cpu: o.cpuMs, digest: o.digest };
+});
 console.log(`checker alone on ${evs.length} check events of ${r.faults.raised} faults (default-storm ${ms} ms${metrics.metrics === false ? ', metrics off' : ''}), median of ${runs}:`);
 sides.forEach(([name], j) => {
   const m = median(cpu[j]!);
