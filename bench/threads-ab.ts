@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TransportStats } from '../src/runtime/threads/transport-stats.ts';
 import { median } from './stats.ts';
 
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -22,22 +23,8 @@ const check = process.env.CHECK !== '0';
 const inFlight = Number(process.env.INFLIGHT ?? 64);
 const rttMs = Number(process.env.RTT_MS ?? 300);
 
-interface Counted {
-  passes: number;
-  busyPasses: number;
-  messagesIn: number;
-  signals: number;
-  notifies: number;
-  parks: number;
-  parkTimeouts: number;
-  polls: number;
-  checkEvents: number;
-  threadCpuNs: number;
-  threadRunQueueNs: number;
-  orchestratorCpuNs: number;
-  orchestratorRunQueueNs: number;
-  processCpuNs: number;
-}
+/** The run's transport counts and CPU, summed over the workers. */
+type Counted = Omit<TransportStats, 'perWorker'>;
 interface RunOut {
   cpuMs: number;
   wallMs: number;

@@ -11,7 +11,7 @@ import { iopfRespond, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
 import { executorFor } from '../../src/machines/index.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
-import { PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
+import { PrqDriverCache, PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
 import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { handleGroup } from './fault-handler.ts';
@@ -76,14 +76,10 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 }
 
-/** The GuestDriver of (s, ctx), kept as the host's is, weakly keyed by the ctx (actors/host/prq-thread.ts hostDriver). */
-const guestDrivers = new WeakMap<ActorCtx, GuestDriver>();
+const guestDrivers = new PrqDriverCache<GuestState, GuestDriver>((s, ctx) => new GuestDriver(s, ctx));
+/** The GuestDriver of (s, ctx), one per guest and ctx (PrqDriverCache). */
 export function guestDriver(s: GuestState, ctx: ActorCtx): GuestDriver {
-  const d = guestDrivers.get(ctx);
-  if (d?.isFor(s, ctx)) return d;
-  const made = new GuestDriver(s, ctx);
-  guestDrivers.set(ctx, made);
-  return made;
+  return guestDrivers.driverOf(s, ctx);
 }
 
 function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {

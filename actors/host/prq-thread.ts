@@ -11,7 +11,7 @@ import type { IopfGroup, ReportResult } from '../../src/iopf/core.ts';
 import type { IopfFault } from '../../src/iopf/fault.ts';
 import type { PageGroupResponseFields } from '../../src/protocol/layouts.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
-import { PrqDriverGlue, sendPageGroupResponse, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
+import { PrqDriverCache, PrqDriverGlue, sendPageGroupResponse, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import { lifeDiscardPartials, lifeGroup, lifePartial } from './group-life.ts';
@@ -79,20 +79,10 @@ export class HostDriver extends PrqDriverGlue<HostState> {
   }
 }
 
-/**
- * The HostDriver of (s, ctx), kept while the same host steps with the same ctx (every runtime
- * gives an actor one ctx for its life) instead of a new one per step (issue 9); a driver holds
- * nothing but s, ctx and the side, so sharing it changes nothing. Weakly keyed by the ctx: a
- * module-level "last driver" kept the last run's ctx, and through it that run's checker and
- * channels, alive after the run had returned.
- */
-const hostDrivers = new WeakMap<ActorCtx, HostDriver>();
+const hostDrivers = new PrqDriverCache<HostState, HostDriver>((s, ctx) => new HostDriver(s, ctx));
+/** The HostDriver of (s, ctx), one per host and ctx (PrqDriverCache). */
 export function hostDriver(s: HostState, ctx: ActorCtx): HostDriver {
-  const d = hostDrivers.get(ctx);
-  if (d?.isFor(s, ctx)) return d;
-  const made = new HostDriver(s, ctx);
-  hostDrivers.set(ctx, made);
-  return made;
+  return hostDrivers.driverOf(s, ctx);
 }
 
 function deliverGroup(s: HostState, ctx: ActorCtx, group: IopfGroup): void {

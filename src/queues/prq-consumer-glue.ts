@@ -163,3 +163,27 @@ export abstract class PrqDriverGlue<S extends PrqDriverState> implements IopfCor
     this.partialsDiscarded(freed);
   }
 }
+
+/**
+ * A driver per (actor state, ctx), kept while the same actor steps with the same ctx (every
+ * runtime gives an actor one ctx for its life) instead of a new one per step (issue 9); a driver
+ * holds nothing but s, ctx and its side, so sharing it changes nothing. Weakly keyed by the ctx:
+ * a module-level "last driver" kept the last run's ctx, and through it that run's checker and
+ * channels, alive after the run had returned.
+ */
+export class PrqDriverCache<S extends PrqDriverState, D extends PrqDriverGlue<S>> {
+  private readonly byCtx = new WeakMap<ActorCtx, D>();
+  private readonly make: (s: S, ctx: ActorCtx) => D;
+
+  constructor(make: (s: S, ctx: ActorCtx) => D) {
+    this.make = make;
+  }
+
+  driverOf(s: S, ctx: ActorCtx): D {
+    const d = this.byCtx.get(ctx);
+    if (d?.isFor(s, ctx)) return d;
+    const made = this.make(s, ctx);
+    this.byCtx.set(ctx, made);
+    return made;
+  }
+}
