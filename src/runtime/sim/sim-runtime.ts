@@ -185,6 +185,13 @@ class SimRun {
   private readonly stepTrace: SimResult['stepTrace'];
   private readonly scratch = new Int32Array(messageCodec.slotWords);
   private readonly enabled: Int32Array;
+  /**
+   * The sources that hold something, one bit each (channel c is bit c, actor a's self inbox bit
+   * channels + a), so collectEnabled visits only those, in the canonical order: ascending bits.
+   */
+  private readonly nonEmpty: Int32Array;
+  /** The topology's channel count: where the inboxes' bits start in nonEmpty. */
+  private readonly channelCount: number;
   /** Receiving actor of each channel, for collectEnabled's scan. */
   private readonly channelTo: Int32Array;
   /** Each queue's headReadyNs() (Infinity when empty), kept up to date on push and shift. */
@@ -224,6 +231,8 @@ class SimRun {
     this.depthMax = topo.channels.map(() => 0);
     this.producerBlocked = topo.channels.map(() => false);
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
+    this.nonEmpty = new Int32Array((topo.channels.length + topo.actors.length + 31) >>> 5);
+    this.channelCount = topo.channels.length;
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
     this.busyNs = new Float64Array(topo.actors.length);
@@ -279,7 +288,10 @@ class SimRun {
         const fixedNs = this.latencyFixedNs[c]!;
         const readyNs = this.departNs + (fixedNs >= 0 ? fixedNs : this.timing.draw(channels[c]!.latency, this.steps));
         q.push(msg, Math.max(readyNs, q.tailReadyNs()));
-        if (q.length === 1) this.headNs[c] = q.headReadyNs();
+        if (q.length === 1) {
+          this.headNs[c] = q.headReadyNs();
+          this.nonEmpty[c >>> 5]! |= 1 << (c & 31);
+        }
         this.sent[c]!++;
         if (q.length > this.depthMax[c]!) this.depthMax[c] = q.length;
         return true;
@@ -299,7 +311,7 @@ class SimRun {
     for (let i = 0; i < actors.length; i++) {
       const a = actors[i]!;
       this.slots[i]!.state = a.def.init(a.config, a.name);
-      this.slots[i]!.inbox.push({ type: 'sys.start' });
+      this.pushSelf(i, { type: 'sys.start' });
     }
     let stopReason: SimStopReason = 'quiescent';
     const guard = this.makeWatchdog();
@@ -377,11 +389,18 @@ class SimRun {
     return v.stopReason;
   }
 
+  /** A message into actor `actor`'s self inbox (a fired timer, a sys message). */
+  private pushSelf(actor: number, msg: Inbound): void {
+    this.slots[actor]!.inbox.push(msg);
+    const bit = this.channelCount + actor;
+    this.nonEmpty[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
   private fireDueTimers(): void {
     const timers = this.timers;
     while (timers.peekNs() <= this.nowNs) {
       const actor = timers.peekActor();
-      this.slots[actor]!.inbox.push(timers.popMsg());
+      this.pushSelf(actor, timers.popMsg());
     }
   }
 
@@ -391,22 +410,28 @@ class SimRun {
    * in waitUntilNs: with nothing enabled, that and the next timer are when time moves to.
    */
   private collectEnabled(): number {
-    const { headNs, busyNs, slots, channelTo, enabled } = this;
+    const { headNs, busyNs, channelTo, enabled, nonEmpty, channelCount } = this;
     const now = this.nowNs;
     let n = 0;
     let next = Infinity;
-    for (let c = 0; c < headNs.length; c++) {
-      const headAt = headNs[c]!;
-      if (headAt === Infinity) continue; // empty
-      const busyAt = busyNs[channelTo[c]!]!;
-      if (headAt <= now && busyAt <= now) enabled[n++] = c;
-      else next = Math.min(next, Math.max(headAt, busyAt));
-    }
-    for (let a = 0; a < slots.length; a++) {
-      if (slots[a]!.inbox.length === 0) continue;
-      const busyAt = busyNs[a]!;
-      if (busyAt <= now) enabled[n++] = -1 - a;
-      else next = Math.min(next, busyAt);
+    for (let w = 0; w < nonEmpty.length; w++) {
+      let bits = nonEmpty[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const source = (w << 5) + 31 - Math.clz32(low);
+        if (source < channelCount) {
+          const headAt = headNs[source]!;
+          const busyAt = busyNs[channelTo[source]!]!;
+          if (headAt <= now && busyAt <= now) enabled[n++] = source;
+          else next = Math.min(next, Math.max(headAt, busyAt));
+        } else {
+          const a = source - channelCount;
+          const busyAt = busyNs[a]!;
+          if (busyAt <= now) enabled[n++] = -1 - a;
+          else next = Math.min(next, busyAt);
+        }
+      }
     }
     this.waitUntilNs = next;
     return n;
@@ -421,13 +446,19 @@ class SimRun {
       const q = this.queues[source]!;
       msg = q.shift();
       this.headNs[source] = q.headReadyNs();
+      if (q.length === 0) this.nonEmpty[source >>> 5]! &= ~(1 << (source & 31));
       if (this.producerBlocked[source]) {
         this.producerBlocked[source] = false;
-        this.slots[spec.from]!.inbox.push({ type: 'sys.writable', channel: spec.name });
+        this.pushSelf(spec.from, { type: 'sys.writable', channel: spec.name });
       }
     } else {
       actor = -1 - source;
-      msg = this.slots[actor]!.inbox.shift();
+      const inbox = this.slots[actor]!.inbox;
+      msg = inbox.shift();
+      if (inbox.length === 0) {
+        const bit = this.channelCount + actor;
+        this.nonEmpty[bit >>> 5]! &= ~(1 << (bit & 31));
+      }
     }
     this.hashDelivery(source, msg);
     if (this.stepTrace !== undefined) {
