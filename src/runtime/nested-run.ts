@@ -96,6 +96,7 @@ export function livelockBoundNs(s: Scenario): number {
 /** Progress for the watchdog: groups answered and DMA accesses ended at the device. */
 const deviceProgress = {
   name: 'groups answered or DMA accesses ended at the device',
+  actors: ['device'],
   probe: (stateOf: (actor: string) => unknown): number => {
     const c = (stateOf('device') as DeviceState | undefined)?.c;
     if (c === undefined) return 0;

@@ -66,7 +66,15 @@ export interface SimGuardOptions {
   livelockBoundNs?: number;
   wallClockCapMs?: number;
   /** Reads the actors' states (by name); a change means progress. Default: messages taken from channels. */
-  progress?: { name: string; probe: (stateOf: (actor: string) => unknown) => number };
+  progress?: {
+    name: string;
+    probe: (stateOf: (actor: string) => unknown) => number;
+    /**
+     * The actors whose states the probe reads, when it reads nothing else: it is then asked
+     * again only after one of them stepped (its answer cannot have moved otherwise).
+     */
+    actors?: readonly string[];
+  };
 }
 
 /** Steps between two looks at options.signal (a power of two). */
@@ -198,6 +206,10 @@ class SimRun {
   private readonly headNs: Float64Array;
   /** Each actor's busy-until time (ns): a single server takes nothing else before it (0 without service costs). */
   private readonly busyNs: Float64Array;
+  /** Each actor's last step (−1: none yet), for the watchdog's probe of a few actors' states. */
+  private readonly lastStepOf: Float64Array;
+  /** Messages taken from channels so far: the watchdog's default progress. */
+  private taken = 0;
   /** Set by collectEnabled when nothing is enabled: when the first held-back delivery will be (Infinity: none; timers aside). */
   private waitUntilNs = Infinity;
   /** Each channel's latency when fixed (no draw), else -1. */
@@ -236,6 +248,7 @@ class SimRun {
     this.channelTo = Int32Array.from(topo.channels, (c) => c.to);
     this.headNs = new Float64Array(topo.channels.length).fill(Infinity);
     this.busyNs = new Float64Array(topo.actors.length);
+    this.lastStepOf = new Float64Array(topo.actors.length).fill(-1);
     this.latencyFixedNs = Float64Array.from(topo.channels, (c) => (c.latency.dist === 'fixed' ? c.latency.value : -1));
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
@@ -367,11 +380,31 @@ class SimRun {
       { boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs },
       {
         nowNs: () => this.nowNs,
-        progress: probe ? () => probe.probe(stateOf) : () => this.sent.reduce((a, b) => a + b, 0) - this.queues.reduce((a, q) => a + q.length, 0),
+        progress: probe ? this.probeProgress(probe, stateOf, names) : () => this.taken,
         progressName: probe?.name ?? 'messages taken from a channel',
         workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
       },
     );
+  }
+
+  /** The probe's answer, asked again only when one of the actors it reads (probe.actors) stepped since it was last asked. */
+  private probeProgress(probe: NonNullable<SimGuardOptions['progress']>, stateOf: (actor: string) => unknown, names: readonly string[]): () => number {
+    if (probe.actors === undefined) return () => probe.probe(stateOf);
+    // An actor the topology does not have never steps: its state (undefined) never moves.
+    const watched = probe.actors.map((a) => names.indexOf(a)).filter((i) => i >= 0);
+    const lastStepOf = this.lastStepOf;
+    let askedAtStep = -1;
+    let answer = 0;
+    return () => {
+      if (askedAtStep >= 0) {
+        let stepped = false;
+        for (const a of watched) if (lastStepOf[a]! >= askedAtStep) stepped = true;
+        if (!stepped) return answer;
+      }
+      askedAtStep = this.steps;
+      answer = probe.probe(stateOf);
+      return answer;
+    };
   }
 
   /** The watchdog stopped the run: keep its report. */
@@ -447,6 +480,7 @@ class SimRun {
       msg = q.shift();
       this.headNs[source] = q.headReadyNs();
       if (q.length === 0) this.nonEmpty[source >>> 5]! &= ~(1 << (source & 31));
+      this.taken++;
       if (this.producerBlocked[source]) {
         this.producerBlocked[source] = false;
         this.pushSelf(spec.from, { type: 'sys.writable', channel: spec.name });
@@ -470,6 +504,7 @@ class SimRun {
     const service = (byType === null ? undefined : byType.get(msg.type)) ?? (source >= 0 ? this.channelService[source]! : slot.service);
     const costNs = service === null ? 0 : this.timing.draw(service, this.steps);
     this.departNs = this.nowNs + costNs;
+    this.lastStepOf[actor] = this.steps;
     try {
       slot.step.call(slot.def, slot.state, msg, slot.ctx);
     } catch (err) {
