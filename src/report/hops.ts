@@ -52,7 +52,8 @@ export function collectHopPoints(tierStats: Record<string, unknown>[]): HopPoint
 /** ghost → time at one point; a ghost stamped twice there (a write sent again) keeps its latest stamp. */
 function byGhost(h: HopStamps): Map<number, number> {
   const m = new Map<number, number>();
-  for (const [g, ns] of stampsInOrder(h)) m.set(g, ns);
+  const stamps = stampsInOrder(h);
+  for (let i = 0; i < stamps.length; i++) m.set(stamps[i]![0], stamps[i]![1]);
   return m;
 }
 
@@ -76,10 +77,11 @@ export function hopLatencies(points: HopPoints, segments: readonly HopSegmentDef
     const to = mapOf(seg.to);
     if (from === undefined || to === undefined) continue;
     const hist = createHistogram();
-    for (const [g, t0] of from) {
+    // forEach, not for-of: no iterator and no [key, value] pair per ghost.
+    from.forEach((t0, g) => {
       const t1 = to.get(g);
       if (t1 !== undefined) record(hist, Math.max(0, t1 - t0));
-    }
+    });
     out.push({ segment: seg.segment, p50Ns: quantile(hist, 0.5), p99Ns: quantile(hist, 0.99), samples: hist.total });
   }
   return out;
