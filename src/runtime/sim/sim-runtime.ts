@@ -411,7 +411,7 @@ class SimRun {
     return () => {
       if (askedAtStep >= 0) {
         let stepped = false;
-        for (const a of watched) if (lastStepOf[a]! >= askedAtStep) stepped = true;
+        for (let i = 0; i < watched.length; i++) if (lastStepOf[watched[i]!]! >= askedAtStep) stepped = true;
         if (!stepped) return answer;
       }
       askedAtStep = this.steps;
