@@ -147,7 +147,9 @@ function compilePlan(plan: TypePlan): Compiled {
     enc.push(`v = m[${key}];`, `if (!(${checkExpr(f.kind)})) bad(${i}, v, w, o);`);
     unc.push(`v = m[${key}];`);
     if (f.kind === 'u64') {
-      const lo = `w[${at}] = v % ${TWO_POW_32} | 0; w[o + ${f.word + 1}] = Math.floor(v / ${TWO_POW_32}) | 0;`;
+      // The low word as `v | 0`: ToInt32 is already modulo 2^32, so it is the word `v % 2^32 | 0`
+      // gave for every value (a double's `%` is a call to fmod; this is one truncation).
+      const lo = `w[${at}] = v | 0; w[o + ${f.word + 1}] = Math.floor(v / ${TWO_POW_32}) | 0;`;
       enc.push(lo);
       unc.push(lo);
       dec.push(`${key}: (w[o + ${f.word + 1}] >>> 0) * ${TWO_POW_32} + (w[${at}] >>> 0)`);
