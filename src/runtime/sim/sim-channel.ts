@@ -37,7 +37,9 @@ export class SimQueue {
 
   push(msg: Inbound, readyNs: number): void {
     if (this.count === this.msgs.length) this.grow();
-    const at = (this.head + this.count) % this.msgs.length;
+    // head + count < 2 × slots: a compare, not an integer division (`%`), wraps it.
+    let at = this.head + this.count;
+    if (at >= this.msgs.length) at -= this.msgs.length;
     this.msgs[at] = msg;
     this.readyNs[at] = readyNs;
     this.count++;
@@ -57,7 +59,7 @@ export class SimQueue {
   shift(): Inbound {
     const msg = this.msgs[this.head]!;
     this.msgs[this.head] = undefined;
-    this.head = (this.head + 1) % this.msgs.length;
+    this.head = this.head + 1 === this.msgs.length ? 0 : this.head + 1;
     this.count--;
     return msg;
   }
