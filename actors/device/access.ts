@@ -8,7 +8,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
-import { atcInsert, atcLookup } from './atc.ts';
+import { atcFill, atcLookup } from './atc.ts';
 import type { AccessFailure } from './counters.ts';
 import type { DeviceState } from './device-state.ts';
 import { takeArrival } from './backlog.ts';
@@ -117,7 +117,7 @@ export function onAtsCpl(s: DeviceState, ctx: ActorCtx, msg: MessageByType<'pci.
   }
   const fn = s.fns[space.fnIdx]!;
   if (msg.r || msg.w) {
-    s.c.atcEvictions += atcInsert(fn.atc, { pasid: space.cfg.pasid, page, r: msg.r, w: msg.w, version: msg.version });
+    s.c.atcEvictions += atcFill(fn.atc, space.cfg.pasid, page, msg.r, msg.w, msg.version);
   }
   if (owner < 0) {
     if (!(msg.r || msg.w)) s.c.prefetchDenied++;

@@ -9,7 +9,7 @@
 // small ones (page < 2^16, PASID < 2^14 - 1) are negative and within V8's small integers, so a
 // key is not a heap number allocated per lookup and hashed as a double (issue 9).
 
-import { cacheClear, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
+import { cacheClear, cacheDropWhere, cacheGet, cacheSet, cacheTakeSpare, createBoundedCache, type BoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
 
 export type AtcReplacement = EvictionOrder;
 
@@ -59,6 +59,19 @@ export function atcLookup(atc: Atc, pasid: number | null, page: number): AtcEntr
 export function atcInsert(atc: Atc, entry: AtcEntry): number {
   if (atc.capacity === 0) return 0;
   return cacheSet(atc, atcKey(entry.pasid, entry.page), entry);
+}
+
+/** Insert or refresh the translation of (pasid, page) in the entry the ATC evicted last, or a new one; returns the number of entries evicted (0 or 1). */
+export function atcFill(atc: Atc, pasid: number | null, page: number, r: boolean, w: boolean, version: number): number {
+  if (atc.capacity === 0) return 0;
+  const spare = cacheTakeSpare(atc);
+  if (spare === undefined) return cacheSet(atc, atcKey(pasid, page), { pasid, page, r, w, version });
+  spare.pasid = pasid;
+  spare.page = page;
+  spare.r = r;
+  spare.w = w;
+  spare.version = version;
+  return cacheSet(atc, atcKey(pasid, page), spare);
 }
 
 /** Drop every entry `match` selects, calling it in victim order; returns how many were dropped. */

@@ -85,7 +85,7 @@ function raiseGroup(s: DeviceState, ctx: ActorCtx, slotIdx: number): void {
   const fn = s.fns[sp.fnIdx]!;
   const pages = groupPages(s, slotIdx);
   if (fn.groupsRaised >= PRGI_COUNT) ctx.mark('device.prgi-reused');
-  const g = insertGroup(fn, newPrgGroup(s, s.nextGhost, slot.spaceIdx, slot.page, pages, slot.write, ctx.now(), prgExec.initial({ pagesTotal: pages })));
+  const g = insertGroup(fn, newPrgGroup(s, s.nextGhost, slot.spaceIdx, slot.page, pages, slot.write, ctx.now()));
   g.waiters.push(slotIdx);
   s.nextGhost = (s.nextGhost + 1) >>> 0 || 1;
   s.c.faults++;

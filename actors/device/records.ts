@@ -1,12 +1,14 @@
 // The device's per-request records, reused: a PRG table entry (PrgGroup) per page request group
 // and a translation per ATS request come from free lists and go back once the PRG Response or
 // the ATS Completion was handled, as the entries of a device's fixed PRG and ATS tag tables
-// are. One allocation per record held at once instead of one per request (issue 9); `made`
+// are; a group's PRG machine state goes with its record. One allocation per record held at once instead of one per request (issue 9); `made`
 // counts the records ever made (the guard in test/actors/device/records.test.ts).
 
-import type { MachineState } from '../../src/machines/index.ts';
-import type { PrgContext } from '../../machines/prg.machine.ts';
+import type { PrgInput } from '../../machines/prg.machine.ts';
 import type { DeviceState, PrgGroup, Translation } from './device-state.ts';
+import { prgExec } from './machines.ts';
+
+const prgInput: PrgInput = { pagesTotal: 0 };
 
 export interface DeviceRecordPool {
   groups: PrgGroup[];
@@ -21,13 +23,19 @@ export function createDeviceRecordPool(): DeviceRecordPool {
   return { groups: [], translations: [], translationsAll: [], groupsMade: 0, translationsMade: 0 };
 }
 
-/** A group record with `waiters` empty and no PRGI yet (prg-table.ts insertGroup gives it one). */
-export function newPrgGroup(s: DeviceState, ghost: number, spaceIdx: number, firstPage: number, pages: number, write: boolean, sentAtNs: number, machine: MachineState<PrgContext>): PrgGroup {
+/**
+ * A group record with `waiters` empty and no PRGI yet (prg-table.ts insertGroup gives it one),
+ * its PRG machine initial for `pages` pages: a reused record's machine state is reset in place.
+ */
+export function newPrgGroup(s: DeviceState, ghost: number, spaceIdx: number, firstPage: number, pages: number, write: boolean, sentAtNs: number): PrgGroup {
+  // The machine's context function reads the input once and keeps nothing of it: one input object serves every group.
+  prgInput.pagesTotal = pages;
   const g = s.pool.groups.pop();
   if (g === undefined) {
     s.pool.groupsMade++;
-    return { prgi: -1, ghost, spaceIdx, firstPage, pages, write, sentAtNs, machine, waiters: [] };
+    return { prgi: -1, ghost, spaceIdx, firstPage, pages, write, sentAtNs, machine: prgExec.initial(prgInput), waiters: [] };
   }
+  prgExec.reset(g.machine, prgInput);
   g.prgi = -1;
   g.ghost = ghost;
   g.spaceIdx = spaceIdx;
@@ -35,7 +43,6 @@ export function newPrgGroup(s: DeviceState, ghost: number, spaceIdx: number, fir
   g.pages = pages;
   g.write = write;
   g.sentAtNs = sentAtNs;
-  g.machine = machine;
   return g;
 }
 

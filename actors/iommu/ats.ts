@@ -15,7 +15,7 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
-import { iotlbFill, iotlbKey, iotlbLookup, type IotlbEntry } from './iotlb.ts';
+import { iotlbEntry, iotlbFill, iotlbKey, iotlbLookup } from './iotlb.ts';
 import { underIotlbInv } from './iotlb-inv.ts';
 import { spaceKey, type IommuState } from './iommu-state.ts';
 
@@ -33,6 +33,11 @@ export interface Translation {
 }
 
 const NO_ACCESS: Translation = { r: false, w: false, version: 0 };
+/**
+ * A not-present walk's answer, its version rewritten per walk: translate's result is read at
+ * once (into the completion or its timer message) and never kept, so one object serves every walk.
+ */
+const NOT_PRESENT: Translation = { r: false, w: false, version: 0 };
 
 export function onAtsRequest(s: IommuState, msg: MessageByType<'pci.atsReq'>, ctx: ActorCtx): void {
   s.n.atsRequests++;
@@ -91,9 +96,10 @@ function translate(s: IommuState, rid: number, pasid: number | null, addr: numbe
   const pte = ctx.mem(S1_MEMORY).load(index) >>> 0;
   if ((pte & PTE_PRESENT) === 0) {
     s.n.atsNotPresent++;
-    return { r: false, w: false, version: pte >>> 8 };
+    NOT_PRESENT.version = pte >>> 8;
+    return NOT_PRESENT;
   }
-  const e: IotlbEntry = { asid, page, r: (pte & PTE_READ) !== 0, w: (pte & PTE_WRITE) !== 0, version: pte >>> 8 };
+  const e = iotlbEntry(s.iotlb, asid, page, (pte & PTE_READ) !== 0, (pte & PTE_WRITE) !== 0, pte >>> 8);
   iotlbFill(s.iotlb, key, e);
   return e; // read-only to the caller, as a hit's
 }

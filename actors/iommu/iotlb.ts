@@ -11,7 +11,7 @@
 // three kinds never collide.
 
 import type { IommuSpace } from './iommu-state.ts';
-import { cacheDelete, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
+import { cacheDelete, cacheDropWhere, cacheGet, cacheSet, cacheTakeSpare, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
 
 export interface IotlbEntry {
   asid: number;
@@ -72,6 +72,18 @@ export function iotlbLookup(t: Iotlb, key: IotlbKey): IotlbEntry | undefined {
 
 export function iotlbFill(t: Iotlb, key: IotlbKey, e: IotlbEntry): void {
   cacheSet(t, key, e);
+}
+
+/** An entry for iotlbFill: the one the IOTLB evicted last, refilled, or a new one. */
+export function iotlbEntry(t: Iotlb, asid: number, page: number, r: boolean, w: boolean, version: number): IotlbEntry {
+  const spare = cacheTakeSpare(t);
+  if (spare === undefined) return { asid, page, r, w, version };
+  spare.asid = asid;
+  spare.page = page;
+  spare.r = r;
+  spare.w = w;
+  spare.version = version;
+  return spare;
 }
 
 /** Drop one entry; true when it was cached. */

@@ -68,7 +68,7 @@ function compileBuiltin(scope: ActionScope, a: BuiltinAction, params: unknown, p
     const advice = BUILTIN_ADVICE[a.type] ?? 'use assign or a named effect action';
     return unsupported(scope.machine.id, scope.node, `built-in action ${a.type} (${scope.where})`, advice);
   }
-  return { kind: OP_ASSIGN, update: assignmentOf(a.assignment), params, paramsFn };
+  return { kind: OP_ASSIGN, update: assignmentOf(a.assignment), updateInPlace: assignmentInPlaceOf(a.assignment), params, paramsFn };
 }
 
 /**
@@ -91,5 +91,27 @@ function assignmentOf(assignment: unknown): AssignFn {
   // Property functions read args.context, the old context, as in xstate; `next` is a copy.
   const stores = keys.map((key, i) => `next[${JSON.stringify(key)}] = ${typeof values[i] === 'function' ? `values[${i}](args, params)` : `values[${i}]`};`);
   const make = new Function('values', `'use strict'; return function assign(args, params) { const next = { ...args.context }; ${stores.join(' ')} return next; };`) as (v: unknown[]) => AssignFn;
+  return make(values);
+}
+
+/**
+ * The same assignment written into args.context itself, for step() on a state that owns its
+ * context (issue 9: a context object per assign was the machines' largest allocation). Every
+ * value is computed from the old context before the first store, as the copying form computes
+ * them; a key new to the context is appended, as the copy appends it, so the key order is the same.
+ */
+function assignmentInPlaceOf(assignment: unknown): AssignFn {
+  if (typeof assignment === 'function') {
+    const partialOf = assignment as (args: ActionArgs, params: unknown) => object | undefined;
+    return (args, params) => Object.assign(args.context as object, partialOf(args, params));
+  }
+  const map = (assignment ?? {}) as Record<string, unknown>;
+  const keys = Object.keys(map);
+  const values = keys.map((key) => map[key]);
+  const computes = keys.map((_, i) => `const v${i} = ${typeof values[i] === 'function' ? `values[${i}](args, params)` : `values[${i}]`};`);
+  const stores = keys.map((key, i) => `context[${JSON.stringify(key)}] = v${i};`);
+  const make = new Function('values', `'use strict'; return function assignInPlace(args, params) { const context = args.context; ${computes.join(' ')} ${stores.join(' ')} return context; };`) as (
+    v: unknown[],
+  ) => AssignFn;
   return make(values);
 }

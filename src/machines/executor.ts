@@ -1,8 +1,8 @@
 // The hot-path machine executor: runs a compiled table (compile.ts) with XState v5 semantics
 // at a fraction of the cost of xstate's transition(). One event = one state-table lookup, one
 // event-type lookup, the guards in order, then the selected microstep's ops. Pure: no clocks,
-// no randomness, no timers, no async; the only allocations are new contexts (assign) and
-// effects whose params are computed.
+// no randomness, no timers, no async; step() assigns into the state's own context, so its only
+// allocations are effects whose params are computed.
 
 import type { EventObject } from 'xstate';
 import { FaultlineError } from '../util/errors.ts';
@@ -59,7 +59,15 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
   // (we copy it shallowly so that instances never share the top-level object). A spread, not
   // Object.assign({}, …): the same own properties, about 6× faster (issue 9); as with assign
   // (compile-actions.ts), only a key named '__proto__' would differ.
-  const initialContext = (input: TInput | undefined): object => (initial.contextFn !== null ? { ...(initial.contextFn(contextArgs(input)) as object) } : { ...(initial.context as object) });
+  // One ContextArgs per executor, as Args: a context function reads `input` and keeps nothing.
+  const contextArgs = new ContextArgs();
+  const initialContext = (input: TInput | undefined): object => {
+    if (initial.contextFn === null) return { ...(initial.context as object) };
+    contextArgs.input = input;
+    const context = { ...(initial.contextFn(contextArgs) as object) };
+    contextArgs.input = undefined; // do not keep the last input alive
+    return context;
+  };
 
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
@@ -83,23 +91,31 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
       return { value: initial.value, context, status: initial.done ? 'done' : 'active' };
     },
     send(state, event) {
-      const next: MachineState<TContext> = { value: state.value, context: state.context, status: state.status };
+      // step() assigns into the state's own context: the next state gets a copy to step.
+      const next: MachineState<TContext> = { value: state.value, context: { ...(state.context as object) } as TContext, status: state.status };
       const effects: Effect[] = [];
       return step(next, event, effects) ? { state: next, effects } : { state, effects };
     },
     step,
+    reset(state, input) {
+      if (initial.ops.length !== 0) {
+        const first = initialTransition(input).state;
+        state.context = first.context;
+      } else {
+        state.context = initialContext(input) as TContext;
+      }
+      state.value = initial.value;
+      state.status = initial.done ? 'done' : 'active';
+    },
   };
 }
 
 /**
  * The argument of a context function: `input`, with spawn/self refused. A class, so that the
- * refusing getters live on the prototype and making one per instance is a plain allocation.
+ * refusing getters live on the prototype; one per executor, reused for every instance.
  */
 class ContextArgs {
-  readonly input: unknown;
-  constructor(input: unknown) {
-    this.input = input;
-  }
+  input: unknown = undefined;
   get spawn(): never {
     return refuseSpawn();
   }
@@ -108,12 +124,12 @@ class ContextArgs {
   }
 }
 
-function contextArgs(input: unknown): { input: unknown } {
-  return new ContextArgs(input);
-}
-
-/** Runs one flattened microstep; returns the resulting context. The source of runOps below. */
-const runOpsSource = `function runOps(args, ops, effectsOut) {
+/**
+ * Runs one flattened microstep; returns the resulting context. The source of runOps below:
+ * `update` makes a new context per assignment (the initial transition), `updateInPlace`
+ * writes into the state's own context (step: every state owns its context, see send).
+ */
+const runOpsSource = (update: 'update' | 'updateInPlace'): string => `function runOps(args, ops, effectsOut) {
   let context = args.context;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i];
@@ -128,7 +144,7 @@ const runOpsSource = `function runOps(args, ops, effectsOut) {
       case ${OP_ASSIGN}:
         // Assignments see the context as updated by earlier actions of the same microstep.
         args.context = context;
-        context = op.update(args, op.paramsFn === null ? op.params : op.paramsFn(args));
+        context = op.${update}(args, op.paramsFn === null ? op.params : op.paramsFn(args));
         break;
     }
   }
@@ -176,7 +192,7 @@ function ownStep(
   unknownState: (value: string) => never,
   lookupMiss: (leaf: CompiledLeaf, type: string) => readonly CompiledTransition[],
 ): StepFn {
-  const make = new Function('byValue', 'args', 'unknownState', 'lookupMiss', `'use strict'; ${runOpsSource} return ${stepSource};\n//# sourceURL=${generatedUrl(machineId)}`) as (
+  const make = new Function('byValue', 'args', 'unknownState', 'lookupMiss', `'use strict'; ${runOpsSource('updateInPlace')} return ${stepSource};\n//# sourceURL=${generatedUrl(machineId)}`) as (
     b: typeof byValue,
     a: Args,
     u: typeof unknownState,
@@ -191,4 +207,4 @@ function generatedUrl(machineId: string): string {
 }
 
 /** runOps for the initial transition (once per instance, off the per-event path). */
-const runOps = new Function(`'use strict'; return ${runOpsSource};`)() as (args: Args, ops: readonly Op[], effectsOut: Effect[]) => unknown;
+const runOps = new Function(`'use strict'; return ${runOpsSource('update')};`)() as (args: Args, ops: readonly Op[], effectsOut: Effect[]) => unknown;

@@ -53,6 +53,7 @@ export function executorFor<M extends AnyStateMachine>(machine: M, mode?: Machin
     lazy.initial = e.initial;
     lazy.send = e.send;
     lazy.step = e.step;
+    lazy.reset = e.reset;
     return e;
   };
   const uninstall = (): void => {
@@ -60,6 +61,7 @@ export function executorFor<M extends AnyStateMachine>(machine: M, mode?: Machin
     lazy.initial = (input) => install().initial(input);
     lazy.send = (state, event) => install().send(state, event);
     lazy.step = (state, event, effectsOut) => install().step(state, event, effectsOut);
+    lazy.reset = (state, input) => install().reset(state, input);
   };
   const lazy: { -readonly [K in keyof ExecutorFor<M>]: ExecutorFor<M>[K] } = {
     get machineId() {
@@ -69,6 +71,7 @@ export function executorFor<M extends AnyStateMachine>(machine: M, mode?: Machin
     initial: (input) => install().initial(input),
     send: (state, event) => install().send(state, event),
     step: (state, event, effectsOut) => install().step(state, event, effectsOut),
+    reset: (state, input) => install().reset(state, input),
   };
   onMachinesModeChange(uninstall);
   return lazy;

@@ -75,5 +75,12 @@ export function createReferenceExecutor<M extends AnyStateMachine>(machine: M): 
       effectsOut.push(...effects);
       return true;
     },
+    reset(state, input) {
+      const first = initialTransition(input).state;
+      state.value = first.value;
+      state.context = first.context;
+      state.status = first.status;
+      snapshots.set(state, snapshots.get(first)!);
+    },
   };
 }

@@ -38,10 +38,13 @@ export interface MachineExecutor<TContext, TEvent extends EventObject, TInput> {
   /** Pure: never mutates `state`. An unhandled event returns the same `state` and no effects. */
   send(state: MachineState<TContext>, event: TEvent): MachineTransition<TContext>;
   /**
-   * The hot-path variant: mutates `state` in place and pushes effects onto `effectsOut`.
-   * Returns whether a transition was selected (false: nothing changed, nothing pushed).
+   * The hot-path variant: mutates `state` and its context in place and pushes effects onto
+   * `effectsOut`. Returns whether a transition was selected (false: nothing changed, nothing
+   * pushed). Every state from initial(), send() or reset() owns its context.
    */
   step(state: MachineState<TContext>, event: TEvent, effectsOut: Effect[]): boolean;
+  /** `state` made what initial(input) returns, in place: for states pooled with the records that hold them. */
+  reset(state: MachineState<TContext>, input?: TInput): void;
 }
 
 // ---- the compiled table ------------------------------------------------------------------
@@ -54,7 +57,7 @@ export interface ActionArgs {
 
 export type GuardFn = (args: ActionArgs) => boolean;
 export type ParamsFn = (args: ActionArgs) => unknown;
-/** Returns the new context (never mutates args.context). */
+/** Returns the new context: `update` never mutates args.context; `updateInPlace` mutates and returns it. */
 export type AssignFn = (args: ActionArgs, params: unknown) => unknown;
 
 // Op kinds are plain numbers (no enums: the executor switches on them in its hot loop).
@@ -62,7 +65,11 @@ export type AssignFn = (args: ActionArgs, params: unknown) => unknown;
 export const OP_EFFECT = 0;
 /** Push `{ type, params: params(args) }`. */
 export const OP_EFFECT_FN = 1;
-/** `context = update(args, params)`: a new context object, as xstate.assign makes. */
+/**
+ * `context = update(args, params)`: a new context object, as xstate.assign makes (send, the
+ * initial transition); step() uses `updateInPlace`, which writes the same keys and values into
+ * the state's own context and returns it.
+ */
 export const OP_ASSIGN = 2;
 
 export type Op =
@@ -71,6 +78,7 @@ export type Op =
   | {
       readonly kind: typeof OP_ASSIGN;
       readonly update: AssignFn;
+      readonly updateInPlace: AssignFn;
       readonly params: unknown;
       readonly paramsFn: ParamsFn | null;
     };

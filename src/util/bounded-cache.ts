@@ -4,7 +4,10 @@
 // order (victim first): 'fifo' evicts the oldest insertion (a hit or a refill keeps an entry's
 // place), 'lru' the least recently used (a hit or a refill moves the entry to the back). Every
 // operation but a predicate drop is O(1) and allocates nothing. Capacity 0 caches nothing.
-// Plain data (a Map and two fields), so it lives in actor state.
+// The value last evicted is kept as `spare` for the owner to refill for its next insert
+// (cacheTakeSpare): a cache that evicts on every insert otherwise turns each of its values,
+// old enough to have been promoted, into old-generation garbage (issue 9).
+// Plain data (a Map and three fields), so it lives in actor state.
 
 import { fail } from './errors.ts';
 
@@ -15,13 +18,15 @@ export interface BoundedCache<K, V> {
   order: EvictionOrder;
   /** Key → value, victim first. */
   entries: Map<K, V>;
+  /** The value evicted last, cached no more; undefined once taken (cacheTakeSpare). */
+  spare: V | undefined;
 }
 
 export function createBoundedCache<K, V>(capacity: number, order: EvictionOrder): BoundedCache<K, V> {
   if (!(Number.isInteger(capacity) && capacity >= 0)) {
     fail('FAULTLINE_CACHE_CAPACITY', `a bounded cache needs an integer capacity >= 0, got ${capacity}`, { capacity });
   }
-  return { capacity, order, entries: new Map() };
+  return { capacity, order, entries: new Map(), spare: undefined };
 }
 
 /** The value cached under `key`; under 'lru' a hit becomes the most recently used. */
@@ -45,7 +50,9 @@ export function cacheSet<K, V>(c: BoundedCache<K, V>, key: K, value: V): number 
   }
   let evicted = 0;
   if (entries.size >= c.capacity) {
-    entries.delete(victimOf(entries));
+    const victim = victimOf(entries);
+    c.spare = entries.get(victim);
+    entries.delete(victim);
     evicted = 1;
   }
   entries.set(key, value);
@@ -71,6 +78,13 @@ function victimOf<K>(entries: Map<K, unknown>): K {
   cursor = entries.keys();
   victimCursors.set(entries, cursor);
   return cursor.next().value as K;
+}
+
+/** The value evicted last, for the owner to refill and insert again (no one else holds it), or undefined; taken once. */
+export function cacheTakeSpare<K, V>(c: BoundedCache<K, V>): V | undefined {
+  const spare = c.spare;
+  c.spare = undefined;
+  return spare;
 }
 
 /** Drop one entry; true when it was cached. */

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createRng, rngStateFrom } from '../../src/util/rng.ts';
-import { cacheClear, cacheDelete, cacheDropWhere, cacheGet, cacheSet, createBoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
+import { cacheClear, cacheDelete, cacheDropWhere, cacheGet, cacheSet, cacheTakeSpare, createBoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
 
 function filled(order: EvictionOrder, capacity = 3) {
   const c = createBoundedCache<number, string>(capacity, order);
@@ -104,5 +104,16 @@ describe('bounded cache', () => {
       expect(c.entries.size).toBeLessThanOrEqual(c.capacity);
     }
     expect(evictions).toBeGreaterThan(1000);
+  });
+
+  it('keeps the value evicted last as the spare, taken once; drops and refills leave none', () => {
+    const c = filled('fifo');
+    cacheSet(c, 2, 'v2b');
+    cacheDelete(c, 3);
+    expect(cacheTakeSpare(c)).toBeUndefined();
+    cacheSet(c, 3, 'v3');
+    cacheSet(c, 4, 'v4');
+    expect(cacheTakeSpare(c)).toBe('v1');
+    expect(cacheTakeSpare(c)).toBeUndefined();
   });
 });
