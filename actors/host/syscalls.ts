@@ -8,10 +8,11 @@ import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
+import { clearKeepingStore } from '../effect-scratch.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';
 import { entryAttached, entryBefore, flushEntryChange } from './pasid-entry.ts';
-import { EBADF, faultClose, faultRead, faultWrite } from './ufd-fops.ts';
+import { EBADF, faultClose, faultRead, faultWrite, type RecordMessage } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
 
 const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp).map(([k, v]) => [v, k]));
@@ -78,9 +79,18 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
   sendOrQueue(s.outboxes, ctx, TO_VMM, { type: 'ufd.ret', seq, ret: r.ret, out0: r.out0, out1: r.out1 });
 }
 
+/** A read's record messages between faultRead and their sends, reused (the messages are new; the runtime keeps those, not this list). */
+const readRecords: RecordMessage[] = [];
+
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
-  const r = faultRead(s, ctx, env, m.a0, m.a1, m.seq);
-  for (const record of r.records) sendOrQueue(s.outboxes, ctx, TO_VMM, record);
+  const records = readRecords;
+  let r: SyscallResult;
+  try {
+    r = faultRead(s, ctx, env, m.a0, m.a1, m.seq, records);
+    for (let i = 0; i < records.length; i++) sendOrQueue(s.outboxes, ctx, TO_VMM, records[i]!);
+  } finally {
+    clearKeepingStore(records);
+  }
   // Level-triggered poll: groups left behind keep the fd readable.
   const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
   if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);

@@ -12,7 +12,7 @@
 // (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
+import type { ForwardedFaultEvent, ForwardedFaultInput } from '../../machines/forwarded-fault.machine.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
 import { decodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
@@ -30,6 +30,8 @@ const scratch = new EffectScratch();
 const INJECTED: ForwardedFaultEvent = { type: 'fault.inject', queued: true };
 const DROPPED: ForwardedFaultEvent = { type: 'fault.inject', queued: false };
 const OVERFLOW_ANSWER: ForwardedFaultEvent = { type: 'fault.overflowAnswer' };
+/** The machine's input, refilled per group: its context copies the fields (issue 9: one object per group read). */
+const faultInput: ForwardedFaultInput = { cookie: 0, devId: 0, pasid: null, prgi: 0, overflowCode: 0, failureCode: 0, leakOnDrop: false };
 
 /** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
 export const vmmPrqSide: PrqProducerSide = {
@@ -150,15 +152,15 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
 }
 
 function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, fd: number, asid: number, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
-  const m = forwardedFault.initial({
-    cookie: r.cookie,
-    devId: r.devId,
-    pasid,
-    prgi: r.grpid,
-    overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
-    failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
-    leakOnDrop: s.leakOnDrop,
-  });
+  const input = faultInput;
+  input.cookie = r.cookie;
+  input.devId = r.devId;
+  input.pasid = pasid;
+  input.prgi = r.grpid;
+  input.overflowCode = s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
+  input.failureCode = s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
+  input.leakOnDrop = s.leakOnDrop;
+  const m = forwardedFault.initial(input);
   const effects = scratch.take();
   forwardedFault.step(m, queued ? INJECTED : DROPPED, effects);
   if (!queued) forwardedFault.step(m, OVERFLOW_ANSWER, effects);

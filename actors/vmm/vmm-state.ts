@@ -11,6 +11,7 @@ import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts
 import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
 import { createReconfState, type ReconfJob, type ReconfState } from './reconfigure.ts';
+import { createSpaceIndex, spaceOfGuestPair, spaceOfHostPair, type SpaceIndex } from '../space-index.ts';
 
 export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
 export const BUG_VPRQ_DROP_LEAKS_COOKIE = 'vprq-drop-leaks-cookie';
@@ -105,6 +106,8 @@ export interface VmmCounters {
 
 export interface VmmState {
   cfg: VmmConfig;
+  /** cfg.spaces by host pair and guest pair (looked up per record and per guest response). */
+  spaceIndex: SpaceIndex;
   prgiOnlyMatch: boolean;
   leakOnDrop: boolean;
   /** 'running' until every setup call returned. */
@@ -188,6 +191,7 @@ function zeroCounters(): VmmCounters {
 export function initVmm(cfg: VmmConfig): VmmState {
   return {
     cfg,
+    spaceIndex: createSpaceIndex(cfg.spaces),
     prgiOnlyMatch: cfg.bugs.includes(BUG_PRGI_ONLY_MATCH),
     leakOnDrop: cfg.bugs.includes(BUG_VPRQ_DROP_LEAKS_COOKIE),
     setup: 'idle',
@@ -218,12 +222,10 @@ export function initVmm(cfg: VmmConfig): VmmState {
 
 /** The address space of a host (dev_id, PASID|none) pair. */
 export function spaceOfHost(s: VmmState, devId: number, pasid: number | null): AddressSpace | undefined {
-  for (const sp of s.cfg.spaces) if (sp.devId === devId && sp.pasid === pasid) return sp;
-  return undefined;
+  return spaceOfHostPair(s.spaceIndex, devId, pasid);
 }
 
 /** The address space the guest names by (vRID, vPASID|none). */
 export function spaceOfGuest(s: VmmState, vrid: number, vpasid: number | null): AddressSpace | undefined {
-  for (const sp of s.cfg.spaces) if (sp.vrid === vrid && sp.vpasid === vpasid) return sp;
-  return undefined;
+  return spaceOfGuestPair(s.spaceIndex, vrid, vpasid);
 }
