@@ -8,12 +8,16 @@ import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
+import type { StagedWriteRec, UfdState } from './ufd-objects.ts';
 import { clearKeepingStore } from '../effect-scratch.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';
 import { entryAttached, entryBefore, flushEntryChange } from './pasid-entry.ts';
 import { EBADF, faultClose, faultRead, faultWrite, type RecordMessage } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
+
+/** A WRITE with nothing staged: write() reads no record (copy_from_user faults). */
+const NO_RECS: readonly StagedWriteRec[] = Object.freeze([]);
 
 const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp).map(([k, v]) => [v, k]));
 const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entries(errno).map(([k, v]) => [v, k])), [EBADF]: 'EBADF' };
@@ -52,9 +56,14 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       r = read(s, ctx, env, m);
       break;
     case ufdOp.WRITE: {
-      const recs = s.ufd.writeRecs.get(m.seq) ?? [];
+      const recs = s.ufd.writeRecs.get(m.seq);
+      if (recs === undefined) {
+        r = faultWrite(s, ctx, env, m.a0, m.a1, NO_RECS);
+        break;
+      }
       s.ufd.writeRecs.delete(m.seq);
       r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
+      releaseStaged(s.ufd.stagedFree, recs);
       break;
     }
     case ufdOp.CLOSE:
@@ -134,7 +143,24 @@ function dropStagedBefore(staged: Map<number, unknown[]>, seq: number): number {
 }
 
 export function bufferWriteRec(s: HostState, m: MessageByType<'ufd.writeRec'>): void {
+  const free = s.ufd.stagedFree;
+  let rec = free.recs.pop();
+  if (rec === undefined) rec = { cookie: m.cookie, code: m.code };
+  else {
+    rec.cookie = m.cookie;
+    rec.code = m.code;
+  }
   const staged = s.ufd.writeRecs.get(m.seq);
-  if (staged === undefined) s.ufd.writeRecs.set(m.seq, [{ cookie: m.cookie, code: m.code }]);
-  else staged.push({ cookie: m.cookie, code: m.code });
+  if (staged !== undefined) staged.push(rec);
+  else {
+    const list = free.lists.pop() ?? [];
+    list.push(rec);
+    s.ufd.writeRecs.set(m.seq, list);
+  }
+}
+
+/** A WRITE read its staged records (write() keeps none): they and their list serve the next ones. */
+function releaseStaged(free: UfdState['stagedFree'], recs: StagedWriteRec[]): void {
+  while (recs.length > 0) free.recs.push(recs.pop()!);
+  free.lists.push(recs);
 }

@@ -85,7 +85,7 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
   return { ret: count - room, out0: 0, out1: 0 };
 }
 
-export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {
+export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: readonly { cookie: number; code: number }[]): SyscallResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return err(EBADF);
   // Mainline eventq.c answers a partial record with -ESPIPE, as read() does (not EINVAL).

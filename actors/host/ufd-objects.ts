@@ -54,6 +54,12 @@ export interface UfdHandle {
   hwptId: number;
 }
 
+/** One 8-byte response a ufd.writeRec staged for its WRITE. */
+export interface StagedWriteRec {
+  cookie: number;
+  code: number;
+}
+
 export interface UfdState {
   devices: Record<number, UfdDevice>;
   ridToDevId: Record<number, number>;
@@ -67,7 +73,9 @@ export interface UfdState {
   nextFd: number;
   nextHandleId: number;
   /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives (a Map: empty is seen without a walk). */
-  writeRecs: Map<number, { cookie: number; code: number }[]>;
+  writeRecs: Map<number, StagedWriteRec[]>;
+  /** Staged records and lists a WRITE used up, for the next ones (syscalls.ts; issue 9: not one object per record). */
+  stagedFree: { recs: StagedWriteRec[]; lists: StagedWriteRec[][] };
   /** ops->user_pasid_table of the IOMMU driver (scenario iommu.userPasidTable; VT-d: false). */
   userPasidTable: boolean;
 }
@@ -100,6 +108,7 @@ export function createUfdState(cfg: HostConfig): UfdState {
     nextFd: 3,
     nextHandleId: 1,
     writeRecs: new Map(),
+    stagedFree: { recs: [], lists: [] },
     userPasidTable: cfg.userPasidTable ?? false,
   };
 }

@@ -24,6 +24,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
 import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
 import { queueCall } from './syscalls.ts';
+import { freeResponseRecord } from './records.ts';
 import { faultsOfGroup, forgetOldestOfGroup } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
 import { clearKeepingStore, EffectScratch } from '../effect-scratch.ts';
@@ -77,7 +78,7 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     const effects = scratch.take();
     forwardedFault.step(f.m, event, effects);
     const before = writes.length;
-    collectWrites(effects, writes, f.ghost, f.fd, f.asid);
+    collectWrites(s, effects, writes, f.ghost, f.fd, f.asid);
     scratch.give(effects);
     for (let i = before; i < writes.length; i++) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
@@ -163,7 +164,10 @@ export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
     else s.n.writeRecordsLost += records.length;
   }
   s.n.writeRecordsConsumed += consumed;
-  if (refused < 0) return;
+  if (refused < 0) {
+    for (let i = 0; i < records.length; i++) freeResponseRecord(s, records[i]!);
+    return;
+  }
   s.n.writeRecordsRejected++;
   ctx.mark('vmm.writeRecordRejected');
   if (records[refused]?.code === IOMMU_PAGE_RESP_FAILURE) {
@@ -172,6 +176,7 @@ export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
     ctx.mark('vmm.failure-code-rejected');
   }
   const rest = records.slice(refused + 1);
+  for (let i = 0; i <= refused; i++) freeResponseRecord(s, records[i]!);
   if (rest.length === 0) return;
   s.n.writeRecordsResent += rest.length;
   ctx.mark('vmm.writeRemainderResent');
