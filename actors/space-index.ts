@@ -18,17 +18,17 @@ export interface SpaceIndex {
   vrids: Set<number>;
 }
 
-/** PASIDs are 20 bits; one past the largest stands for "no PASID". */
-const NO_PASID = 1 << 20;
-/** Ids below this with a PASID below 2^20 make a key below 2^30 (a small integer). */
-const ID_LIMIT = 1 << 9;
+/** PASIDs below this fit the key's 14-bit field; the field's largest value stands for "no PASID". */
+const NO_PASID = (1 << 14) - 1;
+/** Ids (RIDs are 16 bits, dev_ids small) below this keep the key below 2^30, a small integer. */
+const ID_LIMIT = 1 << 16;
 
-/** (id, PASID|none) as a small integer, or -1 when it does not fit. */
+/** (id, PASID|none) as a small integer, or -1 when it does not fit (the lookup then scans). */
 function pairKey(id: number, pasid: number | null): number {
   if (!(id >= 0 && id < ID_LIMIT && Number.isInteger(id))) return -1;
-  if (pasid === null) return id * (NO_PASID * 2) + NO_PASID;
+  if (pasid === null) return id * (NO_PASID + 1) + NO_PASID;
   if (!(pasid >= 0 && pasid < NO_PASID && Number.isInteger(pasid))) return -1;
-  return id * (NO_PASID * 2) + pasid;
+  return id * (NO_PASID + 1) + pasid;
 }
 
 export function createSpaceIndex(spaces: readonly AddressSpace[]): SpaceIndex {
