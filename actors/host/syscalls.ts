@@ -9,6 +9,7 @@ import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
 import type { StagedWriteRec, UfdState } from './ufd-objects.ts';
+import type { StagedBySeq } from './staged-by-seq.ts';
 import { clearKeepingStore } from '../effect-scratch.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';
@@ -130,7 +131,7 @@ function dropStaleStaged(s: HostState, seq: number): void {
 }
 
 /** Drops the lists staged for calls before `seq`; returns how many items they held. */
-function dropStagedBefore(staged: Map<number, unknown[]>, seq: number): number {
+function dropStagedBefore(staged: StagedBySeq<unknown>, seq: number): number {
   // Usually nothing is staged but this call's own records: no walk then (a for-in over seq-keyed objects collected their keys per call; issue 9).
   if (staged.size === 0 || (staged.size === 1 && staged.has(seq))) return 0;
   let dropped = 0;
