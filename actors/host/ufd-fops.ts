@@ -6,7 +6,7 @@
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
-import { encodePgfaultInto } from '../../src/protocol/layouts.ts';
+import { encodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
@@ -22,6 +22,9 @@ export const EBADF = errno.EBADF;
 // A user response as a shared event per code (write() accepts only these two): not one object per record (issue 9).
 const USER_SUCCESS: HostGroupEvent = { type: 'user.respond', code: 0 };
 const USER_INVALID: HostGroupEvent = { type: 'user.respond', code: 1 };
+
+/** A record's fields, refilled per request read: encodePgfaultInto only reads them into the message's words. */
+const pgfaultFields: PgfaultRecord = { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0 };
 
 /** The read event, one object refilled per group delivered: the machine only copies its cookie (issue 9). */
 const READ_EVENT = { type: 'fault.read' as const, cookie: 0 };
@@ -74,7 +77,15 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
       const flags = prmFlagsOf(f.pasidValid, f.last);
       // Encoded straight into the message (issue 9: no words object, no record copied into a message).
       const record: RecordMessage = { type: 'ufd.record', seq, w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
-      records.push(encodePgfaultInto({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie }, record));
+      const fields = pgfaultFields;
+      fields.flags = flags;
+      fields.devId = devId;
+      fields.pasid = f.pasid;
+      fields.grpid = f.prgi;
+      fields.perm = f.perm;
+      fields.addr = f.addr;
+      fields.cookie = cookie;
+      records.push(encodePgfaultInto(fields, record));
     }
     room -= group.faults.length * pgfaultBytes;
     READ_EVENT.cookie = cookie;
