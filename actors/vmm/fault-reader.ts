@@ -20,7 +20,7 @@ import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
-import { faultsOfGroup, rememberFault } from './remembered-faults.ts';
+import { rememberFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { freeReadRecords, newReadRecord, newResponseRecord } from './records.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
@@ -178,9 +178,6 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
-  if (faultsOfGroup(s, r.devId, pasid, r.grpid).length > 0) {
-    // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
-    ctx.mark('vmm.prgi-remembered-twice');
-  }
-  rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid);
+  // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
+  if (rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid) > 0) ctx.mark('vmm.prgi-remembered-twice');
 }

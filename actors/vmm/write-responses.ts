@@ -25,7 +25,7 @@ import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-
 import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
 import { queueCall } from './syscalls.ts';
 import { freeResponseRecord } from './records.ts';
-import { faultsOfGroup, forgetOldestOfGroup } from './remembered-faults.ts';
+import { faultsOfGroup, forgetOldestOf } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
 import { clearKeepingStore, EffectScratch } from '../effect-scratch.ts';
 
@@ -85,7 +85,7 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
     }
   }
   s.n.pairsAnswered += answered;
-  forgetOldestOfGroup(s, space.devId, space.pasid, d.prgi, answered);
+  forgetOldestOf(s, matches, answered);
   try {
     queueWrite(s, writes, ctx, false);
   } finally {
