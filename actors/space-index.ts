@@ -18,17 +18,17 @@ export interface SpaceIndex {
   vrids: Set<number>;
 }
 
+const PASID_BITS = 14;
 /** PASIDs below this fit the key's 14-bit field; the field's largest value stands for "no PASID". */
-const NO_PASID = (1 << 14) - 1;
+const NO_PASID = (1 << PASID_BITS) - 1;
 /** Ids (RIDs are 16 bits, dev_ids small) below this keep the key below 2^30, a small integer. */
 const ID_LIMIT = 1 << 16;
 
-/** (id, PASID|none) as a small integer, or -1 when it does not fit (the lookup then scans). */
+/** (id, PASID|none) as a small integer, or -1 when it does not fit (the lookup then scans). Integer tests by `>>> 0` (not Number.isInteger): this runs per record, response and descriptor. */
 function pairKey(id: number, pasid: number | null): number {
-  if (!(id >= 0 && id < ID_LIMIT && Number.isInteger(id))) return -1;
-  if (pasid === null) return id * (NO_PASID + 1) + NO_PASID;
-  if (!(pasid >= 0 && pasid < NO_PASID && Number.isInteger(pasid))) return -1;
-  return id * (NO_PASID + 1) + pasid;
+  const p = pasid === null ? NO_PASID : pasid >>> 0 === pasid && pasid < NO_PASID ? pasid : -1;
+  if (p < 0 || id >>> 0 !== id || id >= ID_LIMIT) return -1;
+  return (id << PASID_BITS) | p;
 }
 
 export function createSpaceIndex(spaces: readonly AddressSpace[]): SpaceIndex {
