@@ -3,6 +3,7 @@
 // step (issue 9). take() hands out the spare (a new array while a nested step still holds it);
 // give() empties it with pop(), which keeps the backing store (`length = 0` would drop it), and
 // keeps it for the next take(). One per module that steps machines; nothing in it outlives a call.
+// clearKeepingStore empties any other reused list the same way.
 
 import type { Effect } from '../src/machines/index.ts';
 
@@ -16,7 +17,12 @@ export class EffectScratch {
   }
 
   give(effects: Effect[]): void {
-    while (effects.length > 0) effects.pop();
+    clearKeepingStore(effects);
     this.spare = effects;
   }
+}
+
+/** Empties a reused list with pop(), which keeps its backing store for the next fill. */
+export function clearKeepingStore(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }

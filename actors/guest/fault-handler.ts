@@ -9,6 +9,7 @@ import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
 import { pgfaultPerm } from '../../src/protocol/iommufd.ts';
 import type { AddressSpace } from '../../src/config/tier-configs.ts';
 import type { GuestState } from './guest-state.ts';
+import { spaceOfAsid } from '../space-index.ts';
 
 export const PAGE_BYTES = 4096;
 export const PTE_PRESENT = 1;
@@ -23,19 +24,20 @@ export interface HandlerOutcome {
 }
 
 export function spaceByAsid(s: GuestState, asid: number): AddressSpace | undefined {
-  for (const sp of s.cfg.spaces) if (sp.asid === asid) return sp;
-  return undefined;
+  return spaceOfAsid(s.spaceIndex, asid);
 }
 
-/** Map every page of the group in the handler's address space (the group's attach handle). */
-export function handleGroup(s: GuestState, mem: MemView, group: IopfGroup): HandlerOutcome {
+/** Map every page of the group in the handler's address space (the group's attach handle); the outcome into `out` (a caller's reused record). */
+export function handleGroup(s: GuestState, mem: MemView, group: IopfGroup, out: HandlerOutcome): void {
   const space = spaceByAsid(s, group.handler);
   let mapped = 0;
   for (const f of group.faults) {
     const page = Math.floor(f.addr / PAGE_BYTES);
     if (space === undefined || page >= space.mappablePages || page >= s.cfg.pagesPerAsid) {
       s.stats.pagesUnmappable++;
-      return { code: iopfCode.INVALID, pagesMapped: mapped };
+      out.code = iopfCode.INVALID;
+      out.pagesMapped = mapped;
+      return;
     }
     if (mapPage(mem, space.asid * s.cfg.pagesPerAsid + page, (f.perm & pgfaultPerm.WRITE) !== 0)) {
       s.stats.pagesMapped++;
@@ -44,7 +46,8 @@ export function handleGroup(s: GuestState, mem: MemView, group: IopfGroup): Hand
       s.stats.pagesAlreadyMapped++;
     }
   }
-  return { code: iopfCode.SUCCESS, pagesMapped: mapped };
+  out.code = iopfCode.SUCCESS;
+  out.pagesMapped = mapped;
 }
 
 /** Present and readable, writable if asked or already; returns false when the PTE already allowed it (no change, no version bump). */

@@ -14,10 +14,11 @@ import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverCache, PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
 import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
-import { handleGroup } from './fault-handler.ts';
+import { handleGroup, type HandlerOutcome } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';
 import { EffectScratch } from '../effect-scratch.ts';
+import { spaceOfGuestPair, vridKnown } from '../space-index.ts';
 
 export const TO_VMM = 'guest->vmm';
 export const GUEST_S1 = 'guest.s1';
@@ -25,6 +26,10 @@ export const GUEST_S1 = 'guest.s1';
 const exec = executorFor(guestGroupMachine);
 const scratch = new EffectScratch();
 const HANDLE_START: GuestGroupEvent = { type: 'handle.start' };
+/** Reused per group (issue 9): the machine copies the input's and the event's fields, and the handler's outcome is read at once. */
+const groupInput = { faults: 0 };
+const outcome: HandlerOutcome = { code: iopfCode.SUCCESS, pagesMapped: 0 };
+const handleDone = { type: 'handle.done' as const, code: 0 as 0 | 1, pagesMapped: 0 };
 
 /** The guest side of the shared consumer glue: the vPRQ, vmmio.* and vcmd.pgResp towards the VMM; no marks. */
 const guestSide: PrqConsumerSide = {
@@ -48,10 +53,7 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 
   findHandler(rid: number, pasidValid: boolean, pasid: number): number | null {
-    for (const sp of this.s.cfg.spaces) {
-      if (sp.vrid === rid && (pasidValid ? sp.vpasid === pasid : sp.vpasid === null)) return sp.asid;
-    }
-    return null;
+    return spaceOfGuestPair(this.s.spaceIndex, rid, pasidValid ? pasid : null)?.asid ?? null;
   }
 
   handle(group: IopfGroup): void {
@@ -59,8 +61,7 @@ export class GuestDriver extends PrqDriverGlue<GuestState> {
   }
 
   ridKnown(rid: number): boolean {
-    for (const sp of this.s.cfg.spaces) if (sp.vrid === rid) return true;
-    return false;
+    return vridKnown(this.s.spaceIndex, rid);
   }
 
   /**
@@ -86,7 +87,8 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   const ghost = group.faults[group.faults.length - 1]!.ghost;
   stamp(s.hops['guest.received'], ghost, ctx.now());
   ctx.check({ type: 'chk.deliver', layer: checkLayer.guest, ghost, requests: group.faults.length });
-  const m = exec.initial({ faults: group.faults.length });
+  groupInput.faults = group.faults.length;
+  const m = exec.initial(groupInput);
   s.groups.set(group.id, m);
   const effects = scratch.take();
   exec.step(m, HANDLE_START, effects);
@@ -104,9 +106,11 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
     s.stats.handlerTimersStale++;
     return;
   }
-  const out = handleGroup(s, ctx.mem(GUEST_S1), group);
+  handleGroup(s, ctx.mem(GUEST_S1), group, outcome);
+  handleDone.code = outcome.code as 0 | 1;
+  handleDone.pagesMapped = outcome.pagesMapped;
   const effects = scratch.take();
-  exec.step(m, { type: 'handle.done', code: out.code as 0 | 1, pagesMapped: out.pagesMapped }, effects);
+  exec.step(m, handleDone, effects);
   if (!(m.status === 'done')) ctx.assert(false, 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);

@@ -12,6 +12,7 @@ import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createGuestPause, type GuestPause } from './pause.ts';
 import { createGuestTimeline, type GuestTimeline } from './timeline.ts';
 import { createGuestUnmapState, type GuestUnmapState } from './unmap.ts';
+import { createSpaceIndex, type SpaceIndex } from '../space-index.ts';
 
 export interface GuestStats {
   malformed: Record<string, number>;
@@ -28,6 +29,8 @@ export interface GuestStats {
 
 export interface GuestState {
   cfg: GuestConfig;
+  /** cfg.spaces by (vRID, vPASID|none), asid and vRID (looked up per descriptor and per group). */
+  spaceIndex: SpaceIndex;
   prq: PrqConsumerState;
   core: IopfCoreState;
   /** Machines of groups not answered yet, by core group id. */
@@ -47,6 +50,7 @@ export interface GuestState {
 export function createGuestState(cfg: GuestConfig): GuestState {
   return {
     cfg,
+    spaceIndex: createSpaceIndex(cfg.spaces),
     prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(),
     groups: createGroupIdTable(),

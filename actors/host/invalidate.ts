@@ -27,6 +27,7 @@ import { bump, type HostState } from './host-state.ts';
 import { TO_IOMMU } from './prq-thread.ts';
 import { err, type SyscallResult } from './ufd-ioctl.ts';
 import { NESTING_PARENT_ID } from './ufd-objects.ts';
+import { StagedBySeq } from './staged-by-seq.ts';
 
 export const BUG_ATC_BEFORE_IOTLB = 'atc-before-iotlb';
 const PAGE_BYTES = 4096;
@@ -65,7 +66,7 @@ export interface HostInvCounters {
 
 export interface HostInvState {
   /** ufd.invEntry payloads by syscall seq, until their call arrives. */
-  entries: Map<number, InvEntry[]>;
+  entries: StagedBySeq<InvEntry>;
   /** Calls waiting for their invalidation wait, by wait tag. */
   calls: Map<number, InvCall>;
   nextTag: number;
@@ -76,7 +77,7 @@ export interface HostInvState {
 
 export function createHostInvState(): HostInvState {
   return {
-    entries: new Map(),
+    entries: new StagedBySeq(),
     calls: new Map(),
     nextTag: 1,
     s1Off: new Set(),

@@ -8,11 +8,17 @@ import { errno, ufdOp } from '../../src/protocol/iommufd.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { sendOrQueue } from '../../src/actor/outbox.ts';
 import type { HostState } from './host-state.ts';
+import type { StagedWriteRec, UfdState } from './ufd-objects.ts';
+import type { StagedBySeq } from './staged-by-seq.ts';
+import { clearKeepingStore } from '../effect-scratch.ts';
 import { pollin, TO_VMM } from './prq-thread.ts';
 import { hwptInvalidate } from './invalidate.ts';
 import { entryAttached, entryBefore, flushEntryChange } from './pasid-entry.ts';
-import { EBADF, faultClose, faultRead, faultWrite } from './ufd-fops.ts';
+import { EBADF, faultClose, faultRead, faultWrite, type RecordMessage } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
+
+/** A WRITE with nothing staged: write() reads no record (copy_from_user faults). */
+const NO_RECS: readonly StagedWriteRec[] = Object.freeze([]);
 
 const opNames: Record<number, string> = Object.fromEntries(Object.entries(ufdOp).map(([k, v]) => [v, k]));
 const errnoNames: Record<number, string> = { ...Object.fromEntries(Object.entries(errno).map(([k, v]) => [v, k])), [EBADF]: 'EBADF' };
@@ -51,9 +57,14 @@ export function ufdCall(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: Messag
       r = read(s, ctx, env, m);
       break;
     case ufdOp.WRITE: {
-      const recs = s.ufd.writeRecs.get(m.seq) ?? [];
+      const recs = s.ufd.writeRecs.get(m.seq);
+      if (recs === undefined) {
+        r = faultWrite(s, ctx, env, m.a0, m.a1, NO_RECS);
+        break;
+      }
       s.ufd.writeRecs.delete(m.seq);
       r = faultWrite(s, ctx, env, m.a0, m.a1, recs);
+      releaseStaged(s.ufd.stagedFree, recs);
       break;
     }
     case ufdOp.CLOSE:
@@ -78,9 +89,18 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
   sendOrQueue(s.outboxes, ctx, TO_VMM, { type: 'ufd.ret', seq, ret: r.ret, out0: r.out0, out1: r.out1 });
 }
 
+/** A read's record messages between faultRead and their sends, reused (the messages are new; the runtime keeps those, not this list). */
+const readRecords: RecordMessage[] = [];
+
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
-  const r = faultRead(s, ctx, env, m.a0, m.a1, m.seq);
-  for (const record of r.records) sendOrQueue(s.outboxes, ctx, TO_VMM, record);
+  const records = readRecords;
+  let r: SyscallResult;
+  try {
+    r = faultRead(s, ctx, env, m.a0, m.a1, m.seq, records);
+    for (let i = 0; i < records.length; i++) sendOrQueue(s.outboxes, ctx, TO_VMM, records[i]!);
+  } finally {
+    clearKeepingStore(records);
+  }
   // Level-triggered poll: groups left behind keep the fd readable.
   const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
   if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);
@@ -111,7 +131,7 @@ function dropStaleStaged(s: HostState, seq: number): void {
 }
 
 /** Drops the lists staged for calls before `seq`; returns how many items they held. */
-function dropStagedBefore(staged: Map<number, unknown[]>, seq: number): number {
+function dropStagedBefore(staged: StagedBySeq<unknown>, seq: number): number {
   // Usually nothing is staged but this call's own records: no walk then (a for-in over seq-keyed objects collected their keys per call; issue 9).
   if (staged.size === 0 || (staged.size === 1 && staged.has(seq))) return 0;
   let dropped = 0;
@@ -124,7 +144,24 @@ function dropStagedBefore(staged: Map<number, unknown[]>, seq: number): number {
 }
 
 export function bufferWriteRec(s: HostState, m: MessageByType<'ufd.writeRec'>): void {
+  const free = s.ufd.stagedFree;
+  let rec = free.recs.pop();
+  if (rec === undefined) rec = { cookie: m.cookie, code: m.code };
+  else {
+    rec.cookie = m.cookie;
+    rec.code = m.code;
+  }
   const staged = s.ufd.writeRecs.get(m.seq);
-  if (staged === undefined) s.ufd.writeRecs.set(m.seq, [{ cookie: m.cookie, code: m.code }]);
-  else staged.push({ cookie: m.cookie, code: m.code });
+  if (staged !== undefined) staged.push(rec);
+  else {
+    const list = free.lists.pop() ?? [];
+    list.push(rec);
+    s.ufd.writeRecs.set(m.seq, list);
+  }
+}
+
+/** A WRITE read its staged records (write() keeps none): they and their list serve the next ones. */
+function releaseStaged(free: UfdState['stagedFree'], recs: StagedWriteRec[]): void {
+  while (recs.length > 0) free.recs.push(recs.pop()!);
+  free.lists.push(recs);
 }

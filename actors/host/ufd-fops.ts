@@ -6,7 +6,7 @@
 import { iopfRespond, type IopfCoreEnv } from '../../src/iopf/core.ts';
 import type { IopfCode } from '../../src/iopf/fault.ts';
 import { errno, iopfPrmFlag, pageResponseBytes, pageRespCode, pgfaultBytes } from '../../src/protocol/iommufd.ts';
-import { encodePgfaultInto } from '../../src/protocol/layouts.ts';
+import { encodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import type { ActorCtx } from '../../src/actor/define.ts';
 import type { HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
@@ -23,15 +23,17 @@ export const EBADF = errno.EBADF;
 const USER_SUCCESS: HostGroupEvent = { type: 'user.respond', code: 0 };
 const USER_INVALID: HostGroupEvent = { type: 'user.respond', code: 1 };
 
+/** A record's fields, refilled per request read: encodePgfaultInto only reads them into the message's words. */
+const pgfaultFields: PgfaultRecord = { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0 };
+
+/** The read event, one object refilled per group delivered: the machine only copies its cookie (issue 9). */
+const READ_EVENT = { type: 'fault.read' as const, cookie: 0 };
+
 /**
  * A 40-byte record as the ufd.record message that carries it to the reader (the call's seq,
  * the words, the group's ghost id: simulator-only, never decoded by iommufd), built once.
  */
 export type RecordMessage = MessageByType<'ufd.record'>;
-
-export interface ReadResult extends SyscallResult {
-  records: RecordMessage[];
-}
 
 function openFault(s: HostState, fd: number): UfdFault | undefined {
   const id = s.ufd.fds[fd];
@@ -47,12 +49,11 @@ export function prmFlagsOf(pasidValid: boolean, last: boolean): number {
   return (pasidValid ? iopfPrmFlag.PASID_VALID | iopfPrmFlag.RESPONSE_NEEDS_PASID : 0) | (last ? iopfPrmFlag.LAST_PAGE : 0);
 }
 
-/** read(2) of `count` bytes on `fd`, for the syscall `seq` its records answer. */
-export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, seq: number): ReadResult {
+/** read(2) of `count` bytes on `fd`, for the syscall `seq` its records answer, appended to `records` (the caller sends them). */
+export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, seq: number, records: RecordMessage[]): SyscallResult {
   const fault = openFault(s, fd);
-  if (fault === undefined) return { ...err(EBADF), records: [] };
-  if (count % pgfaultBytes !== 0) return { ...err(errno.ESPIPE), records: [] };
-  const records: RecordMessage[] = [];
+  if (fault === undefined) return err(EBADF);
+  if (count % pgfaultBytes !== 0) return err(errno.ESPIPE);
   let room = count;
   while (fault.deliver.length > 0) {
     const gid = fault.deliver[0]!;
@@ -76,17 +77,26 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
       const flags = prmFlagsOf(f.pasidValid, f.last);
       // Encoded straight into the message (issue 9: no words object, no record copied into a message).
       const record: RecordMessage = { type: 'ufd.record', seq, w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };
-      records.push(encodePgfaultInto({ flags, devId, pasid: f.pasid, grpid: f.prgi, perm: f.perm, addr: f.addr, length: 0, cookie }, record));
+      const fields = pgfaultFields;
+      fields.flags = flags;
+      fields.devId = devId;
+      fields.pasid = f.pasid;
+      fields.grpid = f.prgi;
+      fields.perm = f.perm;
+      fields.addr = f.addr;
+      fields.cookie = cookie;
+      records.push(encodePgfaultInto(fields, record));
     }
     room -= group.faults.length * pgfaultBytes;
-    lifeEvent(s, gid, { type: 'fault.read', cookie }, env);
+    READ_EVENT.cookie = cookie;
+    lifeEvent(s, gid, READ_EVENT, env);
     s.stats.groupsDelivered++;
   }
   // ok()'s fields written out rather than spread and extended: one read per batch of groups (issue 9).
-  return { ret: count - room, out0: 0, out1: 0, records };
+  return { ret: count - room, out0: 0, out1: 0 };
 }
 
-export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: { cookie: number; code: number }[]): SyscallResult {
+export function faultWrite(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: number, count: number, recs: readonly { cookie: number; code: number }[]): SyscallResult {
   const fault = openFault(s, fd);
   if (fault === undefined) return err(EBADF);
   // Mainline eventq.c answers a partial record with -ESPIPE, as read() does (not EINVAL).

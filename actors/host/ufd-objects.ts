@@ -6,6 +6,7 @@
 import type { DirectMap } from '../../src/util/direct-map.ts';
 import { NO_PASID } from '../../src/protocol/iommufd.ts';
 import type { HostConfig } from '../../src/config/tier-configs.ts';
+import { StagedBySeq } from './staged-by-seq.ts';
 
 /** pt_id 0: the default nesting parent (the IOAS-backed, fully mapped stage 2). */
 export const NESTING_PARENT_ID = 0;
@@ -54,6 +55,12 @@ export interface UfdHandle {
   hwptId: number;
 }
 
+/** One 8-byte response a ufd.writeRec staged for its WRITE. */
+export interface StagedWriteRec {
+  cookie: number;
+  code: number;
+}
+
 export interface UfdState {
   devices: Record<number, UfdDevice>;
   ridToDevId: Record<number, number>;
@@ -66,8 +73,10 @@ export interface UfdState {
   nextObjId: number;
   nextFd: number;
   nextHandleId: number;
-  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives (a Map: empty is seen without a walk). */
-  writeRecs: Map<number, { cookie: number; code: number }[]>;
+  /** ufd.writeRec payloads by syscall seq, until their WRITE call arrives (empty is seen without a walk). */
+  writeRecs: StagedBySeq<StagedWriteRec>;
+  /** Staged records and lists a WRITE used up, for the next ones (syscalls.ts; issue 9: not one object per record). */
+  stagedFree: { recs: StagedWriteRec[]; lists: StagedWriteRec[][] };
   /** ops->user_pasid_table of the IOMMU driver (scenario iommu.userPasidTable; VT-d: false). */
   userPasidTable: boolean;
 }
@@ -99,7 +108,8 @@ export function createUfdState(cfg: HostConfig): UfdState {
     nextObjId: maxId + 1,
     nextFd: 3,
     nextHandleId: 1,
-    writeRecs: new Map(),
+    writeRecs: new StagedBySeq(),
+    stagedFree: { recs: [], lists: [] },
     userPasidTable: cfg.userPasidTable ?? false,
   };
 }

@@ -12,16 +12,17 @@
 // (R20). The vPRQ is produced through the shared producer glue (src/queues/prq-producer-glue.ts).
 
 import type { ActorCtx } from '../../src/actor/define.ts';
-import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
+import type { ForwardedFaultEvent, ForwardedFaultInput } from '../../machines/forwarded-fault.machine.ts';
 import { pageRespCode, pgfaultBytes, pgfaultFlag, pgfaultPerm, ufdOp } from '../../src/protocol/iommufd.ts';
-import { decodePgfaultInto, type PgfaultRecord } from '../../src/protocol/layouts.ts';
+import { decodePgfaultInto, type PageRequestFields, type PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../src/queues/prq-producer-glue.ts';
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
-import { faultsOfGroup, rememberFault } from './remembered-faults.ts';
+import { rememberFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
+import { freeReadRecords, newReadRecord, newResponseRecord } from './records.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
 import { IOMMU_PAGE_RESP_FAILURE, queueWrite } from './write-responses.ts';
 import { EffectScratch } from '../effect-scratch.ts';
@@ -30,6 +31,10 @@ const scratch = new EffectScratch();
 const INJECTED: ForwardedFaultEvent = { type: 'fault.inject', queued: true };
 const DROPPED: ForwardedFaultEvent = { type: 'fault.inject', queued: false };
 const OVERFLOW_ANSWER: ForwardedFaultEvent = { type: 'fault.overflowAnswer' };
+/** A descriptor's fields, refilled per record: prqDescMessage only encodes them into its message. */
+const descFields: PageRequestFields = { rid: 0, pasidPresent: false, pasid: 0, exe: false, priv: false, rd: false, wr: false, last: false, prgi: 0, addr: 0 };
+/** The machine's input, refilled per group: its context copies the fields (issue 9: one object per group read). */
+const faultInput: ForwardedFaultInput = { cookie: 0, devId: 0, pasid: null, prgi: 0, overflowCode: 0, failureCode: 0, leakOnDrop: false };
 
 /** The VMM side of the shared producer glue: the virtual PRQ towards the guest, vmmio.* registers. */
 export const vmmPrqSide: PrqProducerSide = {
@@ -80,7 +85,7 @@ export function onRecord(s: VmmState, m: MessageByType<'ufd.record'>, ctx: Actor
     return;
   }
   // Decoded once, into the record kept until the read returns (issue 9: no copy of the words, then a decoded copy).
-  call.records.push(decodePgfaultInto(m, { flags: 0, devId: 0, pasid: 0, grpid: 0, perm: 0, addr: 0, length: 0, cookie: 0, ghost: m.ghost }));
+  call.records.push(decodePgfaultInto(m, newReadRecord(s, m.ghost)));
 }
 
 export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.ret'>, ctx: ActorCtx): void {
@@ -93,6 +98,7 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
   const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
   for (const r of call.records) inject(s, r, r.ghost, fd, writes, ctx);
+  freeReadRecords(s, call.records);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;
   // A fd closed meanwhile (a teardown) is not read again.
@@ -116,28 +122,24 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
     ctx.mark('vmm.unmappedRecord');
     if (last) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: pageRespCode.INVALID, rid: 0, prgi: r.grpid, auto: true });
-      writes.push({ cookie: r.cookie, code: pageRespCode.INVALID, ghost, fd, asid: -1 });
+      writes.push(newResponseRecord(s, r.cookie, pageRespCode.INVALID, ghost, fd, -1));
     } else {
       ctx.check({ type: 'chk.retire', layer: checkLayer.vmm, ghost, reason: checkReason.unmapped, requests: 1 });
     }
     return;
   }
-  const d = prqDescMessage(
-    vmmPrqSide,
-    {
-      rid: space.vrid,
-      pasidPresent: space.vpasid !== null,
-      pasid: space.vpasid ?? 0,
-      exe: (r.perm & pgfaultPerm.EXEC) !== 0,
-      priv: (r.perm & pgfaultPerm.PRIV) !== 0,
-      rd: (r.perm & pgfaultPerm.READ) !== 0,
-      wr: (r.perm & pgfaultPerm.WRITE) !== 0,
-      last,
-      prgi: r.grpid,
-      addr: r.addr,
-    },
-    ghost,
-  );
+  const f = descFields;
+  f.rid = space.vrid;
+  f.pasidPresent = space.vpasid !== null;
+  f.pasid = space.vpasid ?? 0;
+  f.exe = (r.perm & pgfaultPerm.EXEC) !== 0;
+  f.priv = (r.perm & pgfaultPerm.PRIV) !== 0;
+  f.rd = (r.perm & pgfaultPerm.READ) !== 0;
+  f.wr = (r.perm & pgfaultPerm.WRITE) !== 0;
+  f.last = last;
+  f.prgi = r.grpid;
+  f.addr = r.addr;
+  const d = prqDescMessage(vmmPrqSide, f, ghost);
   // The VMM's own auto-response decision lives in the machine; the producer only says "dropped".
   const res = producePageRequest(s.vprq, vmmPrqSide, s.outboxes, ctx, d, 'none');
   if (res.kind === 'queued') {
@@ -150,20 +152,20 @@ function inject(s: VmmState, r: PgfaultRecord, ghost: number, fd: number, writes
 }
 
 function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: number | null, fd: number, asid: number, queued: boolean, writes: ResponseRecord[], ctx: ActorCtx): void {
-  const m = forwardedFault.initial({
-    cookie: r.cookie,
-    devId: r.devId,
-    pasid,
-    prgi: r.grpid,
-    overflowCode: s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
-    failureCode: s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID,
-    leakOnDrop: s.leakOnDrop,
-  });
+  const input = faultInput;
+  input.cookie = r.cookie;
+  input.devId = r.devId;
+  input.pasid = pasid;
+  input.prgi = r.grpid;
+  input.overflowCode = s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
+  input.failureCode = s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
+  input.leakOnDrop = s.leakOnDrop;
+  const m = forwardedFault.initial(input);
   const effects = scratch.take();
   forwardedFault.step(m, queued ? INJECTED : DROPPED, effects);
   if (!queued) forwardedFault.step(m, OVERFLOW_ANSWER, effects);
   const before = writes.length;
-  collectWrites(effects, writes, ghost, fd, asid);
+  collectWrites(s, effects, writes, ghost, fd, asid);
   scratch.give(effects);
   for (let i = before; i < writes.length; i++) {
     ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost, code: writes[i]!.code, rid: 0, prgi: r.grpid, auto: true });
@@ -176,9 +178,6 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     s.n.leakedCookies++;
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
-  if (faultsOfGroup(s, r.devId, pasid, r.grpid).length > 0) {
-    // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
-    ctx.mark('vmm.prgi-remembered-twice');
-  }
-  rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid);
+  // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
+  if (rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid) > 0) ctx.mark('vmm.prgi-remembered-twice');
 }

@@ -3,6 +3,8 @@
 
 import { forwardedFaultMachine } from '../../machines/forwarded-fault.machine.ts';
 import { executorFor, type Effect } from '../../src/machines/index.ts';
+import { newResponseRecord } from './records.ts';
+import type { VmmState } from './vmm-state.ts';
 
 export const forwardedFault = executorFor(forwardedFaultMachine);
 
@@ -18,10 +20,10 @@ export interface ResponseRecord {
 }
 
 /** The machine's `writeResponse` effects as response records of the group `ghost`, read from `fd`, of space `asid`. */
-export function collectWrites(effects: Effect[], writes: ResponseRecord[], ghost: number, fd: number, asid: number): void {
+export function collectWrites(s: VmmState, effects: Effect[], writes: ResponseRecord[], ghost: number, fd: number, asid: number): void {
   for (const e of effects) {
     if (e.type !== 'writeResponse') continue;
     const p = e.params as { cookie: number; code: number };
-    writes.push({ cookie: p.cookie, code: p.code, ghost, fd, asid });
+    writes.push(newResponseRecord(s, p.cookie, p.code, ghost, fd, asid));
   }
 }

@@ -33,9 +33,10 @@ function listOf(s: VmmState, devId: number, pasid: number | null, prgi: number):
 
 /**
  * Remembers a fault as the newest one, in a record a forgotten fault left (faultPool) or a new
- * one: one per fault owed at once instead of one per group (issue 9).
+ * one: one per fault owed at once instead of one per group (issue 9). Returns how many faults of
+ * the same (dev_id, PASID|none, PRGI) were remembered already.
  */
-export function rememberFault(s: VmmState, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, m: ForwardedFault['m'], fd: number, asid: number): void {
+export function rememberFault(s: VmmState, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, m: ForwardedFault['m'], fd: number, asid: number): number {
   let f = s.faultPool.free.pop();
   if (f === undefined) {
     s.faultPool.made++;
@@ -50,13 +51,15 @@ export function rememberFault(s: VmmState, devId: number, pasid: number | null, 
     f.fd = fd;
     f.asid = asid;
   }
-  keep(s, f);
+  return keep(s, f);
 }
 
-/** `f` becomes the newest remembered fault, in the list and its index. */
-function keep(s: VmmState, f: ForwardedFault): void {
+/** `f` becomes the newest remembered fault, in the list and its index; returns how many of its triple were there before. */
+function keep(s: VmmState, f: ForwardedFault): number {
   s.faults.push(f);
-  listOf(s, f.devId, f.pasid, f.prgi).push(f);
+  const same = listOf(s, f.devId, f.pasid, f.prgi);
+  same.push(f);
+  return same.length - 1;
 }
 
 /** The remembered faults of (dev_id, PASID|none, PRGI), oldest first (empty: none); do not keep or change it. */
@@ -65,10 +68,13 @@ export function faultsOfGroup(s: VmmState, devId: number, pasid: number | null, 
 }
 const none: readonly ForwardedFault[] = [];
 
-/** Forgets the `n` oldest remembered faults of (dev_id, PASID|none, PRGI), keeping the others' order. */
-export function forgetOldestOfGroup(s: VmmState, devId: number, pasid: number | null, prgi: number, n: number): void {
-  const same = s.faultsByGroup.get(spaceKey(devId, pasid))?.[prgi];
-  if (same === undefined) return;
+/**
+ * Forgets the `n` oldest of `group`, the list faultsOfGroup returned (looked up once per guest
+ * response, not again here), keeping the others' order.
+ */
+export function forgetOldestOf(s: VmmState, group: readonly ForwardedFault[], n: number): void {
+  if (group === none) return;
+  const same = group as ForwardedFault[];
   for (let k = 0; k < n && same.length > 0; k++) {
     // An answered fault is usually among the oldest: indexOf finds it near the front.
     const f = same.shift()!;

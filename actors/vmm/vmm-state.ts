@@ -4,13 +4,14 @@
 
 import type { ForwardedFaultContext } from '../../machines/forwarded-fault.machine.ts';
 import type { MachineState } from '../../src/machines/index.ts';
-import type { PgfaultRecord } from '../../src/protocol/layouts.ts';
 import { createPrqProducer, type PrqProducerState } from '../../src/queues/prq-producer.ts';
 import type { AddressSpace, VmmConfig } from '../../src/config/tier-configs.ts';
 import { createHopStamps, type HopStamps } from '../../src/metrics/hop-stamps.ts';
 import { createOutboxes, type Outboxes } from '../../src/actor/outbox.ts';
 import { createVmmInvState, type VmmInvEntry, type VmmInvState } from './invalidate.ts';
 import { createReconfState, type ReconfJob, type ReconfState } from './reconfigure.ts';
+import { createVmmRecordPool, type ReadRecord, type VmmRecordPool } from './records.ts';
+import { createSpaceIndex, spaceOfGuestPair, spaceOfHostPair, type SpaceIndex } from '../space-index.ts';
 
 export const BUG_PRGI_ONLY_MATCH = 'vmm-prgi-only-match';
 export const BUG_VPRQ_DROP_LEAKS_COOKIE = 'vprq-drop-leaks-cookie';
@@ -41,7 +42,7 @@ export interface Syscall {
   a3: number;
   purpose: CallPurpose;
   /** READ: the records returned so far, decoded as they arrive, before its ufd.ret, each with its group's ghost id (simulator-only). */
-  records: (PgfaultRecord & { ghost: number })[];
+  records: ReadRecord[];
 }
 
 /** One group read from the fault fd whose host answer the VMM owes (LAST record seen). */
@@ -105,6 +106,8 @@ export interface VmmCounters {
 
 export interface VmmState {
   cfg: VmmConfig;
+  /** cfg.spaces by host pair and guest pair (looked up per record and per guest response). */
+  spaceIndex: SpaceIndex;
   prgiOnlyMatch: boolean;
   leakOnDrop: boolean;
   /** 'running' until every setup call returned. */
@@ -133,6 +136,8 @@ export interface VmmState {
   faultsByGroup: Map<number, ForwardedFault[][]>;
   /** Forgotten fault records for the next remembered ones, and how many were ever made (remembered-faults.ts). */
   faultPool: { free: ForwardedFault[]; made: number };
+  /** Free read and response records (records.ts). */
+  records: VmmRecordPool;
   /** Guest invalidations forwarded as HWPT_INVALIDATE and the guest's waits (invalidate.ts). */
   inv: VmmInvState;
   syscallsByOp: Record<string, number>;
@@ -188,6 +193,7 @@ function zeroCounters(): VmmCounters {
 export function initVmm(cfg: VmmConfig): VmmState {
   return {
     cfg,
+    spaceIndex: createSpaceIndex(cfg.spaces),
     prgiOnlyMatch: cfg.bugs.includes(BUG_PRGI_ONLY_MATCH),
     leakOnDrop: cfg.bugs.includes(BUG_VPRQ_DROP_LEAKS_COOKIE),
     setup: 'idle',
@@ -206,6 +212,7 @@ export function initVmm(cfg: VmmConfig): VmmState {
     faults: [],
     faultsByGroup: new Map(),
     faultPool: { free: [], made: 0 },
+    records: createVmmRecordPool(),
     inv: createVmmInvState(),
     syscallsByOp: {},
     syscallErrorsByOp: {},
@@ -218,12 +225,10 @@ export function initVmm(cfg: VmmConfig): VmmState {
 
 /** The address space of a host (dev_id, PASID|none) pair. */
 export function spaceOfHost(s: VmmState, devId: number, pasid: number | null): AddressSpace | undefined {
-  for (const sp of s.cfg.spaces) if (sp.devId === devId && sp.pasid === pasid) return sp;
-  return undefined;
+  return spaceOfHostPair(s.spaceIndex, devId, pasid);
 }
 
 /** The address space the guest names by (vRID, vPASID|none). */
 export function spaceOfGuest(s: VmmState, vrid: number, vpasid: number | null): AddressSpace | undefined {
-  for (const sp of s.cfg.spaces) if (sp.vrid === vrid && sp.vpasid === vpasid) return sp;
-  return undefined;
+  return spaceOfGuestPair(s.spaceIndex, vrid, vpasid);
 }

@@ -22,10 +22,12 @@ import { prgCode } from '../../src/protocol/iopf.ts';
 import { decodePageGroupResponse } from '../../src/protocol/layouts.ts';
 import type { MessageByType } from '../../src/protocol/messages.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
+import type { ForwardedFaultEvent } from '../../machines/forwarded-fault.machine.ts';
 import { queueCall } from './syscalls.ts';
-import { faultsOfGroup, forgetOldestOfGroup } from './remembered-faults.ts';
+import { freeResponseRecord } from './records.ts';
+import { faultsOfGroup, forgetOldestOf } from './remembered-faults.ts';
 import { spaceOfGuest, type Syscall, type VmmState } from './vmm-state.ts';
-import { EffectScratch } from '../effect-scratch.ts';
+import { clearKeepingStore, EffectScratch } from '../effect-scratch.ts';
 
 const scratch = new EffectScratch();
 
@@ -41,6 +43,12 @@ export const IOMMU_PAGE_RESP_FAILURE = 2;
 export const WRITE_BATCH_MAX = 256;
 
 const NO_MATCH: readonly never[] = [];
+
+/** The guest-response event per PCIe code (4 bits), shared: the machine reads only its code (issue 9: one object per response). */
+const GUEST_RESPONSE: readonly ForwardedFaultEvent[] = Array.from({ length: 16 }, (_, code) => Object.freeze({ type: 'fault.guestResponse', code }));
+
+/** One guest response's records, reused: queueWrite copies what a new WRITE keeps (most responses join a WRITE already queued). */
+const responseWrites: ResponseRecord[] = [];
 
 export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ctx: ActorCtx): void {
   const d = decodePageGroupResponse(m);
@@ -63,42 +71,50 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
   // The oldest one, or every one with vmm-prgi-only-match; `matches` is the index's list, forgotten after.
   const answered = s.prgiOnlyMatch ? matches.length : 1;
-  const writes: ResponseRecord[] = [];
+  const writes = responseWrites;
+  const event = GUEST_RESPONSE[d.code]!;
   for (let k = 0; k < answered; k++) {
     const f = matches[k]!;
     const effects = scratch.take();
-    forwardedFault.step(f.m, { type: 'fault.guestResponse', code: d.code }, effects);
+    forwardedFault.step(f.m, event, effects);
     const before = writes.length;
-    collectWrites(effects, writes, f.ghost, f.fd, f.asid);
+    collectWrites(s, effects, writes, f.ghost, f.fd, f.asid);
     scratch.give(effects);
     for (let i = before; i < writes.length; i++) {
       ctx.check({ type: 'chk.respond', layer: checkLayer.vmm, ghost: f.ghost, code: writes[i]!.code, rid: 0, prgi: f.prgi, auto: false });
     }
   }
   s.n.pairsAnswered += answered;
-  forgetOldestOfGroup(s, space.devId, space.pasid, d.prgi, answered);
-  queueWrite(s, writes, ctx);
+  forgetOldestOf(s, matches, answered);
+  try {
+    queueWrite(s, writes, ctx, false);
+  } finally {
+    clearKeepingStore(writes);
+  }
 }
 
-/** Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one (which may keep `records` itself: the caller hands it over). */
-export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
+/**
+ * Hand new response records to write(): appended to the WRITE waiting in the queue, or a new one,
+ * which keeps `records` itself when `handedOver` (the caller's fresh array), else a copy.
+ */
+export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx, handedOver = true): void {
   ctx.assert(records.length > 0, 'FAULTLINE_VMM_EMPTY_WRITE', 'a write needs at least one response');
   s.n.writeRecords += records.length;
-  appendRecords(s, records, ctx);
+  appendRecords(s, records, ctx, handedOver);
 }
 
-function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx): void {
+function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx, handedOver: boolean): void {
   // Records go to the fault fd their cookie came from, one WRITE per fd; usually all to one.
   if (records.every(sameFdAsFirst)) {
-    appendRecordsOf(s, records[0]!.fd, records, ctx);
+    appendRecordsOf(s, records[0]!.fd, records, ctx, handedOver);
     return;
   }
   const fds: number[] = [];
   for (const r of records) if (!fds.includes(r.fd)) fds.push(r.fd);
-  for (const fd of fds) appendRecordsOf(s, fd, fds.length === 1 ? records : records.filter((r) => r.fd === fd), ctx);
+  for (const fd of fds) appendRecordsOf(s, fd, fds.length === 1 ? records : records.filter((r) => r.fd === fd), ctx, fds.length !== 1 || handedOver);
 }
 
-function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx: ActorCtx): void {
+function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx: ActorCtx, handedOver: boolean): void {
   let i = 0;
   const open = openWrite(s, fd);
   if (open !== undefined) {
@@ -109,7 +125,7 @@ function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx
   }
   while (i < records.length) {
     // The caller's fresh array is the WRITE's when it fits whole (no copy per write; issue 9).
-    const chunk = i === 0 && records.length <= WRITE_BATCH_MAX ? records : records.slice(i, i + WRITE_BATCH_MAX);
+    const chunk = handedOver && i === 0 && records.length <= WRITE_BATCH_MAX ? records : records.slice(i, i + WRITE_BATCH_MAX);
     i += chunk.length;
     s.n.writes++;
     queueCall(s, ctx, ufdOp.WRITE, [fd, chunk.length * pageResponseBytes, 0, 0], { kind: 'write', records: chunk });
@@ -148,7 +164,10 @@ export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
     else s.n.writeRecordsLost += records.length;
   }
   s.n.writeRecordsConsumed += consumed;
-  if (refused < 0) return;
+  if (refused < 0) {
+    for (let i = 0; i < records.length; i++) freeResponseRecord(s, records[i]!);
+    return;
+  }
   s.n.writeRecordsRejected++;
   ctx.mark('vmm.writeRecordRejected');
   if (records[refused]?.code === IOMMU_PAGE_RESP_FAILURE) {
@@ -157,8 +176,9 @@ export function onWriteResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.
     ctx.mark('vmm.failure-code-rejected');
   }
   const rest = records.slice(refused + 1);
+  for (let i = 0; i <= refused; i++) freeResponseRecord(s, records[i]!);
   if (rest.length === 0) return;
   s.n.writeRecordsResent += rest.length;
   ctx.mark('vmm.writeRemainderResent');
-  appendRecords(s, rest, ctx);
+  appendRecords(s, rest, ctx, true);
 }

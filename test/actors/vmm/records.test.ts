@@ -1,7 +1,8 @@
 // Regression guard for the VMM's record per forwarded fault (issue 9) that times nothing: a
 // fault the VMM still owes the host an answer for is kept in a record a forgotten one left
-// (actors/vmm/remembered-faults.ts, faultPool), so the number made is bounded by the faults owed
-// at once, not by the length of the run. Counted, as the checker's records are.
+// (actors/vmm/remembered-faults.ts, faultPool), and so are the pgfault records a read decodes and
+// the response records a write carries (actors/vmm/records.ts), so the numbers made are bounded by
+// the records held at once, not by the length of the run. Counted, as the checker's records are.
 import { describe, expect, it } from 'vitest';
 import { guestResp, record, vmmRig, writesIn } from './vmm-fixture.ts';
 
@@ -42,5 +43,14 @@ describe('VMM forwarded-fault records', () => {
 
   it('makes at most one record per fault owed at once', () => {
     expect(long.r.s.faultPool.made).toBe(inFlight);
+  });
+
+  it('reuses the read and response records: as many over 800 groups as over 200, at most one per record held at once', () => {
+    expect(long.r.s.records.readsMade).toBe(short.r.s.records.readsMade);
+    expect(long.r.s.records.responsesMade).toBe(short.r.s.records.responsesMade);
+    expect(long.r.s.records.readsMade).toBeLessThanOrEqual(inFlight);
+    expect(long.r.s.records.responsesMade).toBeLessThanOrEqual(inFlight);
+    expect(long.r.s.records.readsMade).toBeGreaterThan(0);
+    expect(long.r.s.records.responsesMade).toBeGreaterThan(0);
   });
 });
