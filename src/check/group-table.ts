@@ -4,10 +4,11 @@
 // device and not yet delivered, in order, per (RID, PRGI). Finished groups (answered at
 // the device or retired there) leave the live table for a bounded "recently finished"
 // window, so memory stays flat over a long run while a late duplicate is still recognised.
-// A group's record is a slot in columns of typed arrays (slotOf(ghost), then the column
-// getters), not an object: records live as long as the finished window (65 536 groups by
-// default, more than a 300 ms run raises), so as objects every one was promoted out of the
-// young generation, 130 B a fault of the checker's GC cost (issue 9). A slot leaving that
+// A group's record is a row of one Float64Array (slotOf(ghost), then the field getters), not
+// an object: records live as long as the finished window (65 536 groups by default, more than
+// a 300 ms run raises), so as objects every one was promoted out of the young generation, 130 B
+// a fault of the checker's GC cost (issue 9); a row, not a column per field, so a raise writes
+// one or two cache lines, not twelve. A slot leaving that
 // window is reused by the next raise, and a (RID, PRGI)'s emptied response list is kept for
 // the next one, so the table allocates nothing per group once warm.
 
@@ -23,8 +24,31 @@ export type Finished = 'answered' | 'retired';
 const finishedCode = { live: 0, answered: 1, retired: 2 } as const;
 const finishedNames: readonly (Finished | undefined)[] = [undefined, 'answered', 'retired'];
 
-/** Record slots the columns start with; they double as needed. */
+/** Record slots the rows start with; they double as needed. */
 const slotsStart = 1024;
+
+/** A record's fields, as offsets in its row. */
+const at = {
+  ghost: 0,
+  rid: 1,
+  prgi: 2,
+  pasid: 3,
+  /** 1 or 0. */
+  pasidPresent: 4,
+  incarnation: 5,
+  /** Incarnation of the PASID's address space (chk.raise pasidGen). */
+  pasidGen: 6,
+  firstPage: 7,
+  /** Bit per layer (checkLayer) that sent a response for this group. */
+  respondedMask: 8,
+  /** Final responses (host or iommu, towards the device) sent. */
+  finals: 9,
+  /** Run time of the raise (ns), -1 when the runtime gives events no time. */
+  raisedNs: 10,
+  /** finishedCode. */
+  finished: 11,
+} as const;
+const rowDoubles = 12;
 
 export class GroupTable {
   /** Live groups' slots by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
@@ -38,23 +62,8 @@ export class GroupTable {
   /** Group records (slots) and response lists allocated so far (the rest were reused): a work counter for the tests. */
   recordsMade = 0;
   private slots = 0;
-  /** The record columns, by slot: the raise's fields, then what the table learnt since. */
-  private ghostOf = new Float64Array(slotsStart);
-  private ridOf = new Float64Array(slotsStart);
-  private prgiOf = new Float64Array(slotsStart);
-  private pasidOf = new Float64Array(slotsStart);
-  private pasidPresentOf = new Uint8Array(slotsStart);
-  private incarnationOf = new Float64Array(slotsStart);
-  /** Incarnation of the PASID's address space (chk.raise pasidGen). */
-  private pasidGenOf = new Float64Array(slotsStart);
-  private firstPageOf = new Float64Array(slotsStart);
-  /** Bit per layer (checkLayer) that sent a response for this group. */
-  private respondedMaskOf = new Int32Array(slotsStart);
-  /** Final responses (host or iommu, towards the device) sent. */
-  private finalsOf = new Int32Array(slotsStart);
-  /** Run time of the raise (ns), -1 when the runtime gives events no time. */
-  private raisedNsOf = new Float64Array(slotsStart);
-  private finishedOf = new Uint8Array(slotsStart);
+  /** The records, a row of `rowDoubles` per slot: the raise's fields, then what the table learnt since (field offsets: `at`). */
+  private rows = new Float64Array(slotsStart * rowDoubles);
 
   constructor(recentMax = 1 << 16) {
     this.finished = new RecentWindow(recentMax, true);
@@ -66,34 +75,34 @@ export class GroupTable {
   }
 
   rid(slot: number): number {
-    return this.ridOf[slot]!;
+    return this.rows[slot * rowDoubles + at.rid]!;
   }
   prgi(slot: number): number {
-    return this.prgiOf[slot]!;
+    return this.rows[slot * rowDoubles + at.prgi]!;
   }
   pasid(slot: number): number {
-    return this.pasidOf[slot]!;
+    return this.rows[slot * rowDoubles + at.pasid]!;
   }
   pasidPresent(slot: number): boolean {
-    return this.pasidPresentOf[slot] !== 0;
+    return this.rows[slot * rowDoubles + at.pasidPresent] !== 0;
   }
   incarnation(slot: number): number {
-    return this.incarnationOf[slot]!;
+    return this.rows[slot * rowDoubles + at.incarnation]!;
   }
   pasidGen(slot: number): number {
-    return this.pasidGenOf[slot]!;
+    return this.rows[slot * rowDoubles + at.pasidGen]!;
   }
   firstPage(slot: number): number {
-    return this.firstPageOf[slot]!;
+    return this.rows[slot * rowDoubles + at.firstPage]!;
   }
   respondedMask(slot: number): number {
-    return this.respondedMaskOf[slot]!;
+    return this.rows[slot * rowDoubles + at.respondedMask]!;
   }
   finals(slot: number): number {
-    return this.finalsOf[slot]!;
+    return this.rows[slot * rowDoubles + at.finals]!;
   }
   raisedNs(slot: number): number {
-    return this.raisedNsOf[slot]!;
+    return this.rows[slot * rowDoubles + at.raisedNs]!;
   }
 
   isLive(ghost: number): boolean {
@@ -102,7 +111,7 @@ export class GroupTable {
 
   finishedAs(ghost: number): Finished | undefined {
     const s = this.finished.get(ghost);
-    return s === undefined ? undefined : finishedNames[this.finishedOf[s]!];
+    return s === undefined ? undefined : finishedNames[this.rows[s * rowDoubles + at.finished]!];
   }
 
   liveGhosts(): IterableIterator<number> {
@@ -130,18 +139,20 @@ export class GroupTable {
     switch (ev.type) {
       case 'chk.raise': {
         const s = this.take();
-        this.ghostOf[s] = ev.ghost;
-        this.ridOf[s] = ev.rid;
-        this.prgiOf[s] = ev.prgi;
-        this.pasidOf[s] = ev.pasid;
-        this.pasidPresentOf[s] = ev.pasidPresent ? 1 : 0;
-        this.incarnationOf[s] = ev.incarnation;
-        this.pasidGenOf[s] = ev.pasidGen;
-        this.firstPageOf[s] = ev.firstPage;
-        this.respondedMaskOf[s] = 0;
-        this.finalsOf[s] = 0;
-        this.raisedNsOf[s] = timeNs;
-        this.finishedOf[s] = finishedCode.live;
+        const rows = this.rows;
+        const r = s * rowDoubles;
+        rows[r + at.ghost] = ev.ghost;
+        rows[r + at.rid] = ev.rid;
+        rows[r + at.prgi] = ev.prgi;
+        rows[r + at.pasid] = ev.pasid;
+        rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
+        rows[r + at.incarnation] = ev.incarnation;
+        rows[r + at.pasidGen] = ev.pasidGen;
+        rows[r + at.firstPage] = ev.firstPage;
+        rows[r + at.respondedMask] = 0;
+        rows[r + at.finals] = 0;
+        rows[r + at.raisedNs] = timeNs;
+        rows[r + at.finished] = finishedCode.live;
         // A ghost raised again while live: its old record is no longer reachable.
         const old = this.live.get(ev.ghost);
         if (old !== undefined) this.spareSlots.push(old);
@@ -151,9 +162,10 @@ export class GroupTable {
       }
       case 'chk.respond': {
         const s = this.slotOf(ev.ghost);
-        if (s >= 0) this.respondedMaskOf[s]! |= 1 << ev.layer;
+        const r = s * rowDoubles;
+        if (s >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
         if (this.isFinal(ev.layer)) {
-          if (s >= 0) this.finalsOf[s]!++;
+          if (s >= 0) this.rows[r + at.finals]!++;
           const q = this.intended.get(ev.rid, ev.prgi);
           if (q) q.push(ev.ghost);
           else {
@@ -191,44 +203,29 @@ export class GroupTable {
     const s = this.live.get(ghost);
     if (s === undefined) return;
     this.live.delete(ghost);
-    const rid = this.ridOf[s]!;
-    const prgi = this.prgiOf[s]!;
+    const r = s * rowDoubles;
+    const rid = this.rows[r + at.rid]!;
+    const prgi = this.rows[r + at.prgi]!;
     if (this.liveByKey.get(rid, prgi) === ghost) this.liveByKey.delete(rid, prgi);
-    this.finishedOf[s] = how;
+    this.rows[r + at.finished] = how;
     // The ghost finished before, still in the window: its value is replaced, and that record is reachable no more.
     const replaced = this.finished.get(ghost);
     if (replaced !== undefined) this.spareSlots.push(replaced);
     const gone = this.finished.add(ghost, s);
     // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.
-    if (gone !== undefined && this.live.get(this.ghostOf[gone]!) !== gone) this.spareSlots.push(gone);
+    if (gone !== undefined && this.live.get(this.rows[gone * rowDoubles + at.ghost]!) !== gone) this.spareSlots.push(gone);
   }
 
-  /** A record slot: a reused one, or a new one (the columns doubling when full). */
+  /** A record slot: a reused one, or a new one (the rows doubling when full). */
   private take(): number {
     const reused = this.spareSlots.pop();
     if (reused !== undefined) return reused;
     this.recordsMade++;
-    if (this.slots === this.ghostOf.length) this.grow(this.slots * 2);
+    if (this.slots * rowDoubles === this.rows.length) {
+      const rows = new Float64Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
     return this.slots++;
   }
-
-  private grow(n: number): void {
-    this.ghostOf = widened(this.ghostOf, new Float64Array(n));
-    this.ridOf = widened(this.ridOf, new Float64Array(n));
-    this.prgiOf = widened(this.prgiOf, new Float64Array(n));
-    this.pasidOf = widened(this.pasidOf, new Float64Array(n));
-    this.pasidPresentOf = widened(this.pasidPresentOf, new Uint8Array(n));
-    this.incarnationOf = widened(this.incarnationOf, new Float64Array(n));
-    this.pasidGenOf = widened(this.pasidGenOf, new Float64Array(n));
-    this.firstPageOf = widened(this.firstPageOf, new Float64Array(n));
-    this.respondedMaskOf = widened(this.respondedMaskOf, new Int32Array(n));
-    this.finalsOf = widened(this.finalsOf, new Int32Array(n));
-    this.raisedNsOf = widened(this.raisedNsOf, new Float64Array(n));
-    this.finishedOf = widened(this.finishedOf, new Uint8Array(n));
-  }
-}
-
-function widened<T extends Float64Array | Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
 }
