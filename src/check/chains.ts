@@ -6,10 +6,14 @@
 // the device is done with it, and page rings are bounded too (the oldest page's history is let
 // go first), so memory follows what is in flight, not the length of the run.
 //
-// The rings are columns of typed arrays, each event kept encoded in its codec words (the
-// threaded runtime's check log does the same) and decoded only when a violation asks for its
-// chain: an event object held for thousands of later events survives the young generation and
-// is copied and promoted, which cost the simulator more than the checker's own logic (issue 9).
+// The rings are typed arrays, each event kept encoded in its codec words (the threaded
+// runtime's check log does the same) and decoded only when a violation asks for its chain: an
+// event object held for thousands of later events survives the young generation and is copied
+// and promoted, which cost the simulator more than the checker's own logic (issue 9). An entry
+// is one row of one buffer (order, seq and time as doubles, then the actor and the event's
+// words as int32s, seen through two views), so keeping an event writes one or two cache lines,
+// not one per column: in the simulator the actors' work between two check events evicts the
+// checker's tables, and each line touched is a miss (issue 9).
 
 import { checkEventSpecs } from '../protocol/check-events.ts';
 import { messageCodec, type CheckEvent, type Message } from '../protocol/messages.ts';
@@ -46,6 +50,12 @@ const ringsDoubledMax = 1024;
 
 /** Words of the widest check event (the codec's slot fits every message; check events need fewer). */
 const eventWords = Math.max(...Object.values(checkEventSpecs).map(specWords));
+/** An entry's row in doubles: order, seq, time, then the actor and the event's words in int32 pairs. */
+const rowDoubles = 3 + Math.ceil((1 + eventWords) / 2);
+const rowInts = rowDoubles * 2;
+/** Int32 offsets within a row. */
+const actorAt = 6;
+const wordsAt = 7;
 
 type EventEncoder = (event: Message, words: Int32Array, offset: number) => void;
 
@@ -65,12 +75,9 @@ export class Chains {
   /** Per ring: events held (≤ chainLength) and the entry the next one goes to. */
   private count = new Uint8Array(0);
   private next = new Uint8Array(0);
-  /** Per entry (ring × chainLength + i): order, seq and time; actor; the event's words. */
-  private order = new Float64Array(0);
-  private seq = new Float64Array(0);
-  private timeNs = new Float64Array(0);
-  private actor = new Int32Array(0);
-  private words = new Int32Array(0);
+  /** Per entry (ring × chainLength + i) a row: order, seq and time (rows), the actor and the event's words (rowWords, the same buffer). */
+  private rows = new Float64Array(0);
+  private rowWords = new Int32Array(0);
   private rings = 0;
   /** Page rings: the last event's signature (kind, version, actor) and how many in a row had it. */
   private lastSig = new Float64Array(0);
@@ -114,10 +121,10 @@ export class Chains {
     const version = (event as { version: number }).version;
     const sig = (type === slot.xlateUsed ? version * 2 : type === slot.invDone ? version * 2 + 1 : -1) + actor * 2 ** 34;
     if (sig === this.lastSig[ring] && this.runLength[ring]! >= 2) {
-      const last = ring * chainLength + ((this.next[ring]! - 1 + chainLength) % chainLength);
-      this.order[last] = order;
-      this.seq[last] = seq;
-      this.timeNs[last] = timeNs;
+      const last = (ring * chainLength + ((this.next[ring]! - 1 + chainLength) % chainLength)) * rowDoubles;
+      this.rows[last] = order;
+      this.rows[last + 1] = seq;
+      this.rows[last + 2] = timeNs;
       return;
     }
     this.runLength[ring] = sig === this.lastSig[ring] ? this.runLength[ring]! + 1 : 1;
@@ -127,11 +134,12 @@ export class Chains {
 
   private put(ring: number, order: number, seq: number, timeNs: number, actor: number, event: CheckEvent, type: number): void {
     const e = ring * chainLength + this.next[ring]!;
-    this.order[e] = order;
-    this.seq[e] = seq;
-    this.timeNs[e] = timeNs;
-    this.actor[e] = actor;
-    this.encoders[type]!(event as Message, this.words, e * eventWords);
+    const row = e * rowDoubles;
+    this.rows[row] = order;
+    this.rows[row + 1] = seq;
+    this.rows[row + 2] = timeNs;
+    this.rowWords[e * rowInts + actorAt] = actor;
+    this.encoders[type]!(event as Message, this.rowWords, e * rowInts + wordsAt);
     this.next[ring] = (this.next[ring]! + 1) % chainLength;
     if (this.count[ring]! < chainLength) this.count[ring]!++;
   }
@@ -168,12 +176,13 @@ export class Chains {
     const first = (this.next[ring]! - n + chainLength) % chainLength;
     for (let i = 0; i < n; i++) {
       const e = ring * chainLength + ((first + i) % chainLength);
+      const row = e * rowDoubles;
       into.push({
-        order: this.order[e]!,
-        seq: this.seq[e]!,
-        timeNs: this.timeNs[e]!,
-        actor: this.actor[e]!,
-        event: messageCodec.decode(this.words, e * eventWords) as CheckEvent,
+        order: this.rows[row]!,
+        seq: this.rows[row + 1]!,
+        timeNs: this.rows[row + 2]!,
+        actor: this.rowWords[e * rowInts + actorAt]!,
+        event: messageCodec.decode(this.rowWords, e * rowInts + wordsAt) as CheckEvent,
       });
     }
   }
@@ -186,7 +195,7 @@ export class Chains {
   private take(): number {
     const reused = this.free.pop();
     const ring = reused ?? this.rings++;
-    if (reused === undefined && ring * chainLength >= this.actor.length) {
+    if (reused === undefined && ring >= this.count.length) {
       this.grow(ring < ringsDoubledMax ? Math.max(64, ring * 2) : ring < this.windowRings ? this.windowRings : ring * 2);
     }
     this.count[ring] = 0;
@@ -202,11 +211,8 @@ export class Chains {
     this.next = copied(new Uint8Array(rings), this.next);
     this.lastSig = copied(new Float64Array(rings), this.lastSig);
     this.runLength = copied(new Uint32Array(rings), this.runLength);
-    this.order = copied(new Float64Array(entries), this.order);
-    this.seq = copied(new Float64Array(entries), this.seq);
-    this.timeNs = copied(new Float64Array(entries), this.timeNs);
-    this.actor = copied(new Int32Array(entries), this.actor);
-    this.words = copied(new Int32Array(entries * eventWords), this.words);
+    this.rows = copied(new Float64Array(entries * rowDoubles), this.rows);
+    this.rowWords = new Int32Array(this.rows.buffer);
   }
 }
 

@@ -4,10 +4,13 @@
 // device and not yet delivered, in order, per (RID, PRGI). Finished groups (answered at
 // the device or retired there) leave the live table for a bounded "recently finished"
 // window, so memory stays flat over a long run while a late duplicate is still recognised.
-// A group leaving that window gives its record back for the next raise, and a (RID, PRGI)'s
-// emptied response list is kept for the next one: the table allocates nothing per group
-// once warm, because records that live as long as a group are promoted out of the young
-// generation and were most of the checker's GC cost (issue 9).
+// A group's record is a row of one Float64Array (slotOf(ghost), then the field getters), not
+// an object: records live as long as the finished window (65 536 groups by default, more than
+// a 300 ms run raises), so as objects every one was promoted out of the young generation, 130 B
+// a fault of the checker's GC cost (issue 9); a row, not a column per field, so a raise writes
+// one or two cache lines, not twelve. A slot leaving that
+// window is reused by the next raise, and a (RID, PRGI)'s emptied response list is kept for
+// the next one, so the table allocates nothing per group once warm.
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
@@ -15,47 +18,91 @@ import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import { RidPrgiTable } from './rid-prgi-table.ts';
 
-export interface GroupInfo {
-  ghost: number;
-  rid: number;
-  prgi: number;
-  pasid: number;
-  pasidPresent: boolean;
-  incarnation: number;
-  /** Incarnation of the PASID's address space (chk.raise pasidGen). */
-  pasidGen: number;
-  requests: number;
-  firstPage: number;
-  /** Bit per layer (checkLayer) that sent a response for this group. */
-  respondedMask: number;
-  /** Final responses (host or iommu, towards the device) sent. */
-  finals: number;
-  /** Run time of the raise (ns), -1 when the runtime gives events no time. */
-  raisedNs: number;
-  /** How the group finished; undefined while it is live. */
-  finished: Finished | undefined;
-}
-
 export type Finished = 'answered' | 'retired';
 
+/** Column `finished`: how the group finished (0: live). */
+const finishedCode = { live: 0, answered: 1, retired: 2 } as const;
+const finishedNames: readonly (Finished | undefined)[] = [undefined, 'answered', 'retired'];
+
+/** Record slots the rows start with; they double as needed. */
+const slotsStart = 1024;
+
+/** A record's fields, as offsets in its row. */
+const at = {
+  ghost: 0,
+  rid: 1,
+  prgi: 2,
+  pasid: 3,
+  /** 1 or 0. */
+  pasidPresent: 4,
+  incarnation: 5,
+  /** Incarnation of the PASID's address space (chk.raise pasidGen). */
+  pasidGen: 6,
+  firstPage: 7,
+  /** Bit per layer (checkLayer) that sent a response for this group. */
+  respondedMask: 8,
+  /** Final responses (host or iommu, towards the device) sent. */
+  finals: 9,
+  /** Run time of the raise (ns), -1 when the runtime gives events no time. */
+  raisedNs: 10,
+  /** finishedCode. */
+  finished: 11,
+} as const;
+const rowDoubles = 12;
+
 export class GroupTable {
-  /** Live groups by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
-  private readonly live = new OrderedIdMap<GroupInfo>(14);
+  /** Live groups' slots by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
+  private readonly live = new OrderedIdMap<number>(14);
   private readonly liveByKey = new RidPrgiTable<number>();
-  private readonly finished: RecentWindow<GroupInfo>;
+  private readonly finished: RecentWindow<number>;
   private readonly intended = new RidPrgiTable<number[]>();
-  /** Records of groups gone from the finished window, and emptied response lists, for reuse. */
-  private readonly spareInfos: GroupInfo[] = [];
+  /** Slots of groups gone from the finished window (or replaced), and emptied response lists, for reuse. */
+  private readonly spareSlots: number[] = [];
   private readonly spareLists: number[][] = [];
-  /** Group records and response lists allocated so far (the rest were reused): a work counter for the tests. */
+  /** Group records (slots) and response lists allocated so far (the rest were reused): a work counter for the tests. */
   recordsMade = 0;
+  private slots = 0;
+  /** The records, a row of `rowDoubles` per slot: the raise's fields, then what the table learnt since (field offsets: `at`). */
+  private rows = new Float64Array(slotsStart * rowDoubles);
 
   constructor(recentMax = 1 << 16) {
     this.finished = new RecentWindow(recentMax, true);
   }
 
-  get(ghost: number): GroupInfo | undefined {
-    return this.live.get(ghost) ?? this.finished.get(ghost);
+  /** The record slot of ghost (live, else recently finished), or -1: read its fields with the getters below. */
+  slotOf(ghost: number): number {
+    return this.live.get(ghost) ?? this.finished.get(ghost) ?? -1;
+  }
+
+  rid(slot: number): number {
+    return this.rows[slot * rowDoubles + at.rid]!;
+  }
+  prgi(slot: number): number {
+    return this.rows[slot * rowDoubles + at.prgi]!;
+  }
+  pasid(slot: number): number {
+    return this.rows[slot * rowDoubles + at.pasid]!;
+  }
+  pasidPresent(slot: number): boolean {
+    return this.rows[slot * rowDoubles + at.pasidPresent] !== 0;
+  }
+  incarnation(slot: number): number {
+    return this.rows[slot * rowDoubles + at.incarnation]!;
+  }
+  pasidGen(slot: number): number {
+    return this.rows[slot * rowDoubles + at.pasidGen]!;
+  }
+  firstPage(slot: number): number {
+    return this.rows[slot * rowDoubles + at.firstPage]!;
+  }
+  respondedMask(slot: number): number {
+    return this.rows[slot * rowDoubles + at.respondedMask]!;
+  }
+  finals(slot: number): number {
+    return this.rows[slot * rowDoubles + at.finals]!;
+  }
+  raisedNs(slot: number): number {
+    return this.rows[slot * rowDoubles + at.raisedNs]!;
   }
 
   isLive(ghost: number): boolean {
@@ -63,7 +110,8 @@ export class GroupTable {
   }
 
   finishedAs(ghost: number): Finished | undefined {
-    return this.finished.get(ghost)?.finished;
+    const s = this.finished.get(ghost);
+    return s === undefined ? undefined : finishedNames[this.rows[s * rowDoubles + at.finished]!];
   }
 
   liveGhosts(): IterableIterator<number> {
@@ -90,33 +138,34 @@ export class GroupTable {
   apply(ev: CheckEvent, timeNs = -1): void {
     switch (ev.type) {
       case 'chk.raise': {
-        let info = this.spareInfos.pop();
-        if (info === undefined) {
-          info = blankInfo();
-          this.recordsMade++;
-        }
-        info.ghost = ev.ghost;
-        info.rid = ev.rid;
-        info.prgi = ev.prgi;
-        info.pasid = ev.pasid;
-        info.pasidPresent = ev.pasidPresent;
-        info.incarnation = ev.incarnation;
-        info.pasidGen = ev.pasidGen;
-        info.requests = ev.requests;
-        info.firstPage = ev.firstPage;
-        info.respondedMask = 0;
-        info.finals = 0;
-        info.raisedNs = timeNs;
-        info.finished = undefined;
-        this.live.set(ev.ghost, info);
+        const s = this.take();
+        const rows = this.rows;
+        const r = s * rowDoubles;
+        rows[r + at.ghost] = ev.ghost;
+        rows[r + at.rid] = ev.rid;
+        rows[r + at.prgi] = ev.prgi;
+        rows[r + at.pasid] = ev.pasid;
+        rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
+        rows[r + at.incarnation] = ev.incarnation;
+        rows[r + at.pasidGen] = ev.pasidGen;
+        rows[r + at.firstPage] = ev.firstPage;
+        rows[r + at.respondedMask] = 0;
+        rows[r + at.finals] = 0;
+        rows[r + at.raisedNs] = timeNs;
+        rows[r + at.finished] = finishedCode.live;
+        // A ghost raised again while live: its old record is no longer reachable.
+        const old = this.live.get(ev.ghost);
+        if (old !== undefined) this.spareSlots.push(old);
+        this.live.set(ev.ghost, s);
         this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
         return;
       }
       case 'chk.respond': {
-        const g = this.get(ev.ghost);
-        if (g) g.respondedMask |= 1 << ev.layer;
+        const s = this.slotOf(ev.ghost);
+        const r = s * rowDoubles;
+        if (s >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
         if (this.isFinal(ev.layer)) {
-          if (g) g.finals++;
+          if (s >= 0) this.rows[r + at.finals]!++;
           const q = this.intended.get(ev.rid, ev.prgi);
           if (q) q.push(ev.ghost);
           else {
@@ -140,28 +189,43 @@ export class GroupTable {
             this.spareLists.push(q);
           }
         }
-        if (ev.ghost !== 0) this.finish(ev.ghost, 'answered');
+        if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
         return;
       }
       case 'chk.retire':
-        if (ev.layer === checkLayer.device) this.finish(ev.ghost, 'retired');
+        if (ev.layer === checkLayer.device) this.finish(ev.ghost, finishedCode.retired);
         return;
       default:
     }
   }
 
-  private finish(ghost: number, how: Finished): void {
-    const info = this.live.get(ghost);
-    if (!info) return;
+  private finish(ghost: number, how: number): void {
+    const s = this.live.get(ghost);
+    if (s === undefined) return;
     this.live.delete(ghost);
-    if (this.liveByKey.get(info.rid, info.prgi) === ghost) this.liveByKey.delete(info.rid, info.prgi);
-    info.finished = how;
-    const gone = this.finished.add(ghost, info);
+    const r = s * rowDoubles;
+    const rid = this.rows[r + at.rid]!;
+    const prgi = this.rows[r + at.prgi]!;
+    if (this.liveByKey.get(rid, prgi) === ghost) this.liveByKey.delete(rid, prgi);
+    this.rows[r + at.finished] = how;
+    // The ghost finished before, still in the window: its value is replaced, and that record is reachable no more.
+    const replaced = this.finished.get(ghost);
+    if (replaced !== undefined) this.spareSlots.push(replaced);
+    const gone = this.finished.add(ghost, s);
     // A live group (its ghost raised again) keeps its record; only a record nothing points at is reused.
-    if (gone !== undefined && this.live.get(gone.ghost) !== gone) this.spareInfos.push(gone);
+    if (gone !== undefined && this.live.get(this.rows[gone * rowDoubles + at.ghost]!) !== gone) this.spareSlots.push(gone);
   }
-}
 
-function blankInfo(): GroupInfo {
-  return { ghost: 0, rid: 0, prgi: 0, pasid: 0, pasidPresent: false, incarnation: 0, pasidGen: 0, requests: 0, firstPage: 0, respondedMask: 0, finals: 0, raisedNs: -1, finished: undefined };
+  /** A record slot: a reused one, or a new one (the rows doubling when full). */
+  private take(): number {
+    const reused = this.spareSlots.pop();
+    if (reused !== undefined) return reused;
+    this.recordsMade++;
+    if (this.slots * rowDoubles === this.rows.length) {
+      const rows = new Float64Array(this.rows.length * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+    }
+    return this.slots++;
+  }
 }

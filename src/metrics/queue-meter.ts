@@ -227,7 +227,7 @@ export class QueueMeter {
   /** The queue's figures over [0, endNs] and the Little's law check. */
   result(endNs: number): QueueMetrics {
     const occ = this.occupancy.points(endNs);
-    const areaNs = this.occupancy.area.reduce((a, b) => a + b, 0);
+    const areaNs = this.occupancy.area.sum();
     let residual = 0;
     let residualAgeNs = 0;
     const p = this.pool;

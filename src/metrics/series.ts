@@ -9,6 +9,9 @@
 // Each series takes either a time (its point looked up on the clock) or, from a caller that
 // already looked up the point of that time on the same clock (addAt, setAt), the point: the
 // metrics collector looks it up once per event time for all the series it touches (issue 9).
+// A series' points live in PointColumns: Float64Arrays that double while the run is short and
+// never shrink, so coarsening (which halves every series) does not make them grow again from
+// half (the arrays' trimming and regrowth were 180 B of garbage a fault: issue 9).
 
 export interface Coarsenable {
   halve(): void;
@@ -46,14 +49,58 @@ export class SeriesClock {
   }
 }
 
-function halveSum(a: number[]): void {
-  const n = Math.ceil(a.length / 2);
-  for (let i = 0; i < n; i++) a[i] = a[2 * i]! + (a[2 * i + 1] ?? 0);
-  a.length = n;
+/** Starting room of a PointColumn (points); it doubles as needed. */
+const columnStart = 64;
+
+/**
+ * Per-point values of one series: the first `length` entries of a Float64Array; every entry at
+ * or past length is 0, so reading one past the end gives what a missing point adds (nothing).
+ */
+export class PointColumn {
+  values = new Float64Array(columnStart);
+  length = 0;
+
+  /** Value of point i, 0 past the end. */
+  at(i: number): number {
+    return i < this.length ? this.values[i]! : 0;
+  }
+
+  /** Points up to p exist (new ones 0). */
+  growTo(p: number): void {
+    if (p < this.length) return;
+    if (p >= this.values.length) {
+      let room = this.values.length * 2;
+      while (room <= p) room *= 2;
+      const values = new Float64Array(room);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.length = p + 1;
+  }
+
+  /** Pairs of points merged (a + b, or max(a, b)): half the points, the freed ones zeroed. */
+  halve(byMax: boolean): void {
+    const a = this.values;
+    const len = this.length;
+    const n = Math.ceil(len / 2);
+    for (let i = 0; i < n; i++) {
+      const second = 2 * i + 1 < len ? a[2 * i + 1]! : 0;
+      a[i] = byMax ? Math.max(a[2 * i]!, second) : a[2 * i]! + second;
+    }
+    a.fill(0, n, len);
+    this.length = n;
+  }
+
+  /** Sum of the points, first to last. */
+  sum(): number {
+    let s = 0;
+    for (let i = 0; i < this.length; i++) s += this.values[i]!;
+    return s;
+  }
 }
 
 export class CounterSeries implements Coarsenable {
-  readonly counts: number[] = [];
+  readonly counts = new PointColumn();
 
   constructor(private readonly clock: SeriesClock) {
     clock.register(this);
@@ -65,27 +112,28 @@ export class CounterSeries implements Coarsenable {
 
   /** Adds n at point p (the clock's pointOf of the time, looked up since the clock last coarsened). */
   addAt(p: number, n: number): void {
-    while (this.counts.length <= p) this.counts.push(0);
-    this.counts[p]! += n;
+    const c = this.counts;
+    if (p >= c.length) c.growTo(p);
+    c.values[p]! += n;
   }
 
   halve(): void {
-    halveSum(this.counts);
+    this.counts.halve(false);
   }
 
   /** Counts per point over [0, endNs] (zeros where nothing happened). */
   points(endNs: number): number[] {
     const n = this.clock.pointsTo(endNs);
     const out = new Array<number>(n);
-    for (let i = 0; i < n; i++) out[i] = this.counts[i] ?? 0;
+    for (let i = 0; i < n; i++) out[i] = this.counts.at(i);
     return out;
   }
 }
 
 export class LevelSeries implements Coarsenable {
   /** Per point: ∫ level dt over the part of the point covered so far (level·ns). */
-  readonly area: number[] = [];
-  readonly max: number[] = [];
+  readonly area = new PointColumn();
+  readonly max = new PointColumn();
   level = 0;
   private sinceNs = 0;
   /** The point of sinceNs (kept across coarsening), so a change needs no division for it. */
@@ -104,7 +152,8 @@ export class LevelSeries implements Coarsenable {
   setAt(tNs: number, p: number, level: number): void {
     this.advanceAt(tNs, p);
     this.level = level;
-    if (level > this.max[p]!) this.max[p] = level;
+    const max = this.max.values;
+    if (level > max[p]!) max[p] = level;
   }
 
   /** Integrate the current level from the last change up to t; returns t's point (which exists then). */
@@ -122,19 +171,22 @@ export class LevelSeries implements Coarsenable {
     const first = this.sincePoint;
     if (first === last && last < this.area.length) {
       // The common case: still inside the point of the last change.
-      this.area[last]! += this.level * (tNs - this.sinceNs);
-      if (this.level > this.max[last]!) this.max[last] = this.level;
+      this.area.values[last]! += this.level * (tNs - this.sinceNs);
+      const max = this.max.values;
+      if (this.level > max[last]!) max[last] = this.level;
       this.sinceNs = tNs;
       return;
     }
     this.grow(last);
     const iv = this.clock.intervalNs;
+    const area = this.area.values;
+    const max = this.max.values;
     let t = this.sinceNs;
     for (let p = first; p <= last; p++) {
       const end = Math.min(tNs, (p + 1) * iv);
       if (end > t) {
-        this.area[p]! += this.level * (end - t);
-        if (this.level > this.max[p]!) this.max[p] = this.level;
+        area[p]! += this.level * (end - t);
+        if (this.level > max[p]!) max[p] = this.level;
       }
       t = end;
     }
@@ -143,17 +195,13 @@ export class LevelSeries implements Coarsenable {
   }
 
   private grow(p: number): void {
-    while (this.area.length <= p) {
-      this.area.push(0);
-      this.max.push(0);
-    }
+    this.area.growTo(p);
+    this.max.growTo(p);
   }
 
   halve(): void {
-    halveSum(this.area);
-    const n = Math.ceil(this.max.length / 2);
-    for (let i = 0; i < n; i++) this.max[i] = Math.max(this.max[2 * i]!, this.max[2 * i + 1] ?? 0);
-    this.max.length = n;
+    this.area.halve(false);
+    this.max.halve(true);
     this.sincePoint = Math.floor(this.sinceNs / this.clock.intervalNs);
   }
 
@@ -166,8 +214,8 @@ export class LevelSeries implements Coarsenable {
     const max: number[] = [];
     for (let i = 0; i < n; i++) {
       const span = Math.min(iv, endNs - i * iv);
-      mean.push(span > 0 ? (this.area[i] ?? 0) / span : this.level);
-      max.push(this.max[i] ?? this.level);
+      mean.push(span > 0 ? this.area.at(i) / span : this.level);
+      max.push(i < this.max.length ? this.max.values[i]! : this.level);
     }
     return { mean, max };
   }

@@ -16,8 +16,8 @@ export function exactlyOnceMonitor(): Monitor {
     event(ev: CheckEvent, env: MonitorEnv): void {
       const t = env.table;
       if (ev.type === 'chk.respond' && t.isFinal(ev.layer)) {
-        const g = t.get(ev.ghost);
-        if (g && t.isLive(ev.ghost) && g.finals > 0) {
+        const g = t.slotOf(ev.ghost);
+        if (g >= 0 && t.isLive(ev.ghost) && t.finals(g) > 0) {
           env.violate('I1', `a second response was sent towards the device for group ${ev.ghost} (by the ${layerNames[ev.layer]})`, [ev.ghost]);
         }
         return;

@@ -42,8 +42,8 @@ export function staleResponseMonitor(): Monitor {
           return;
         }
         const from = answerFrom[ev.layer];
-        const g = t.get(ev.ghost);
-        if (!ev.auto && from !== undefined && g && (g.respondedMask & (1 << from)) === 0) {
+        const g = t.slotOf(ev.ghost);
+        if (!ev.auto && from !== undefined && g >= 0 && (t.respondedMask(g) & (1 << from)) === 0) {
           const cause = lastOf(key(from, ev.prgi));
           const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
           env.violate(
@@ -61,11 +61,12 @@ export function staleResponseMonitor(): Monitor {
       const intended = t.peekIntended(ev.rid, ev.prgi);
       if (intended === undefined) return;
       if (ev.ghost !== 0 && intended !== ev.ghost) {
-        const a = t.get(intended);
-        const b = t.get(ev.ghost);
+        const a = t.slotOf(intended);
+        const b = t.slotOf(ev.ghost);
         env.violate(
           'I2',
-          `a response sent for group ${intended} (incarnation ${a?.incarnation ?? '?'}) answered group ${ev.ghost} ` + `(incarnation ${b?.incarnation ?? '?'}) reusing rid ${ev.rid} prgi ${ev.prgi}`,
+          `a response sent for group ${intended} (incarnation ${a >= 0 ? t.incarnation(a) : '?'}) answered group ${ev.ghost} ` +
+            `(incarnation ${b >= 0 ? t.incarnation(b) : '?'}) reusing rid ${ev.rid} prgi ${ev.prgi}`,
           [intended, ev.ghost],
         );
       } else if (ev.ghost === 0 && t.finishedAs(intended) === 'retired') {

@@ -76,11 +76,12 @@ export function drainMonitor(): Monitor {
 /** Live groups of (rid, pasid) whose incarnation passes `genOk` and that no final layer answered yet. */
 function unanswered(env: MonitorEnv, rid: number, pasid: number, genOk: (gen: number) => boolean): number[] {
   const out: number[] = [];
-  for (const ghost of env.table.liveGhosts()) {
-    const g = env.table.get(ghost);
+  const t = env.table;
+  for (const ghost of t.liveGhosts()) {
+    const g = t.slotOf(ghost);
     // IOMMU_NO_PASID (0) drains the RID's requests, those without a PASID.
-    if (g === undefined || g.rid !== rid || !(g.pasidPresent ? g.pasid === pasid : pasid === 0) || !genOk(g.pasidGen)) continue;
-    if (g.finals === 0) out.push(ghost);
+    if (g < 0 || t.rid(g) !== rid || !(t.pasidPresent(g) ? t.pasid(g) === pasid : pasid === 0) || !genOk(t.pasidGen(g))) continue;
+    if (t.finals(g) === 0) out.push(ghost);
   }
   return out;
 }

@@ -39,9 +39,9 @@ export function groupOrderMonitor(): Monitor {
     event(ev: CheckEvent, env: MonitorEnv): void {
       const t = env.table;
       if (ev.type === 'chk.reqSeen') {
-        const g = t.get(ev.ghost);
-        if (!g) return;
-        const index = ev.page - g.firstPage;
+        const g = t.slotOf(ev.ghost);
+        if (g < 0) return;
+        const index = ev.page - t.firstPage(g);
         const key = k(ev.layer, ev.ghost);
         let s = seen.get(key);
         if (!s) {
@@ -63,8 +63,8 @@ export function groupOrderMonitor(): Monitor {
       if (ev.type === 'chk.retire') {
         const s = seen.get(k(ev.layer, ev.ghost));
         if (s) s.discarded += ev.requests;
-        const g = t.get(ev.ghost);
-        if (g) discardedAt.set(slotKey(ev.layer, g.rid, g.prgi), ev.ghost);
+        const g = t.slotOf(ev.ghost);
+        if (g >= 0) discardedAt.set(slotKey(ev.layer, t.rid(g), t.prgi(g)), ev.ghost);
         return;
       }
       if (ev.type === 'chk.respDelivered') {
@@ -82,8 +82,8 @@ export function groupOrderMonitor(): Monitor {
       }
       const own = s.count - s.discarded;
       if (ev.requests > own) {
-        const g = t.get(ev.ghost);
-        const culprit = g ? discardedAt.get(slotKey(ev.layer, g.rid, g.prgi)) : undefined;
+        const g = t.slotOf(ev.ghost);
+        const culprit = g >= 0 ? discardedAt.get(slotKey(ev.layer, t.rid(g), t.prgi(g))) : undefined;
         const ghosts = culprit !== undefined && culprit !== ev.ghost ? [ev.ghost, culprit] : [ev.ghost];
         env.violate(
           'I6',

@@ -19,10 +19,12 @@ export function pasidReuseMonitor(): Monitor {
   const stale = (ghost: number, env: MonitorEnv): { gen: number; now: number } | undefined => {
     // No PASID rebound yet (most runs): nothing can be stale, and no lookup is needed.
     if (current.size === 0) return undefined;
-    const g = env.table.get(ghost);
-    if (g === undefined || !g.pasidPresent) return undefined;
-    const now = current.get(scopeKey(g.rid, g.pasid));
-    return now !== undefined && g.pasidGen < now ? { gen: g.pasidGen, now } : undefined;
+    const t = env.table;
+    const g = t.slotOf(ghost);
+    if (g < 0 || !t.pasidPresent(g)) return undefined;
+    const now = current.get(scopeKey(t.rid(g), t.pasid(g)));
+    const gen = t.pasidGen(g);
+    return now !== undefined && gen < now ? { gen, now } : undefined;
   };
   return {
     invariant: 'I7',

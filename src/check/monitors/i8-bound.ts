@@ -57,7 +57,8 @@ export function boundTracker(): BoundTracker {
   };
   const late = (env: MonitorEnv, ghost: number, deadlineNs: number, nowNs: number, atEnd: boolean): void => {
     overdue++;
-    const raisedNs = env.table.get(ghost)?.raisedNs ?? -1;
+    const g = env.table.slotOf(ghost);
+    const raisedNs = g >= 0 ? env.table.raisedNs(g) : -1;
     const outstanding = raisedNs >= 0 ? `outstanding for ${fmtDurationNs(nowNs - raisedNs)} (raised at ${fmtAtNs(raisedNs)})` : 'outstanding';
     env.violate(
       'I8',
@@ -70,7 +71,7 @@ export function boundTracker(): BoundTracker {
   const arm = (env: MonitorEnv): void => {
     armed = true;
     for (const ghost of env.table.liveGhosts()) {
-      const raisedNs = env.table.get(ghost)!.raisedNs;
+      const raisedNs = env.table.raisedNs(env.table.slotOf(ghost));
       push(ghost, Math.max(healAtNs, raisedNs) + boundNs);
     }
   };
@@ -95,7 +96,7 @@ export function boundTracker(): BoundTracker {
       }
       const t = env.table;
       if (ev.type === 'chk.respDelivered' && ev.ghost !== 0 && t.isLive(ev.ghost)) {
-        const raisedNs = t.get(ev.ghost)!.raisedNs;
+        const raisedNs = t.raisedNs(t.slotOf(ev.ghost));
         answered++;
         worstNs = Math.max(worstNs, timeNs - Math.max(healAtNs, raisedNs));
       }
