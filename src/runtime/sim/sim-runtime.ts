@@ -140,6 +140,12 @@ export class SimFailure extends FaultlineError {
 
 const defaultMaxSteps = 50_000_000;
 
+/** The watchdog's progress reading, and whether it can have moved since it was last read (watchdog.ts lookMoved). */
+interface WatchdogProgress {
+  value: () => number;
+  mayHaveMoved: () => boolean;
+}
+
 type MessageEncoder = (msg: Message, words: Int32Array, offset: number) => void;
 
 interface ActorSlot {
@@ -369,7 +375,7 @@ class SimRun {
           break;
         }
         this.nowNs = next;
-        const v = guard.look();
+        const v = guard.lookMoved(next);
         if (v !== null) {
           stopReason = this.stopFor(v);
           break;
@@ -389,34 +395,52 @@ class SimRun {
     const names = this.topo.actors.map((a) => a.name);
     const stateOf = (actor: string): unknown => this.slots[names.indexOf(actor)]?.state;
     const probe = g.progress;
+    const progress = probe ? this.probeProgress(probe, stateOf, names) : this.takenProgress();
     return new SimWatchdog(
       { boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs },
       {
         nowNs: () => this.nowNs,
-        progress: probe ? this.probeProgress(probe, stateOf, names) : () => this.taken,
+        progress: progress.value,
+        progressMayHaveMoved: progress.mayHaveMoved,
         progressName: probe?.name ?? 'messages taken from a channel',
         workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
       },
     );
   }
 
+  /** The default progress: messages taken from channels. */
+  private takenProgress(): WatchdogProgress {
+    let answer = -1;
+    return {
+      value: () => {
+        answer = this.taken;
+        return answer;
+      },
+      mayHaveMoved: () => this.taken !== answer,
+    };
+  }
+
   /** The probe's answer, asked again only when one of the actors it reads (probe.actors) stepped since it was last asked. */
-  private probeProgress(probe: NonNullable<SimGuardOptions['progress']>, stateOf: (actor: string) => unknown, names: readonly string[]): () => number {
-    if (probe.actors === undefined) return () => probe.probe(stateOf);
+  private probeProgress(probe: NonNullable<SimGuardOptions['progress']>, stateOf: (actor: string) => unknown, names: readonly string[]): WatchdogProgress {
+    if (probe.actors === undefined) return { value: () => probe.probe(stateOf), mayHaveMoved: () => true };
     // An actor the topology does not have never steps: its state (undefined) never moves.
     const watched = probe.actors.map((a) => names.indexOf(a)).filter((i) => i >= 0);
     const lastStepOf = this.lastStepOf;
     let askedAtStep = -1;
     let answer = 0;
-    return () => {
-      if (askedAtStep >= 0) {
-        let stepped = false;
-        for (let i = 0; i < watched.length; i++) if (lastStepOf[watched[i]!]! >= askedAtStep) stepped = true;
-        if (!stepped) return answer;
-      }
-      askedAtStep = this.steps;
-      answer = probe.probe(stateOf);
-      return answer;
+    const mayHaveMoved = (): boolean => {
+      if (askedAtStep < 0) return true;
+      for (let i = 0; i < watched.length; i++) if (lastStepOf[watched[i]!]! >= askedAtStep) return true;
+      return false;
+    };
+    return {
+      value: () => {
+        if (!mayHaveMoved()) return answer;
+        askedAtStep = this.steps;
+        answer = probe.probe(stateOf);
+        return answer;
+      },
+      mayHaveMoved,
     };
   }
 
