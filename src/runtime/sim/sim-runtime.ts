@@ -148,6 +148,12 @@ interface WatchdogProgress {
 
 type MessageEncoder = (msg: Message, words: Int32Array, offset: number) => void;
 
+/** What a delivery of one type from one source hashes with and costs (noteType). */
+interface TypeAtSource {
+  encoder: MessageEncoder | null;
+  service: Distribution | null;
+}
+
 interface ActorSlot {
   name: string;
   def: AnyActorDef;
@@ -232,6 +238,8 @@ class SimRun {
   private readonly lastType: (string | undefined)[];
   private readonly lastEncoder: (MessageEncoder | null)[];
   private readonly lastService: (Distribution | null)[];
+  /** Per source, what noteType worked out for each type it has delivered: a cache miss is one lookup. */
+  private readonly typeSeen: Map<string, TypeAtSource>[];
   /** When what the current step sends leaves its actor: the step's start plus its service cost. */
   private departNs = 0;
   private readonly memViews: Map<string, MemView>;
@@ -275,6 +283,7 @@ class SimRun {
     this.lastType = new Array<string | undefined>(sources).fill(undefined);
     this.lastEncoder = new Array<MessageEncoder | null>(sources).fill(null);
     this.lastService = new Array<Distribution | null>(sources).fill(null);
+    this.typeSeen = Array.from({ length: sources }, () => new Map<string, TypeAtSource>());
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
@@ -555,9 +564,18 @@ class SimRun {
 
   /** What a delivery of `type` from `source` (cache slot `key`) hashes with and costs, kept until that source delivers another type. */
   private noteType(key: number, source: number, actor: number, type: string): void {
-    const slot = this.slots[actor]!;
-    this.lastEncoder[key] = type === 'sys.start' || type === 'sys.writable' ? null : messageCodec.uncheckedEncoderOf(type);
-    this.lastService[key] = slot.serviceByType?.get(type) ?? (source >= 0 ? this.channelService[source]! : slot.service);
+    const seen = this.typeSeen[key]!;
+    let at = seen.get(type);
+    if (at === undefined) {
+      const slot = this.slots[actor]!;
+      at = {
+        encoder: type === 'sys.start' || type === 'sys.writable' ? null : messageCodec.uncheckedEncoderOf(type),
+        service: slot.serviceByType?.get(type) ?? (source >= 0 ? this.channelService[source]! : slot.service),
+      };
+      seen.set(type, at);
+    }
+    this.lastEncoder[key] = at.encoder;
+    this.lastService[key] = at.service;
     this.lastType[key] = type;
   }
 
