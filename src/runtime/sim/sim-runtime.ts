@@ -305,7 +305,8 @@ class SimRun {
       now: () => this.nowNs,
       check: this.checkFor(index),
       timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
-      delay: (d, rng) => this.timing.drawFor(d, this.steps, rng),
+      // Sampling, ctx.delayNs is the ctx's own sample() from the actor's stream, which is what drawFor does then.
+      delay: this.timing.sampling ? undefined : (d, rng) => this.timing.drawFor(d, this.steps, rng),
       send: (channel, msg) => {
         // An actor mostly sends on the channel it sent on last: one string compare, not a Map lookup.
         let c: number;

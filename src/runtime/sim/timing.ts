@@ -34,7 +34,7 @@ export class SimTiming {
   private readonly strategy: Strategy;
   private readonly log: ChoiceLog | null;
   /** The strategy has no chooseDelay: every timing is a sample (a strategy's methods are fixed when it is made). */
-  private readonly sampling: boolean;
+  readonly sampling: boolean;
 
   constructor(seed: number, strategy: Strategy, log: ChoiceLog | null) {
     this.rng = createRng(rngStateFrom(seed, timingStream));
