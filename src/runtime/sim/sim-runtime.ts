@@ -140,7 +140,19 @@ export class SimFailure extends FaultlineError {
 
 const defaultMaxSteps = 50_000_000;
 
+/** The watchdog's progress reading, and whether it can have moved since it was last read (watchdog.ts lookMoved). */
+interface WatchdogProgress {
+  value: () => number;
+  mayHaveMoved: () => boolean;
+}
+
 type MessageEncoder = (msg: Message, words: Int32Array, offset: number) => void;
+
+/** What a delivery of one type from one source hashes with and costs (noteType). */
+interface TypeAtSource {
+  encoder: MessageEncoder | null;
+  service: Distribution | null;
+}
 
 interface ActorSlot {
   name: string;
@@ -226,6 +238,8 @@ class SimRun {
   private readonly lastType: (string | undefined)[];
   private readonly lastEncoder: (MessageEncoder | null)[];
   private readonly lastService: (Distribution | null)[];
+  /** Per source, what noteType worked out for each type it has delivered: a cache miss is one lookup. */
+  private readonly typeSeen: Map<string, TypeAtSource>[];
   /** When what the current step sends leaves its actor: the step's start plus its service cost. */
   private departNs = 0;
   private readonly memViews: Map<string, MemView>;
@@ -269,6 +283,7 @@ class SimRun {
     this.lastType = new Array<string | undefined>(sources).fill(undefined);
     this.lastEncoder = new Array<MessageEncoder | null>(sources).fill(null);
     this.lastService = new Array<Distribution | null>(sources).fill(null);
+    this.typeSeen = Array.from({ length: sources }, () => new Map<string, TypeAtSource>());
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
@@ -290,7 +305,8 @@ class SimRun {
       now: () => this.nowNs,
       check: this.checkFor(index),
       timerAt: (atNs, msg) => this.timers.add(atNs, index, msg),
-      delay: (d, rng) => this.timing.drawFor(d, this.steps, rng),
+      // Sampling, ctx.delayNs is the ctx's own sample() from the actor's stream, which is what drawFor does then.
+      delay: this.timing.sampling ? undefined : (d, rng) => this.timing.drawFor(d, this.steps, rng),
       send: (channel, msg) => {
         // An actor mostly sends on the channel it sent on last: one string compare, not a Map lookup.
         let c: number;
@@ -369,7 +385,7 @@ class SimRun {
           break;
         }
         this.nowNs = next;
-        const v = guard.look();
+        const v = guard.lookMoved(next);
         if (v !== null) {
           stopReason = this.stopFor(v);
           break;
@@ -389,34 +405,52 @@ class SimRun {
     const names = this.topo.actors.map((a) => a.name);
     const stateOf = (actor: string): unknown => this.slots[names.indexOf(actor)]?.state;
     const probe = g.progress;
+    const progress = probe ? this.probeProgress(probe, stateOf, names) : this.takenProgress();
     return new SimWatchdog(
       { boundNs: g.livelockBoundNs ?? Infinity, wallClockCapMs: g.wallClockCapMs ?? defaultWallClockCapMs },
       {
         nowNs: () => this.nowNs,
-        progress: probe ? this.probeProgress(probe, stateOf, names) : () => this.taken,
+        progress: progress.value,
+        progressMayHaveMoved: progress.mayHaveMoved,
         progressName: probe?.name ?? 'messages taken from a channel',
         workOutstanding: () => this.slots.some((sl, i) => (this.topo.actors[i]!.def.pending?.(sl.state) ?? 0) > 0),
       },
     );
   }
 
+  /** The default progress: messages taken from channels. */
+  private takenProgress(): WatchdogProgress {
+    let answer = -1;
+    return {
+      value: () => {
+        answer = this.taken;
+        return answer;
+      },
+      mayHaveMoved: () => this.taken !== answer,
+    };
+  }
+
   /** The probe's answer, asked again only when one of the actors it reads (probe.actors) stepped since it was last asked. */
-  private probeProgress(probe: NonNullable<SimGuardOptions['progress']>, stateOf: (actor: string) => unknown, names: readonly string[]): () => number {
-    if (probe.actors === undefined) return () => probe.probe(stateOf);
+  private probeProgress(probe: NonNullable<SimGuardOptions['progress']>, stateOf: (actor: string) => unknown, names: readonly string[]): WatchdogProgress {
+    if (probe.actors === undefined) return { value: () => probe.probe(stateOf), mayHaveMoved: () => true };
     // An actor the topology does not have never steps: its state (undefined) never moves.
     const watched = probe.actors.map((a) => names.indexOf(a)).filter((i) => i >= 0);
     const lastStepOf = this.lastStepOf;
     let askedAtStep = -1;
     let answer = 0;
-    return () => {
-      if (askedAtStep >= 0) {
-        let stepped = false;
-        for (let i = 0; i < watched.length; i++) if (lastStepOf[watched[i]!]! >= askedAtStep) stepped = true;
-        if (!stepped) return answer;
-      }
-      askedAtStep = this.steps;
-      answer = probe.probe(stateOf);
-      return answer;
+    const mayHaveMoved = (): boolean => {
+      if (askedAtStep < 0) return true;
+      for (let i = 0; i < watched.length; i++) if (lastStepOf[watched[i]!]! >= askedAtStep) return true;
+      return false;
+    };
+    return {
+      value: () => {
+        if (!mayHaveMoved()) return answer;
+        askedAtStep = this.steps;
+        answer = probe.probe(stateOf);
+        return answer;
+      },
+      mayHaveMoved,
     };
   }
 
@@ -531,9 +565,18 @@ class SimRun {
 
   /** What a delivery of `type` from `source` (cache slot `key`) hashes with and costs, kept until that source delivers another type. */
   private noteType(key: number, source: number, actor: number, type: string): void {
-    const slot = this.slots[actor]!;
-    this.lastEncoder[key] = type === 'sys.start' || type === 'sys.writable' ? null : messageCodec.uncheckedEncoderOf(type);
-    this.lastService[key] = slot.serviceByType?.get(type) ?? (source >= 0 ? this.channelService[source]! : slot.service);
+    const seen = this.typeSeen[key]!;
+    let at = seen.get(type);
+    if (at === undefined) {
+      const slot = this.slots[actor]!;
+      at = {
+        encoder: type === 'sys.start' || type === 'sys.writable' ? null : messageCodec.uncheckedEncoderOf(type),
+        service: slot.serviceByType?.get(type) ?? (source >= 0 ? this.channelService[source]! : slot.service),
+      };
+      seen.set(type, at);
+    }
+    this.lastEncoder[key] = at.encoder;
+    this.lastService[key] = at.service;
     this.lastType[key] = type;
   }
 

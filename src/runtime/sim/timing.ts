@@ -33,16 +33,20 @@ export class SimTiming {
   private readonly rng: Rng;
   private readonly strategy: Strategy;
   private readonly log: ChoiceLog | null;
+  /** The strategy has no chooseDelay: every timing is a sample (a strategy's methods are fixed when it is made). */
+  readonly sampling: boolean;
 
   constructor(seed: number, strategy: Strategy, log: ChoiceLog | null) {
     this.rng = createRng(rngStateFrom(seed, timingStream));
     this.strategy = strategy;
     this.log = log;
+    this.sampling = strategy.chooseDelay === undefined;
   }
 
   /** A delay in whole ns for `d`, drawn (or chosen by the strategy) at scheduler step `step`. */
   draw(d: Distribution, step: number): number {
-    return this.drawFor(d, step, this.rng);
+    // sample() of a fixed distribution is its value, drawing nothing: as drawFor's own shortcut.
+    return this.sampling ? sample(d, this.rng) : this.drawFor(d, step, this.rng);
   }
 
   /** As draw, but a sample (no chooseDelay) comes from `rng`: an actor's own stream, for ctx.delayNs. */
