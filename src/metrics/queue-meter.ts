@@ -48,15 +48,16 @@ export interface QueueMetrics {
 export const littleTolerance = 0.01;
 
 /**
- * Arrival batches (time, items) in typed arrays, linked per key in arrival order, with a free
- * list: the meter sits on the checker's hot path and allocates nothing per event.
+ * A key's arrival batches after its oldest (time, items), in typed arrays, linked in arrival
+ * order, with a free list: the meter sits on the checker's hot path and allocates nothing per
+ * event. Most keys never have a second batch, so most events never touch the pool.
  */
 class BatchPool {
-  t = new Float64Array(1024);
-  n = new Float64Array(1024);
-  next = new Int32Array(1024);
-  /** Valid at a key's head node: the key's last node. */
-  tail = new Int32Array(1024);
+  t = new Float64Array(256);
+  n = new Float64Array(256);
+  next = new Int32Array(256);
+  /** Valid at a chain's first node: the chain's last node. */
+  tail = new Int32Array(256);
   private free = -1;
   private used = 0;
 
@@ -92,46 +93,76 @@ class BatchPool {
   }
 }
 
-/**
- * key → head index: a direct-mapped table on the key's low bits (the keys of what a queue holds
- * at once are a window of recent ghost ids, so they rarely collide), a Map for the rest.
- */
-class HeadTable {
-  private static readonly bits = 12;
-  private readonly keys = new Float64Array(1 << HeadTable.bits).fill(-1);
-  private readonly heads = new Int32Array(1 << HeadTable.bits);
-  private readonly overflow = new Map<number, number>();
+/** Doubles per key row: the key (-1: empty), its oldest batch's time and items, its pool chain. */
+const rowStride = 4;
+const rowKey = 0;
+const rowT = 1;
+const rowN = 2;
+/** First pool node of the key's later batches, or -1. */
+const rowMore = 3;
 
-  /** The head of key, or -1. */
-  get(key: number): number {
-    const i = key & ((1 << HeadTable.bits) - 1);
-    if (this.keys[i] === key) return this.heads[i]!;
+/**
+ * key → row holding the key and its oldest batch: a direct-mapped table on the key's low bits
+ * (the keys of what a queue holds at once are a window of recent ghost ids, so they rarely
+ * collide), one cache line for a key's lookup and its batch; a colliding key gets a row past
+ * the direct ones through a Map. Which keys collide, and the order rows() yields them (direct
+ * rows by index, then the Map's insertion order), fix the order of the end-of-run residual
+ * sums: keep the 2^12 direct rows.
+ */
+class KeyRows {
+  private static readonly bits = 12;
+  private static readonly direct = 1 << KeyRows.bits;
+  rows = new Float64Array(KeyRows.direct * rowStride);
+  private readonly overflow = new Map<number, number>();
+  private spareOverflow: number[] = [];
+  private overflowUsed = 0;
+
+  constructor() {
+    for (let r = 0; r < KeyRows.direct; r++) this.rows[r * rowStride + rowKey] = -1;
+  }
+
+  /** The row offset of key, or -1. */
+  find(key: number): number {
+    const at = (key & (KeyRows.direct - 1)) * rowStride;
+    if (this.rows[at + rowKey] === key) return at;
     return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
-  set(key: number, head: number): void {
-    const i = key & ((1 << HeadTable.bits) - 1);
-    if (this.keys[i] === key) {
-      this.heads[i] = head;
-      return;
+  /** A row for key, absent until now, holding no batch yet. */
+  insert(key: number): number {
+    let at = (key & (KeyRows.direct - 1)) * rowStride;
+    if (this.rows[at + rowKey] !== -1) {
+      at = this.spareOverflow.pop() ?? this.newOverflowRow();
+      this.overflow.set(key, at);
     }
-    if (this.keys[i] === -1 && (this.overflow.size === 0 || !this.overflow.has(key))) {
-      this.keys[i] = key;
-      this.heads[i] = head;
-      return;
-    }
-    this.overflow.set(key, head);
+    this.rows[at + rowKey] = key;
+    return at;
   }
 
-  delete(key: number): void {
-    const i = key & ((1 << HeadTable.bits) - 1);
-    if (this.keys[i] === key) this.keys[i] = -1;
-    else this.overflow.delete(key);
+  /** Forget the key of the row at `at`. */
+  remove(at: number): void {
+    const key = this.rows[at + rowKey]!;
+    this.rows[at + rowKey] = -1;
+    if (at >= KeyRows.direct * rowStride) {
+      this.overflow.delete(key);
+      this.spareOverflow.push(at);
+    }
   }
 
-  *values(): IterableIterator<number> {
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) yield this.heads[i]!;
+  /** Row offsets of every key: direct rows by index, then colliding keys in insertion order. */
+  *offsets(): IterableIterator<number> {
+    for (let at = 0; at < KeyRows.direct * rowStride; at += rowStride) if (this.rows[at + rowKey] !== -1) yield at;
     yield* this.overflow.values();
+  }
+
+  private newOverflowRow(): number {
+    const at = (KeyRows.direct + this.overflowUsed++) * rowStride;
+    if (at + rowStride > this.rows.length) {
+      const wider = new Float64Array(this.rows.length + KeyRows.direct * rowStride);
+      wider.set(this.rows);
+      this.rows = wider;
+    }
+    return at;
   }
 }
 
@@ -146,8 +177,8 @@ export class QueueMeter {
   private max = 0;
   private sojournSumNs = 0;
   private unmatched = 0;
-  /** key → index of its oldest batch in the pool. */
-  private readonly heads = new HeadTable();
+  /** key → its oldest batch, and the chain of its later ones in the pool. */
+  private readonly keys = new KeyRows();
   private readonly pool = new BatchPool();
 
   constructor(
@@ -161,9 +192,13 @@ export class QueueMeter {
 
   /** Items of `key` in the queue now. */
   heldOf(key: number): number {
+    const at = this.keys.find(key);
+    if (at < 0) return 0;
+    const rows = this.keys.rows;
     let n = 0;
+    n += rows[at + rowN]!;
     const p = this.pool;
-    for (let i = this.heads.get(key); i >= 0; i = p.next[i]!) n += p.n[i]!;
+    for (let i = rows[at + rowMore]!; i >= 0; i = p.next[i]!) n += p.n[i]!;
     return n;
   }
 
@@ -175,16 +210,14 @@ export class QueueMeter {
   arriveAt(tNs: number, pointNow: number, key: number, n: number): void {
     this.arrivals += n;
     this.arrivalSeries.addAt(pointNow, n);
-    const p = this.pool;
-    const i = p.alloc(tNs, n);
-    const head = this.heads.get(key);
-    if (head < 0) {
-      this.heads.set(key, i);
-      p.tail[i] = i;
-    } else {
-      p.next[p.tail[head]!] = i;
-      p.tail[head] = i;
-    }
+    const at = this.keys.find(key);
+    if (at < 0) {
+      const fresh = this.keys.insert(key);
+      const rows = this.keys.rows; // after insert: a colliding key can widen the rows
+      rows[fresh + rowT] = tNs;
+      rows[fresh + rowN] = n;
+      rows[fresh + rowMore] = -1;
+    } else this.queueLater(at, tNs, n);
     this.held += n;
     if (this.held > this.max) this.max = this.held;
     this.occupancy.setAt(tNs, pointNow, this.held);
@@ -200,24 +233,52 @@ export class QueueMeter {
     this.departureSeries.addAt(pointNow, n);
     this.held -= n;
     this.occupancy.setAt(tNs, pointNow, this.held);
-    const p = this.pool;
-    let head = this.heads.get(key);
+    const at = this.keys.find(key);
     let left = n;
-    while (left > 0 && head >= 0) {
-      const take = Math.min(left, p.n[head]!);
-      this.sojournSumNs += take * (tNs - p.t[head]!);
-      p.n[head]! -= take;
-      left -= take;
-      if (p.n[head] === 0) {
-        const next = p.next[head]!;
-        if (next >= 0) p.tail[next] = p.tail[head]!;
-        p.release(head);
-        head = next;
+    if (at >= 0) {
+      const rows = this.keys.rows;
+      while (left > 0) {
+        const take = Math.min(left, rows[at + rowN]!);
+        this.sojournSumNs += take * (tNs - rows[at + rowT]!);
+        rows[at + rowN]! -= take;
+        left -= take;
+        if (rows[at + rowN] === 0 && !this.takeLater(at)) {
+          this.keys.remove(at);
+          break;
+        }
       }
     }
-    if (head >= 0) this.heads.set(key, head);
-    else this.heads.delete(key);
     this.unmatched += left;
+  }
+
+  /** A later batch of the key in row `at`, queued behind its others. */
+  private queueLater(at: number, tNs: number, n: number): void {
+    const p = this.pool;
+    const rows = this.keys.rows;
+    const i = p.alloc(tNs, n);
+    const first = rows[at + rowMore]!;
+    if (first < 0) {
+      rows[at + rowMore] = i;
+      p.tail[i] = i;
+    } else {
+      p.next[p.tail[first]!] = i;
+      p.tail[first] = i;
+    }
+  }
+
+  /** Move the key's next batch into its row, its oldest now; false when it has none. */
+  private takeLater(at: number): boolean {
+    const rows = this.keys.rows;
+    const first = rows[at + rowMore]!;
+    if (first < 0) return false;
+    const p = this.pool;
+    rows[at + rowT] = p.t[first]!;
+    rows[at + rowN] = p.n[first]!;
+    const next = p.next[first]!;
+    if (next >= 0) p.tail[next] = p.tail[first]!;
+    rows[at + rowMore] = next;
+    p.release(first);
+    return true;
   }
 
   drop(reason: string, n: number): void {
@@ -231,8 +292,11 @@ export class QueueMeter {
     let residual = 0;
     let residualAgeNs = 0;
     const p = this.pool;
-    for (const head of this.heads.values()) {
-      for (let i = head; i >= 0; i = p.next[i]!) {
+    const rows = this.keys.rows;
+    for (const at of this.keys.offsets()) {
+      residual += rows[at + rowN]!;
+      residualAgeNs += rows[at + rowN]! * (endNs - rows[at + rowT]!);
+      for (let i = rows[at + rowMore]!; i >= 0; i = p.next[i]!) {
         residual += p.n[i]!;
         residualAgeNs += p.n[i]! * (endNs - p.t[i]!);
       }

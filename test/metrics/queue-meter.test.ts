@@ -94,6 +94,46 @@ describe('queue meter', () => {
     expect(m.heldOf(7)).toBe(0);
   });
 
+  it('keys that share their low bits (rows past the direct ones) keep their batches apart, first in, first out', () => {
+    // 3 000 keys on one direct row (k·4096), each with three batches, against a FIFO per key in a Map.
+    const m = meter(1, 1 << 20);
+    const model = new Map<number, { t: number; n: number }[]>();
+    let sojournNs = 0;
+    const keys = Array.from({ length: 3000 }, (_, k) => k * 4096 + (k % 3));
+    let t = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const key of keys) {
+        const n = 1 + ((key + round) % 3);
+        m.arrive(++t, key, n);
+        const q = model.get(key) ?? [];
+        q.push({ t, n });
+        model.set(key, q);
+      }
+    }
+    for (const [i, key] of keys.entries()) {
+      if (i % 4 === 0) continue;
+      let left = 1 + (i % 5);
+      m.depart(++t, key, left);
+      const q = model.get(key)!;
+      while (left > 0 && q.length > 0) {
+        const take = Math.min(left, q[0]!.n);
+        sojournNs += take * (t - q[0]!.t);
+        q[0]!.n -= take;
+        left -= take;
+        if (q[0]!.n === 0) q.shift();
+      }
+      if (q.length === 0) model.delete(key);
+    }
+    for (const key of keys) expect(m.heldOf(key)).toBe((model.get(key) ?? []).reduce((a, b) => a + b.n, 0));
+    const r = m.result(t);
+    let residual = 0;
+    for (const q of model.values()) for (const b of q) residual += b.n;
+    expect(r.little.residual).toBe(residual);
+    expect(r.little.unmatched).toBe(0);
+    expect(r.sojournMeanNs).toBe(sojournNs / r.departures);
+    expect(r.little.ok).toBe(true);
+  });
+
   it('a departure that matches no arrival breaks the accounting: Little fails, unmatched counted', () => {
     const m = meter();
     m.arrive(0, 1, 1);
