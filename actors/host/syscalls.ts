@@ -93,14 +93,12 @@ export function replySyscall(s: HostState, ctx: ActorCtx, seq: number, op: numbe
 const readRecords: RecordMessage[] = [];
 
 function read(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, m: MessageByType<'ufd.call'>): SyscallResult {
+  // Emptied before (a step that threw may have left records) and after (the messages are not kept alive by it).
   const records = readRecords;
-  let r: SyscallResult;
-  try {
-    r = faultRead(s, ctx, env, m.a0, m.a1, m.seq, records);
-    for (let i = 0; i < records.length; i++) sendOrQueue(s.outboxes, ctx, TO_VMM, records[i]!);
-  } finally {
-    clearKeepingStore(records);
-  }
+  clearKeepingStore(records);
+  const r = faultRead(s, ctx, env, m.a0, m.a1, m.seq, records);
+  for (let i = 0; i < records.length; i++) sendOrQueue(s.outboxes, ctx, TO_VMM, records[i]!);
+  clearKeepingStore(records);
   // Level-triggered poll: groups left behind keep the fd readable.
   const fault = s.ufd.faults[s.ufd.fds[m.a0] ?? -1];
   if (r.ret > 0 && fault !== undefined && fault.deliver.length > 0) pollin(s, ctx, fault.fd);

@@ -71,7 +71,9 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   if (matches.length > 1) ctx.mark('vmm.prgiAmbiguous');
   // The oldest one, or every one with vmm-prgi-only-match; `matches` is the index's list, forgotten after.
   const answered = s.prgiOnlyMatch ? matches.length : 1;
+  // Emptied before (a step that threw may have left records) and after use.
   const writes = responseWrites;
+  clearKeepingStore(writes);
   const event = GUEST_RESPONSE[d.code]!;
   for (let k = 0; k < answered; k++) {
     const f = matches[k]!;
@@ -86,11 +88,8 @@ export function onGuestResponse(s: VmmState, m: MessageByType<'vcmd.pgResp'>, ct
   }
   s.n.pairsAnswered += answered;
   forgetOldestOf(s, matches, answered);
-  try {
-    queueWrite(s, writes, ctx, false);
-  } finally {
-    clearKeepingStore(writes);
-  }
+  queueWrite(s, writes, ctx, false);
+  clearKeepingStore(writes);
 }
 
 /**
