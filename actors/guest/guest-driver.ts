@@ -9,10 +9,10 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { iopfRespond, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
-import { executorFor } from '../../src/machines/index.ts';
+import { executorFor, type MachineState } from '../../src/machines/index.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverCache, PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
-import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
+import { guestGroupMachine, type GuestGroupContext, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { handleGroup, type HandlerOutcome } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
@@ -88,7 +88,7 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   stamp(s.hops['guest.received'], ghost, ctx.now());
   ctx.check({ type: 'chk.deliver', layer: checkLayer.guest, ghost, requests: group.faults.length });
   groupInput.faults = group.faults.length;
-  const m = exec.initial(groupInput);
+  const m = takeGroupMachine(s);
   s.groups.set(group.id, m);
   const effects = scratch.take();
   exec.step(m, HANDLE_START, effects);
@@ -120,4 +120,20 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   scratch.give(effects);
   s.stats.groupsHandled++;
   s.groups.delete(groupId);
+  s.groupPool.free.push(m);
+}
+
+/**
+ * A group machine started on groupInput: an answered group's state reset, or a new one. One per
+ * group handled at once instead of one per group (issue 9); groups dropped otherwise (none today)
+ * would be left to the GC.
+ */
+function takeGroupMachine(s: GuestState): MachineState<GuestGroupContext> {
+  const m = s.groupPool.free.pop();
+  if (m === undefined) {
+    s.groupPool.made++;
+    return exec.initial(groupInput);
+  }
+  exec.reset(m, groupInput);
+  return m;
 }

@@ -69,6 +69,8 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return context;
   };
 
+  const refill = contextRefill();
+
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
     const context = initialContext(input);
@@ -101,12 +103,44 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
       if (initial.ops.length !== 0) {
         const first = initialTransition(input).state;
         state.context = first.context;
+      } else if (initial.contextFn === null) {
+        if (!refill(state.context as object, initial.context as object)) state.context = { ...(initial.context as object) } as TContext;
       } else {
-        state.context = initialContext(input) as TContext;
+        contextArgs.input = input;
+        const fresh = initial.contextFn(contextArgs) as object;
+        contextArgs.input = undefined;
+        if (!refill(state.context as object, fresh)) state.context = { ...fresh } as TContext;
       }
       state.value = initial.value;
       state.status = initial.done ? 'done' : 'active';
     },
+  };
+}
+
+/**
+ * reset() without a new context object (issue 9: one per pooled state per group): `refill(target,
+ * source)` writes source's values into target when both have exactly the keys of the first
+ * source it saw, in the same order, and returns whether it did. Then target ends equal to the
+ * copy `{ ...source }` initial() makes, key order included; otherwise (a context function whose
+ * keys vary, an assignment that added a key) the caller copies as initial() does. Contexts are
+ * records of string keys: a symbol key, which for…in does not see, is not supported.
+ */
+function contextRefill(): (target: object, source: object) => boolean {
+  let keys: readonly string[] | null = null;
+  const sameKeys = (o: object, ks: readonly string[]): boolean => {
+    let i = 0;
+    for (const k in o) {
+      if (k !== ks[i++]) return false;
+    }
+    return i === ks.length;
+  };
+  return (target, source) => {
+    keys ??= Object.keys(source).includes('__proto__') ? [] : Object.keys(source);
+    if (keys.length === 0 || !sameKeys(source, keys) || !sameKeys(target, keys)) return false;
+    const t = target as Record<string, unknown>;
+    const from = source as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) t[keys[i]!] = from[keys[i]!];
+    return true;
   };
 }
 
