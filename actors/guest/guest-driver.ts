@@ -92,7 +92,8 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   s.groups.set(group.id, m);
   const effects = scratch.take();
   exec.step(m, HANDLE_START, effects);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type === 'armHandler') ctx.timer(ctx.delayNs(s.cfg.handlerCostNs), { type: 'guest.handlerDone', groupId: group.id });
   }
   scratch.give(effects);
@@ -114,7 +115,8 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   if (!(m.status === 'done')) ctx.assert(false, 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), guestDriver(s, ctx));
   }
   scratch.give(effects);

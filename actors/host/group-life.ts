@@ -62,7 +62,8 @@ export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env
   if (m === undefined) return false;
   const effects = scratch.take();
   const taken = exec.step(m, ev, effects);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type !== 'respond') continue;
     // The page response passes the user's write() on, or is iommufd's own auto-response (checker auto flag).
     s.answeringForUser = m.context.answeredBy === 'user';

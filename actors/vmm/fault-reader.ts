@@ -97,7 +97,8 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
   }
   const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
-  for (const r of call.records) inject(s, r, r.ghost, fd, writes, ctx);
+  const records = call.records;
+  for (let i = 0; i < records.length; i++) inject(s, records[i]!, records[i]!.ghost, fd, writes, ctx);
   freeReadRecords(s, call.records);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;

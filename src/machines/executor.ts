@@ -126,22 +126,26 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
  * records of string keys: a symbol key, which for…in does not see, is not supported.
  */
 function contextRefill(): (target: object, source: object) => boolean {
-  let keys: readonly string[] | null = null;
-  const sameKeys = (o: object, ks: readonly string[]): boolean => {
-    let i = 0;
-    for (const k in o) {
-      if (k !== ks[i++]) return false;
-    }
-    return i === ks.length;
-  };
+  let refill: ((target: object, source: object) => boolean) | null = null;
   return (target, source) => {
-    keys ??= Object.keys(source).includes('__proto__') ? [] : Object.keys(source);
-    if (keys.length === 0 || !sameKeys(source, keys) || !sameKeys(target, keys)) return false;
-    const t = target as Record<string, unknown>;
-    const from = source as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) t[keys[i]!] = from[keys[i]!];
-    return true;
+    refill ??= refillFor(Object.keys(source));
+    return refill(target, source);
   };
+}
+
+/**
+ * The refill of contexts with exactly `keys`, generated per executor with the keys as constants,
+ * so that its key walks and stores see one machine's context shape: one closure shared by every
+ * machine saw all their shapes (megamorphic for…in and keyed stores, issue 9).
+ */
+function refillFor(keys: readonly string[]): (target: object, source: object) => boolean {
+  if (keys.length === 0 || keys.includes('__proto__')) return () => false;
+  const sameKeys = (o: string): string => `i = 0; for (const k in ${o}) { if (k !== keys[i++]) return false; } if (i !== ${keys.length}) return false;`;
+  const stores = keys.map((k) => `target[${JSON.stringify(k)}] = source[${JSON.stringify(k)}];`);
+  const make = new Function('keys', `'use strict'; return function refill(target, source) { let i; ${sameKeys('source')} ${sameKeys('target')} ${stores.join(' ')} return true; };`) as (
+    k: readonly string[],
+  ) => (target: object, source: object) => boolean;
+  return make(keys);
 }
 
 /**
