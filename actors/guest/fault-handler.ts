@@ -31,7 +31,9 @@ export function spaceByAsid(s: GuestState, asid: number): AddressSpace | undefin
 export function handleGroup(s: GuestState, mem: MemView, group: IopfGroup, out: HandlerOutcome): void {
   const space = spaceByAsid(s, group.handler);
   let mapped = 0;
-  for (const f of group.faults) {
+  const faults = group.faults;
+  for (let i = 0; i < faults.length; i++) {
+    const f = faults[i]!;
     const page = Math.floor(f.addr / PAGE_BYTES);
     if (space === undefined || page >= space.mappablePages || page >= s.cfg.pagesPerAsid) {
       s.stats.pagesUnmappable++;

@@ -9,10 +9,10 @@
 import type { ActorCtx } from '../../src/actor/define.ts';
 import { iopfRespond, type IopfGroup } from '../../src/iopf/core.ts';
 import { iopfCode, type IopfCode } from '../../src/iopf/fault.ts';
-import { executorFor } from '../../src/machines/index.ts';
+import { executorFor, type MachineState } from '../../src/machines/index.ts';
 import { checkLayer, checkQueue } from '../../src/protocol/check-events.ts';
 import { PrqDriverCache, PrqDriverGlue, type PrqConsumerSide } from '../../src/queues/prq-consumer-glue.ts';
-import { guestGroupMachine, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
+import { guestGroupMachine, type GuestGroupContext, type GuestGroupEvent } from '../../machines/guest-group.machine.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { handleGroup, type HandlerOutcome } from './fault-handler.ts';
 import { takeFailure } from './timeline.ts';
@@ -88,11 +88,12 @@ function startGroup(s: GuestState, ctx: ActorCtx, group: IopfGroup): void {
   stamp(s.hops['guest.received'], ghost, ctx.now());
   ctx.check({ type: 'chk.deliver', layer: checkLayer.guest, ghost, requests: group.faults.length });
   groupInput.faults = group.faults.length;
-  const m = exec.initial(groupInput);
+  const m = takeGroupMachine(s);
   s.groups.set(group.id, m);
   const effects = scratch.take();
   exec.step(m, HANDLE_START, effects);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type === 'armHandler') ctx.timer(ctx.delayNs(s.cfg.handlerCostNs), { type: 'guest.handlerDone', groupId: group.id });
   }
   scratch.give(effects);
@@ -114,10 +115,27 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   if (!(m.status === 'done')) ctx.assert(false, 'FAULTLINE_GUEST_GROUP', `group ${groupId} not answered after its handler ran (state ${m.value})`);
   // A timeline guestFailure answers this device's next groups Response Failure instead (timeline.ts).
   const fail = takeFailure(s.timeline, group.rid, ctx);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type === 'respond') iopfRespond(s.core, groupId, fail ? iopfCode.FAILURE : ((e.params as { code: number }).code as IopfCode), guestDriver(s, ctx));
   }
   scratch.give(effects);
   s.stats.groupsHandled++;
   s.groups.delete(groupId);
+  s.groupPool.free.push(m);
+}
+
+/**
+ * A group machine started on groupInput: an answered group's state reset, or a new one. One per
+ * group handled at once instead of one per group (issue 9); groups dropped otherwise (none today)
+ * would be left to the GC.
+ */
+function takeGroupMachine(s: GuestState): MachineState<GuestGroupContext> {
+  const m = s.groupPool.free.pop();
+  if (m === undefined) {
+    s.groupPool.made++;
+    return exec.initial(groupInput);
+  }
+  exec.reset(m, groupInput);
+  return m;
 }

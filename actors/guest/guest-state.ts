@@ -35,6 +35,8 @@ export interface GuestState {
   core: IopfCoreState;
   /** Machines of groups not answered yet, by core group id. */
   groups: DirectMap<MachineState<GuestGroupContext>>;
+  /** Answered groups' machine states for the next groups, and how many were ever made (guest-driver.ts). */
+  groupPool: { free: MachineState<GuestGroupContext>[]; made: number };
   /** The unmap workload and its outstanding invalidation waits (unmap.ts). */
   unmap: GuestUnmapState;
   /** The scenario timeline's guest actions (timeline.ts). */
@@ -54,6 +56,7 @@ export function createGuestState(cfg: GuestConfig): GuestState {
     prq: createPrqConsumer(cfg.vprqEntries, guestPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(),
     groups: createGroupIdTable(),
+    groupPool: { free: [], made: 0 },
     unmap: createGuestUnmapState(),
     timeline: createGuestTimeline(cfg),
     pause: createGuestPause(),

@@ -23,14 +23,14 @@ function partialKey(f: IopfFault): number | string {
 export function lifePartial(s: HostState, f: IopfFault): void {
   const key = partialKey(f);
   let m = s.life.partial.get(key);
-  if (m === undefined) s.life.partial.set(key, (m = exec.initial()));
+  if (m === undefined) s.life.partial.set(key, (m = takeMachine(s)));
   stepIgnoringEffects(m, REQ_PARTIAL);
 }
 
 /** The core formed group `groupId` on last request `f`: its partial set becomes a pending group. */
 export function lifeGroup(s: HostState, f: IopfFault, groupId: number): void {
   const key = partialKey(f);
-  const m = s.life.partial.get(key) ?? exec.initial();
+  const m = s.life.partial.get(key) ?? takeMachine(s);
   s.life.partial.delete(key);
   stepIgnoringEffects(m, REQ_LAST);
   s.life.groups.set(groupId, m);
@@ -62,7 +62,8 @@ export function lifeEvent(s: HostState, groupId: number, ev: HostGroupEvent, env
   if (m === undefined) return false;
   const effects = scratch.take();
   const taken = exec.step(m, ev, effects);
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type !== 'respond') continue;
     // The page response passes the user's write() on, or is iommufd's own auto-response (checker auto flag).
     s.answeringForUser = m.context.answeredBy === 'user';
@@ -88,6 +89,22 @@ function stepIgnoringEffects(m: MachineState<HostGroupContext>, ev: HostGroupEve
   scratch.give(effects);
 }
 
+/** A machine state ended (done or discarded): counted by final state, then kept for the next partial set. */
 function finish(s: HostState, m: MachineState<HostGroupContext>): void {
   bump(s.life.finals, m.value);
+  s.life.free.push(m);
+}
+
+/**
+ * A machine state for a new partial set: a finished one reset, or a new one. One per group alive
+ * at once instead of one per group (issue 9).
+ */
+function takeMachine(s: HostState): MachineState<HostGroupContext> {
+  const m = s.life.free.pop();
+  if (m === undefined) {
+    s.life.made++;
+    return exec.initial();
+  }
+  exec.reset(m);
+  return m;
 }

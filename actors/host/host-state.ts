@@ -44,6 +44,9 @@ export interface HostLifecycles {
   groups: DirectMap<MachineState<HostGroupContext>>;
   /** Final states reached, by state. */
   finals: Record<string, number>;
+  /** Finished machine states for the next partial sets, and how many were ever made (group-life.ts). */
+  free: MachineState<HostGroupContext>[];
+  made: number;
 }
 
 export interface HostState {
@@ -72,7 +75,7 @@ export function createHostState(cfg: HostConfig): HostState {
     prq: createPrqConsumer(cfg.prqEntries, hostPrqRegisters, cfg.bugs.includes('clear-pro-early')),
     core: createIopfCore(cfg.noHandlerResponse),
     ufd: createUfdState(cfg),
-    life: { partial: new Map(), groups: createGroupIdTable(), finals: {} },
+    life: { partial: new Map(), groups: createGroupIdTable(), finals: {}, free: [], made: 0 },
     inv: createHostInvState(),
     timeline: createHostTimeline(cfg),
     pasids: createHostPasids(cfg),

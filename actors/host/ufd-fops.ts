@@ -73,7 +73,9 @@ export function faultRead(s: HostState, ctx: ActorCtx, env: IopfCoreEnv, fd: num
     const devId = s.ufd.ridToDevId[group.rid]!;
     const ghost = group.faults[group.faults.length - 1]!.ghost;
     faultQueueRead(ghost, ctx);
-    for (const f of group.faults) {
+    const faults = group.faults;
+    for (let i = 0; i < faults.length; i++) {
+      const f = faults[i]!;
       const flags = prmFlagsOf(f.pasidValid, f.last);
       // Encoded straight into the message (issue 9: no words object, no record copied into a message).
       const record: RecordMessage = { type: 'ufd.record', seq, w0: 0, w1: 0, w2: 0, w3: 0, w4: 0, w5: 0, w6: 0, w7: 0, w8: 0, w9: 0, ghost };

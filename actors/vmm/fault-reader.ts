@@ -20,7 +20,7 @@ import { prqDescMessage, producePageRequest, type PrqProducerSide } from '../../
 import { checkLayer, checkQueue, checkReason } from '../../src/protocol/check-events.ts';
 import { stamp } from '../../src/metrics/hop-stamps.ts';
 import { collectWrites, forwardedFault, type ResponseRecord } from './forwarded-faults.ts';
-import { rememberFault } from './remembered-faults.ts';
+import { releaseFault, rememberFault, takeFault } from './remembered-faults.ts';
 import { queueCall } from './syscalls.ts';
 import { freeReadRecords, newReadRecord, newResponseRecord } from './records.ts';
 import { spaceOfHost, type Syscall, type VmmState } from './vmm-state.ts';
@@ -97,7 +97,8 @@ export function onReadResult(s: VmmState, call: Syscall, m: MessageByType<'ufd.r
   }
   const fd = call.purpose.kind === 'read' ? call.purpose.fd : s.faultFd;
   const writes: ResponseRecord[] = [];
-  for (const r of call.records) inject(s, r, r.ghost, fd, writes, ctx);
+  const records = call.records;
+  for (let i = 0; i < records.length; i++) inject(s, records[i]!, records[i]!.ghost, fd, writes, ctx);
   freeReadRecords(s, call.records);
   if (writes.length > 0) queueWrite(s, writes, ctx);
   if (full) s.n.readsFullBatch++;
@@ -160,7 +161,8 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
   input.overflowCode = s.cfg.vprqOverflowResponse === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
   input.failureCode = s.reconf.failurePassthrough ? IOMMU_PAGE_RESP_FAILURE : s.cfg.guestFailureMapsTo === 'success' ? pageRespCode.SUCCESS : pageRespCode.INVALID;
   input.leakOnDrop = s.leakOnDrop;
-  const m = forwardedFault.initial(input);
+  const f = takeFault(s, input);
+  const m = f.m;
   const effects = scratch.take();
   forwardedFault.step(m, queued ? INJECTED : DROPPED, effects);
   if (!queued) forwardedFault.step(m, OVERFLOW_ANSWER, effects);
@@ -172,6 +174,7 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
   }
   if (m.status === 'done') {
     s.n.autoAnswers++;
+    releaseFault(s, f);
     return;
   }
   if (!queued) {
@@ -179,5 +182,5 @@ function rememberGroup(s: VmmState, r: PgfaultRecord, ghost: number, pasid: numb
     ctx.mark('vmm.vprqDropLeaksCookie');
   }
   // Only a group answered behind the VMM's back (a reset, a teardown) frees a PRGI it still remembers.
-  if (rememberFault(s, r.devId, pasid, r.grpid, r.cookie, ghost, m, fd, asid) > 0) ctx.mark('vmm.prgi-remembered-twice');
+  if (rememberFault(s, f, r.devId, pasid, r.grpid, r.cookie, ghost, fd, asid) > 0) ctx.mark('vmm.prgi-remembered-twice');
 }

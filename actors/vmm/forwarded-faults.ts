@@ -21,7 +21,8 @@ export interface ResponseRecord {
 
 /** The machine's `writeResponse` effects as response records of the group `ghost`, read from `fd`, of space `asid`. */
 export function collectWrites(s: VmmState, effects: Effect[], writes: ResponseRecord[], ghost: number, fd: number, asid: number): void {
-  for (const e of effects) {
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i]!;
     if (e.type !== 'writeResponse') continue;
     const p = e.params as { cookie: number; code: number };
     writes.push(newResponseRecord(s, p.cookie, p.code, ghost, fd, asid));

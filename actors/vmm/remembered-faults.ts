@@ -6,6 +6,8 @@
 // triple with a set, a new array and a delete per group reallocated its table, and its keys
 // were doubles hashed per lookup (issue 9).
 
+import type { ForwardedFaultInput } from '../../machines/forwarded-fault.machine.ts';
+import { forwardedFault } from './forwarded-faults.ts';
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
 import { removeFirst } from '../../src/util/remove-first.ts';
 
@@ -32,25 +34,39 @@ function listOf(s: VmmState, devId: number, pasid: number | null, prgi: number):
 }
 
 /**
- * Remembers a fault as the newest one, in a record a forgotten fault left (faultPool) or a new
- * one: one per fault owed at once instead of one per group (issue 9). Returns how many faults of
- * the same (dev_id, PASID|none, PRGI) were remembered already.
+ * A record for a new forwarded fault, its machine started on `input`: a forgotten fault's record
+ * (faultPool) with its machine state reset, or a new one. One record and one machine state per
+ * fault owed at once instead of one per group (issue 9). The caller steps the machine, then
+ * remembers the fault (rememberFault) or, when the machine already answered, gives the record
+ * back (releaseFault).
  */
-export function rememberFault(s: VmmState, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, m: ForwardedFault['m'], fd: number, asid: number): number {
-  let f = s.faultPool.free.pop();
+export function takeFault(s: VmmState, input: ForwardedFaultInput): ForwardedFault {
+  const f = s.faultPool.free.pop();
   if (f === undefined) {
     s.faultPool.made++;
-    f = { devId, pasid, prgi, cookie, ghost, m, fd, asid };
-  } else {
-    f.devId = devId;
-    f.pasid = pasid;
-    f.prgi = prgi;
-    f.cookie = cookie;
-    f.ghost = ghost;
-    f.m = m;
-    f.fd = fd;
-    f.asid = asid;
+    return { devId: 0, pasid: null, prgi: 0, cookie: 0, ghost: 0, m: forwardedFault.initial(input), fd: 0, asid: 0 };
   }
+  forwardedFault.reset(f.m, input);
+  return f;
+}
+
+/** A record takeFault gave that is not remembered: its machine was done at once. */
+export function releaseFault(s: VmmState, f: ForwardedFault): void {
+  s.faultPool.free.push(f);
+}
+
+/**
+ * Remembers `f` (from takeFault) as the newest fault; returns how many faults of the same
+ * (dev_id, PASID|none, PRGI) were remembered already.
+ */
+export function rememberFault(s: VmmState, f: ForwardedFault, devId: number, pasid: number | null, prgi: number, cookie: number, ghost: number, fd: number, asid: number): number {
+  f.devId = devId;
+  f.pasid = pasid;
+  f.prgi = prgi;
+  f.cookie = cookie;
+  f.ghost = ghost;
+  f.fd = fd;
+  f.asid = asid;
   return keep(s, f);
 }
 

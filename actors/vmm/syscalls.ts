@@ -45,7 +45,11 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
   s.syscallsByOp[name] = (s.syscallsByOp[name] ?? 0) + 1;
   if (call.purpose.kind === 'write') {
     if (call.purpose.records.length > s.n.writeBatchMax) s.n.writeBatchMax = call.purpose.records.length;
-    for (const r of call.purpose.records) sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.writeRec', seq: call.seq, cookie: r.cookie, code: r.code });
+    const records = call.purpose.records;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.writeRec', seq: call.seq, cookie: r.cookie, code: r.code });
+    }
   } else if (call.purpose.kind === 'invalidate') {
     // The VTD_S1 entries of an IOMMU_HWPT_INVALIDATE, ahead of the call (a1 = their count).
     call.a1 = call.purpose.entries.length;
@@ -63,7 +67,8 @@ function issueNext(s: VmmState, ctx: ActorCtx): void {
   sendOrQueue(s.outboxes, ctx, 'vmm->host', { type: 'ufd.call', seq: call.seq, op: call.op, a0: call.a0, a1: call.a1, a2: call.a2, a3: call.a3 });
   if (call.purpose.kind === 'write') {
     const now = ctx.now();
-    for (const r of call.purpose.records) stamp(s.hops['vmm.written'], r.ghost, now);
+    const records = call.purpose.records;
+    for (let i = 0; i < records.length; i++) stamp(s.hops['vmm.written'], records[i]!.ghost, now);
   }
 }
 

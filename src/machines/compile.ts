@@ -71,8 +71,9 @@ function allNodes(root: NodeView): NodeView[] {
   return out;
 }
 
+/** A leaf's state value, interned (as a property key is): the generated step's switch compares it with its literals. */
 function leafValueOf(leaf: NodeView): string {
-  return leaf.path.join('.');
+  return Object.keys({ [leaf.path.join('.')]: 0 })[0]!;
 }
 
 function compileInitial(c: Compiler): CompiledInitial {

@@ -38,7 +38,7 @@ class Args {
 }
 
 export function createExecutor<TContext, TEvent extends EventObject, TInput>(compiled: CompiledMachine<TContext, TEvent, TInput>): MachineExecutor<TContext, TEvent, TInput> {
-  const { machineId, byValue, initial } = compiled;
+  const { machineId, leaves, byValue, initial } = compiled;
   const args = new Args();
 
   const unknownState = (value: string): never => {
@@ -53,7 +53,7 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return leaf.wildcard === null ? NO_CANDIDATES : leaf.wildcard(type);
   };
 
-  const step = ownStep(machineId, byValue, args, unknownState, lookupMiss) as (state: MachineState<TContext>, event: TEvent, effectsOut: Effect[]) => boolean;
+  const step = ownStep(machineId, leaves, byValue, args, unknownState, lookupMiss) as (state: MachineState<TContext>, event: TEvent, effectsOut: Effect[]) => boolean;
 
   // As XState: a context function's result is merged into {}; an object context is used as is
   // (we copy it shallowly so that instances never share the top-level object). A spread, not
@@ -68,6 +68,8 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     contextArgs.input = undefined; // do not keep the last input alive
     return context;
   };
+
+  const refill = contextRefill();
 
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
@@ -101,13 +103,49 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
       if (initial.ops.length !== 0) {
         const first = initialTransition(input).state;
         state.context = first.context;
+      } else if (initial.contextFn === null) {
+        if (!refill(state.context as object, initial.context as object)) state.context = { ...(initial.context as object) } as TContext;
       } else {
-        state.context = initialContext(input) as TContext;
+        contextArgs.input = input;
+        const fresh = initial.contextFn(contextArgs) as object;
+        contextArgs.input = undefined;
+        if (!refill(state.context as object, fresh)) state.context = { ...fresh } as TContext;
       }
       state.value = initial.value;
       state.status = initial.done ? 'done' : 'active';
     },
   };
+}
+
+/**
+ * reset() without a new context object (issue 9: one per pooled state per group): `refill(target,
+ * source)` writes source's values into target when both have exactly the keys of the first
+ * source it saw, in the same order, and returns whether it did. Then target ends equal to the
+ * copy `{ ...source }` initial() makes, key order included; otherwise (a context function whose
+ * keys vary, an assignment that added a key) the caller copies as initial() does. Contexts are
+ * records of string keys: a symbol key, which for…in does not see, is not supported.
+ */
+function contextRefill(): (target: object, source: object) => boolean {
+  let refill: ((target: object, source: object) => boolean) | null = null;
+  return (target, source) => {
+    refill ??= refillFor(Object.keys(source));
+    return refill(target, source);
+  };
+}
+
+/**
+ * The refill of contexts with exactly `keys`, generated per executor with the keys as constants,
+ * so that its key walks and stores see one machine's context shape: one closure shared by every
+ * machine saw all their shapes (megamorphic for…in and keyed stores, issue 9).
+ */
+function refillFor(keys: readonly string[]): (target: object, source: object) => boolean {
+  if (keys.length === 0 || keys.includes('__proto__')) return () => false;
+  const sameKeys = (o: string): string => `i = 0; for (const k in ${o}) { if (k !== keys[i++]) return false; } if (i !== ${keys.length}) return false;`;
+  const stores = keys.map((k) => `target[${JSON.stringify(k)}] = source[${JSON.stringify(k)}];`);
+  const make = new Function('keys', `'use strict'; return function refill(target, source) { let i; ${sameKeys('source')} ${sameKeys('target')} ${stores.join(' ')} return true; };`) as (
+    k: readonly string[],
+  ) => (target: object, source: object) => boolean;
+  return make(keys);
 }
 
 /**
@@ -158,10 +196,9 @@ const runOpsSource = (update: 'update' | 'updateInPlace'): string => `function r
  * by every machine saw all their states, contexts and effect lists, and V8 made its loads and
  * calls megamorphic (issue 9).
  */
-const stepSource = `function step(state, event, effectsOut) {
+const stepSource = (lookup: string): string => `function step(state, event, effectsOut) {
   if (state.status !== 'active') return false;
-  const leaf = byValue.get(state.value) ?? unknownState(state.value);
-  const candidates = leaf.byEvent.get(event.type) ?? lookupMiss(leaf, event.type);
+  ${lookup}
   const n = candidates.length;
   if (n === 0) return false;
   args.context = state.context;
@@ -183,22 +220,56 @@ const stepSource = `function step(state, event, effectsOut) {
   return chosen !== undefined;
 }`;
 
+/** The general lookup: the leaf by state value, then its candidates by event type, in Maps. */
+const MAP_LOOKUP = `const leaf = byValue.get(state.value) ?? unknownState(state.value);
+  const candidates = leaf.byEvent.get(event.type) ?? lookupMiss(leaf, event.type);`;
+
+/** Up to this many switch cases a machine's lookup is generated as switches (below), beyond it the Maps. */
+const SWITCH_CASES_MAX = 64;
+
+/**
+ * The same lookup as nested switches on the state value and the event type, the values and types
+ * as constants, the leaves (L) and candidate lists (C) by index: a string switch of a few cases
+ * compares interned strings, about half a Map lookup's cost (issue 9: two lookups per step).
+ * Types absent from a leaf's table go to lookupMiss, unknown values to unknownState, as above.
+ */
+function switchLookup(leaves: readonly CompiledLeaf[], lists: (readonly CompiledTransition[])[]): string | null {
+  let cases = 0;
+  const byLeaf = leaves.map((leaf, i) => {
+    const types = [...leaf.byEvent].map(([type, list]) => {
+      lists.push(list);
+      return `case ${JSON.stringify(type)}: candidates = C[${lists.length - 1}]; break;`;
+    });
+    cases += types.length + 1;
+    return `case ${JSON.stringify(leaf.value)}: switch (event.type) { ${types.join(' ')} default: candidates = lookupMiss(L[${i}], event.type); } break;`;
+  });
+  if (cases > SWITCH_CASES_MAX) return null;
+  return `let candidates;
+  switch (state.value) { ${byLeaf.join('\n    ')} default: candidates = unknownState(state.value); }`;
+}
+
 type StepFn = (state: MachineState<unknown>, event: EventObject, effectsOut: Effect[]) => boolean;
 
 function ownStep(
   machineId: string,
+  leaves: readonly CompiledLeaf[],
   byValue: ReadonlyMap<string, CompiledLeaf>,
   args: Args,
   unknownState: (value: string) => never,
   lookupMiss: (leaf: CompiledLeaf, type: string) => readonly CompiledTransition[],
 ): StepFn {
-  const make = new Function('byValue', 'args', 'unknownState', 'lookupMiss', `'use strict'; ${runOpsSource('updateInPlace')} return ${stepSource};\n//# sourceURL=${generatedUrl(machineId)}`) as (
-    b: typeof byValue,
-    a: Args,
-    u: typeof unknownState,
-    l: typeof lookupMiss,
-  ) => StepFn;
-  return make(byValue, args, unknownState, lookupMiss);
+  const lists: (readonly CompiledTransition[])[] = [];
+  const lookup = switchLookup(leaves, lists) ?? MAP_LOOKUP;
+  const make = new Function(
+    'byValue',
+    'L',
+    'C',
+    'args',
+    'unknownState',
+    'lookupMiss',
+    `'use strict'; ${runOpsSource('updateInPlace')} return ${stepSource(lookup)};\n//# sourceURL=${generatedUrl(machineId)}`,
+  ) as (b: typeof byValue, l: typeof leaves, c: typeof lists, a: Args, u: typeof unknownState, m: typeof lookupMiss) => StepFn;
+  return make(byValue, leaves, lists, args, unknownState, lookupMiss);
 }
 
 /** Where profiles and stack traces place a machine's generated step: beside this file, under src/machines/. */

@@ -3,7 +3,7 @@
 // state, and the errors for misuse. (The exhaustive comparison is executor.diff.test.ts.)
 
 import { describe, expect, it } from 'vitest';
-import { createMachine, initialTransition, setup, transition } from 'xstate';
+import { assign, createMachine, initialTransition, setup, transition } from 'xstate';
 import { compileMachine, createExecutor, executorFor } from '../../src/machines/index.ts';
 import type { Effect } from '../../src/machines/index.ts';
 import { FaultlineError } from '../../src/util/errors.ts';
@@ -100,6 +100,55 @@ describe('step(): the in-place API', () => {
     const copy = structuredClone(state);
     prg.send(state, { type: 'prq.page', last: true });
     expect(state).toEqual(copy);
+  });
+});
+
+describe('reset(): a pooled state started again', () => {
+  const prg = createExecutor(compileMachine(prgMachine));
+
+  it('equals a fresh initial state, key order included, and keeps its context object when the keys match', () => {
+    const state = prg.initial(prgInput);
+    prg.step(state, { type: 'prq.page', last: true }, []);
+    prg.step(state, { type: 'prq.timeout' }, []);
+    const context = state.context;
+    const input = { ...prgInput, prgi: 3 };
+    prg.reset(state, input);
+    const fresh = prg.initial(input);
+    expect(state).toEqual(fresh);
+    expect(Object.keys(state.context)).toEqual(Object.keys(fresh.context));
+    expect(state.context).toBe(context);
+  });
+
+  it('makes a new context when the context function gives other keys, or an assignment added one', () => {
+    const varying = setup({ types: {} as { input: { wide: boolean } } }).createMachine({
+      id: 'varying',
+      initial: 'a',
+      context: ({ input }) => (input.wide ? { b: 2, a: 1 } : { a: 1 }),
+      states: { a: { on: { grow: { actions: assign({ c: () => 3 } as never) } } } },
+    });
+    const exec = createExecutor(compileMachine(varying));
+    const state = exec.initial({ wide: false });
+    exec.reset(state, { wide: true });
+    expect(Object.keys(state.context)).toEqual(['b', 'a']);
+    const before = state.context;
+    exec.reset(state, { wide: false });
+    expect(state.context).not.toBe(before);
+    expect(Object.keys(state.context)).toEqual(['a']);
+    exec.step(state, { type: 'grow' }, []);
+    expect(Object.keys(state.context)).toEqual(['a', 'c']);
+    exec.reset(state, { wide: false });
+    expect(state.context).toEqual({ a: 1 });
+    expect(Object.keys(state.context)).toEqual(['a']);
+  });
+
+  it('a static context is refilled in place', () => {
+    const pri = createExecutor(compileMachine(priMachine));
+    const state = pri.initial();
+    const context = state.context;
+    pri.step(state, { type: 'pri.enable', outstanding: 32 }, []);
+    pri.reset(state);
+    expect(state).toEqual(pri.initial());
+    expect(state.context).toBe(context);
   });
 });
 

@@ -130,3 +130,29 @@ describe('guest driver', () => {
     expect(g.s.stats.stopMarkers).toBe(1);
   });
 });
+
+// Regression guard for the guest's machine state per group (issue 9) that times nothing: an
+// answered group's state is reset for the next group (guest-driver.ts groupPool), so the states
+// made are bounded by the groups handled at once, not by the length of the run.
+describe('guest group machines', () => {
+  const run = (rounds: number) => {
+    const g = setup();
+    for (let i = 0; i < rounds; i++) {
+      g.inject([
+        { prgi: (2 * i) % 512, addr: 0x1000 },
+        { prgi: (2 * i + 1) % 512, addr: 0x2000 },
+      ]);
+      g.advance(1000);
+    }
+    return g;
+  };
+
+  it('makes as many over 400 groups as over 100: two, the groups handled at once', () => {
+    const short = run(50);
+    const long = run(200);
+    expect(long.responses().map((r) => r.code)).toEqual(Array(400).fill(0));
+    expect(long.s.stats.groupsHandled).toBe(400);
+    expect(long.s.groupPool.made).toBe(short.s.groupPool.made);
+    expect(long.s.groupPool.made).toBe(2);
+  });
+});

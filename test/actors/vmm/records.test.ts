@@ -1,6 +1,6 @@
 // Regression guard for the VMM's record per forwarded fault (issue 9) that times nothing: a
-// fault the VMM still owes the host an answer for is kept in a record a forgotten one left
-// (actors/vmm/remembered-faults.ts, faultPool), and so are the pgfault records a read decodes and
+// fault the VMM still owes the host an answer for is kept in a record a forgotten one left, with
+// its machine state reset (actors/vmm/remembered-faults.ts, faultPool), and so are the pgfault records a read decodes and
 // the response records a write carries (actors/vmm/records.ts), so the numbers made are bounded by
 // the records held at once, not by the length of the run. Counted, as the checker's records are.
 import { describe, expect, it } from 'vitest';
