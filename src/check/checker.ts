@@ -167,9 +167,9 @@ export class Checker {
   private flush(): void {
     const b = this.batch;
     const n = b.length;
-    const stamps = b.stamps;
+    const { seqs, timesNs, actors } = b;
     b.length = 0;
-    for (let i = 0; i < n; i++) this.judge(b.take(i), stamps[3 * i]!, stamps[3 * i + 1]!, stamps[3 * i + 2]!);
+    for (let i = 0; i < n; i++) this.judge(b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
   }
 
   private judge(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {

@@ -1,28 +1,32 @@
 // The check events waiting for the checker: each event with its stamps (seq, virtual time,
 // actor index), in arrival order, in fixed preallocated columns. The checker fills a batch and
 // then judges it in one tight loop (checker.ts says why); the batch drops its references to
-// the events as it hands them out, so they die young.
+// the events as it hands them out, so they die young. The stamps are plain arrays, not typed
+// ones, so small integers (seq, actor) come back out as they went in, not as doubles.
 
 import type { CheckEvent } from '../protocol/messages.ts';
 
 export class EventBatch {
   readonly events: (CheckEvent | null)[];
-  /** seq, timeNs, actor of event i at 3i, 3i + 1, 3i + 2 (all exact in a double). */
-  readonly stamps: Float64Array;
+  readonly seqs: number[];
+  readonly timesNs: number[];
+  readonly actors: number[];
   length = 0;
 
   constructor(readonly capacity: number) {
     this.events = new Array<CheckEvent | null>(capacity).fill(null);
-    this.stamps = new Float64Array(3 * capacity);
+    this.seqs = new Array<number>(capacity).fill(0);
+    this.timesNs = new Array<number>(capacity).fill(0);
+    this.actors = new Array<number>(capacity).fill(0);
   }
 
   /** Adds one event; true when the batch is full. */
   push(ev: CheckEvent, seq: number, timeNs: number, actor: number): boolean {
     const n = this.length;
     this.events[n] = ev;
-    this.stamps[3 * n] = seq;
-    this.stamps[3 * n + 1] = timeNs;
-    this.stamps[3 * n + 2] = actor;
+    this.seqs[n] = seq;
+    this.timesNs[n] = timeNs;
+    this.actors[n] = actor;
     this.length = n + 1;
     return n + 1 === this.capacity;
   }
