@@ -52,9 +52,9 @@ export interface CheckerOptions {
 const invDonePagesSliced = 64;
 /**
  * Events are judged in batches, not as they come: interleaved one at a time with a simulator's
- * own work the same judging costs ~1.4x what it costs in a loop of its own (the checker's code
- * and tables leave the caches between events; bench/results/issue9-pass6-chk3.md). 8192 events
- * are ~370 nested faults, and hold ~200 KB of stamps and ~400 KB of young events.
+ * own work the same judging costs ~1.4x what it costs in a loop of its own (most likely the
+ * checker's code leaving the caches between events; bench/results/issue9-pass6-chk3.md). 8192
+ * events are ~370 nested faults, and hold ~200 KB of stamps and ~400 KB of young events.
  */
 const eventBatchCapacity = 8192;
 
