@@ -80,19 +80,27 @@ export function bytesPerInFlightGroup(): { bytesPerGroup: number; groupsInFlight
   return xs[1]!;
 }
 
-/** One measure: a run stopped while thousands of groups wait for a slow guest, less the same run stopped at once (its fixed tables). */
+/**
+ * One measure: a run stopped while thousands of groups wait for a slow guest, less the same run
+ * stopped at once (its fixed tables). The fixed tables are read from a second idle run, taken
+ * while the first is kept: what the process held from before the first (after a threaded run,
+ * now and then ~9 MB released only by the next run) is gone by then, and read 6× per group when
+ * the first idle run's difference stood for the tables.
+ */
 function bytesPerInFlightGroupOnce(): { bytesPerGroup: number; groupsInFlight: number } {
   const s = storm(4096);
   s.guest.handlerCostNs = 1e9;
   s.devices.forEach((d) => (d.priAllocation = 4096));
-  const base = reachableBytes();
   const idle = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 1 });
   const withIdle = reachableBytes();
+  const idleAgain = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 1 });
+  const withIdleTwice = reachableBytes();
   const busy = runSim(nestedTopology(s).topology, { seed: 1, maxVirtualNs: 5e6 });
-  const withBoth = reachableBytes();
+  const withBusy = reachableBytes();
   const groups = (busy.actors[0]!.stats as { groupsOutstanding: number }).groupsOutstanding;
   void idle;
-  return { bytesPerGroup: (withBoth - withIdle - (withIdle - base)) / Math.max(1, groups), groupsInFlight: groups };
+  void idleAgain;
+  return { bytesPerGroup: (withBusy - withIdleTwice - (withIdleTwice - withIdle)) / Math.max(1, groups), groupsInFlight: groups };
 }
 
 /** Heap sampled while the deterministic runtime answers `faults` faults: it must stay flat. */
