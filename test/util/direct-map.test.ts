@@ -5,27 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { DirectMap } from '../../src/util/direct-map.ts';
 import { RecentWindow } from '../../src/check/recent-window.ts';
 import { createRng, rngStateFrom } from '../../src/util/rng.ts';
+import { matchAgainstMap } from '../support/id-map-model.ts';
 
 describe('DirectMap', () => {
   it('matches a Map over 50 000 mixed operations with colliding ids', () => {
     const rng = createRng(rngStateFrom(3, 0xd1ec));
-    const d = new DirectMap<number>(4);
-    const m = new Map<number, number>();
     const pool = Array.from({ length: 40 }, (_, i) => (i < 20 ? i * 16 + 5 : rng.int(2 ** 31) * 2 + (i & 1)));
-    let collided = 0;
-    for (let i = 0; i < 50_000; i++) {
-      const id = pool[rng.int(pool.length)]!;
-      const op = rng.int(3);
-      if (op === 0) {
-        d.set(id, i);
-        m.set(id, i);
-      } else if (op === 1) expect(d.delete(id)).toBe(m.delete(id));
-      expect(d.get(id)).toBe(m.get(id));
-      expect(d.has(id)).toBe(m.has(id));
-      expect(d.size).toBe(m.size);
-      if (d.size > 16) collided++;
-    }
-    expect(collided).toBeGreaterThan(0);
+    const { crowded } = matchAgainstMap(new DirectMap<number>(4), rng, pool, 50_000);
+    expect(crowded).toBeGreaterThan(0);
   });
 
   it('a RecentWindow on it evicts as one on a Map does', () => {
