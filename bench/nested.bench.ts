@@ -23,7 +23,8 @@ import { fmtRatio, median, repeat } from './stats.ts';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const durationMs = Number(process.env.BENCH_NESTED_MS ?? 2000);
 
-function storm(inFlightTotal: number): Scenario {
+/** default-storm with `inFlightTotal` faults in flight over its 16 (device, PASID) streams; 1: one device, one PASID. */
+export function storm(inFlightTotal: number): Scenario {
   const { scenario } = loadScenario('default-storm');
   scenario.durationMs = durationMs;
   if (inFlightTotal === 1) {
