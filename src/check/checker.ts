@@ -9,6 +9,7 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { Chains, type Stamped } from './chains.ts';
+import { NoChains } from './no-chains.ts';
 import { describeEvent } from './describe.ts';
 import { EventBatch } from './event-batch.ts';
 import { GroupTable } from './group-table.ts';
@@ -46,6 +47,12 @@ export interface CheckerOptions {
   metrics?: MetricsOptions | false;
   /** Finished groups the group table keeps recognising (a late duplicate response); default 65 536. */
   finishedGroupsMax?: number;
+  /**
+   * Keep each group's and page's last events for a violation's causal chain (default true). Off
+   * (no-chains.ts), a violation carries an empty chain and the rest of the result is the same: for
+   * a runtime that can run a violating run again with them (the simulator, nested-run.ts).
+   */
+  chains?: boolean;
 }
 
 /** A completed invalidation of at most this many pages goes into each page's causal slice; a wider one into the loose ring. */
@@ -100,7 +107,7 @@ function wideningsFor(monitors: readonly Monitor[], slots: number): number[] {
 export class Checker {
   readonly table: GroupTable;
   readonly queueTotals: QueueTotals[] = [];
-  private readonly chains = new Chains();
+  private readonly chains: Chains | NoChains;
   private readonly monitors: Monitor[];
   /** The monitors in their fixed order, each in its own field for its own call site in event(). */
   private readonly i1: Monitor;
@@ -126,6 +133,7 @@ export class Checker {
 
   constructor(options: CheckerOptions = {}) {
     this.table = new GroupTable(options.finishedGroupsMax);
+    this.chains = options.chains === false ? new NoChains() : new Chains();
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);

@@ -64,7 +64,8 @@ export async function runSeedTask(task: SeedTask): Promise<SeedSummary> {
   let scenario = task.scenario;
   try {
     if (task.swarm) scenario = swarmScenario(scenario, task.seed);
-    const options = { runtime: 'sim', seed: task.seed, source: task.source, ...(task.strategy ? { strategy: task.strategy } : {}) } as const;
+    // A seed's summary names each violation's invariant, ghosts and message, never its chain: no second run for the chains.
+    const options = { runtime: 'sim', seed: task.seed, source: task.source, chains: 'never', ...(task.strategy ? { strategy: task.strategy } : {}) } as const;
     let first: SimResult | undefined;
     const r = await runNested(scenario, { ...options, stepHashes: task.checkDeterminism === true, onSimResult: (x) => (first = x) });
     if (task.checkDeterminism) {

@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import type { MachinesMode } from '../machines/mode.ts';
-import { runSim, type SimResult } from './sim/sim-runtime.ts';
+import { runSim, type ReplayedStop, type SimResult } from './sim/sim-runtime.ts';
 import { defaultStrategy, randomStrategy, replayStrategy, type ReplayStrategy } from './sim/strategy.ts';
 import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
 import { decodeChoices, encodeChoices, type StepSchedule } from './sim/choices.ts';
@@ -18,6 +18,7 @@ import { workerPlacement } from './threads/layout.ts';
 import { nestedTopology } from '../scenario/nested-topology.ts';
 import { largestTimingNs, simTimings } from '../scenario/sim-timing.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { Topology } from '../actor/topology.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { scenarioSets } from '../scenario/scenario-diff.ts';
 import type { DeviceState } from '../../actors/device/device-state.ts';
@@ -68,6 +69,14 @@ export interface NestedRunOptions {
   record?: string;
   /** Stops the run from outside (FAULTLINE_INTERRUPTED). */
   signal?: AbortSignal;
+  /**
+   * Simulator: when the checker keeps its violations' causal chains. 'on-violation' (default):
+   * the run keeps none and a run that found a violation runs again with them (the same run, so
+   * the same result, for a second run's time); 'always': one run that keeps them; 'never':
+   * violations come without chains (a search that only asks whether a run fails). On threads
+   * the chains are always kept: a threaded run cannot be run again as it ran.
+   */
+  chains?: 'on-violation' | 'always' | 'never';
 }
 
 /**
@@ -136,6 +145,65 @@ function scheduleStrategy(o: NestedRunOptions): ReplayStrategy | undefined {
   return replayStrategy(choices, { ...(o.schedulePastEnd !== undefined ? { pastEnd: o.schedulePastEnd } : {}), ...(fallback !== undefined ? { fallback } : {}) });
 }
 
+/** One simulator run of the nested topology as the options ask; `chains` and `replayStop` as SimOptions'. */
+interface SimRunDone {
+  r: SimResult;
+  strategy: ReplayStrategy | undefined;
+  /** With o.onStepLayout: the delay choices each step drew. */
+  delaysPerStep?: number[];
+}
+
+function simRunOnce(topology: Topology, scenario: Scenario, o: NestedRunOptions, chains: boolean, replayStop?: ReplayedStop): SimRunDone {
+  const strategy = scheduleStrategy(o);
+  const chosen: Strategy | undefined = o.steps !== undefined ? stepReplayStrategy(o.steps) : (strategy ?? (o.strategy !== undefined ? makeStrategy(o.strategy, o.seed) : undefined));
+  const observed = o.onStepLayout !== undefined ? observeStepLayout(chosen ?? randomStrategy(o.seed)) : undefined;
+  const r = runSim(topology, {
+    seed: o.seed,
+    maxSteps: o.maxSteps ?? 200_000_000,
+    check: o.check ?? true,
+    machines: o.machines ?? 'compiled',
+    guard: {
+      livelockBoundNs: livelockBoundNs(scenario),
+      progress: deviceProgress,
+      ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
+    },
+    metrics: o.metrics ?? {},
+    ...(chains ? {} : { chains: false }),
+    ...(replayStop !== undefined ? { replayStop } : {}),
+    ...(observed !== undefined ? { strategy: observed.strategy } : chosen !== undefined ? { strategy: chosen } : {}),
+    ...(o.stepHashes ? { stepHashes: true } : {}),
+    // A run again of an interrupted one goes to where that one stopped: the signal that stopped it would stop this one at once.
+    ...(o.signal !== undefined && replayStop?.stopReason !== 'interrupted' ? { signal: o.signal } : {}),
+  });
+  return { r, strategy, ...(observed !== undefined ? { delaysPerStep: observed.delaysPerStep } : {}) };
+}
+
+/**
+ * The simulator's run with its violations' causal chains. Keeping chains costs about a tenth of a
+ * run, and only a violation reads them; a run is exact to replay, so by default ('on-violation')
+ * the run keeps none, and a run that found a violation runs again with them, to the same stop,
+ * which gives what one run keeping them gives. A run again that is itself interrupted leaves the
+ * first run's result, its violations without chains.
+ */
+function simRunWithChains(topology: Topology, scenario: Scenario, o: NestedRunOptions): SimRunDone {
+  const done = simRunMaybeAgain(topology, scenario, o);
+  if (done.delaysPerStep !== undefined) o.onStepLayout!(done.delaysPerStep);
+  return done;
+}
+
+function simRunMaybeAgain(topology: Topology, scenario: Scenario, o: NestedRunOptions): SimRunDone {
+  const mode = o.chains ?? 'on-violation';
+  const first = simRunOnce(topology, scenario, o, mode === 'always');
+  if (mode !== 'on-violation' || first.r.checker === null || first.r.checker.violations.length === 0) return first;
+  const stop = first.r.stopReason;
+  const replayStop: ReplayedStop | undefined =
+    stop === 'wall-clock-cap' || stop === 'interrupted'
+      ? { steps: first.r.steps, virtualNs: first.r.virtualNs, stopReason: stop, ...(first.r.stopReport !== undefined ? { stopReport: first.r.stopReport } : {}) }
+      : undefined;
+  const again = simRunOnce(topology, scenario, o, true, replayStop);
+  return again.r.stopReason === 'interrupted' && stop !== 'interrupted' ? first : again;
+}
+
 /**
  * Run a resolved scenario. With a signal, a simulator run goes to a worker thread
  * (nested-run-off-thread.ts) so this thread can notice the signal while it runs.
@@ -149,26 +217,8 @@ export async function runNested(scenario: Scenario, o: NestedRunOptions): Promis
   let report: NestedReport;
   if (o.record !== undefined && o.runtime !== 'threads') fail('FAULTLINE_CLI_OPTION', 'record needs the threaded runtime (a sim run replays from its seed or schedule)');
   if (o.runtime === 'sim') {
-    const strategy = scheduleStrategy(o);
-    const chosen: Strategy | undefined = o.steps !== undefined ? stepReplayStrategy(o.steps) : (strategy ?? (o.strategy !== undefined ? makeStrategy(o.strategy, o.seed) : undefined));
-    const observed = o.onStepLayout !== undefined ? observeStepLayout(chosen ?? randomStrategy(o.seed)) : undefined;
-    const r = runSim(topology, {
-      seed: o.seed,
-      maxSteps: o.maxSteps ?? 200_000_000,
-      check: o.check ?? true,
-      machines: o.machines ?? 'compiled',
-      guard: {
-        livelockBoundNs: livelockBoundNs(scenario),
-        progress: deviceProgress,
-        ...(o.wallClockCapMs !== undefined ? { wallClockCapMs: o.wallClockCapMs } : {}),
-      },
-      metrics: o.metrics ?? {},
-      ...(observed !== undefined ? { strategy: observed.strategy } : chosen !== undefined ? { strategy: chosen } : {}),
-      ...(o.stepHashes ? { stepHashes: true } : {}),
-      ...(o.signal !== undefined ? { signal: o.signal } : {}),
-    });
+    const { r, strategy } = simRunWithChains(topology, scenario, o);
     o.onSimResult?.(r);
-    if (observed !== undefined) o.onStepLayout!(observed.delaysPerStep);
     report = buildNestedReport(
       { scenario: scenario.name, runtime: 'sim', seed: o.seed, workers: null },
       {

@@ -109,6 +109,7 @@ export async function replayCorpusEntry(corpus: string, entry: string): Promise<
       seed: schedule.seed,
       source: path,
       metrics: false,
+      chains: 'never',
       choices: schedule.decoded,
       schedulePastEnd: 'default',
       onDiverge: 'seeded',

@@ -193,6 +193,7 @@ export async function shrink(input: ShrinkInput): Promise<ShrinkOutcome> {
     seed,
     source,
     metrics: false,
+    chains: 'never',
     choices: words,
     schedulePastEnd: 'default',
     ...(sched.stopAtStep !== undefined ? { maxSteps: sched.stopAtStep } : {}),

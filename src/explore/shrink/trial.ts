@@ -56,6 +56,7 @@ export async function runTrial(t: Trial, target: InvariantId, source: string): P
       seed: t.seed,
       source,
       metrics: false,
+      chains: 'never',
       recordSchedule: true,
       onStepLayout: (l) => void (layout = l),
       ...(t.schedule !== undefined ? { steps: t.schedule } : t.strategy !== undefined ? { strategy: t.strategy } : {}),

@@ -46,6 +46,15 @@ export interface SimOptions {
   check?: boolean;
   /** The metrics the checker derives from the check events (default on; false: off). */
   metrics?: MetricsOptions | false;
+  /** The checker keeps causal chains for its violations (default true; checker.ts CheckerOptions.chains). */
+  chains?: boolean;
+  /**
+   * Stop as an earlier run of the same seed and schedule stopped for a reason outside the run
+   * (a wall-clock cap, an interrupt): at its step count and virtual time, with its reason and stop
+   * report, so the run again is the same run (nested-run.ts runs a violating run again for its
+   * causal chains). The run's own wall-clock cap is then off: the stop bounds it.
+   */
+  replayStop?: ReplayedStop;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
   /** Guard rails (watchdog.ts): livelock bound in virtual ns (default off), wall-clock cap (default 10 min), progress probe. */
@@ -60,6 +69,14 @@ export interface SimOptions {
    * SharedArrayBuffer read with Atomics.load, for a run in a worker).
    */
   signal?: { readonly aborted: boolean };
+}
+
+/** Where and why a run stopped from outside, for replayStop. */
+export interface ReplayedStop {
+  steps: number;
+  virtualNs: number;
+  stopReason: 'wall-clock-cap' | 'interrupted';
+  stopReport?: string;
 }
 
 export interface SimGuardOptions {
@@ -193,6 +210,7 @@ class SimRun {
   private readonly maxVirtualNs: number;
   private readonly progress: SimOptions['progress'];
   private readonly signal: SimOptions['signal'];
+  private readonly replayStop: ReplayedStop | undefined;
   private readonly recordChoices: boolean;
   private readonly queues: SimQueue[];
   private readonly sent: number[];
@@ -253,10 +271,11 @@ class SimRun {
     this.topo = topo;
     this.seed = options.seed;
     this.strategy = options.strategy ?? randomStrategy(options.seed);
-    this.maxSteps = options.maxSteps ?? defaultMaxSteps;
+    this.replayStop = options.replayStop;
+    this.maxSteps = Math.min(options.maxSteps ?? defaultMaxSteps, options.replayStop?.steps ?? Infinity);
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
     this.progress = options.progress;
-    this.guard = options.guard ?? {};
+    this.guard = options.replayStop === undefined ? (options.guard ?? {}) : { ...options.guard, wallClockCapMs: Infinity };
     this.signal = options.signal;
     this.recordChoices = options.recordChoices ?? true;
     this.stepTrace = options.stepHashes ? { hashes: [], sources: [] } : undefined;
@@ -275,7 +294,7 @@ class SimRun {
     this.latencyFixedNs = Float64Array.from(topo.channels, (c) => (c.latency.dist === 'fixed' ? c.latency.value : -1));
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
-    this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {} });
+    this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {}, ...(options.chains === false ? { chains: false } : {}) });
     this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
     this.channelService = topo.channels.map((c) => c.service ?? this.slots[c.to]!.service);
@@ -360,8 +379,23 @@ class SimRun {
     let lookAt = checkEverySteps;
     for (;;) {
       if (this.steps >= this.maxSteps) {
-        stopReason = 'max-steps';
-        break;
+        const r = this.replayStop;
+        if (r === undefined) {
+          stopReason = 'max-steps';
+          break;
+        }
+        if (this.steps > r.steps) {
+          throw new FaultlineError(
+            'FAULTLINE_REPLAY_DIVERGED',
+            `the run again went past step ${r.steps}, where the run it repeats stopped (${r.stopReason}) at ${r.virtualNs} ns with nothing left to step before that time`,
+          );
+        }
+        // The earlier run may have stopped after virtual time moved on with no step between.
+        if (this.nowNs >= r.virtualNs) {
+          stopReason = r.stopReason;
+          this.stopWhy = r.stopReport;
+          break;
+        }
       }
       if (this.steps >= lookAt) {
         lookAt = this.steps + checkEverySteps;
