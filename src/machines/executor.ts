@@ -191,7 +191,9 @@ const runOpsSource = (update: 'update' | 'updateInPlace'): string => `function r
 
 /**
  * One event (MachineExecutor.step): the leaf's candidates for the event type, the first whose
- * guard passes, its ops. Generated per machine from this source (ownStep), with runOps, so
+ * guard passes, its ops. With the switch lookup every (value, type) of the table returns from
+ * its case (transitionsSource) and the loop below runs only for the lists lookupMiss finds
+ * (wildcards); with the Maps it runs for every event. Generated per machine from this source (ownStep), with runOps, so
  * that each machine's step has its own type feedback and optimised code: one function shared
  * by every machine saw all their states, contexts and effect lists, and V8 made its loads and
  * calls megamorphic (issue 9).
@@ -229,23 +231,63 @@ const SWITCH_CASES_MAX = 64;
 
 /**
  * The same lookup as nested switches on the state value and the event type, the values and types
- * as constants, the leaves (L) and candidate lists (C) by index: a string switch of a few cases
- * compares interned strings, about half a Map lookup's cost (issue 9: two lookups per step).
- * Types absent from a leaf's table go to lookupMiss, unknown values to unknownState, as above.
+ * as constants: a string switch of a few cases compares interned strings, about half a Map
+ * lookup's cost (issue 9: two lookups per step). Each (value, type) case runs its candidates
+ * inline (transitionsSource); types absent from a leaf's table go to lookupMiss and the general
+ * loop below the switch, unknown values to unknownState, as with the Maps.
  */
-function switchLookup(leaves: readonly CompiledLeaf[], lists: (readonly CompiledTransition[])[]): string | null {
+function switchLookup(leaves: readonly CompiledLeaf[], k: unknown[]): string | null {
   let cases = 0;
   const byLeaf = leaves.map((leaf, i) => {
-    const types = [...leaf.byEvent].map(([type, list]) => {
-      lists.push(list);
-      return `case ${JSON.stringify(type)}: candidates = C[${lists.length - 1}]; break;`;
-    });
+    const types = [...leaf.byEvent].map(([type, list]) => `case ${JSON.stringify(type)}: ${transitionsSource(list, k)}`);
     cases += types.length + 1;
-    return `case ${JSON.stringify(leaf.value)}: switch (event.type) { ${types.join(' ')} default: candidates = lookupMiss(L[${i}], event.type); } break;`;
+    return `case ${JSON.stringify(leaf.value)}: switch (event.type) { ${types.join('\n      ')} default: candidates = lookupMiss(L[${i}], event.type); } break;`;
   });
   if (cases > SWITCH_CASES_MAX) return null;
   return `let candidates;
   switch (state.value) { ${byLeaf.join('\n    ')} default: candidates = unknownState(state.value); }`;
+}
+
+/**
+ * One candidate list as straight-line code, what the general loop (stepSource) and runOps do for
+ * it: the guards in order, the first that passes has its ops run, its target taken, and the step
+ * returns. Every guard, params function and assignment is called from its own site, with its
+ * function (and a constant effect, a constant params value) as an element of `K` (k, appended
+ * here): the loop's shared call sites saw all of a machine's functions and op shapes, so V8 could
+ * inline none of them (issue 9). Returns from the step on every path.
+ */
+function transitionsSource(list: readonly CompiledTransition[], k: unknown[]): string {
+  if (list.length === 0) return 'return false;';
+  const constant = (value: unknown): string => {
+    k.push(value);
+    return `K[${k.length - 1}]`;
+  };
+  const blocks: string[] = [];
+  for (const t of list) {
+    const ops = t.ops.map((op) => {
+      switch (op.kind) {
+        case OP_EFFECT:
+          return `effectsOut.push(${constant(op.effect)});`;
+        case OP_EFFECT_FN:
+          return `args.context = context; effectsOut.push({ type: ${JSON.stringify(op.type)}, params: ${constant(op.params)}(args) });`;
+        case OP_ASSIGN:
+          return `args.context = context; context = ${constant(op.updateInPlace)}(args, ${op.paramsFn === null ? constant(op.params) : `${constant(op.paramsFn)}(args)`});`;
+      }
+      return fail(op);
+    });
+    const body = `{ let context = args.context; ${ops.join(' ')} state.context = context; state.value = ${JSON.stringify(t.targetValue)};${t.done ? " state.status = 'done';" : ''} args.context = undefined; return true; }`;
+    if (t.guard === null) {
+      blocks.push(body);
+      break; // an unguarded candidate is always chosen: the ones after it are never tried
+    }
+    blocks.push(`if (${constant(t.guard)}(args)) ${body}`);
+  }
+  const unguarded = list.some((t) => t.guard === null);
+  return `{ args.context = state.context; args.event = event; ${blocks.join(' ')}${unguarded ? '' : ' args.context = undefined; return false;'} }`;
+}
+
+function fail(op: never): never {
+  throw new FaultlineError('FAULTLINE_MACHINE_UNSUPPORTED', `unknown op kind in ${JSON.stringify(op)}`);
 }
 
 type StepFn = (state: MachineState<unknown>, event: EventObject, effectsOut: Effect[]) => boolean;
@@ -258,18 +300,18 @@ function ownStep(
   unknownState: (value: string) => never,
   lookupMiss: (leaf: CompiledLeaf, type: string) => readonly CompiledTransition[],
 ): StepFn {
-  const lists: (readonly CompiledTransition[])[] = [];
-  const lookup = switchLookup(leaves, lists) ?? MAP_LOOKUP;
+  const k: unknown[] = [];
+  const lookup = switchLookup(leaves, k) ?? MAP_LOOKUP;
   const make = new Function(
     'byValue',
     'L',
-    'C',
+    'K',
     'args',
     'unknownState',
     'lookupMiss',
     `'use strict'; ${runOpsSource('updateInPlace')} return ${stepSource(lookup)};\n//# sourceURL=${generatedUrl(machineId)}`,
-  ) as (b: typeof byValue, l: typeof leaves, c: typeof lists, a: Args, u: typeof unknownState, m: typeof lookupMiss) => StepFn;
-  return make(byValue, leaves, lists, args, unknownState, lookupMiss);
+  ) as (b: typeof byValue, l: typeof leaves, c: typeof k, a: Args, u: typeof unknownState, m: typeof lookupMiss) => StepFn;
+  return make(byValue, leaves, k, args, unknownState, lookupMiss);
 }
 
 /** Where profiles and stack traces place a machine's generated step: beside this file, under src/machines/. */
