@@ -69,8 +69,6 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return context;
   };
 
-  const refill = contextRefill();
-
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
     const context = initialContext(input);
@@ -99,42 +97,61 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
       return step(next, event, effects) ? { state: next, effects } : { state, effects };
     },
     step,
-    reset(state, input) {
-      if (initial.ops.length !== 0) {
-        const first = initialTransition(input).state;
-        state.context = first.context;
-      } else if (initial.contextFn === null) {
-        if (!refill(state.context as object, initial.context as object)) state.context = { ...(initial.context as object) } as TContext;
-      } else {
-        contextArgs.input = input;
-        const fresh = initial.contextFn(contextArgs) as object;
-        contextArgs.input = undefined;
-        if (!refill(state.context as object, fresh)) state.context = { ...fresh } as TContext;
-      }
-      state.value = initial.value;
-      state.status = initial.done ? 'done' : 'active';
-    },
+    reset: ownReset(machineId, initial, contextArgs, initialTransition),
   };
+}
+
+type ResetFn<TContext, TInput> = (state: MachineState<TContext>, input?: TInput) => void;
+
+/**
+ * reset() generated per executor, as its step is (ownStep): a closure made by createExecutor
+ * shares one feedback vector with every other executor's, so its call of the context function
+ * and of the refill saw every machine's and were not inlined (issue 9: reset and the shared
+ * closure were 8 % of a micro-benchmark of a fault's machine work).
+ */
+function ownReset<TContext, TInput>(
+  machineId: string,
+  initial: CompiledMachine<TContext, EventObject, TInput>['initial'],
+  contextArgs: ContextArgs,
+  initialTransition: (input?: TInput) => MachineTransition<TContext>,
+): ResetFn<TContext, TInput> {
+  const make = new Function(
+    'initial',
+    'contextArgs',
+    'initialTransition',
+    'refillFor',
+    `'use strict';
+  // The refill of the first context seen (refillFor): made once, then called from one site.
+  let refill = null;
+  return function reset(state, input) {
+    if (initial.ops.length !== 0) {
+      state.context = initialTransition(input).state.context;
+    } else if (initial.contextFn === null) {
+      const source = initial.context;
+      refill ??= refillFor(Object.keys(source));
+      if (!refill(state.context, source)) state.context = { ...source };
+    } else {
+      contextArgs.input = input;
+      const fresh = initial.contextFn(contextArgs);
+      contextArgs.input = undefined; // do not keep the last input alive
+      refill ??= refillFor(Object.keys(fresh));
+      if (!refill(state.context, fresh)) state.context = { ...fresh };
+    }
+    state.value = initial.value;
+    state.status = initial.done ? 'done' : 'active';
+  };\n//# sourceURL=${generatedUrl(`${machineId}.reset`)}`,
+  ) as (i: typeof initial, c: ContextArgs, t: typeof initialTransition, r: typeof refillFor) => ResetFn<TContext, TInput>;
+  return make(initial, contextArgs, initialTransition, refillFor);
 }
 
 /**
  * reset() without a new context object (issue 9: one per pooled state per group): `refill(target,
- * source)` writes source's values into target when both have exactly the keys of the first
- * source it saw, in the same order, and returns whether it did. Then target ends equal to the
+ * source)` writes source's values into target when both have exactly `keys` (those of the first
+ * source reset saw), in the same order, and returns whether it did. Then target ends equal to the
  * copy `{ ...source }` initial() makes, key order included; otherwise (a context function whose
- * keys vary, an assignment that added a key) the caller copies as initial() does. Contexts are
+ * keys vary, an assignment that added a key) reset copies as initial() does. Contexts are
  * records of string keys: a symbol key, which for…in does not see, is not supported.
- */
-function contextRefill(): (target: object, source: object) => boolean {
-  let refill: ((target: object, source: object) => boolean) | null = null;
-  return (target, source) => {
-    refill ??= refillFor(Object.keys(source));
-    return refill(target, source);
-  };
-}
-
-/**
- * The refill of contexts with exactly `keys`, generated per executor with the keys as constants,
+ * Generated per executor with the keys as constants,
  * so that its key walks and stores see one machine's context shape: one closure shared by every
  * machine saw all their shapes (megamorphic for…in and keyed stores, issue 9).
  */
