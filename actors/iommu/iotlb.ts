@@ -11,7 +11,7 @@
 // three kinds never collide.
 
 import type { IommuSpace } from './iommu-state.ts';
-import { cacheDelete, cacheDropWhere, cacheGet, cacheSet, cacheTakeSpare, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
+import { cacheDelete, cacheDropWhere, cacheGet, cacheSetAbsent, cacheTakeSpare, createBoundedCache, type BoundedCache } from '../../src/util/bounded-cache.ts';
 
 export interface IotlbEntry {
   asid: number;
@@ -70,8 +70,9 @@ export function iotlbLookup(t: Iotlb, key: IotlbKey): IotlbEntry | undefined {
   return cacheGet(t, key);
 }
 
+/** Fill `key`, which is not cached: the caller has just missed it (translate's walk). */
 export function iotlbFill(t: Iotlb, key: IotlbKey, e: IotlbEntry): void {
-  cacheSet(t, key, e);
+  cacheSetAbsent(t, key, e);
 }
 
 /** An entry for iotlbFill: the one the IOTLB evicted last, refilled, or a new one. */

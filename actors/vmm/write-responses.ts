@@ -104,7 +104,7 @@ export function queueWrite(s: VmmState, records: ResponseRecord[], ctx: ActorCtx
 
 function appendRecords(s: VmmState, records: ResponseRecord[], ctx: ActorCtx, handedOver: boolean): void {
   // Records go to the fault fd their cookie came from, one WRITE per fd; usually all to one.
-  if (records.every(sameFdAsFirst)) {
+  if (allOnFirstFd(records)) {
     appendRecordsOf(s, records[0]!.fd, records, ctx, handedOver);
     return;
   }
@@ -131,8 +131,11 @@ function appendRecordsOf(s: VmmState, fd: number, records: ResponseRecord[], ctx
   }
 }
 
-function sameFdAsFirst(r: ResponseRecord, _i: number, records: ResponseRecord[]): boolean {
-  return r.fd === records[0]!.fd;
+/** Whether every record goes to the first one's fd: a loop, not every() with a callback (once per guest response; issue 9). */
+function allOnFirstFd(records: readonly ResponseRecord[]): boolean {
+  const fd = records[0]!.fd;
+  for (let i = 1; i < records.length; i++) if (records[i]!.fd !== fd) return false;
+  return true;
 }
 
 /** The last WRITE on `fd` still waiting in the call queue (not issued yet) when it has room. */

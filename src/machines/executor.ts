@@ -69,8 +69,6 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
     return context;
   };
 
-  const refill = contextRefill();
-
   const initialTransition = (input?: TInput): MachineTransition<TContext> => {
     const event: EventObject = { type: 'xstate.init', input } as EventObject;
     const context = initialContext(input);
@@ -99,42 +97,61 @@ export function createExecutor<TContext, TEvent extends EventObject, TInput>(com
       return step(next, event, effects) ? { state: next, effects } : { state, effects };
     },
     step,
-    reset(state, input) {
-      if (initial.ops.length !== 0) {
-        const first = initialTransition(input).state;
-        state.context = first.context;
-      } else if (initial.contextFn === null) {
-        if (!refill(state.context as object, initial.context as object)) state.context = { ...(initial.context as object) } as TContext;
-      } else {
-        contextArgs.input = input;
-        const fresh = initial.contextFn(contextArgs) as object;
-        contextArgs.input = undefined;
-        if (!refill(state.context as object, fresh)) state.context = { ...fresh } as TContext;
-      }
-      state.value = initial.value;
-      state.status = initial.done ? 'done' : 'active';
-    },
+    reset: ownReset(machineId, initial, contextArgs, initialTransition),
   };
+}
+
+type ResetFn<TContext, TInput> = (state: MachineState<TContext>, input?: TInput) => void;
+
+/**
+ * reset() generated per executor, as its step is (ownStep): a closure made by createExecutor
+ * shares one feedback vector with every other executor's, so its call of the context function
+ * and of the refill saw every machine's and were not inlined (issue 9: reset and the shared
+ * closure were 8 % of a micro-benchmark of a fault's machine work).
+ */
+function ownReset<TContext, TInput>(
+  machineId: string,
+  initial: CompiledMachine<TContext, EventObject, TInput>['initial'],
+  contextArgs: ContextArgs,
+  initialTransition: (input?: TInput) => MachineTransition<TContext>,
+): ResetFn<TContext, TInput> {
+  const make = new Function(
+    'initial',
+    'contextArgs',
+    'initialTransition',
+    'refillFor',
+    `'use strict';
+  // The refill of the first context seen (refillFor): made once, then called from one site.
+  let refill = null;
+  return function reset(state, input) {
+    if (initial.ops.length !== 0) {
+      state.context = initialTransition(input).state.context;
+    } else if (initial.contextFn === null) {
+      const source = initial.context;
+      refill ??= refillFor(Object.keys(source));
+      if (!refill(state.context, source)) state.context = { ...source };
+    } else {
+      contextArgs.input = input;
+      const fresh = initial.contextFn(contextArgs);
+      contextArgs.input = undefined; // do not keep the last input alive
+      refill ??= refillFor(Object.keys(fresh));
+      if (!refill(state.context, fresh)) state.context = { ...fresh };
+    }
+    state.value = initial.value;
+    state.status = initial.done ? 'done' : 'active';
+  };\n//# sourceURL=${generatedUrl(`${machineId}.reset`)}`,
+  ) as (i: typeof initial, c: ContextArgs, t: typeof initialTransition, r: typeof refillFor) => ResetFn<TContext, TInput>;
+  return make(initial, contextArgs, initialTransition, refillFor);
 }
 
 /**
  * reset() without a new context object (issue 9: one per pooled state per group): `refill(target,
- * source)` writes source's values into target when both have exactly the keys of the first
- * source it saw, in the same order, and returns whether it did. Then target ends equal to the
+ * source)` writes source's values into target when both have exactly `keys` (those of the first
+ * source reset saw), in the same order, and returns whether it did. Then target ends equal to the
  * copy `{ ...source }` initial() makes, key order included; otherwise (a context function whose
- * keys vary, an assignment that added a key) the caller copies as initial() does. Contexts are
+ * keys vary, an assignment that added a key) reset copies as initial() does. Contexts are
  * records of string keys: a symbol key, which for…in does not see, is not supported.
- */
-function contextRefill(): (target: object, source: object) => boolean {
-  let refill: ((target: object, source: object) => boolean) | null = null;
-  return (target, source) => {
-    refill ??= refillFor(Object.keys(source));
-    return refill(target, source);
-  };
-}
-
-/**
- * The refill of contexts with exactly `keys`, generated per executor with the keys as constants,
+ * Generated per executor with the keys as constants,
  * so that its key walks and stores see one machine's context shape: one closure shared by every
  * machine saw all their shapes (megamorphic for…in and keyed stores, issue 9).
  */
@@ -191,7 +208,9 @@ const runOpsSource = (update: 'update' | 'updateInPlace'): string => `function r
 
 /**
  * One event (MachineExecutor.step): the leaf's candidates for the event type, the first whose
- * guard passes, its ops. Generated per machine from this source (ownStep), with runOps, so
+ * guard passes, its ops. With the switch lookup every (value, type) of the table returns from
+ * its case (transitionsSource) and the loop below runs only for the lists lookupMiss finds
+ * (wildcards); with the Maps it runs for every event. Generated per machine from this source (ownStep), with runOps, so
  * that each machine's step has its own type feedback and optimised code: one function shared
  * by every machine saw all their states, contexts and effect lists, and V8 made its loads and
  * calls megamorphic (issue 9).
@@ -229,23 +248,63 @@ const SWITCH_CASES_MAX = 64;
 
 /**
  * The same lookup as nested switches on the state value and the event type, the values and types
- * as constants, the leaves (L) and candidate lists (C) by index: a string switch of a few cases
- * compares interned strings, about half a Map lookup's cost (issue 9: two lookups per step).
- * Types absent from a leaf's table go to lookupMiss, unknown values to unknownState, as above.
+ * as constants: a string switch of a few cases compares interned strings, about half a Map
+ * lookup's cost (issue 9: two lookups per step). Each (value, type) case runs its candidates
+ * inline (transitionsSource); types absent from a leaf's table go to lookupMiss and the general
+ * loop below the switch, unknown values to unknownState, as with the Maps.
  */
-function switchLookup(leaves: readonly CompiledLeaf[], lists: (readonly CompiledTransition[])[]): string | null {
+function switchLookup(leaves: readonly CompiledLeaf[], k: unknown[]): string | null {
   let cases = 0;
   const byLeaf = leaves.map((leaf, i) => {
-    const types = [...leaf.byEvent].map(([type, list]) => {
-      lists.push(list);
-      return `case ${JSON.stringify(type)}: candidates = C[${lists.length - 1}]; break;`;
-    });
+    const types = [...leaf.byEvent].map(([type, list]) => `case ${JSON.stringify(type)}: ${transitionsSource(list, k)}`);
     cases += types.length + 1;
-    return `case ${JSON.stringify(leaf.value)}: switch (event.type) { ${types.join(' ')} default: candidates = lookupMiss(L[${i}], event.type); } break;`;
+    return `case ${JSON.stringify(leaf.value)}: switch (event.type) { ${types.join('\n      ')} default: candidates = lookupMiss(L[${i}], event.type); } break;`;
   });
   if (cases > SWITCH_CASES_MAX) return null;
   return `let candidates;
   switch (state.value) { ${byLeaf.join('\n    ')} default: candidates = unknownState(state.value); }`;
+}
+
+/**
+ * One candidate list as straight-line code, what the general loop (stepSource) and runOps do for
+ * it: the guards in order, the first that passes has its ops run, its target taken, and the step
+ * returns. Every guard, params function and assignment is called from its own site, with its
+ * function (and a constant effect, a constant params value) as an element of `K` (k, appended
+ * here): the loop's shared call sites saw all of a machine's functions and op shapes, so V8 could
+ * inline none of them (issue 9). Returns from the step on every path.
+ */
+function transitionsSource(list: readonly CompiledTransition[], k: unknown[]): string {
+  if (list.length === 0) return 'return false;';
+  const constant = (value: unknown): string => {
+    k.push(value);
+    return `K[${k.length - 1}]`;
+  };
+  const blocks: string[] = [];
+  for (const t of list) {
+    const ops = t.ops.map((op) => {
+      switch (op.kind) {
+        case OP_EFFECT:
+          return `effectsOut.push(${constant(op.effect)});`;
+        case OP_EFFECT_FN:
+          return `args.context = context; effectsOut.push({ type: ${JSON.stringify(op.type)}, params: ${constant(op.params)}(args) });`;
+        case OP_ASSIGN:
+          return `args.context = context; context = ${constant(op.updateInPlace)}(args, ${op.paramsFn === null ? constant(op.params) : `${constant(op.paramsFn)}(args)`});`;
+      }
+      return fail(op);
+    });
+    const body = `{ let context = args.context; ${ops.join(' ')} state.context = context; state.value = ${JSON.stringify(t.targetValue)};${t.done ? " state.status = 'done';" : ''} args.context = undefined; return true; }`;
+    if (t.guard === null) {
+      blocks.push(body);
+      break; // an unguarded candidate is always chosen: the ones after it are never tried
+    }
+    blocks.push(`if (${constant(t.guard)}(args)) ${body}`);
+  }
+  const unguarded = list.some((t) => t.guard === null);
+  return `{ args.context = state.context; args.event = event; ${blocks.join(' ')}${unguarded ? '' : ' args.context = undefined; return false;'} }`;
+}
+
+function fail(op: never): never {
+  throw new FaultlineError('FAULTLINE_MACHINE_UNSUPPORTED', `unknown op kind in ${JSON.stringify(op)}`);
 }
 
 type StepFn = (state: MachineState<unknown>, event: EventObject, effectsOut: Effect[]) => boolean;
@@ -258,18 +317,18 @@ function ownStep(
   unknownState: (value: string) => never,
   lookupMiss: (leaf: CompiledLeaf, type: string) => readonly CompiledTransition[],
 ): StepFn {
-  const lists: (readonly CompiledTransition[])[] = [];
-  const lookup = switchLookup(leaves, lists) ?? MAP_LOOKUP;
+  const k: unknown[] = [];
+  const lookup = switchLookup(leaves, k) ?? MAP_LOOKUP;
   const make = new Function(
     'byValue',
     'L',
-    'C',
+    'K',
     'args',
     'unknownState',
     'lookupMiss',
     `'use strict'; ${runOpsSource('updateInPlace')} return ${stepSource(lookup)};\n//# sourceURL=${generatedUrl(machineId)}`,
-  ) as (b: typeof byValue, l: typeof leaves, c: typeof lists, a: Args, u: typeof unknownState, m: typeof lookupMiss) => StepFn;
-  return make(byValue, leaves, lists, args, unknownState, lookupMiss);
+  ) as (b: typeof byValue, l: typeof leaves, c: typeof k, a: Args, u: typeof unknownState, m: typeof lookupMiss) => StepFn;
+  return make(byValue, leaves, k, args, unknownState, lookupMiss);
 }
 
 /** Where profiles and stack traces place a machine's generated step: beside this file, under src/machines/. */

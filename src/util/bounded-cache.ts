@@ -7,7 +7,7 @@
 // The value last evicted is kept as `spare` for the owner to refill for its next insert
 // (cacheTakeSpare): a cache that evicts on every insert otherwise turns each of its values,
 // old enough to have been promoted, into old-generation garbage (issue 9).
-// Plain data (a Map and three fields), so it lives in actor state.
+// Plain data (a Map, its victim cursor and three fields), so it lives in actor state.
 
 import { fail } from './errors.ts';
 
@@ -20,13 +20,24 @@ export interface BoundedCache<K, V> {
   entries: Map<K, V>;
   /** The value evicted last, cached no more; undefined once taken (cacheTakeSpare). */
   spare: V | undefined;
+  /**
+   * The keys() iterator of `entries` kept from one eviction to the next (victimOf), or undefined.
+   * Every key it has returned was evicted at once, so every live entry lies ahead of it and its
+   * next key is the victim, found without a walk: a fresh iterator starts at the table's front and
+   * walks over the slots evicted and moved entries left there until the next rehash (about 1 µs at
+   * 1024 entries, against 0.24; issue 9). In the record rather than in a WeakMap beside it: that
+   * lookup was a third of an eviction's cost.
+   */
+  cursor: Iterator<K> | undefined;
+  /** The Map `cursor` iterates (a caller may replace `entries`). */
+  cursorOf: Map<K, V> | undefined;
 }
 
 export function createBoundedCache<K, V>(capacity: number, order: EvictionOrder): BoundedCache<K, V> {
   if (!(Number.isInteger(capacity) && capacity >= 0)) {
     fail('FAULTLINE_CACHE_CAPACITY', `a bounded cache needs an integer capacity >= 0, got ${capacity}`, { capacity });
   }
-  return { capacity, order, entries: new Map(), spare: undefined };
+  return { capacity, order, entries: new Map(), spare: undefined, cursor: undefined, cursorOf: undefined };
 }
 
 /** The value cached under `key`; under 'lru' a hit becomes the most recently used. */
@@ -48,9 +59,22 @@ export function cacheSet<K, V>(c: BoundedCache<K, V>, key: K, value: V): number 
     entries.set(key, value);
     return 0;
   }
+  return insertAbsent(c, entries, key, value);
+}
+
+/**
+ * Insert `key`, which the caller knows is not cached (it has just missed it, with nothing in
+ * between): cacheSet without its look for a replaced entry. Returns how many entries were evicted (0 or 1).
+ */
+export function cacheSetAbsent<K, V>(c: BoundedCache<K, V>, key: K, value: V): number {
+  if (c.capacity === 0) return 0;
+  return insertAbsent(c, c.entries, key, value);
+}
+
+function insertAbsent<K, V>(c: BoundedCache<K, V>, entries: Map<K, V>, key: K, value: V): number {
   let evicted = 0;
   if (entries.size >= c.capacity) {
-    const victim = victimOf(entries);
+    const victim = victimOf(c, entries);
     c.spare = entries.get(victim);
     entries.delete(victim);
     evicted = 1;
@@ -59,24 +83,16 @@ export function cacheSet<K, V>(c: BoundedCache<K, V>, key: K, value: V): number 
   return evicted;
 }
 
-/**
- * Each cache's keys() iterator, kept from one eviction to the next. Every key it has returned was
- * evicted at once, so every live entry lies ahead of it and its next key is the victim, found
- * without a walk: a fresh iterator starts at the table's front and walks over the slots evicted
- * and moved entries left there until the next rehash (about 1 µs at 1024 entries, against 0.24;
- * issue 9). Beside the cache, not in it: the cache stays plain data.
- */
-const victimCursors = new WeakMap<Map<unknown, unknown>, Iterator<unknown>>();
-
-/** The first key in the Map's order (the Map is not empty). */
-function victimOf<K>(entries: Map<K, unknown>): K {
-  let cursor = victimCursors.get(entries) as Iterator<K> | undefined;
-  if (cursor !== undefined) {
+/** The first key in the Map's order (the Map is not empty), from the cache's cursor. */
+function victimOf<K, V>(c: BoundedCache<K, V>, entries: Map<K, V>): K {
+  let cursor = c.cursor;
+  if (cursor !== undefined && c.cursorOf === entries) {
     const r = cursor.next();
     if (r.done !== true) return r.value;
   }
   cursor = entries.keys();
-  victimCursors.set(entries, cursor);
+  c.cursor = cursor;
+  c.cursorOf = entries;
   return cursor.next().value as K;
 }
 

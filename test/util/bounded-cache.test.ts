@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createRng, rngStateFrom } from '../../src/util/rng.ts';
-import { cacheClear, cacheDelete, cacheDropWhere, cacheGet, cacheSet, cacheTakeSpare, createBoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
+import { cacheClear, cacheDelete, cacheDropWhere, cacheGet, cacheSet, cacheSetAbsent, cacheTakeSpare, createBoundedCache, type EvictionOrder } from '../../src/util/bounded-cache.ts';
 
 function filled(order: EvictionOrder, capacity = 3) {
   const c = createBoundedCache<number, string>(capacity, order);
@@ -91,7 +91,8 @@ describe('bounded cache', () => {
       const op = rng.int(100);
       if (op < 55) {
         const expected = c.entries.size >= c.capacity && !c.entries.has(key) ? c.entries.keys().next().value : undefined;
-        const n = cacheSet(c, key, i);
+        // cacheSetAbsent (a key the caller just missed) for every other absent key: the same eviction.
+        const n = (i & 1) === 1 && !c.entries.has(key) ? cacheSetAbsent(c, key, i) : cacheSet(c, key, i);
         if (expected !== undefined) {
           evictions++;
           expect(n).toBe(1);
@@ -104,6 +105,19 @@ describe('bounded cache', () => {
       expect(c.entries.size).toBeLessThanOrEqual(c.capacity);
     }
     expect(evictions).toBeGreaterThan(1000);
+  });
+
+  it('takes the victim from the Map the cache holds now, when a caller replaced it', () => {
+    const c = filled('fifo');
+    expect(cacheSet(c, 4, 'v4')).toBe(1);
+    c.entries = new Map([
+      [7, 'v7'],
+      [8, 'v8'],
+      [9, 'v9'],
+    ]);
+    expect(cacheSetAbsent(c, 10, 'v10')).toBe(1);
+    expect(keys(c)).toEqual([8, 9, 10]);
+    expect(cacheTakeSpare(c)).toBe('v7');
   });
 
   it('keeps the value evicted last as the spare, taken once; drops and refills leave none', () => {
