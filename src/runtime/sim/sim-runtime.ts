@@ -362,34 +362,23 @@ class SimRun {
     }
     let stopReason: SimStopReason = 'quiescent';
     const guard = this.makeWatchdog();
-    const { maxSteps, signal, progress } = this;
     let lookAt = checkEverySteps;
-    // The step count at which the next of the per-step-count looks (max steps, the watchdog's
-    // every-checkEverySteps look, the signal) is due: one compare a loop instead of three.
-    let checkAt = 0;
-    let progressAt = progress === undefined ? -1 : progress.everySteps;
     for (;;) {
-      if (this.steps >= checkAt) {
-        const steps = this.steps;
-        if (steps >= maxSteps) {
-          stopReason = 'max-steps';
+      if (this.steps >= this.maxSteps) {
+        stopReason = 'max-steps';
+        break;
+      }
+      if (this.steps >= lookAt) {
+        lookAt = this.steps + checkEverySteps;
+        const v = guard.look();
+        if (v !== null) {
+          stopReason = this.stopFor(v);
           break;
         }
-        if (steps >= lookAt) {
-          lookAt = steps + checkEverySteps;
-          const v = guard.look();
-          if (v !== null) {
-            stopReason = this.stopFor(v);
-            break;
-          }
-        }
-        const signalDue = signal !== undefined && (steps & (signalEverySteps - 1)) === 0;
-        if (signalDue && signal.aborted) {
-          stopReason = 'interrupted';
-          break;
-        }
-        // While the count stays on a multiple of signalEverySteps (time moving), the signal is looked at on every loop, as before.
-        checkAt = signalDue ? steps : Math.min(maxSteps, lookAt, signal === undefined ? Infinity : (steps | (signalEverySteps - 1)) + 1);
+      }
+      if ((this.steps & (signalEverySteps - 1)) === 0 && this.signal?.aborted) {
+        stopReason = 'interrupted';
+        break;
       }
       this.fireDueTimers();
       const n = this.collectEnabled();
@@ -411,10 +400,7 @@ class SimRun {
       const pick = this.strategy.choose(n, this.steps, this.enabled);
       if (this.recordChoices) this.choices.push(pick);
       this.deliver(this.enabled[pick]!);
-      if (this.steps === progressAt) {
-        progressAt += progress!.everySteps;
-        progress!.fn(this.steps, this.nowNs);
-      }
+      if (this.progress && this.steps % this.progress.everySteps === 0) this.progress.fn(this.steps, this.nowNs);
     }
     return this.report(stopReason);
   }
