@@ -29,7 +29,7 @@ export interface CtxBackend {
   check(event: CheckEvent): void;
   /** Where ctx.mark counts. */
   readonly marks: Map<string, number>;
-  /** The regions ctx.mem() reaches, by name. */
+  /** The regions ctx.mem() reaches, by name (the same for the ctx's life). */
   readonly memories: ReadonlyMap<string, MemView>;
   /** The actor's random stream: ctx.rng is sfc32 seeded from (rngSeed, rngStream). */
   readonly rngSeed: number;
@@ -45,6 +45,9 @@ export function createActorCtx(self: string, backend: CtxBackend): ActorCtx {
   const { marks, memories, now, timerAt } = backend;
   const rng = createRng(rngStateFrom(backend.rngSeed, backend.rngStream));
   const delay = backend.delay ?? sample;
+  // An actor mostly reaches the region it reached last: one string compare, not a Map lookup.
+  let lastRegion: string | undefined;
+  let lastView: MemView | undefined;
   return {
     self,
     send: backend.send,
@@ -68,10 +71,13 @@ export function createActorCtx(self: string, backend: CtxBackend): ActorCtx {
       return typeof d === 'number' ? d : delay(d, rng);
     },
     mem(region) {
+      if (region === lastRegion) return lastView!;
       const view = memories.get(region);
       if (view === undefined) {
         raise('FAULTLINE_UNKNOWN_MEMORY', `actor '${self}' asked for memory '${region}'; the topology declares: ${[...memories.keys()].join(', ') || 'none'}`);
       }
+      lastRegion = region;
+      lastView = view;
       return view;
     },
   };

@@ -1,5 +1,6 @@
-// Seeded pseudo-random numbers: sfc32, a small fast generator with 128 bits of state held
-// in plain data, so an actor's random stream is part of its snapshot and replays exactly.
+// Seeded pseudo-random numbers: sfc32, a small fast generator with 128 bits of state. A stream
+// starts from plain data (rngStateFrom: a seed and a stream id), so the same seed replays it
+// exactly.
 
 export interface Rng {
   /** Uniform 32-bit unsigned integer. */
@@ -33,26 +34,36 @@ export function rngStateFrom(seed: number, stream = 0): RngState {
   const s1 = splitmix32(s0 ^ Math.imul(stream + 1, 0x27d4eb2d));
   const s2 = splitmix32(s1);
   const s3 = splitmix32(s2);
-  const state = { a: s0, b: s1, c: s2, d: s3 | 1 };
-  for (let i = 0; i < 12; i++) sfc32(state);
-  return state;
+  const words = Int32Array.of(s0, s1, s2, s3 | 1);
+  for (let i = 0; i < 12; i++) sfc32(words);
+  return { a: words[0]!, b: words[1]!, c: words[2]!, d: words[3]! };
 }
 
-function sfc32(s: RngState): number {
-  const t = (((s.a + s.b) | 0) + s.d) | 0;
-  s.d = (s.d + 1) | 0;
-  s.a = s.b ^ (s.b >>> 9);
-  s.b = (s.c + (s.c << 3)) | 0;
-  s.c = (s.c << 21) | (s.c >>> 11);
-  s.c = (s.c + t) | 0;
+/** The state words in an Int32Array (a, b, c, d at 0..3). */
+function sfc32(s: Int32Array): number {
+  const a = s[0]!;
+  const b = s[1]!;
+  const c = s[2]!;
+  const d = s[3]!;
+  const t = (((a + b) | 0) + d) | 0;
+  s[3] = (d + 1) | 0;
+  s[0] = b ^ (b >>> 9);
+  s[1] = (c + (c << 3)) | 0;
+  s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
   return t >>> 0;
 }
 
+/**
+ * A stream from `state` (taken as it is now; the stream keeps its own copy). The words live in an
+ * Int32Array: as object fields they are mostly beyond a small integer's 31 bits, so every draw
+ * read and wrote four boxed doubles (issue 9).
+ */
 export function createRng(state: RngState): Rng {
+  const s = Int32Array.of(state.a, state.b, state.c, state.d);
   return {
-    nextU32: () => sfc32(state),
-    int: (n) => Math.floor((sfc32(state) / 4294967296) * n),
-    float: () => sfc32(state) / 4294967296,
-    chance: (p) => sfc32(state) / 4294967296 < p,
+    nextU32: () => sfc32(s),
+    int: (n) => Math.floor((sfc32(s) / 4294967296) * n),
+    float: () => sfc32(s) / 4294967296,
+    chance: (p) => sfc32(s) / 4294967296 < p,
   };
 }

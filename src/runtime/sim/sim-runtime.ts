@@ -23,7 +23,7 @@ import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
 import { resolveTopology, type ActorSpec, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
-import { plainMemView } from '../mem-view.ts';
+import { zeroedMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { SimTiming } from './timing.ts';
@@ -167,6 +167,7 @@ type MessageEncoder = (msg: Message, words: Int32Array, offset: number) => void;
 
 /** What a delivery of one type from one source hashes with and costs (noteType). */
 interface TypeAtSource {
+  type: string;
   encoder: MessageEncoder | null;
   service: Distribution | null;
 }
@@ -216,7 +217,8 @@ class SimRun {
   private readonly sent: number[];
   private readonly refused: number[];
   private readonly depthMax: number[];
-  private readonly producerBlocked: boolean[];
+  /** 1 while a producer waits for its full channel to become writable (its next take sends sys.writable). */
+  private readonly producerBlocked: Uint8Array;
   private readonly slots: ActorSlot[];
   private readonly timers = new TimerHeap();
   private readonly marks = new Map<string, number>();
@@ -256,8 +258,11 @@ class SimRun {
   private readonly lastType: (string | undefined)[];
   private readonly lastEncoder: (MessageEncoder | null)[];
   private readonly lastService: (Distribution | null)[];
-  /** Per source, what noteType worked out for each type it has delivered: a cache miss is one lookup. */
-  private readonly typeSeen: Map<string, TypeAtSource>[];
+  /**
+   * Per source, what noteType worked out for each type it has delivered, in first-seen order: a
+   * source carries a handful of types, so a cache miss is a short scan of string compares.
+   */
+  private readonly typeSeen: TypeAtSource[][];
   /** When what the current step sends leaves its actor: the step's start plus its service cost. */
   private departNs = 0;
   private readonly memViews: Map<string, MemView>;
@@ -283,7 +288,7 @@ class SimRun {
     this.sent = topo.channels.map(() => 0);
     this.refused = topo.channels.map(() => 0);
     this.depthMax = topo.channels.map(() => 0);
-    this.producerBlocked = topo.channels.map(() => false);
+    this.producerBlocked = new Uint8Array(topo.channels.length);
     this.enabled = new Int32Array(topo.channels.length + topo.actors.length);
     this.nonEmpty = new Int32Array((topo.channels.length + topo.actors.length + 31) >>> 5);
     this.channelCount = topo.channels.length;
@@ -295,14 +300,14 @@ class SimRun {
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {}, ...(options.chains === false ? { chains: false } : {}) });
-    this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
+    this.memViews = new Map(topo.memories.map((m) => [m.name, zeroedMemView(m.name, m.words)]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
     this.channelService = topo.channels.map((c) => c.service ?? this.slots[c.to]!.service);
     const sources = topo.channels.length + topo.actors.length;
     this.lastType = new Array<string | undefined>(sources).fill(undefined);
     this.lastEncoder = new Array<MessageEncoder | null>(sources).fill(null);
     this.lastService = new Array<Distribution | null>(sources).fill(null);
-    this.typeSeen = Array.from({ length: sources }, () => new Map<string, TypeAtSource>());
+    this.typeSeen = Array.from({ length: sources }, (): TypeAtSource[] => []);
   }
 
   private makeSlot(index: number, name: string, def: AnyActorDef, service: Distribution | null, byType: ActorSpec['serviceByType']): ActorSlot {
@@ -343,7 +348,7 @@ class SimRun {
         const q = this.queues[c]!;
         if (q.isFull()) {
           this.refused[c]!++;
-          this.producerBlocked[c] = true;
+          this.producerBlocked[c] = 1;
           return false;
         }
         const fixedNs = this.latencyFixedNs[c]!;
@@ -437,7 +442,16 @@ class SimRun {
   private makeWatchdog(): SimWatchdog {
     const g = this.guard;
     const names = this.topo.actors.map((a) => a.name);
-    const stateOf = (actor: string): unknown => this.slots[names.indexOf(actor)]?.state;
+    // The probe asks for the same actor at every look: its index is found once.
+    let lastActor: string | undefined;
+    let lastIndex = -1;
+    const stateOf = (actor: string): unknown => {
+      if (actor !== lastActor) {
+        lastActor = actor;
+        lastIndex = names.indexOf(actor);
+      }
+      return this.slots[lastIndex]?.state;
+    };
     const probe = g.progress;
     const progress = probe ? this.probeProgress(probe, stateOf, names) : this.takenProgress();
     return new SimWatchdog(
@@ -555,15 +569,15 @@ class SimRun {
     let actor: number;
     let msg: Inbound;
     if (source >= 0) {
-      const spec = this.topo.channels[source]!;
-      actor = spec.to;
+      actor = this.channelTo[source]!;
       const q = this.queues[source]!;
       msg = q.shift();
       this.headNs[source] = q.headReadyNs();
       if (q.length === 0) this.nonEmpty[source >>> 5]! &= ~(1 << (source & 31));
       this.taken++;
-      if (this.producerBlocked[source]) {
-        this.producerBlocked[source] = false;
+      if (this.producerBlocked[source] !== 0) {
+        this.producerBlocked[source] = 0;
+        const spec = this.topo.channels[source]!;
         this.pushSelf(spec.from, { type: 'sys.writable', channel: spec.name });
       }
     } else {
@@ -600,14 +614,21 @@ class SimRun {
   /** What a delivery of `type` from `source` (cache slot `key`) hashes with and costs, kept until that source delivers another type. */
   private noteType(key: number, source: number, actor: number, type: string): void {
     const seen = this.typeSeen[key]!;
-    let at = seen.get(type);
+    let at: TypeAtSource | undefined;
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i]!.type === type) {
+        at = seen[i]!;
+        break;
+      }
+    }
     if (at === undefined) {
       const slot = this.slots[actor]!;
       at = {
+        type,
         encoder: type === 'sys.start' || type === 'sys.writable' ? null : messageCodec.uncheckedEncoderOf(type),
         service: slot.serviceByType?.get(type) ?? (source >= 0 ? this.channelService[source]! : slot.service),
       };
-      seen.set(type, at);
+      seen.push(at);
     }
     this.lastEncoder[key] = at.encoder;
     this.lastService[key] = at.service;
