@@ -174,6 +174,14 @@ export class MetricsCollector {
     this.eventOfSlot(routeSlot(ev.type), ev, timeNs, actor);
   }
 
+  /** A batch's first n events in order (the checker's, event-batch.ts), before the checker judges them. */
+  batch(events: readonly (CheckEvent | null)[], timesNs: readonly number[], actors: readonly number[], n: number): void {
+    for (let i = 0; i < n; i++) {
+      const ev = events[i]!;
+      this.eventOfSlot(routeSlot(ev.type), ev, timesNs[i]!, actors[i]!);
+    }
+  }
+
   /**
    * One event whose type the caller has read already (`type`: its route slot, route-slot.ts):
    * each type goes to its own handler, whose reads of the event see one shape (issue 9).
