@@ -145,10 +145,13 @@ class KeyRows {
     }
   }
 
-  /** Row offsets of every key: direct rows by index, then colliding keys in insertion order. */
-  *offsets(): IterableIterator<number> {
-    for (let at = 0; at < KeyRows.direct * rowStride; at += rowStride) if (this.rows[at + rowKey] !== 0) yield at;
-    yield* this.overflow.values();
+  /** Row offsets of every key: direct rows by index, then colliding keys in insertion order (a plain loop: once a run). */
+  offsets(): number[] {
+    const out: number[] = [];
+    const rows = this.rows;
+    for (let at = 0; at < KeyRows.direct * rowStride; at += rowStride) if (rows[at + rowKey] !== 0) out.push(at);
+    if (this.overflow.size !== 0) for (const at of this.overflow.values()) out.push(at);
+    return out;
   }
 
   private newOverflowRow(): number {
