@@ -172,7 +172,8 @@ export class LevelSeries implements Coarsenable {
 
   private advanceAt(tNs: number, last: number): void {
     if (tNs <= this.sinceNs) {
-      this.grow(last);
+      // Another change at the same time (most of a queue's events): the point exists already.
+      if (last >= this.area.length) this.grow(last);
       return;
     }
     const first = this.sincePoint;
