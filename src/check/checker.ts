@@ -177,6 +177,7 @@ export class Checker {
     const n = b.length;
     const { seqs, timesNs, actors } = b;
     b.length = 0;
+    this.metrics?.batch(b.events, timesNs, actors, n);
     for (let i = 0; i < n; i++) this.judge(b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
   }
 
@@ -184,7 +185,6 @@ export class Checker {
     this.count++;
     // The type is read once here (a megamorphic load: fourteen event shapes); its slot goes on.
     const type = routeSlot(ev.type);
-    this.metrics?.eventOfSlot(type, ev, timeNs, actor);
     if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
     if (this.widenings[type] !== 0) this.widen(type);
     const route = this.routes[type]!;

@@ -112,21 +112,41 @@ export interface LatencySummary {
   buckets: [number, number, number][];
 }
 
+/** The quantiles a summary shows, ascending (so one pass over the buckets finds them all). */
+const summaryQuantiles = [0.5, 0.9, 0.99, 0.999, 0.9999] as const;
+
+/** One pass over the buckets for every figure: a report summarizes every hop histogram at the end of each run (issue 9). */
 export function summarize(h: Histogram): LatencySummary {
   const buckets: [number, number, number][] = [];
-  h.counts.forEach((c, b) => {
-    if (c > 0) buckets.push([...bucketBoundsNs(b), c]);
-  });
+  const at = [NaN, NaN, NaN, NaN, NaN];
   const empty = h.total === 0;
+  // quantile()'s nearest ranks, found in the same walk: the first bucket whose cumulative count reaches each.
+  const ranks = summaryQuantiles.map((q) => Math.max(1, Math.ceil(q * h.total)));
+  let next = 0;
+  let seen = 0;
+  const counts = h.counts;
+  for (let b = 0; b < counts.length; b++) {
+    const c = counts[b]!;
+    seen += c;
+    if (!(c > 0)) continue;
+    const [low, high] = bucketBoundsNs(b);
+    buckets.push([low, high, c]);
+    while (next < ranks.length && seen >= ranks[next]!) {
+      const mid = b < subCount ? low : (low + high) / 2;
+      at[next++] = Math.min(h.max, Math.max(h.min, mid));
+    }
+  }
+  // Counts short of total (a summary read back with a wrong count): quantile() answers max.
+  if (!empty) while (next < ranks.length) at[next++] = h.max;
   return {
     count: h.total,
     meanNs: mean(h),
     minNs: empty ? NaN : h.min,
-    p50Ns: quantile(h, 0.5),
-    p90Ns: quantile(h, 0.9),
-    p99Ns: quantile(h, 0.99),
-    p999Ns: quantile(h, 0.999),
-    p9999Ns: quantile(h, 0.9999),
+    p50Ns: at[0]!,
+    p90Ns: at[1]!,
+    p99Ns: at[2]!,
+    p999Ns: at[3]!,
+    p9999Ns: at[4]!,
     maxNs: empty ? NaN : h.max,
     buckets,
   };

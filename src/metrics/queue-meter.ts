@@ -93,7 +93,7 @@ class BatchPool {
   }
 }
 
-/** Doubles per key row: the key (-1: empty), its oldest batch's time and items, its pool chain. */
+/** Doubles per key row: the key + 1 (0: empty, so fresh rows need no fill), its oldest batch's time and items, its pool chain. */
 const rowStride = 4;
 const rowKey = 0;
 const rowT = 1;
@@ -116,43 +116,48 @@ class KeyRows {
   private readonly overflow = new Map<number, number>();
   private spareOverflow: number[] = [];
   private overflowUsed = 0;
-
-  constructor() {
-    for (let r = 0; r < KeyRows.direct; r++) this.rows[r * rowStride + rowKey] = -1;
-  }
+  /**
+   * End of the direct rows ever used (offset): the end-of-run sweep stops there, so a short run
+   * reads only the rows it wrote (the rest of the table are zero pages never touched; reading
+   * them cost a cold finish 10-15 ms of page faults).
+   */
+  private directEnd = 0;
 
   /** The row offset of key, or -1. */
   find(key: number): number {
     const at = (key & (KeyRows.direct - 1)) * rowStride;
-    if (this.rows[at + rowKey] === key) return at;
+    if (this.rows[at + rowKey] === key + 1) return at;
     return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
   /** A row for key, absent until now, holding no batch yet. */
   insert(key: number): number {
     let at = (key & (KeyRows.direct - 1)) * rowStride;
-    if (this.rows[at + rowKey] !== -1) {
+    if (this.rows[at + rowKey] !== 0) {
       at = this.spareOverflow.pop() ?? this.newOverflowRow();
       this.overflow.set(key, at);
-    }
-    this.rows[at + rowKey] = key;
+    } else if (at >= this.directEnd) this.directEnd = at + rowStride;
+    this.rows[at + rowKey] = key + 1;
     return at;
   }
 
   /** Forget the key of the row at `at`. */
   remove(at: number): void {
-    const key = this.rows[at + rowKey]!;
-    this.rows[at + rowKey] = -1;
+    const key = this.rows[at + rowKey]! - 1;
+    this.rows[at + rowKey] = 0;
     if (at >= KeyRows.direct * rowStride) {
       this.overflow.delete(key);
       this.spareOverflow.push(at);
     }
   }
 
-  /** Row offsets of every key: direct rows by index, then colliding keys in insertion order. */
-  *offsets(): IterableIterator<number> {
-    for (let at = 0; at < KeyRows.direct * rowStride; at += rowStride) if (this.rows[at + rowKey] !== -1) yield at;
-    yield* this.overflow.values();
+  /** Row offsets of every key: direct rows by index, then colliding keys in insertion order (a plain loop: once a run). */
+  offsets(): number[] {
+    const out: number[] = [];
+    const rows = this.rows;
+    for (let at = 0; at < this.directEnd; at += rowStride) if (rows[at + rowKey] !== 0) out.push(at);
+    if (this.overflow.size !== 0) for (const at of this.overflow.values()) out.push(at);
+    return out;
   }
 
   private newOverflowRow(): number {
@@ -193,13 +198,7 @@ export class QueueMeter {
   /** Items of `key` in the queue now. */
   heldOf(key: number): number {
     const at = this.keys.find(key);
-    if (at < 0) return 0;
-    const rows = this.keys.rows;
-    let n = 0;
-    n += rows[at + rowN]!;
-    const p = this.pool;
-    for (let i = rows[at + rowMore]!; i >= 0; i = p.next[i]!) n += p.n[i]!;
-    return n;
+    return at < 0 ? 0 : this.heldAt(at);
   }
 
   arrive(tNs: number, key: number, n: number): void {
@@ -227,13 +226,47 @@ export class QueueMeter {
     this.departAt(tNs, this.clock.pointOf(tNs), key, n);
   }
 
-  /** depart() with t's series point p (the clock's pointOf(tNs), looked up since it last coarsened). */
-  departAt(tNs: number, pointNow: number, key: number, n: number): void {
+  /**
+   * depart() with t's series point p (the clock's pointOf(tNs), looked up since it last coarsened);
+   * returns the items of `key` still queued after it (heldOf, without a second lookup).
+   */
+  departAt(tNs: number, pointNow: number, key: number, n: number): number {
+    return this.departRow(this.keys.find(key), tNs, pointNow, n);
+  }
+
+  /** Up to n items of `key`, as many as it holds, depart at tNs (point p); returns how many did. */
+  departHeldAt(tNs: number, pointNow: number, key: number, n: number): number {
+    const at = this.keys.find(key);
+    if (at < 0) return 0;
+    const k = Math.min(n, this.heldAt(at));
+    if (k > 0) this.departRow(at, tNs, pointNow, k);
+    return k;
+  }
+
+  /** n items of `key` depart at tNs (point p) when the queue holds any of it; false (and nothing departs) when it holds none. */
+  departIfHeldAt(tNs: number, pointNow: number, key: number, n: number): boolean {
+    const at = this.keys.find(key);
+    if (at < 0 || !(this.heldAt(at) > 0)) return false;
+    this.departRow(at, tNs, pointNow, n);
+    return true;
+  }
+
+  /** Items of the key in row `at`: its oldest batch and its later ones. */
+  private heldAt(at: number): number {
+    const rows = this.keys.rows;
+    let n = 0;
+    n += rows[at + rowN]!;
+    const p = this.pool;
+    for (let i = rows[at + rowMore]!; i >= 0; i = p.next[i]!) n += p.n[i]!;
+    return n;
+  }
+
+  /** n items depart of the key in row `at` (-1: a key the queue does not hold); returns what the key holds after. */
+  private departRow(at: number, tNs: number, pointNow: number, n: number): number {
     this.departures += n;
     this.departureSeries.addAt(pointNow, n);
     this.held -= n;
     this.occupancy.setAt(tNs, pointNow, this.held);
-    const at = this.keys.find(key);
     let left = n;
     if (at >= 0) {
       const rows = this.keys.rows;
@@ -244,11 +277,15 @@ export class QueueMeter {
         left -= take;
         if (rows[at + rowN] === 0 && !this.takeLater(at)) {
           this.keys.remove(at);
-          break;
+          this.unmatched += left;
+          return 0;
         }
       }
+      this.unmatched += left;
+      return this.heldAt(at);
     }
     this.unmatched += left;
+    return 0;
   }
 
   /** A later batch of the key in row `at`, queued behind its others. */

@@ -78,14 +78,21 @@ export class PointColumn {
     this.length = p + 1;
   }
 
-  /** Pairs of points merged (a + b, or max(a, b)): half the points, the freed ones zeroed. */
+  /**
+   * Pairs of points merged (a + b, or max(a, b)): half the points, the freed ones zeroed. A loop
+   * per kind and the odd last point apart: every series halves at each coarsening (issue 9).
+   */
   halve(byMax: boolean): void {
     const a = this.values;
     const len = this.length;
-    const n = Math.ceil(len / 2);
-    for (let i = 0; i < n; i++) {
-      const second = 2 * i + 1 < len ? a[2 * i + 1]! : 0;
-      a[i] = byMax ? Math.max(a[2 * i]!, second) : a[2 * i]! + second;
+    const pairs = len >> 1;
+    if (byMax) for (let i = 0; i < pairs; i++) a[i] = Math.max(a[2 * i]!, a[2 * i + 1]!);
+    else for (let i = 0; i < pairs; i++) a[i] = a[2 * i]! + a[2 * i + 1]!;
+    let n = pairs;
+    if ((len & 1) !== 0) {
+      // The last point has no partner: merged with 0, as a missing point adds.
+      a[n] = byMax ? Math.max(a[len - 1]!, 0) : a[len - 1]! + 0;
+      n++;
     }
     a.fill(0, n, len);
     this.length = n;
@@ -165,7 +172,8 @@ export class LevelSeries implements Coarsenable {
 
   private advanceAt(tNs: number, last: number): void {
     if (tNs <= this.sinceNs) {
-      this.grow(last);
+      // Another change at the same time (most of a queue's events): the point exists already.
+      if (last >= this.area.length) this.grow(last);
       return;
     }
     const first = this.sincePoint;
@@ -210,12 +218,14 @@ export class LevelSeries implements Coarsenable {
     this.advance(endNs);
     const n = this.clock.pointsTo(endNs);
     const iv = this.clock.intervalNs;
-    const mean: number[] = [];
-    const max: number[] = [];
+    const mean = new Array<number>(n);
+    const max = new Array<number>(n);
+    const area = this.area;
+    const highs = this.max;
     for (let i = 0; i < n; i++) {
       const span = Math.min(iv, endNs - i * iv);
-      mean.push(span > 0 ? this.area.at(i) / span : this.level);
-      max.push(i < this.max.length ? this.max.values[i]! : this.level);
+      mean[i] = span > 0 ? area.at(i) / span : this.level;
+      max[i] = i < highs.length ? highs.values[i]! : this.level;
     }
     return { mean, max };
   }

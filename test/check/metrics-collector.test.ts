@@ -51,6 +51,27 @@ function group(ghost: number, t0: number): [CheckEvent, number][] {
 }
 
 describe('metrics collector', () => {
+  it("takes a batch (the checker's, in columns) as it takes the same events one at a time", () => {
+    const stream = [1, 2, 3].flatMap((g) => group(g, g * 3000));
+    const one = new MetricsCollector({ intervalNs: 500, pointsMax: 4, traceEventsMax: 10 });
+    stream.forEach(([ev, t], i) => one.event(ev, t, i % 5));
+    const batched = new MetricsCollector({ intervalNs: 500, pointsMax: 4, traceEventsMax: 10 });
+    const events: (CheckEvent | null)[] = stream.map(([ev]) => ev);
+    batched.batch(
+      events,
+      stream.map(([, t]) => t),
+      stream.map((_, i) => i % 5),
+      25,
+    );
+    batched.batch(
+      events.slice(25),
+      stream.slice(25).map(([, t]) => t),
+      stream.slice(25).map((_, i) => (i + 25) % 5),
+      stream.length - 25,
+    );
+    expect(batched.finish()).toEqual(one.finish());
+  });
+
   it('follows a group through every tier: round trip, hops, every queue with its sojourn, Little on each', () => {
     const c = new MetricsCollector({ intervalNs: 1000 });
     for (const [ev, t] of group(1, 0)) c.event(ev, t);

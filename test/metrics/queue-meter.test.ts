@@ -226,6 +226,41 @@ describe('series', () => {
     expect(byPoint.result(401)).toEqual(byCall.result(401));
   });
 
+  it('departing through one lookup (departHeldAt, departIfHeldAt, departAt returning what stays) equals heldOf then depart', () => {
+    // Keys with several batches (the pool), keys that collide on the direct rows (4096 apart), departures past what a key holds.
+    const viaHeld = meter(2, 8);
+    const clock = new SeriesClock(2, 8);
+    const fused = new QueueMeter('q', clock);
+    let x = 11;
+    const rnd = (k: number): number => {
+      x = (x * 48271) % 2147483647;
+      return x % k;
+    };
+    for (let t = 0; t < 3000; t += 1 + rnd(3)) {
+      const key = rnd(6) + 4096 * rnd(3);
+      const n = 1 + rnd(3);
+      const op = rnd(4);
+      if (op === 0 || op === 1) {
+        viaHeld.arrive(t, key, n);
+        fused.arrive(t, key, n);
+      } else if (op === 2) {
+        const k = Math.min(n, viaHeld.heldOf(key));
+        if (k > 0) viaHeld.depart(t, key, k);
+        expect(fused.departHeldAt(t, clock.pointOf(t), key, n)).toBe(k);
+      } else {
+        const held = viaHeld.heldOf(key) > 0;
+        if (held) viaHeld.depart(t, key, n);
+        expect(fused.departIfHeldAt(t, clock.pointOf(t), key, n)).toBe(held);
+        if (rnd(2) === 0) {
+          viaHeld.depart(t, key, 1);
+          expect(fused.departAt(t, clock.pointOf(t), key, 1)).toBe(viaHeld.heldOf(key));
+        }
+      }
+      expect(fused.heldOf(key)).toBe(viaHeld.heldOf(key));
+    }
+    expect(fused.result(3001)).toEqual(viaHeld.result(3001));
+  });
+
   it('refuse a non-positive interval or fewer than 2 points', () => {
     expect(() => new SeriesClock(0, 10)).toThrow(/interval/);
     expect(() => new SeriesClock(10, 1)).toThrow(/pointsMax/);
