@@ -12,11 +12,11 @@
 // window is reused by the next raise, and a (RID, PRGI)'s emptied response list is kept for
 // the next one, so the table allocates nothing per group once warm.
 
-import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
 import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import { RidPrgiTable } from './rid-prgi-table.ts';
+import type { CheckEventOf } from './types.ts';
 
 export type Finished = 'answered' | 'retired';
 
@@ -135,68 +135,65 @@ export class GroupTable {
     return layer === checkLayer.host || layer === checkLayer.iommu;
   }
 
-  apply(ev: CheckEvent, timeNs = -1): void {
-    switch (ev.type) {
-      case 'chk.raise': {
-        const s = this.take();
-        const rows = this.rows;
-        const r = s * rowDoubles;
-        rows[r + at.ghost] = ev.ghost;
-        rows[r + at.rid] = ev.rid;
-        rows[r + at.prgi] = ev.prgi;
-        rows[r + at.pasid] = ev.pasid;
-        rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
-        rows[r + at.incarnation] = ev.incarnation;
-        rows[r + at.pasidGen] = ev.pasidGen;
-        rows[r + at.firstPage] = ev.firstPage;
-        rows[r + at.respondedMask] = 0;
-        rows[r + at.finals] = 0;
-        rows[r + at.raisedNs] = timeNs;
-        rows[r + at.finished] = finishedCode.live;
-        // A ghost raised again while live: its old record is no longer reachable.
-        const old = this.live.get(ev.ghost);
-        if (old !== undefined) this.spareSlots.push(old);
-        this.live.set(ev.ghost, s);
-        this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
-        return;
+  // The events that change the table, each after the monitors saw it (checker.ts).
+
+  /** `timeNs`: the raise's run time, -1 when the runtime gives events no time. */
+  raise(ev: CheckEventOf<'chk.raise'>, timeNs: number): void {
+    const s = this.take();
+    const rows = this.rows;
+    const r = s * rowDoubles;
+    rows[r + at.ghost] = ev.ghost;
+    rows[r + at.rid] = ev.rid;
+    rows[r + at.prgi] = ev.prgi;
+    rows[r + at.pasid] = ev.pasid;
+    rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
+    rows[r + at.incarnation] = ev.incarnation;
+    rows[r + at.pasidGen] = ev.pasidGen;
+    rows[r + at.firstPage] = ev.firstPage;
+    rows[r + at.respondedMask] = 0;
+    rows[r + at.finals] = 0;
+    rows[r + at.raisedNs] = timeNs;
+    rows[r + at.finished] = finishedCode.live;
+    // A ghost raised again while live: its old record is no longer reachable.
+    const old = this.live.get(ev.ghost);
+    if (old !== undefined) this.spareSlots.push(old);
+    this.live.set(ev.ghost, s);
+    this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
+  }
+
+  /** `g`: slotOf(ev.ghost) before the event. */
+  respond(ev: CheckEventOf<'chk.respond'>, g: number): void {
+    const r = g * rowDoubles;
+    if (g >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
+    if (!this.isFinal(ev.layer)) return;
+    if (g >= 0) this.rows[r + at.finals]!++;
+    const q = this.intended.get(ev.rid, ev.prgi);
+    if (q) q.push(ev.ghost);
+    else {
+      let list = this.spareLists.pop();
+      if (list === undefined) {
+        list = [];
+        this.recordsMade++;
       }
-      case 'chk.respond': {
-        const s = this.slotOf(ev.ghost);
-        const r = s * rowDoubles;
-        if (s >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
-        if (this.isFinal(ev.layer)) {
-          if (s >= 0) this.rows[r + at.finals]!++;
-          const q = this.intended.get(ev.rid, ev.prgi);
-          if (q) q.push(ev.ghost);
-          else {
-            let list = this.spareLists.pop();
-            if (list === undefined) {
-              list = [];
-              this.recordsMade++;
-            }
-            list.push(ev.ghost);
-            this.intended.set(ev.rid, ev.prgi, list);
-          }
-        }
-        return;
-      }
-      case 'chk.respDelivered': {
-        const q = this.intended.get(ev.rid, ev.prgi);
-        if (q) {
-          q.shift();
-          if (q.length === 0) {
-            this.intended.delete(ev.rid, ev.prgi);
-            this.spareLists.push(q);
-          }
-        }
-        if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
-        return;
-      }
-      case 'chk.retire':
-        if (ev.layer === checkLayer.device) this.finish(ev.ghost, finishedCode.retired);
-        return;
-      default:
+      list.push(ev.ghost);
+      this.intended.set(ev.rid, ev.prgi, list);
     }
+  }
+
+  respDelivered(ev: CheckEventOf<'chk.respDelivered'>): void {
+    const q = this.intended.get(ev.rid, ev.prgi);
+    if (q) {
+      q.shift();
+      if (q.length === 0) {
+        this.intended.delete(ev.rid, ev.prgi);
+        this.spareLists.push(q);
+      }
+    }
+    if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
+  }
+
+  retire(ev: CheckEventOf<'chk.retire'>): void {
+    if (ev.layer === checkLayer.device) this.finish(ev.ghost, finishedCode.retired);
   }
 
   private finish(ghost: number, how: number): void {
