@@ -36,8 +36,9 @@ export function staleResponseMonitor(env: MonitorEnv): StaleResponseMonitor {
   return {
     invariant: 'I2',
     respond(ev, g): void {
-      const how = t.finishedAs(ev.ghost);
-      if (how !== undefined && t.isFinal(ev.layer)) {
+      // Only a final layer's response is judged against how the group finished (one lookup fewer for the others).
+      const how = t.isFinal(ev.layer) ? t.finishedAs(ev.ghost) : undefined;
+      if (how !== undefined) {
         env.violate('I2', `the ${layerNames[ev.layer]} sent a response for group ${ev.ghost}, which was already ${how}`, [ev.ghost]);
         return;
       }

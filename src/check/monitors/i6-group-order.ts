@@ -40,12 +40,15 @@ export function groupOrderMonitor(env: MonitorEnv): GroupOrderMonitor {
   const discardedAt = new Map<number, number>();
   const k = (layer: number, ghost: number): number => ghost * 8 + layer;
   const slotKey = (layer: number, rid: number, prgi: number): number => (rid * 512 + prgi) * 8 + layer;
+  /** Bit per key % 8 (the layer) of every key ever remembered (the IOPF cores': host and guest): respDelivered forgets only those. */
+  let layersSeen = 0;
   return {
     invariant: 'I6',
     reqSeen(ev, g): void {
       if (g < 0) return;
       const index = ev.page - t.firstPage(g);
       const key = k(ev.layer, ev.ghost);
+      layersSeen |= 1 << (key % 8);
       let s = seen.get(key);
       if (!s) {
         s = spare.pop() ?? { lastIndex: -1, count: 0, discarded: 0, lastSeen: false };
@@ -69,7 +72,7 @@ export function groupOrderMonitor(env: MonitorEnv): GroupOrderMonitor {
     },
     respDelivered(ev): void {
       // The group is over at the device: forget what the cores saw of it (bounded memory).
-      if (seen.size > 0) for (let layer = 0; layer < 8; layer++) forget(k(layer, ev.ghost));
+      if (seen.size > 0) for (let layer = 0; layer < 8; layer++) if ((layersSeen & (1 << layer)) !== 0) forget(k(layer, ev.ghost));
     },
     deliver(ev): void {
       // Read below before the next event can reuse it.
