@@ -8,9 +8,10 @@
 // an object: records live as long as the finished window (65 536 groups by default, more than
 // a 300 ms run raises), so as objects every one was promoted out of the young generation, 130 B
 // a fault of the checker's GC cost (issue 9); a row, not a column per field, so a raise writes
-// one or two cache lines, not twelve. A slot leaving that
-// window is reused by the next raise, and a (RID, PRGI)'s emptied response list is kept for
-// the next one, so the table allocates nothing per group once warm.
+// one or two cache lines, not twelve. A slot leaving that window is reused by the next raise.
+// Of the responses in flight per (RID, PRGI) the oldest is kept by itself and only those after
+// it in a list (emptied lists are kept for the next), so the table allocates nothing per
+// group once warm.
 
 import { checkLayer } from '../protocol/check-events.ts';
 import { OrderedIdMap } from './ordered-id-map.ts';
@@ -55,7 +56,13 @@ export class GroupTable {
   private readonly live = new OrderedIdMap<number>(14);
   private readonly liveByKey = new RidPrgiTable<number>();
   private readonly finished: RecentWindow<number>;
-  private readonly intended = new RidPrgiTable<number[]>();
+  /**
+   * The responses sent towards the device and not yet delivered, per (RID, PRGI), oldest first:
+   * the oldest here, the ones after it (rare: a second response before the first arrives) in a
+   * list, so the usual one in flight costs no list (issue 9).
+   */
+  private readonly intended = new RidPrgiTable<number>();
+  private readonly intendedAfter = new RidPrgiTable<number[]>();
   /** Slots of groups gone from the finished window (or replaced), and emptied response lists, for reuse. */
   private readonly spareSlots: number[] = [];
   private readonly spareLists: number[][] = [];
@@ -128,7 +135,7 @@ export class GroupTable {
 
   /** The oldest response sent towards the device for (rid, prgi) and not yet delivered. */
   peekIntended(rid: number, prgi: number): number | undefined {
-    return this.intended.get(rid, prgi)?.[0];
+    return this.intended.get(rid, prgi);
   }
 
   isFinal(layer: number): boolean {
@@ -167,8 +174,12 @@ export class GroupTable {
     if (g >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
     if (!this.isFinal(ev.layer)) return;
     if (g >= 0) this.rows[r + at.finals]!++;
-    const q = this.intended.get(ev.rid, ev.prgi);
-    if (q) q.push(ev.ghost);
+    if (this.intended.get(ev.rid, ev.prgi) === undefined) {
+      this.intended.set(ev.rid, ev.prgi, ev.ghost);
+      return;
+    }
+    const after = this.intendedAfter.get(ev.rid, ev.prgi);
+    if (after) after.push(ev.ghost);
     else {
       let list = this.spareLists.pop();
       if (list === undefined) {
@@ -176,17 +187,20 @@ export class GroupTable {
         this.recordsMade++;
       }
       list.push(ev.ghost);
-      this.intended.set(ev.rid, ev.prgi, list);
+      this.intendedAfter.set(ev.rid, ev.prgi, list);
     }
   }
 
   respDelivered(ev: CheckEventOf<'chk.respDelivered'>): void {
-    const q = this.intended.get(ev.rid, ev.prgi);
-    if (q) {
-      q.shift();
-      if (q.length === 0) {
-        this.intended.delete(ev.rid, ev.prgi);
-        this.spareLists.push(q);
+    if (this.intended.get(ev.rid, ev.prgi) !== undefined) {
+      const after = this.intendedAfter.get(ev.rid, ev.prgi);
+      if (after === undefined) this.intended.delete(ev.rid, ev.prgi);
+      else {
+        this.intended.set(ev.rid, ev.prgi, after.shift()!);
+        if (after.length === 0) {
+          this.intendedAfter.delete(ev.rid, ev.prgi);
+          this.spareLists.push(after);
+        }
       }
     }
     if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
