@@ -1,9 +1,9 @@
 // The checker's view of page request groups, shared by the monitors: every group the
 // device raised (by ghost id) with its RID, PRGI and incarnation, which layers have
-// answered it, the live group of each (RID, PRGI), and the responses sent towards the
-// device and not yet delivered, in order, per (RID, PRGI). Finished groups (answered at
-// the device or retired there) leave the live table for a bounded "recently finished"
-// window, so memory stays flat over a long run while a late duplicate is still recognised.
+// answered it, and the responses sent towards the device and not yet delivered, in order,
+// per (RID, PRGI). Finished groups (answered at the device or retired there) leave the live
+// table for a bounded "recently finished" window, so memory stays flat over a long run while
+// a late duplicate is still recognised.
 // A group's record is a row of one Float64Array (slotOf(ghost), then the field getters), not
 // an object: records live as long as the finished window (65 536 groups by default, more than
 // a 300 ms run raises), so as objects every one was promoted out of the young generation, 130 B
@@ -54,7 +54,6 @@ const rowDoubles = 12;
 export class GroupTable {
   /** Live groups' slots by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
   private readonly live = new OrderedIdMap<number>(14);
-  private readonly liveByKey = new RidPrgiTable<number>();
   private readonly finished: RecentWindow<number>;
   /**
    * The responses sent towards the device and not yet delivered, per (RID, PRGI), oldest first:
@@ -125,14 +124,6 @@ export class GroupTable {
     return this.live.keys();
   }
 
-  get liveCount(): number {
-    return this.live.size;
-  }
-
-  liveAt(rid: number, prgi: number): number | undefined {
-    return this.liveByKey.get(rid, prgi);
-  }
-
   /** The oldest response sent towards the device for (rid, prgi) and not yet delivered. */
   peekIntended(rid: number, prgi: number): number | undefined {
     return this.intended.get(rid, prgi);
@@ -165,7 +156,6 @@ export class GroupTable {
     const old = this.live.get(ev.ghost);
     if (old !== undefined) this.spareSlots.push(old);
     this.live.set(ev.ghost, s);
-    this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
   }
 
   /** `g`: slotOf(ev.ghost) before the event. */
@@ -214,11 +204,7 @@ export class GroupTable {
     const s = this.live.get(ghost);
     if (s === undefined) return;
     this.live.delete(ghost);
-    const r = s * rowDoubles;
-    const rid = this.rows[r + at.rid]!;
-    const prgi = this.rows[r + at.prgi]!;
-    if (this.liveByKey.get(rid, prgi) === ghost) this.liveByKey.delete(rid, prgi);
-    this.rows[r + at.finished] = how;
+    this.rows[s * rowDoubles + at.finished] = how;
     // The ghost finished before, still in the window: its value is replaced, and that record is reachable no more.
     const replaced = this.finished.get(ghost);
     if (replaced !== undefined) this.spareSlots.push(replaced);
