@@ -41,22 +41,16 @@ export function conservationMonitor(env: MonitorEnv, totals: QueueTotals[] = [])
         if (ev.reason === checkReason.none) env.violate('I4', `${queueName(ev.queue)} dropped ${ev.count} item(s) of group ${ev.ghost} without a reason`, [ev.ghost]);
         return;
       }
-      const key = k(ev.queue, ev.ghost);
-      const h = held.get(key);
       if (ev.op === checkQueueOp.enqueue) {
         t.accepted += ev.count;
-        held.set(key, (h ?? 0) + ev.count);
+        held.addTo(k(ev.queue, ev.ghost), ev.count);
         return;
       }
       if (ev.op !== checkQueueOp.dequeue) return;
       t.dequeued += ev.count;
-      const had = h ?? 0;
+      const had = held.takeFrom(k(ev.queue, ev.ghost), ev.count) ?? 0;
       if (ev.count > had) {
         env.violate('I4', `${queueName(ev.queue)} gave out ${ev.count} item(s) of group ${ev.ghost} but held ${had} of it (dequeued without being queued)`, [ev.ghost]);
-      }
-      if (h !== undefined) {
-        if (h - ev.count <= 0) held.delete(key);
-        else held.set(key, h - ev.count);
       }
     },
     finish(end: RunEnd): void {
