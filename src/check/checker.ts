@@ -1,11 +1,14 @@
 // The online checker: takes the check events of a run in one total order (the simulator's
-// steps; on threads the shared sequence number), hands each to every invariant monitor, then
-// updates the shared group table and the causal chains. Each event type has its route, made
-// once: the monitors that read it (in the fixed monitor order) and whether it names a group,
-// so the per-event path runs no type test per monitor, and each monitor has its own call site
-// (issue 9). At the end it runs each monitor's sweep and returns the verdict per invariant
-// with the violations found, each carrying the ghosts involved and their recent events. It
-// holds only live state, so a long run is judged in bounded memory.
+// steps; on threads the shared sequence number), hands each to the invariant monitors that
+// read its type, then updates the shared group table and the causal chains. Each event type
+// has its route, one case of Checker.monitorsAndTable: the handlers of the monitors that read
+// it (in the fixed monitor order), each a call site of its own that sees one function and one
+// event shape, and the group's record looked up once for the table and every monitor that
+// reads it (issue 9: a loop over the monitors was a megamorphic call per monitor and event,
+// and each monitor tested the type and looked the group up again). At the end it runs each
+// monitor's sweep and returns the verdict per invariant with the violations found, each
+// carrying the ghosts involved and their recent events. It holds only live state, so a long
+// run is judged in bounded memory.
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { Chains, type Stamped } from './chains.ts';
@@ -13,14 +16,14 @@ import { NoChains } from './no-chains.ts';
 import { describeEvent } from './describe.ts';
 import { EventBatch } from './event-batch.ts';
 import { GroupTable } from './group-table.ts';
-import { exactlyOnceMonitor } from './monitors/i1-exactly-once.ts';
-import { staleResponseMonitor } from './monitors/i2-stale-response.ts';
-import { translationMonitor } from './monitors/i3-translation.ts';
-import { conservationMonitor, type QueueTotals } from './monitors/i4-conservation.ts';
-import { drainMonitor } from './monitors/i5-drain.ts';
-import { groupOrderMonitor } from './monitors/i6-group-order.ts';
-import { pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
-import { livenessMonitor } from './monitors/i8-liveness.ts';
+import { type ExactlyOnceMonitor, exactlyOnceMonitor } from './monitors/i1-exactly-once.ts';
+import { type StaleResponseMonitor, staleResponseMonitor } from './monitors/i2-stale-response.ts';
+import { type TranslationMonitor, translationMonitor } from './monitors/i3-translation.ts';
+import { type ConservationMonitor, conservationMonitor, type QueueTotals } from './monitors/i4-conservation.ts';
+import { type DrainMonitor, drainMonitor } from './monitors/i5-drain.ts';
+import { type GroupOrderMonitor, groupOrderMonitor } from './monitors/i6-group-order.ts';
+import { type PasidReuseMonitor, pasidReuseMonitor } from './monitors/i7-pasid-reuse.ts';
+import { type LivenessMonitor, livenessMonitor } from './monitors/i8-liveness.ts';
 import { MetricsCollector, type MetricsOptions } from './metrics-collector.ts';
 import { checkEventSpecs, checkQueue, checkQueueOp } from '../protocol/check-events.ts';
 import { routeSlot, routeSlotsChecked, slot, type CheckEventType } from './route-slot.ts';
@@ -28,6 +31,7 @@ import {
   invariantNames,
   notYetChecked,
   type ChainEntry,
+  type CheckEventOf,
   type CheckerResult,
   type InvariantId,
   type InvariantVerdict,
@@ -70,38 +74,13 @@ function measuredOnly(ev: CheckEvent & { type: 'chk.queue' }): boolean {
   return ev.queue === checkQueue.cmdq || ev.queue === checkQueue.priCredits || ev.queue === checkQueue.deviceBacklog || ev.op === checkQueueOp.move;
 }
 
-/**
- * What the checker does with one event type: the monitors that read it, as a bit per monitor in
- * the fixed monitor order, and whether it names a group. Each monitor then has its own call site
- * in Checker.event, which sees one function and can inline it, instead of one call site looping
- * over all eight (a megamorphic call per monitor and event: issue 9).
- */
-interface Route {
-  monitorMask: number;
-  hasGhost: boolean;
-}
-
-function routesFor(monitors: readonly Monitor[]): Route[] {
+/** Per route slot: whether events of that type name a group (a `ghost` field). */
+function namingGhost(): boolean[] {
   routeSlotsChecked();
-  const routes: Route[] = [];
-  for (const [type, spec] of Object.entries(checkEventSpecs) as [CheckEventType, { fields: object }][]) {
-    let monitorMask = 0;
-    monitors.forEach((m, i) => {
-      if (m.reads === undefined || m.reads.includes(type)) monitorMask |= 1 << i;
-    });
-    routes[routeSlot(type)] = { monitorMask, hasGhost: 'ghost' in spec.fields };
-  }
-  for (let i = 0; i < routes.length; i++) routes[i] ??= { monitorMask: 0, hasGhost: false };
-  return routes;
-}
-
-/** Per route slot: the monitors (bits) that read every event from the first event of that type on (Monitor.readsAllAfter). */
-function wideningsFor(monitors: readonly Monitor[], slots: number): number[] {
-  const widen = new Array<number>(slots).fill(0);
-  monitors.forEach((m, i) => {
-    if (m.readsAllAfter !== undefined) widen[routeSlot(m.readsAllAfter)]! |= 1 << i;
-  });
-  return widen;
+  const names: boolean[] = [];
+  for (const [type, spec] of Object.entries(checkEventSpecs) as [CheckEventType, { fields: object }][]) names[routeSlot(type)] = 'ghost' in spec.fields;
+  for (let i = 0; i < names.length; i++) names[i] ??= false;
+  return names;
 }
 
 export class Checker {
@@ -109,18 +88,19 @@ export class Checker {
   readonly queueTotals: QueueTotals[] = [];
   private readonly chains: Chains | NoChains;
   private readonly monitors: Monitor[];
-  /** The monitors in their fixed order, each in its own field for its own call site in event(). */
-  private readonly i1: Monitor;
-  private readonly i2: Monitor;
-  private readonly i3: Monitor;
-  private readonly i4: Monitor;
-  private readonly i5: Monitor;
-  private readonly i6: Monitor;
-  private readonly i7: Monitor;
-  private readonly i8: Monitor;
-  private readonly routes: Route[];
-  /** Per route slot: monitors to hand every event once one of that type is seen (0: none; cleared once done). */
-  private readonly widenings: number[];
+  /** The monitors in their fixed order, each in its own field for its own call sites in monitorsAndTable(). */
+  private readonly i1: ExactlyOnceMonitor;
+  private readonly i2: StaleResponseMonitor;
+  private readonly i3: TranslationMonitor;
+  private readonly i4: ConservationMonitor;
+  private readonly i5: DrainMonitor;
+  private readonly i6: GroupOrderMonitor;
+  private readonly i7: PasidReuseMonitor;
+  private readonly i8: LivenessMonitor;
+  /** Per route slot: whether the type names a group. */
+  private readonly namesGhost = namingGhost();
+  /** From the first liveness plan on, I8 reads every event the monitors see (each event's time is its bound's clock). */
+  private i8ReadsAll = false;
   private readonly violations: Violation[] = [];
   private readonly failed = new Map<InvariantId, number>();
   private readonly env: MonitorEnv;
@@ -137,19 +117,18 @@ export class Checker {
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
-    this.monitors = [
-      (this.i1 = exactlyOnceMonitor()),
-      (this.i2 = staleResponseMonitor()),
-      (this.i3 = translationMonitor()),
-      (this.i4 = conservationMonitor(this.queueTotals)),
-      (this.i5 = drainMonitor()),
-      (this.i6 = groupOrderMonitor()),
-      (this.i7 = pasidReuseMonitor()),
-      (this.i8 = livenessMonitor()),
-    ];
-    this.routes = routesFor(this.monitors);
-    this.widenings = wideningsFor(this.monitors, this.routes.length);
     this.env = { table: this.table, violate: (inv, message, ghosts, page) => this.violate(inv, message, ghosts, page) };
+    const env = this.env;
+    this.monitors = [
+      (this.i1 = exactlyOnceMonitor(env)),
+      (this.i2 = staleResponseMonitor(env)),
+      (this.i3 = translationMonitor(env)),
+      (this.i4 = conservationMonitor(env, this.queueTotals)),
+      (this.i5 = drainMonitor(env)),
+      (this.i6 = groupOrderMonitor(env)),
+      (this.i7 = pasidReuseMonitor(env)),
+      (this.i8 = livenessMonitor(env)),
+    ];
   }
 
   get events(): number {
@@ -186,9 +165,8 @@ export class Checker {
     // The type is read once here (a megamorphic load: fourteen event shapes); its slot goes on.
     const type = routeSlot(ev.type);
     if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
-    if (this.widenings[type] !== 0) this.widen(type);
-    const route = this.routes[type]!;
-    const ghost = route.hasGhost ? (ev as { ghost: number }).ghost : 0;
+    if (type === slot.liveness) this.i8ReadsAll = true;
+    const ghost = this.namesGhost[type] ? (ev as { ghost: number }).ghost : 0;
     if (type === slot.xlateUsed) {
       const x = ev as CheckEvent & { type: 'chk.xlateUsed' };
       this.chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev, type);
@@ -202,26 +180,96 @@ export class Checker {
       const meant = this.table.peekIntended(r.rid, r.prgi);
       if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev, type);
     }
-    const mask = route.monitorMask;
-    const env = this.env;
-    if ((mask & 1) !== 0) this.i1.event(ev, env, timeNs);
-    if ((mask & 2) !== 0) this.i2.event(ev, env, timeNs);
-    if ((mask & 4) !== 0) this.i3.event(ev, env, timeNs);
-    if ((mask & 8) !== 0) this.i4.event(ev, env, timeNs);
-    if ((mask & 16) !== 0) this.i5.event(ev, env, timeNs);
-    if ((mask & 32) !== 0) this.i6.event(ev, env, timeNs);
-    if ((mask & 64) !== 0) this.i7.event(ev, env, timeNs);
-    if ((mask & 128) !== 0) this.i8.event(ev, env, timeNs);
-    this.table.apply(ev, timeNs);
+    this.monitorsAndTable(type, ev, timeNs);
     if (type === slot.respDelivered && ghost !== 0) this.chains.retire(ghost);
     else if (type === slot.retire && !this.table.isLive(ghost)) this.chains.retire(ghost);
   }
 
-  /** The monitors waiting for an event of this type read every event from now on. */
-  private widen(type: number): void {
-    const mask = this.widenings[type]!;
-    for (const route of this.routes) route.monitorMask |= mask;
-    this.widenings[type] = 0;
+  /**
+   * The route of the event's type: the handlers of the monitors that read it, in the fixed
+   * monitor order, then the group table's update (the monitors compare against the state before).
+   */
+  private monitorsAndTable(type: number, ev: CheckEvent, timeNs: number): void {
+    const t = this.table;
+    switch (type) {
+      case slot.queue:
+        this.i4.queue(ev as CheckEventOf<'chk.queue'>);
+        break;
+      case slot.respond: {
+        const e = ev as CheckEventOf<'chk.respond'>;
+        const g = t.slotOf(e.ghost);
+        this.i1.respond(e, g);
+        this.i2.respond(e, g);
+        this.i5.respondOrRetire(e);
+        this.i7.respond(e, g);
+        this.i8.respondOrRetire(e, timeNs);
+        t.respond(e, g);
+        return;
+      }
+      case slot.reqSeen: {
+        const e = ev as CheckEventOf<'chk.reqSeen'>;
+        this.i6.reqSeen(e, t.slotOf(e.ghost));
+        break;
+      }
+      case slot.deliver: {
+        const e = ev as CheckEventOf<'chk.deliver'>;
+        this.i5.deliver(e);
+        this.i6.deliver(e);
+        this.i7.deliver(e);
+        this.i8.deliver(e, timeNs);
+        return;
+      }
+      case slot.raise: {
+        const e = ev as CheckEventOf<'chk.raise'>;
+        this.i7.raise(e);
+        if (this.i8ReadsAll) this.i8.other(ev, timeNs);
+        t.raise(e, timeNs);
+        return;
+      }
+      case slot.respDelivered: {
+        const e = ev as CheckEventOf<'chk.respDelivered'>;
+        const intended = t.peekIntended(e.rid, e.prgi);
+        this.i1.respDelivered(e, intended);
+        this.i2.respDelivered(e, intended);
+        this.i6.respDelivered(e);
+        if (this.i8ReadsAll) this.i8.other(ev, timeNs);
+        t.respDelivered(e);
+        return;
+      }
+      case slot.xlateUsed:
+        this.i3.xlateUsed(ev as CheckEventOf<'chk.xlateUsed'>);
+        break;
+      case slot.retire: {
+        const e = ev as CheckEventOf<'chk.retire'>;
+        const g = t.slotOf(e.ghost);
+        this.i5.respondOrRetire(e);
+        this.i6.retire(e, g);
+        this.i8.respondOrRetire(e, timeNs);
+        t.retire(e);
+        return;
+      }
+      case slot.invDone:
+        this.i3.invDone(ev as CheckEventOf<'chk.invDone'>);
+        break;
+      case slot.drainStart:
+        this.i5.drainStart(ev as CheckEventOf<'chk.drainStart'>);
+        break;
+      case slot.drainDone:
+        this.i5.drainDone(ev as CheckEventOf<'chk.drainDone'>);
+        break;
+      case slot.pasidBind: {
+        const e = ev as CheckEventOf<'chk.pasidBind'>;
+        this.i5.pasidBind(e);
+        this.i7.pasidBind(e);
+        break;
+      }
+      case slot.liveness:
+        this.i8.liveness(ev as CheckEventOf<'chk.liveness'>);
+        return;
+      default:
+    }
+    // A type I8 does not read (and that leaves the table as it is).
+    if (this.i8ReadsAll) this.i8.other(ev, timeNs);
   }
 
   finish(end: RunEnd): CheckerResult {

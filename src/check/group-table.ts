@@ -1,22 +1,23 @@
 // The checker's view of page request groups, shared by the monitors: every group the
 // device raised (by ghost id) with its RID, PRGI and incarnation, which layers have
-// answered it, the live group of each (RID, PRGI), and the responses sent towards the
-// device and not yet delivered, in order, per (RID, PRGI). Finished groups (answered at
-// the device or retired there) leave the live table for a bounded "recently finished"
-// window, so memory stays flat over a long run while a late duplicate is still recognised.
+// answered it, and the responses sent towards the device and not yet delivered, in order,
+// per (RID, PRGI). Finished groups (answered at the device or retired there) leave the live
+// table for a bounded "recently finished" window, so memory stays flat over a long run while
+// a late duplicate is still recognised.
 // A group's record is a row of one Float64Array (slotOf(ghost), then the field getters), not
 // an object: records live as long as the finished window (65 536 groups by default, more than
 // a 300 ms run raises), so as objects every one was promoted out of the young generation, 130 B
 // a fault of the checker's GC cost (issue 9); a row, not a column per field, so a raise writes
-// one or two cache lines, not twelve. A slot leaving that
-// window is reused by the next raise, and a (RID, PRGI)'s emptied response list is kept for
-// the next one, so the table allocates nothing per group once warm.
+// one or two cache lines, not twelve. A slot leaving that window is reused by the next raise.
+// Of the responses in flight per (RID, PRGI) the oldest is kept by itself and only those after
+// it in a list (emptied lists are kept for the next), so the table allocates nothing per
+// group once warm.
 
-import type { CheckEvent } from '../protocol/messages.ts';
 import { checkLayer } from '../protocol/check-events.ts';
 import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import { RidPrgiTable } from './rid-prgi-table.ts';
+import type { CheckEventOf } from './types.ts';
 
 export type Finished = 'answered' | 'retired';
 
@@ -53,9 +54,14 @@ const rowDoubles = 12;
 export class GroupTable {
   /** Live groups' slots by ghost, in raise order (the end-of-run sweeps list them so); direct-mapped, not hashed (issue 9). */
   private readonly live = new OrderedIdMap<number>(14);
-  private readonly liveByKey = new RidPrgiTable<number>();
   private readonly finished: RecentWindow<number>;
-  private readonly intended = new RidPrgiTable<number[]>();
+  /**
+   * The responses sent towards the device and not yet delivered, per (RID, PRGI), oldest first:
+   * the oldest here, the ones after it (rare: a second response before the first arrives) in a
+   * list, so the usual one in flight costs no list (issue 9).
+   */
+  private readonly intended = new RidPrgiTable<number>();
+  private readonly intendedAfter = new RidPrgiTable<number[]>();
   /** Slots of groups gone from the finished window (or replaced), and emptied response lists, for reuse. */
   private readonly spareSlots: number[] = [];
   private readonly spareLists: number[][] = [];
@@ -118,96 +124,87 @@ export class GroupTable {
     return this.live.keys();
   }
 
-  get liveCount(): number {
-    return this.live.size;
-  }
-
-  liveAt(rid: number, prgi: number): number | undefined {
-    return this.liveByKey.get(rid, prgi);
-  }
-
   /** The oldest response sent towards the device for (rid, prgi) and not yet delivered. */
   peekIntended(rid: number, prgi: number): number | undefined {
-    return this.intended.get(rid, prgi)?.[0];
+    return this.intended.get(rid, prgi);
   }
 
   isFinal(layer: number): boolean {
     return layer === checkLayer.host || layer === checkLayer.iommu;
   }
 
-  apply(ev: CheckEvent, timeNs = -1): void {
-    switch (ev.type) {
-      case 'chk.raise': {
-        const s = this.take();
-        const rows = this.rows;
-        const r = s * rowDoubles;
-        rows[r + at.ghost] = ev.ghost;
-        rows[r + at.rid] = ev.rid;
-        rows[r + at.prgi] = ev.prgi;
-        rows[r + at.pasid] = ev.pasid;
-        rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
-        rows[r + at.incarnation] = ev.incarnation;
-        rows[r + at.pasidGen] = ev.pasidGen;
-        rows[r + at.firstPage] = ev.firstPage;
-        rows[r + at.respondedMask] = 0;
-        rows[r + at.finals] = 0;
-        rows[r + at.raisedNs] = timeNs;
-        rows[r + at.finished] = finishedCode.live;
-        // A ghost raised again while live: its old record is no longer reachable.
-        const old = this.live.get(ev.ghost);
-        if (old !== undefined) this.spareSlots.push(old);
-        this.live.set(ev.ghost, s);
-        this.liveByKey.set(ev.rid, ev.prgi, ev.ghost);
-        return;
-      }
-      case 'chk.respond': {
-        const s = this.slotOf(ev.ghost);
-        const r = s * rowDoubles;
-        if (s >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
-        if (this.isFinal(ev.layer)) {
-          if (s >= 0) this.rows[r + at.finals]!++;
-          const q = this.intended.get(ev.rid, ev.prgi);
-          if (q) q.push(ev.ghost);
-          else {
-            let list = this.spareLists.pop();
-            if (list === undefined) {
-              list = [];
-              this.recordsMade++;
-            }
-            list.push(ev.ghost);
-            this.intended.set(ev.rid, ev.prgi, list);
-          }
-        }
-        return;
-      }
-      case 'chk.respDelivered': {
-        const q = this.intended.get(ev.rid, ev.prgi);
-        if (q) {
-          q.shift();
-          if (q.length === 0) {
-            this.intended.delete(ev.rid, ev.prgi);
-            this.spareLists.push(q);
-          }
-        }
-        if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
-        return;
-      }
-      case 'chk.retire':
-        if (ev.layer === checkLayer.device) this.finish(ev.ghost, finishedCode.retired);
-        return;
-      default:
+  // The events that change the table, each after the monitors saw it (checker.ts).
+
+  /** `timeNs`: the raise's run time, -1 when the runtime gives events no time. */
+  raise(ev: CheckEventOf<'chk.raise'>, timeNs: number): void {
+    const s = this.take();
+    const rows = this.rows;
+    const r = s * rowDoubles;
+    rows[r + at.ghost] = ev.ghost;
+    rows[r + at.rid] = ev.rid;
+    rows[r + at.prgi] = ev.prgi;
+    rows[r + at.pasid] = ev.pasid;
+    rows[r + at.pasidPresent] = ev.pasidPresent ? 1 : 0;
+    rows[r + at.incarnation] = ev.incarnation;
+    rows[r + at.pasidGen] = ev.pasidGen;
+    rows[r + at.firstPage] = ev.firstPage;
+    rows[r + at.respondedMask] = 0;
+    rows[r + at.finals] = 0;
+    rows[r + at.raisedNs] = timeNs;
+    rows[r + at.finished] = finishedCode.live;
+    // A ghost raised again while live: its old record is no longer reachable.
+    const old = this.live.get(ev.ghost);
+    if (old !== undefined) this.spareSlots.push(old);
+    this.live.set(ev.ghost, s);
+  }
+
+  /** `g`: slotOf(ev.ghost) before the event. */
+  respond(ev: CheckEventOf<'chk.respond'>, g: number): void {
+    const r = g * rowDoubles;
+    if (g >= 0) this.rows[r + at.respondedMask] = this.rows[r + at.respondedMask]! | (1 << ev.layer);
+    if (!this.isFinal(ev.layer)) return;
+    if (g >= 0) this.rows[r + at.finals]!++;
+    if (this.intended.get(ev.rid, ev.prgi) === undefined) {
+      this.intended.set(ev.rid, ev.prgi, ev.ghost);
+      return;
     }
+    const after = this.intendedAfter.get(ev.rid, ev.prgi);
+    if (after) after.push(ev.ghost);
+    else {
+      let list = this.spareLists.pop();
+      if (list === undefined) {
+        list = [];
+        this.recordsMade++;
+      }
+      list.push(ev.ghost);
+      this.intendedAfter.set(ev.rid, ev.prgi, list);
+    }
+  }
+
+  respDelivered(ev: CheckEventOf<'chk.respDelivered'>): void {
+    if (this.intended.get(ev.rid, ev.prgi) !== undefined) {
+      const after = this.intendedAfter.get(ev.rid, ev.prgi);
+      if (after === undefined) this.intended.delete(ev.rid, ev.prgi);
+      else {
+        this.intended.set(ev.rid, ev.prgi, after.shift()!);
+        if (after.length === 0) {
+          this.intendedAfter.delete(ev.rid, ev.prgi);
+          this.spareLists.push(after);
+        }
+      }
+    }
+    if (ev.ghost !== 0) this.finish(ev.ghost, finishedCode.answered);
+  }
+
+  retire(ev: CheckEventOf<'chk.retire'>): void {
+    if (ev.layer === checkLayer.device) this.finish(ev.ghost, finishedCode.retired);
   }
 
   private finish(ghost: number, how: number): void {
     const s = this.live.get(ghost);
     if (s === undefined) return;
     this.live.delete(ghost);
-    const r = s * rowDoubles;
-    const rid = this.rows[r + at.rid]!;
-    const prgi = this.rows[r + at.prgi]!;
-    if (this.liveByKey.get(rid, prgi) === ghost) this.liveByKey.delete(rid, prgi);
-    this.rows[r + at.finished] = how;
+    this.rows[s * rowDoubles + at.finished] = how;
     // The ghost finished before, still in the window: its value is replaced, and that record is reachable no more.
     const replaced = this.finished.get(ghost);
     if (replaced !== undefined) this.spareSlots.push(replaced);

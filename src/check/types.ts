@@ -97,17 +97,20 @@ export interface MonitorEnv {
   violate(invariant: InvariantId, message: string, ghosts: number[], page?: SlicePage): void;
 }
 
+/** A check event of one type. */
+export type CheckEventOf<T extends CheckEvent['type']> = Extract<CheckEvent, { type: T }>;
+
+/**
+ * What every invariant monitor has. Each monitor also has a handler per event type it reads
+ * (its own interface, next to it), which the checker calls from that type's route
+ * (src/check/checker.ts): the handlers see each event before the group table applies it, so
+ * they compare against the state before; where a handler takes `g`, it is the group's record
+ * slot (GroupTable.slotOf of the event's ghost, before the event), looked up once per event for
+ * the table and every monitor; `timeNs` is the event's run time (virtual ns in the simulator),
+ * -1 when the runtime gives none.
+ */
 export interface Monitor {
   readonly invariant: InvariantId;
-  /** The event types the monitor reads; the checker hands it only those (absent: every event). */
-  readonly reads?: readonly CheckEvent['type'][];
-  /** With `reads`: from the first event of this type on (itself included), the checker hands the monitor every event. */
-  readonly readsAllAfter?: CheckEvent['type'];
-  /**
-   * Sees each event before the group table applies it, so it compares against the state before.
-   * `timeNs`: the event's run time (virtual ns in the simulator), -1 when the runtime gives none.
-   */
-  event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void;
   finish(end: RunEnd, env: MonitorEnv): void;
   /** When present and 0 at the end: the monitor saw none of its events, so it gives no verdict. */
   seen?(): number;

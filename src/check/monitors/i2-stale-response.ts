@@ -8,16 +8,19 @@
 // causal chain shows both.
 
 import { checkLayer, layerNames } from '../../protocol/check-events.ts';
-import type { CheckEvent } from '../../protocol/messages.ts';
-import type { Monitor, MonitorEnv } from '../types.ts';
+import type { CheckEventOf, Monitor, MonitorEnv } from '../types.ts';
 
-/** The layer whose answer a layer passes on. */
-const answerFrom: Partial<Record<number, number>> = {
-  [checkLayer.host]: checkLayer.vmm,
-  [checkLayer.vmm]: checkLayer.guest,
-};
+/** Per layer: the layer whose answer it passes on (-1: none). */
+const answerFrom: readonly number[] = Array.from({ length: 8 }, (_, layer) => (layer === checkLayer.host ? checkLayer.vmm : layer === checkLayer.vmm ? checkLayer.guest : -1));
 
-export function staleResponseMonitor(): Monitor {
+export interface StaleResponseMonitor extends Monitor {
+  respond(ev: CheckEventOf<'chk.respond'>, g: number): void;
+  /** `intended`: as for I1 (GroupTable.peekIntended of the event's RID and PRGI). */
+  respDelivered(ev: CheckEventOf<'chk.respDelivered'>, intended: number | undefined): void;
+}
+
+export function staleResponseMonitor(env: MonitorEnv): StaleResponseMonitor {
+  const t = env.table;
   /**
    * Per layer, PRGI → the group that layer answered last with it: for the 512 PRGIs of PCIe an
    * array (ghost + 1; 0: none), not a Map set on every response (issue 9); a wider key in the Map.
@@ -32,33 +35,28 @@ export function staleResponseMonitor(): Monitor {
   const key = (layer: number, prgi: number): number => prgi * 8 + layer;
   return {
     invariant: 'I2',
-    reads: ['chk.respond', 'chk.respDelivered'],
-    event(ev: CheckEvent, env: MonitorEnv): void {
-      const t = env.table;
-      if (ev.type === 'chk.respond') {
-        const how = t.finishedAs(ev.ghost);
-        if (how !== undefined && t.isFinal(ev.layer)) {
-          env.violate('I2', `the ${layerNames[ev.layer]} sent a response for group ${ev.ghost}, which was already ${how}`, [ev.ghost]);
-          return;
-        }
-        const from = answerFrom[ev.layer];
-        const g = t.slotOf(ev.ghost);
-        if (!ev.auto && from !== undefined && g >= 0 && (t.respondedMask(g) & (1 << from)) === 0) {
-          const cause = lastOf(key(from, ev.prgi));
-          const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
-          env.violate(
-            'I2',
-            `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered${why}`,
-            cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause],
-          );
-        }
-        const k = key(ev.layer, ev.prgi);
-        if (k >= 0 && k < lastAnswered.length) lastAnswered[k] = ev.ghost + 1;
-        else lastAnsweredWide.set(k, ev.ghost);
+    respond(ev, g): void {
+      // Only a final layer's response is judged against how the group finished (one lookup fewer for the others).
+      const how = t.isFinal(ev.layer) ? t.finishedAs(ev.ghost) : undefined;
+      if (how !== undefined) {
+        env.violate('I2', `the ${layerNames[ev.layer]} sent a response for group ${ev.ghost}, which was already ${how}`, [ev.ghost]);
         return;
       }
-      if (ev.type !== 'chk.respDelivered') return;
-      const intended = t.peekIntended(ev.rid, ev.prgi);
+      const from = answerFrom[ev.layer] ?? -1;
+      if (!ev.auto && from >= 0 && g >= 0 && (t.respondedMask(g) & (1 << from)) === 0) {
+        const cause = lastOf(key(from, ev.prgi));
+        const why = cause === undefined || cause === ev.ghost ? '' : ` (the ${layerNames[from]} had answered group ${cause} with that PRG index ${ev.prgi})`;
+        env.violate(
+          'I2',
+          `the ${layerNames[ev.layer]} answered group ${ev.ghost}, which the ${layerNames[from]} never answered${why}`,
+          cause === undefined || cause === ev.ghost ? [ev.ghost] : [ev.ghost, cause],
+        );
+      }
+      const k = key(ev.layer, ev.prgi);
+      if (k >= 0 && k < lastAnswered.length) lastAnswered[k] = ev.ghost + 1;
+      else lastAnsweredWide.set(k, ev.ghost);
+    },
+    respDelivered(ev, intended): void {
       if (intended === undefined) return;
       if (ev.ghost !== 0 && intended !== ev.ghost) {
         const a = t.slotOf(intended);

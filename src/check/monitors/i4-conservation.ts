@@ -6,9 +6,8 @@
 // group and queue on the checker's hot path.
 
 import { checkQueue, checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
-import type { CheckEvent } from '../../protocol/messages.ts';
 import { OrderedIdMap } from '../ordered-id-map.ts';
-import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
+import type { CheckEventOf, Monitor, MonitorEnv, RunEnd } from '../types.ts';
 
 export interface QueueTotals {
   accepted: number;
@@ -21,42 +20,40 @@ const listedMax = 8;
 const conservedQueues: readonly number[] = [checkQueue.prq, checkQueue.hostCore, checkQueue.faultFd, checkQueue.vprq, checkQueue.guestCore];
 const conserved: readonly boolean[] = Array.from({ length: 256 }, (_, q) => conservedQueues.includes(q));
 
-export function conservationMonitor(totals: QueueTotals[] = []): Monitor {
+export interface ConservationMonitor extends Monitor {
+  queue(ev: CheckEventOf<'chk.queue'>): void;
+}
+
+const queueName = (queue: number): string => queueNames[queue] ?? `queue ${queue}`;
+
+export function conservationMonitor(env: MonitorEnv, totals: QueueTotals[] = []): ConservationMonitor {
   /** ghost·8 + queue → items enqueued and not yet dequeued (> 0), in first-enqueue order. */
   const held = new OrderedIdMap<number>(16);
   const k = (queue: number, ghost: number): number => ghost * 8 + queue;
   return {
     invariant: 'I4',
-    reads: ['chk.queue'],
-    event(ev: CheckEvent, env: MonitorEnv): void {
-      if (ev.type !== 'chk.queue' || !conserved[ev.queue]) return;
+    queue(ev): void {
+      if (!conserved[ev.queue]) return;
       const t = (totals[ev.queue] ??= { accepted: 0, dropped: 0, dequeued: 0 });
-      const q = queueNames[ev.queue] ?? `queue ${ev.queue}`;
       if (ev.op === checkQueueOp.drop) {
         t.accepted += ev.count;
         t.dropped += ev.count;
-        if (ev.reason === checkReason.none) env.violate('I4', `${q} dropped ${ev.count} item(s) of group ${ev.ghost} without a reason`, [ev.ghost]);
+        if (ev.reason === checkReason.none) env.violate('I4', `${queueName(ev.queue)} dropped ${ev.count} item(s) of group ${ev.ghost} without a reason`, [ev.ghost]);
         return;
       }
-      const key = k(ev.queue, ev.ghost);
-      const h = held.get(key);
       if (ev.op === checkQueueOp.enqueue) {
         t.accepted += ev.count;
-        held.set(key, (h ?? 0) + ev.count);
+        held.addTo(k(ev.queue, ev.ghost), ev.count);
         return;
       }
       if (ev.op !== checkQueueOp.dequeue) return;
       t.dequeued += ev.count;
-      const had = h ?? 0;
+      const had = held.takeFrom(k(ev.queue, ev.ghost), ev.count) ?? 0;
       if (ev.count > had) {
-        env.violate('I4', `${q} gave out ${ev.count} item(s) of group ${ev.ghost} but held ${had} of it (dequeued without being queued)`, [ev.ghost]);
-      }
-      if (h !== undefined) {
-        if (h - ev.count <= 0) held.delete(key);
-        else held.set(key, h - ev.count);
+        env.violate('I4', `${queueName(ev.queue)} gave out ${ev.count} item(s) of group ${ev.ghost} but held ${had} of it (dequeued without being queued)`, [ev.ghost]);
       }
     },
-    finish(end: RunEnd, env: MonitorEnv): void {
+    finish(end: RunEnd): void {
       if (!end.quiescent) return;
       const left = [...held.entries()];
       for (const [key, items] of left.slice(0, listedMax)) {

@@ -9,64 +9,63 @@
 // A drain that completes without having started is reported too.
 
 import { checkLayer } from '../../protocol/check-events.ts';
-import type { CheckEvent } from '../../protocol/messages.ts';
 import { DirectMap } from '../../util/direct-map.ts';
-import type { Monitor, MonitorEnv } from '../types.ts';
+import type { CheckEventOf, Monitor, MonitorEnv } from '../types.ts';
 
 const scopeKey = (rid: number, pasid: number): number => rid * 0x100000 + pasid;
 const listedMax = 8;
 
-export function drainMonitor(): Monitor {
+export interface DrainMonitor extends Monitor {
+  deliver(ev: CheckEventOf<'chk.deliver'>): void;
+  /** A response or a retirement: either ends what the layer holds of the group. */
+  respondOrRetire(ev: CheckEventOf<'chk.respond'> | CheckEventOf<'chk.retire'>): void;
+  drainStart(ev: CheckEventOf<'chk.drainStart'>): void;
+  drainDone(ev: CheckEventOf<'chk.drainDone'>): void;
+  pasidBind(ev: CheckEventOf<'chk.pasidBind'>): void;
+}
+
+export function drainMonitor(env: MonitorEnv): DrainMonitor {
   /** Groups the host layer delivered to iommufd and has not answered (or retired). */
   const heldByIommufd = new DirectMap<true>(14);
   const draining = new Set<number>();
   let drains = 0;
   return {
     invariant: 'I5',
-    reads: ['chk.deliver', 'chk.respond', 'chk.retire', 'chk.drainStart', 'chk.drainDone', 'chk.pasidBind'],
     idleNote: 'not exercised: no PASID was drained in this run (scenario event pasidReuse)',
     seen: () => drains,
-    event(ev: CheckEvent, env: MonitorEnv): void {
-      switch (ev.type) {
-        case 'chk.deliver':
-          if (ev.layer === checkLayer.host) heldByIommufd.set(ev.ghost, true);
-          return;
-        case 'chk.respond':
-        case 'chk.retire':
-          if (ev.layer === checkLayer.host) heldByIommufd.delete(ev.ghost);
-          return;
-        case 'chk.drainStart':
-          drains++;
-          draining.add(scopeKey(ev.rid, ev.pasid));
-          return;
-        case 'chk.drainDone': {
-          if (!draining.delete(scopeKey(ev.rid, ev.pasid))) {
-            env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} completed without having started`, []);
-            return;
-          }
-          const left = unanswered(env, ev.rid, ev.pasid, (gen) => gen <= ev.gen).filter((g) => !heldByIommufd.has(g));
-          if (left.length > 0) {
-            env.violate(
-              'I5',
-              `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${left.length} group(s) ` +
-                `still in a hardware queue or the IOPF core (unanswered, not held by iommufd): ${left.slice(0, listedMax).join(', ')}`,
-              left.slice(0, listedMax),
-            );
-          }
-          return;
-        }
-        case 'chk.pasidBind': {
-          const old = unanswered(env, ev.rid, ev.pasid, (gen) => gen < ev.gen);
-          if (old.length > 0) {
-            env.violate(
-              'I5',
-              `rid ${ev.rid} pasid ${ev.pasid} was reused (incarnation ${ev.gen}) with ${old.length} group(s) of an older ` + `incarnation never answered: ${old.slice(0, listedMax).join(', ')}`,
-              old.slice(0, listedMax),
-            );
-          }
-          return;
-        }
-        default:
+    deliver(ev): void {
+      if (ev.layer === checkLayer.host) heldByIommufd.set(ev.ghost, true);
+    },
+    respondOrRetire(ev): void {
+      if (ev.layer === checkLayer.host) heldByIommufd.delete(ev.ghost);
+    },
+    drainStart(ev): void {
+      drains++;
+      draining.add(scopeKey(ev.rid, ev.pasid));
+    },
+    drainDone(ev): void {
+      if (!draining.delete(scopeKey(ev.rid, ev.pasid))) {
+        env.violate('I5', `the drain of rid ${ev.rid} pasid ${ev.pasid} completed without having started`, []);
+        return;
+      }
+      const left = unanswered(env, ev.rid, ev.pasid, (gen) => gen <= ev.gen).filter((g) => !heldByIommufd.has(g));
+      if (left.length > 0) {
+        env.violate(
+          'I5',
+          `the drain of rid ${ev.rid} pasid ${ev.pasid} (incarnation ${ev.gen}) completed with ${left.length} group(s) ` +
+            `still in a hardware queue or the IOPF core (unanswered, not held by iommufd): ${left.slice(0, listedMax).join(', ')}`,
+          left.slice(0, listedMax),
+        );
+      }
+    },
+    pasidBind(ev): void {
+      const old = unanswered(env, ev.rid, ev.pasid, (gen) => gen < ev.gen);
+      if (old.length > 0) {
+        env.violate(
+          'I5',
+          `rid ${ev.rid} pasid ${ev.pasid} was reused (incarnation ${ev.gen}) with ${old.length} group(s) of an older ` + `incarnation never answered: ${old.slice(0, listedMax).join(', ')}`,
+          old.slice(0, listedMax),
+        );
       }
     },
     finish(): void {},

@@ -6,9 +6,8 @@
 // A forgotten record goes back to a spare list for the next group (no allocation per group).
 
 import { layerNames } from '../../protocol/check-events.ts';
-import type { CheckEvent } from '../../protocol/messages.ts';
 import { DirectMap } from '../../util/direct-map.ts';
-import type { Monitor, MonitorEnv } from '../types.ts';
+import type { CheckEventOf, Monitor, MonitorEnv } from '../types.ts';
 
 interface Seen {
   lastIndex: number;
@@ -17,7 +16,15 @@ interface Seen {
   lastSeen: boolean;
 }
 
-export function groupOrderMonitor(): Monitor {
+export interface GroupOrderMonitor extends Monitor {
+  reqSeen(ev: CheckEventOf<'chk.reqSeen'>, g: number): void;
+  retire(ev: CheckEventOf<'chk.retire'>, g: number): void;
+  respDelivered(ev: CheckEventOf<'chk.respDelivered'>): void;
+  deliver(ev: CheckEventOf<'chk.deliver'>): void;
+}
+
+export function groupOrderMonitor(env: MonitorEnv): GroupOrderMonitor {
+  const t = env.table;
   // Direct-mapped: a Map here reallocated its table as it shrank and grew with every group (issue 9).
   const seen = new DirectMap<Seen>(16);
   const spare: Seen[] = [];
@@ -33,46 +40,41 @@ export function groupOrderMonitor(): Monitor {
   const discardedAt = new Map<number, number>();
   const k = (layer: number, ghost: number): number => ghost * 8 + layer;
   const slotKey = (layer: number, rid: number, prgi: number): number => (rid * 512 + prgi) * 8 + layer;
+  /** Bit per key % 8 (the layer) of every key ever remembered (the IOPF cores': host and guest): respDelivered forgets only those. */
+  let layersSeen = 0;
   return {
     invariant: 'I6',
-    reads: ['chk.reqSeen', 'chk.retire', 'chk.respDelivered', 'chk.deliver'],
-    event(ev: CheckEvent, env: MonitorEnv): void {
-      const t = env.table;
-      if (ev.type === 'chk.reqSeen') {
-        const g = t.slotOf(ev.ghost);
-        if (g < 0) return;
-        const index = ev.page - t.firstPage(g);
-        const key = k(ev.layer, ev.ghost);
-        let s = seen.get(key);
-        if (!s) {
-          s = spare.pop() ?? { lastIndex: -1, count: 0, discarded: 0, lastSeen: false };
-          s.lastIndex = -1;
-          s.count = 0;
-          s.discarded = 0;
-          s.lastSeen = false;
-          seen.set(key, s);
-        }
-        if (index <= s.lastIndex || s.lastSeen) {
-          env.violate('I6', `the ${layerNames[ev.layer]} got page request ${index} of group ${ev.ghost} after request ${s.lastSeen ? 'marked last' : s.lastIndex}`, [ev.ghost]);
-        }
-        s.lastIndex = Math.max(s.lastIndex, index);
-        s.count++;
-        if (ev.last) s.lastSeen = true;
-        return;
+    reqSeen(ev, g): void {
+      if (g < 0) return;
+      const index = ev.page - t.firstPage(g);
+      const key = k(ev.layer, ev.ghost);
+      layersSeen |= 1 << (key % 8);
+      let s = seen.get(key);
+      if (!s) {
+        s = spare.pop() ?? { lastIndex: -1, count: 0, discarded: 0, lastSeen: false };
+        s.lastIndex = -1;
+        s.count = 0;
+        s.discarded = 0;
+        s.lastSeen = false;
+        seen.set(key, s);
       }
-      if (ev.type === 'chk.retire') {
-        const s = seen.get(k(ev.layer, ev.ghost));
-        if (s) s.discarded += ev.requests;
-        const g = t.slotOf(ev.ghost);
-        if (g >= 0) discardedAt.set(slotKey(ev.layer, t.rid(g), t.prgi(g)), ev.ghost);
-        return;
+      if (index <= s.lastIndex || s.lastSeen) {
+        env.violate('I6', `the ${layerNames[ev.layer]} got page request ${index} of group ${ev.ghost} after request ${s.lastSeen ? 'marked last' : s.lastIndex}`, [ev.ghost]);
       }
-      if (ev.type === 'chk.respDelivered') {
-        // The group is over at the device: forget what the cores saw of it (bounded memory).
-        if (seen.size > 0) for (let layer = 0; layer < 8; layer++) forget(k(layer, ev.ghost));
-        return;
-      }
-      if (ev.type !== 'chk.deliver') return;
+      s.lastIndex = Math.max(s.lastIndex, index);
+      s.count++;
+      if (ev.last) s.lastSeen = true;
+    },
+    retire(ev, g): void {
+      const s = seen.get(k(ev.layer, ev.ghost));
+      if (s) s.discarded += ev.requests;
+      if (g >= 0) discardedAt.set(slotKey(ev.layer, t.rid(g), t.prgi(g)), ev.ghost);
+    },
+    respDelivered(ev): void {
+      // The group is over at the device: forget what the cores saw of it (bounded memory).
+      if (seen.size > 0) for (let layer = 0; layer < 8; layer++) if ((layersSeen & (1 << layer)) !== 0) forget(k(layer, ev.ghost));
+    },
+    deliver(ev): void {
       // Read below before the next event can reuse it.
       const s = forget(k(ev.layer, ev.ghost));
       const where = layerNames[ev.layer];

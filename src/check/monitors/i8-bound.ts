@@ -10,7 +10,7 @@
 // of answered groups leave when they reach the front); no history of events.
 
 import type { CheckEvent } from '../../protocol/messages.ts';
-import type { BoundVerdict, MonitorEnv, RunEnd } from '../types.ts';
+import type { BoundVerdict, CheckEventOf, MonitorEnv, RunEnd } from '../types.ts';
 
 const listedMax = 8;
 
@@ -25,6 +25,9 @@ function fmtDurationNs(ns: number): string {
 const fmtAtNs = (ns: number): string => `${+(ns / 1e6).toFixed(3)} ms`;
 
 export interface BoundTracker {
+  /** The plan announced (chk.liveness); several announcements: the latest heal rules. */
+  plan(ev: CheckEventOf<'chk.liveness'>): void;
+  /** Any other event: until a plan is announced it is ignored; after it, its time is the bound's clock. */
   event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void;
   finish(end: RunEnd, env: MonitorEnv): void;
   /** undefined when the run has no liveness plan. */
@@ -77,13 +80,11 @@ export function boundTracker(): BoundTracker {
   };
 
   return {
+    plan(ev): void {
+      if (ev.healAtNs > healAtNs) healAtNs = ev.healAtNs;
+      boundNs = ev.boundNs;
+    },
     event(ev, env, timeNs): void {
-      if (ev.type === 'chk.liveness') {
-        // Several announcements: the latest heal rules.
-        if (ev.healAtNs > healAtNs) healAtNs = ev.healAtNs;
-        boundNs = ev.boundNs;
-        return;
-      }
       if (healAtNs < 0) return;
       if (timeNs < 0) {
         clockless = true;

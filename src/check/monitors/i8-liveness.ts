@@ -5,28 +5,45 @@
 
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
-import type { Monitor, MonitorEnv, RunEnd } from '../types.ts';
+import type { CheckEventOf, Monitor, MonitorEnv, RunEnd } from '../types.ts';
 import { OrderedIdMap } from '../ordered-id-map.ts';
 import { boundTracker } from './i8-bound.ts';
 
 const listedMax = 8;
 
-export function livenessMonitor(): Monitor {
+export interface LivenessMonitor extends Monitor {
+  liveness(ev: CheckEventOf<'chk.liveness'>): void;
+  deliver(ev: CheckEventOf<'chk.deliver'>, timeNs: number): void;
+  /** A response or a retirement: the layer's handler no longer holds the group. */
+  respondOrRetire(ev: CheckEventOf<'chk.respond'> | CheckEventOf<'chk.retire'>, timeNs: number): void;
+  /**
+   * Every other event the monitors see, once a liveness plan was announced (the checker calls it
+   * only then): each event's time is the bound's clock.
+   */
+  other(ev: CheckEvent, timeNs: number): void;
+}
+
+export function livenessMonitor(env: MonitorEnv): LivenessMonitor {
   /** Groups at a handler, as ghost·8 + layer, in delivery order. */
   const atHandler = new OrderedIdMap<true>(16);
   const bound = boundTracker();
   return {
     invariant: 'I8',
-    // Until a liveness plan is announced the bound tracker ignores every event: only the handler
-    // bookkeeping reads these; after it, each event's time is the bound's clock.
-    reads: ['chk.liveness', 'chk.deliver', 'chk.respond', 'chk.retire'],
-    readsAllAfter: 'chk.liveness',
-    event(ev: CheckEvent, env: MonitorEnv, timeNs: number): void {
-      bound.event(ev, env, timeNs);
-      if (ev.type === 'chk.deliver') atHandler.set(ev.ghost * 8 + ev.layer, true);
-      else if (ev.type === 'chk.respond' || ev.type === 'chk.retire') atHandler.delete(ev.ghost * 8 + ev.layer);
+    liveness(ev): void {
+      bound.plan(ev);
     },
-    finish(end: RunEnd, env: MonitorEnv): void {
+    deliver(ev, timeNs): void {
+      bound.event(ev, env, timeNs);
+      atHandler.set(ev.ghost * 8 + ev.layer, true);
+    },
+    respondOrRetire(ev, timeNs): void {
+      bound.event(ev, env, timeNs);
+      atHandler.delete(ev.ghost * 8 + ev.layer);
+    },
+    other(ev, timeNs): void {
+      bound.event(ev, env, timeNs);
+    },
+    finish(end: RunEnd): void {
       bound.finish(end, env);
       const live = [...env.table.liveGhosts()];
       if (!end.quiescent) {
