@@ -7,6 +7,7 @@
 import type { PrgInput } from '../../machines/prg.machine.ts';
 import type { DeviceState, PrgGroup, Translation } from './device-state.ts';
 import { prgExec } from './machines.ts';
+import { append } from '../../src/util/append.ts';
 
 const prgInput: PrgInput = { pagesTotal: 0 };
 
@@ -49,7 +50,7 @@ export function newPrgGroup(s: DeviceState, ghost: number, spaceIdx: number, fir
 /** The group left the PRG table and its response was handled. */
 export function freePrgGroup(s: DeviceState, g: PrgGroup): void {
   while (g.waiters.length > 0) g.waiters.pop();
-  s.pool.groups.push(g);
+  append(s.pool.groups, g);
 }
 
 export function newTranslation(s: DeviceState, owner: number, spaceIdx: number, page: number, write: boolean): Translation {
@@ -57,7 +58,7 @@ export function newTranslation(s: DeviceState, owner: number, spaceIdx: number, 
   if (t === undefined) {
     s.pool.translationsMade++;
     const made: Translation = { owner, spaceIdx, page, write, stale: false, live: true };
-    s.pool.translationsAll.push(made);
+    append(s.pool.translationsAll, made);
     return made;
   }
   t.owner = owner;
@@ -72,5 +73,5 @@ export function newTranslation(s: DeviceState, owner: number, spaceIdx: number, 
 /** The translation left the tag table and its completion was handled. */
 export function freeTranslation(s: DeviceState, t: Translation): void {
   t.live = false;
-  s.pool.translations.push(t);
+  append(s.pool.translations, t);
 }

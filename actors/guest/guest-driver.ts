@@ -19,6 +19,7 @@ import { takeFailure } from './timeline.ts';
 import type { GuestState } from './guest-state.ts';
 import { EffectScratch } from '../effect-scratch.ts';
 import { spaceOfGuestPair, vridKnown } from '../space-index.ts';
+import { append } from '../../src/util/append.ts';
 
 export const TO_VMM = 'guest->vmm';
 export const GUEST_S1 = 'guest.s1';
@@ -122,7 +123,7 @@ export function handlerDone(s: GuestState, ctx: ActorCtx, groupId: number): void
   scratch.give(effects);
   s.stats.groupsHandled++;
   s.groups.delete(groupId);
-  s.groupPool.free.push(m);
+  append(s.groupPool.free, m);
 }
 
 /**

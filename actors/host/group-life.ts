@@ -8,6 +8,7 @@ import type { IopfCode, IopfFault } from '../../src/iopf/fault.ts';
 import { hostFaultGroupMachine, type HostGroupContext, type HostGroupEvent } from '../../machines/host-fault-group.machine.ts';
 import { bump, type HostState } from './host-state.ts';
 import { EffectScratch } from '../effect-scratch.ts';
+import { append } from '../../src/util/append.ts';
 
 const exec = executorFor(hostFaultGroupMachine);
 const REQ_LAST: HostGroupEvent = { type: 'req.last' };
@@ -92,7 +93,7 @@ function stepIgnoringEffects(m: MachineState<HostGroupContext>, ev: HostGroupEve
 /** A machine state ended (done or discarded): counted by final state, then kept for the next partial set. */
 function finish(s: HostState, m: MachineState<HostGroupContext>): void {
   bump(s.life.finals, m.value);
-  s.life.free.push(m);
+  append(s.life.free, m);
 }
 
 /**

@@ -16,6 +16,7 @@ import { hwptInvalidate } from './invalidate.ts';
 import { entryAttached, entryBefore, flushEntryChange } from './pasid-entry.ts';
 import { EBADF, faultClose, faultRead, faultWrite, type RecordMessage } from './ufd-fops.ts';
 import { attach, destroy, detach, err, faultQueueAlloc, hwptAlloc, replace, type SyscallResult } from './ufd-ioctl.ts';
+import { append } from '../../src/util/append.ts';
 
 /** A WRITE with nothing staged: write() reads no record (copy_from_user faults). */
 const NO_RECS: readonly StagedWriteRec[] = Object.freeze([]);
@@ -160,6 +161,6 @@ export function bufferWriteRec(s: HostState, m: MessageByType<'ufd.writeRec'>): 
 
 /** A WRITE read its staged records (write() keeps none): they and their list serve the next ones. */
 function releaseStaged(free: UfdState['stagedFree'], recs: StagedWriteRec[]): void {
-  while (recs.length > 0) free.recs.push(recs.pop()!);
-  free.lists.push(recs);
+  while (recs.length > 0) append(free.recs, recs.pop()!);
+  append(free.lists, recs);
 }

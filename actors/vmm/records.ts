@@ -8,6 +8,7 @@
 import type { PgfaultRecord } from '../../src/protocol/layouts.ts';
 import type { ResponseRecord } from './forwarded-faults.ts';
 import type { VmmState } from './vmm-state.ts';
+import { append } from '../../src/util/append.ts';
 
 /** A decoded pgfault record with its group's simulator-only ghost id. */
 export type ReadRecord = PgfaultRecord & { ghost: number };
@@ -36,7 +37,7 @@ export function newReadRecord(s: VmmState, ghost: number): ReadRecord {
 
 /** The read returned and its records were injected: nothing refers to them any more; `list` is emptied. */
 export function freeReadRecords(s: VmmState, list: ReadRecord[]): void {
-  while (list.length > 0) s.records.reads.push(list.pop()!);
+  while (list.length > 0) append(s.records.reads, list.pop()!);
 }
 
 export function newResponseRecord(s: VmmState, cookie: number, code: number, ghost: number, fd: number, asid: number): ResponseRecord {
@@ -55,5 +56,5 @@ export function newResponseRecord(s: VmmState, cookie: number, code: number, gho
 
 /** The WRITE that carried `r` returned and its result was handled. */
 export function freeResponseRecord(s: VmmState, r: ResponseRecord): void {
-  s.records.responses.push(r);
+  append(s.records.responses, r);
 }

@@ -10,6 +10,7 @@ import type { ForwardedFaultInput } from '../../machines/forwarded-fault.machine
 import { forwardedFault } from './forwarded-faults.ts';
 import type { ForwardedFault, VmmState } from './vmm-state.ts';
 import { removeFirst } from '../../src/util/remove-first.ts';
+import { append } from '../../src/util/append.ts';
 
 /** PASIDs are 20 bits; one past the largest stands for "no PASID" (a RID-only fault). */
 const noPasidKey = 1 << 20;
@@ -52,7 +53,7 @@ export function takeFault(s: VmmState, input: ForwardedFaultInput): ForwardedFau
 
 /** A record takeFault gave that is not remembered: its machine was done at once. */
 export function releaseFault(s: VmmState, f: ForwardedFault): void {
-  s.faultPool.free.push(f);
+  append(s.faultPool.free, f);
 }
 
 /**
@@ -72,9 +73,9 @@ export function rememberFault(s: VmmState, f: ForwardedFault, devId: number, pas
 
 /** `f` becomes the newest remembered fault, in the list and its index; returns how many of its triple were there before. */
 function keep(s: VmmState, f: ForwardedFault): number {
-  s.faults.push(f);
+  append(s.faults, f);
   const same = listOf(s, f.devId, f.pasid, f.prgi);
-  same.push(f);
+  append(same, f);
   return same.length - 1;
 }
 
@@ -95,7 +96,7 @@ export function forgetOldestOf(s: VmmState, group: readonly ForwardedFault[], n:
     // An answered fault is usually among the oldest: indexOf finds it near the front.
     const f = same.shift()!;
     removeFirst(s.faults, f);
-    s.faultPool.free.push(f);
+    append(s.faultPool.free, f);
   }
 }
 

@@ -18,6 +18,7 @@ import { OrderedIdMap } from './ordered-id-map.ts';
 import { RecentWindow } from './recent-window.ts';
 import { RidPrgiTable } from './rid-prgi-table.ts';
 import type { CheckEventOf } from './types.ts';
+import { append } from '../util/append.ts';
 
 export type Finished = 'answered' | 'retired';
 
@@ -189,7 +190,7 @@ export class GroupTable {
         this.intended.set(ev.rid, ev.prgi, after.shift()!);
         if (after.length === 0) {
           this.intendedAfter.delete(ev.rid, ev.prgi);
-          this.spareLists.push(after);
+          append(this.spareLists, after);
         }
       }
     }

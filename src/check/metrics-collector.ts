@@ -24,6 +24,7 @@ import { CounterSeries, SeriesClock } from '../metrics/series.ts';
 import { DirectMap } from '../util/direct-map.ts';
 import { OrderedIdMap } from './ordered-id-map.ts';
 import { routeSlot, slot } from './route-slot.ts';
+import { append } from '../util/append.ts';
 
 type Ev<T extends CheckEvent['type']> = CheckEvent & { type: T };
 
@@ -273,7 +274,7 @@ export class MetricsCollector {
     this.pass(f, point['device.response'], t);
     record(this.roundTrip, t - f.raisedNs);
     this.flights.delete(ev.ghost);
-    this.spareFlights.push(f);
+    append(this.spareFlights, f);
   }
 
   private retire(ev: Ev<'chk.retire'>, t: number): void {
@@ -400,7 +401,7 @@ export class MetricsCollector {
     const f = this.flights.get(ghost);
     if (f === undefined) return;
     this.flights.delete(ghost);
-    this.spareFlights.push(f);
+    append(this.spareFlights, f);
   }
 
   /** The group of flight f (undefined: not in flight) reached point `p` at t: the hop from the last point it passed gets t − then (a point counts once per group). */

@@ -15,6 +15,7 @@
 import { DirectMap } from '../util/direct-map.ts';
 import { removeFirst } from '../util/remove-first.ts';
 import { blankFault, iopfCode, type IopfCode, type IopfFault } from './fault.ts';
+import { append } from '../util/append.ts';
 
 export type HandlerKey = number;
 
@@ -249,7 +250,7 @@ export function iopfNewFault(core: IopfCoreState): IopfFault {
 
 /** A fault record the core was never given (a Stop Marker, a malformed request) or answered without keeping (no handler). */
 export function iopfFreeFault(core: IopfCoreState, fault: IopfFault): void {
-  core.pool.faults.push(fault);
+  append(core.pool.faults, fault);
 }
 
 function newGroup(core: IopfCoreState, rid: number, handler: HandlerKey): IopfGroup {
@@ -268,13 +269,13 @@ function newGroup(core: IopfCoreState, rid: number, handler: HandlerKey): IopfGr
 /** iopf_free_group(): the group's faults and the group go back to the free lists. */
 function freeGroup(core: IopfCoreState, group: IopfGroup): void {
   const faults = group.faults;
-  while (faults.length > 0) core.pool.faults.push(faults.pop()!);
-  core.pool.groups.push(group);
+  while (faults.length > 0) append(core.pool.faults, faults.pop()!);
+  append(core.pool.groups, group);
 }
 
 function freePartials(core: IopfCoreState, dev: IopfDevice): void {
   const partials = dev.partials;
-  while (partials.length > 0) core.pool.faults.push(partials.pop()!);
+  while (partials.length > 0) append(core.pool.faults, partials.pop()!);
 }
 
 function unlink(core: IopfCoreState, group: IopfGroup): void {

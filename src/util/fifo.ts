@@ -1,6 +1,8 @@
 // An unbounded FIFO queue with O(1) amortised push and shift: an array with a moving head,
 // compacted once more than half of it (and over 1024 items) has been taken out.
 
+import { append } from './append.ts';
+
 export class Fifo<T> {
   private items: T[] = [];
   private head = 0;
@@ -10,7 +12,7 @@ export class Fifo<T> {
   }
 
   push(item: T): void {
-    this.items.push(item);
+    append(this.items, item);
   }
 
   shift(): T {

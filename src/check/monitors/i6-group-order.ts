@@ -8,6 +8,7 @@
 import { layerNames } from '../../protocol/check-events.ts';
 import { DirectMap } from '../../util/direct-map.ts';
 import type { CheckEventOf, Monitor, MonitorEnv } from '../types.ts';
+import { append } from '../../util/append.ts';
 
 interface Seen {
   lastIndex: number;
@@ -32,7 +33,7 @@ export function groupOrderMonitor(env: MonitorEnv): GroupOrderMonitor {
     const s = seen.get(key);
     if (s !== undefined) {
       seen.delete(key);
-      spare.push(s);
+      append(spare, s);
     }
     return s;
   };
