@@ -291,6 +291,7 @@ export class Checker {
       violationsDropped: this.dropped,
       invariants,
       ...(this.metrics ? { metrics: this.metrics.finish() } : {}),
+      ...(this.chains instanceof NoChains && this.violations.length > 0 ? { chainsKept: false as const } : {}),
     };
   }
 

@@ -76,6 +76,8 @@ export interface CheckerResult {
   backPressureWaits?: number;
   /** The run's metrics from the same events (absent when turned off). */
   metrics?: RunMetrics;
+  /** false: the run kept no causal chains (CheckerOptions.chains), so its violations carry none; absent when it kept them or found no violation. */
+  chainsKept?: false;
 }
 
 /** How the run ended, for the end-of-run sweeps. */

@@ -71,6 +71,16 @@ function checkerLines(r: NestedReport): string[] {
     lines.push('', `violation ${v.invariant}: ${v.message}`);
     if (v.ghosts.length) lines.push(`  ghosts: ${v.ghosts.join(', ')}`);
     if (v.chain.length) lines.push('  causal chain (oldest first):');
+    else if (c.chainsKept === false) {
+      // The simulator keeps chains by running a violating run again (nested-run.ts), which a run stopped from outside does not.
+      const why =
+        r.stopReason === 'interrupted'
+          ? ': a run stopped by an interrupt does not run again to keep it'
+          : r.stopReason === 'wall-clock-cap'
+            ? ': a run stopped by the wall-clock cap does not run again to keep it'
+            : '';
+      lines.push(`  causal chain: not kept${why}`);
+    }
     for (const e of v.chain) lines.push(`    #${e.seq}${e.timeNs >= 0 ? ` ${fmtNs(e.timeNs)}` : ''} ${e.actor}: ${e.text}`);
     if (v.replay) lines.push(`  replay: ${v.replay}`);
   }

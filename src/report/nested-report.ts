@@ -76,7 +76,7 @@ export interface NestedReport {
   marks: Record<string, number>;
   checks: CheckResult[];
   /** The online checker's verdict (src/check/): events seen, violations, one line per invariant. */
-  checker: { events: number; violations: Violation[]; violationsDropped: number; invariants: InvariantVerdict[]; backPressureWaits?: number } | null;
+  checker: { events: number; violations: Violation[]; violationsDropped: number; invariants: InvariantVerdict[]; backPressureWaits?: number; chainsKept?: false } | null;
   /** The command that replays this run deterministically. */
   replay: string;
   ok: boolean;

@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { runNestedOffThread } from './nested-run-off-thread.ts';
 import { buildNestedReport, type NestedReport } from '../report/nested-report.ts';
 import type { MachinesMode } from '../machines/mode.ts';
-import { runSim, type ReplayedStop, type SimResult } from './sim/sim-runtime.ts';
+import { runSim, type SimResult } from './sim/sim-runtime.ts';
 import { defaultStrategy, randomStrategy, replayStrategy, type ReplayStrategy } from './sim/strategy.ts';
 import { makeStrategy, strategyWords, type StrategySpec } from './sim/strategy-spec.ts';
 import { decodeChoices, encodeChoices, type StepSchedule } from './sim/choices.ts';
@@ -72,9 +72,10 @@ export interface NestedRunOptions {
   /**
    * Simulator: when the checker keeps its violations' causal chains. 'on-violation' (default):
    * the run keeps none and a run that found a violation runs again with them (the same run, so
-   * the same result, for a second run's time); 'always': one run that keeps them; 'never':
-   * violations come without chains (a search that only asks whether a run fails). On threads
-   * the chains are always kept: a threaded run cannot be run again as it ran.
+   * the same result, for a second run's time), unless it was stopped from outside (interrupted,
+   * wall-clock cap): then its violations come without chains; 'always': one run that keeps them;
+   * 'never': violations come without chains (a search that only asks whether a run fails). On
+   * threads the chains are always kept: a threaded run cannot be run again as it ran.
    */
   chains?: 'on-violation' | 'always' | 'never';
 }
@@ -145,7 +146,6 @@ function scheduleStrategy(o: NestedRunOptions): ReplayStrategy | undefined {
   return replayStrategy(choices, { ...(o.schedulePastEnd !== undefined ? { pastEnd: o.schedulePastEnd } : {}), ...(fallback !== undefined ? { fallback } : {}) });
 }
 
-/** One simulator run of the nested topology as the options ask; `chains` and `replayStop` as SimOptions'. */
 interface SimRunDone {
   r: SimResult;
   strategy: ReplayStrategy | undefined;
@@ -153,7 +153,8 @@ interface SimRunDone {
   delaysPerStep?: number[];
 }
 
-function simRunOnce(topology: Topology, scenario: Scenario, o: NestedRunOptions, chains: boolean, replayStop?: ReplayedStop): SimRunDone {
+/** One simulator run of the nested topology as the options ask, keeping causal chains or not. */
+function simRunOnce(topology: Topology, scenario: Scenario, o: NestedRunOptions, chains: boolean): SimRunDone {
   const strategy = scheduleStrategy(o);
   const chosen: Strategy | undefined = o.steps !== undefined ? stepReplayStrategy(o.steps) : (strategy ?? (o.strategy !== undefined ? makeStrategy(o.strategy, o.seed) : undefined));
   const observed = o.onStepLayout !== undefined ? observeStepLayout(chosen ?? randomStrategy(o.seed)) : undefined;
@@ -169,11 +170,9 @@ function simRunOnce(topology: Topology, scenario: Scenario, o: NestedRunOptions,
     },
     metrics: o.metrics ?? {},
     ...(chains ? {} : { chains: false }),
-    ...(replayStop !== undefined ? { replayStop } : {}),
     ...(observed !== undefined ? { strategy: observed.strategy } : chosen !== undefined ? { strategy: chosen } : {}),
     ...(o.stepHashes ? { stepHashes: true } : {}),
-    // A run again of an interrupted one goes to where that one stopped: the signal that stopped it would stop this one at once.
-    ...(o.signal !== undefined && replayStop?.stopReason !== 'interrupted' ? { signal: o.signal } : {}),
+    ...(o.signal !== undefined ? { signal: o.signal } : {}),
   });
   return { r, strategy, ...(observed !== undefined ? { delaysPerStep: observed.delaysPerStep } : {}) };
 }
@@ -181,9 +180,10 @@ function simRunOnce(topology: Topology, scenario: Scenario, o: NestedRunOptions,
 /**
  * The simulator's run with its violations' causal chains. Keeping chains costs about a tenth of a
  * run, and only a violation reads them; a run is exact to replay, so by default ('on-violation')
- * the run keeps none, and a run that found a violation runs again with them, to the same stop,
- * which gives what one run keeping them gives. A run again that is itself interrupted leaves the
- * first run's result, its violations without chains.
+ * the run keeps none, and a run that found a violation runs again with them, which gives what one
+ * run keeping them gives. A run stopped from outside (an interrupt, the wall-clock cap) does not
+ * run again: its user asked it to stop, or it already ran too long. Its violations come without
+ * chains (the report says so), as does a run again that is itself interrupted.
  */
 function simRunWithChains(topology: Topology, scenario: Scenario, o: NestedRunOptions): SimRunDone {
   const done = simRunMaybeAgain(topology, scenario, o);
@@ -191,17 +191,18 @@ function simRunWithChains(topology: Topology, scenario: Scenario, o: NestedRunOp
   return done;
 }
 
+/** A stop that a second run would not reach at the same step: the wall clock's, an interrupt's. */
+export function stoppedFromOutside(stop: string): boolean {
+  return stop === 'interrupted' || stop === 'wall-clock-cap';
+}
+
 function simRunMaybeAgain(topology: Topology, scenario: Scenario, o: NestedRunOptions): SimRunDone {
   const mode = o.chains ?? 'on-violation';
   const first = simRunOnce(topology, scenario, o, mode === 'always');
   if (mode !== 'on-violation' || first.r.checker === null || first.r.checker.violations.length === 0) return first;
-  const stop = first.r.stopReason;
-  const replayStop: ReplayedStop | undefined =
-    stop === 'wall-clock-cap' || stop === 'interrupted'
-      ? { steps: first.r.steps, virtualNs: first.r.virtualNs, stopReason: stop, ...(first.r.stopReport !== undefined ? { stopReport: first.r.stopReport } : {}) }
-      : undefined;
-  const again = simRunOnce(topology, scenario, o, true, replayStop);
-  return again.r.stopReason === 'interrupted' && stop !== 'interrupted' ? first : again;
+  if (stoppedFromOutside(first.r.stopReason)) return first;
+  const again = simRunOnce(topology, scenario, o, true);
+  return stoppedFromOutside(again.r.stopReason) ? first : again;
 }
 
 /**

@@ -22,9 +22,11 @@ async function interrupted(args: string[], signal: NodeJS.Signals, afterMs: numb
   child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
   });
+  // Listened for from the start: a child that ends before the signal fails the test, not hangs it.
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   await new Promise((r) => setTimeout(r, afterMs));
   child.kill(signal);
-  const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const code = await exited;
   return { code, out, err };
 }
 
@@ -138,7 +140,8 @@ describe('faultline command-line conventions', () => {
   }
 
   it('SIGINT stops a simulator run and reports what ran so far, exit 130', async () => {
-    const { code, out, err } = await interrupted(['run', 'default-storm', '--runtime', 'sim', '--duration-ms', '2000'], 'SIGINT', 4000);
+    // Long enough that it cannot end before the signal (the simulator runs ~100 k faults a CPU second).
+    const { code, out, err } = await interrupted(['run', 'default-storm', '--runtime', 'sim', '--duration-ms', '20000'], 'SIGINT', 4000);
     expect(code, err).toBe(130);
     expect(out).toMatch(/deterministic runtime · seed 1 · [\d.]+ (?:ns|µs|ms|s) virtual · interrupted/);
     expect(out).toMatch(/verdict: INTERRUPTED — stopped after [\d.]+ (?:ns|µs|ms|s) virtual/);
@@ -146,9 +149,9 @@ describe('faultline command-line conventions', () => {
   }, 60_000);
 
   it('SIGINT stops an exploration and reports the seeds that ran', async () => {
-    const { code, out, err } = await interrupted(['explore', 'prq-clear-pro-early', '--seeds', '200'], 'SIGINT', 5000);
+    const { code, out, err } = await interrupted(['explore', 'prq-clear-pro-early', '--seeds', '2000'], 'SIGINT', 5000);
     expect(code, err).toBe(130);
-    expect(out).toMatch(/verdict: INTERRUPTED — \d+ of 200 seeds ran/);
+    expect(out).toMatch(/verdict: INTERRUPTED — \d+ of 2000 seeds ran/);
     expect(err).toContain('stopped by SIGINT');
   }, 60_000);
 });

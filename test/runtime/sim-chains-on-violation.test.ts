@@ -1,11 +1,11 @@
 // The simulator keeps causal chains only for a run that needs them (nested-run.ts
-// simRunWithChains): a violating run runs again with them, to the same stop, and its report must
-// be the one a single run keeping them gives; a run stopped from outside (wall-clock cap,
-// interrupt) must run again to the same step, time and stop report (SimOptions.replayStop).
+// simRunWithChains): a violating run runs again with them, and its report must be the one a
+// single run keeping them gives; a run stopped from outside (wall-clock cap, interrupt) does not
+// run again, and its report says its violations come without chains.
 import { describe, expect, it } from 'vitest';
 import { runNested } from '../../src/runtime/nested-run.ts';
-import { runSim, type SimResult } from '../../src/runtime/sim/sim-runtime.ts';
-import { nestedTopology } from '../../src/scenario/nested-topology.ts';
+import type { SimResult } from '../../src/runtime/sim/sim-runtime.ts';
+import { formatNestedReport } from '../../src/report/format-nested.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
 
@@ -14,22 +14,6 @@ function scenarioWith(name: string, bug: string | null, durationMs: number): Sce
   scenario.durationMs = durationMs;
   if (bug !== null) scenario.bugs = [...scenario.bugs, bug as Scenario['bugs'][number]];
   return scenario;
-}
-
-/** What two runs must share to be the same run. */
-function sameRun(r: SimResult) {
-  return {
-    steps: r.steps,
-    virtualNs: r.virtualNs,
-    traceHash: r.traceHash,
-    stopReason: r.stopReason,
-    stopReport: r.stopReport,
-    choices: Array.from(r.choices),
-    channels: r.channels,
-    marks: r.marks,
-    stats: r.actors.map((a) => [a.name, a.pending, a.stats]),
-    checker: JSON.stringify(r.checker),
-  };
 }
 
 describe('causal chains kept on violation', () => {
@@ -51,7 +35,7 @@ describe('causal chains kept on violation', () => {
       expect(JSON.stringify(lazy)).toBe(JSON.stringify(always));
       // Without chains the violations and everything else are the same; only the chains are empty.
       expect(never.checker!.violations.map((v) => v.chain.length)).toEqual(violations.map(() => 0));
-      const unchained = { ...always, checker: { ...always.checker!, violations: violations.map((v) => ({ ...v, chain: [] })) } };
+      const unchained = { ...always, checker: { ...always.checker!, violations: violations.map((v) => ({ ...v, chain: [] })), chainsKept: false } };
       expect(JSON.stringify(never)).toBe(JSON.stringify(unchained));
     });
   }
@@ -76,30 +60,21 @@ describe('causal chains kept on violation', () => {
   });
 });
 
-describe('a stop from outside, run again (SimOptions.replayStop)', () => {
-  const topology = () => nestedTopology(scenarioWith('default-storm', null, 20)).topology;
-
-  it('an interrupted run runs again to the same step, time and checker verdict', () => {
-    const signal = { aborted: false };
-    const first = runSim(topology(), { seed: 4, signal, progress: { everySteps: 1000, fn: (steps) => void (signal.aborted = steps >= 5000) } });
-    expect(first.stopReason).toBe('interrupted');
-    const again = runSim(topology(), { seed: 4, replayStop: { steps: first.steps, virtualNs: first.virtualNs, stopReason: 'interrupted' } });
-    expect(sameRun(again)).toEqual(sameRun(first));
-  });
-
-  it('a run the wall-clock cap stopped runs again to the same stop, with the same stop report', () => {
-    const first = runSim(topology(), { seed: 5, guard: { wallClockCapMs: 0 } });
-    expect(first.stopReason).toBe('wall-clock-cap');
-    expect(first.stopReport).toBeDefined();
-    const again = runSim(topology(), {
-      seed: 5,
-      guard: { wallClockCapMs: 0 },
-      replayStop: { steps: first.steps, virtualNs: first.virtualNs, stopReason: 'wall-clock-cap', stopReport: first.stopReport! },
-    });
-    expect(sameRun(again)).toEqual(sameRun(first));
-  });
-
-  it('a run again that steps past the stop it repeats throws FAULTLINE_REPLAY_DIVERGED', () => {
-    expect(() => runSim(topology(), { seed: 4, replayStop: { steps: 100, virtualNs: 1e15, stopReason: 'interrupted' } })).toThrow(expect.objectContaining({ code: 'FAULTLINE_REPLAY_DIVERGED' }));
+describe('a run stopped from outside does not run again for its chains', () => {
+  it('a violating run the wall-clock cap stopped reports its violations without chains, from one run, and says why', async () => {
+    const s = scenarioWith('vprq-overflow', 'vprq-drop-leaks-cookie', 50);
+    let results = 0;
+    const r = await runNested(s, { runtime: 'sim', seed: 1, wallClockCapMs: 0, onSimResult: () => results++ });
+    expect(r.stopReason).toBe('wall-clock-cap');
+    expect(r.checker!.violations.length).toBeGreaterThan(0);
+    expect(r.checker!.violations.every((v) => v.chain.length === 0)).toBe(true);
+    expect(results).toBe(1);
+    expect(r.checker!.chainsKept).toBe(false);
+    expect(formatNestedReport(r)).toContain('causal chain: not kept: a run stopped by the wall-clock cap does not run again to keep it');
+    // Kept in one run ('always'), they are not said to be missing.
+    const always = await runNested(structuredClone(s), { runtime: 'sim', seed: 1, wallClockCapMs: 0, chains: 'always' });
+    expect(always.checker!.violations.length).toBe(r.checker!.violations.length);
+    expect(always.checker!.chainsKept).toBeUndefined();
+    expect(formatNestedReport(always)).not.toContain('causal chain: not kept');
   });
 });

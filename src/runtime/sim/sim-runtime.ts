@@ -48,13 +48,6 @@ export interface SimOptions {
   metrics?: MetricsOptions | false;
   /** The checker keeps causal chains for its violations (default true; checker.ts CheckerOptions.chains). */
   chains?: boolean;
-  /**
-   * Stop as an earlier run of the same seed and schedule stopped for a reason outside the run
-   * (a wall-clock cap, an interrupt): at its step count and virtual time, with its reason and stop
-   * report, so the run again is the same run (nested-run.ts runs a violating run again for its
-   * causal chains). The run's own wall-clock cap is then off: the stop bounds it.
-   */
-  replayStop?: ReplayedStop;
   /** Called every `everySteps` steps (progress display, memory sampling); must not touch the run. */
   progress?: { everySteps: number; fn: (steps: number, virtualNs: number) => void };
   /** Guard rails (watchdog.ts): livelock bound in virtual ns (default off), wall-clock cap (default 10 min), progress probe. */
@@ -69,14 +62,6 @@ export interface SimOptions {
    * SharedArrayBuffer read with Atomics.load, for a run in a worker).
    */
   signal?: { readonly aborted: boolean };
-}
-
-/** Where and why a run stopped from outside, for replayStop. */
-export interface ReplayedStop {
-  steps: number;
-  virtualNs: number;
-  stopReason: 'wall-clock-cap' | 'interrupted';
-  stopReport?: string;
 }
 
 export interface SimGuardOptions {
@@ -211,7 +196,6 @@ class SimRun {
   private readonly maxVirtualNs: number;
   private readonly progress: SimOptions['progress'];
   private readonly signal: SimOptions['signal'];
-  private readonly replayStop: ReplayedStop | undefined;
   private readonly recordChoices: boolean;
   private readonly queues: SimQueue[];
   private readonly sent: number[];
@@ -276,11 +260,10 @@ class SimRun {
     this.topo = topo;
     this.seed = options.seed;
     this.strategy = options.strategy ?? randomStrategy(options.seed);
-    this.replayStop = options.replayStop;
-    this.maxSteps = Math.min(options.maxSteps ?? defaultMaxSteps, options.replayStop?.steps ?? Infinity);
+    this.maxSteps = options.maxSteps ?? defaultMaxSteps;
     this.maxVirtualNs = options.maxVirtualNs ?? Infinity;
     this.progress = options.progress;
-    this.guard = options.replayStop === undefined ? (options.guard ?? {}) : { ...options.guard, wallClockCapMs: Infinity };
+    this.guard = options.guard ?? {};
     this.signal = options.signal;
     this.recordChoices = options.recordChoices ?? true;
     this.stepTrace = options.stepHashes ? { hashes: [], sources: [] } : undefined;
@@ -384,23 +367,8 @@ class SimRun {
     let lookAt = checkEverySteps;
     for (;;) {
       if (this.steps >= this.maxSteps) {
-        const r = this.replayStop;
-        if (r === undefined) {
-          stopReason = 'max-steps';
-          break;
-        }
-        if (this.steps > r.steps) {
-          throw new FaultlineError(
-            'FAULTLINE_REPLAY_DIVERGED',
-            `the run again went past step ${r.steps}, where the run it repeats stopped (${r.stopReason}) at ${r.virtualNs} ns with nothing left to step before that time`,
-          );
-        }
-        // The earlier run may have stopped after virtual time moved on with no step between.
-        if (this.nowNs >= r.virtualNs) {
-          stopReason = r.stopReason;
-          this.stopWhy = r.stopReport;
-          break;
-        }
+        stopReason = 'max-steps';
+        break;
       }
       if (this.steps >= lookAt) {
         lookAt = this.steps + checkEverySteps;
