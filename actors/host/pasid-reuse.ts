@@ -152,7 +152,7 @@ export function pollPasidDrains(s: HostState, ctx: ActorCtx): void {
 
 /** cmd.waitDone of a drain's fence: read PRS. False when the tag is not a drain's. */
 export function onPasidDrainWaitDone(s: HostState, ctx: ActorCtx, tag: number): boolean {
-  const l = s.pasids.lives.find((x) => x.step === 'fence' && x.tag === tag);
+  const l = lifeWaiting(s.pasids.lives, 'fence', tag);
   if (l === undefined) return false;
   l.step = 'status';
   l.tag = nextTag(s);
@@ -160,9 +160,23 @@ export function onPasidDrainWaitDone(s: HostState, ctx: ActorCtx, tag: number): 
   return true;
 }
 
+/**
+ * The first drain at `step` waiting for `tag`: a loop, not find() with a closure over the tag
+ * (every register read answer and every wait completion of the host asks, with no drain
+ * running almost always; issue 9).
+ */
+function lifeWaiting(lives: readonly PasidLife[], step: PasidLife['step'], tag: number): PasidLife | undefined {
+  for (let i = 0; i < lives.length; i++) {
+    const l = lives[i]!;
+    if (l.step === step && l.tag === tag) return l;
+  }
+  return undefined;
+}
+
 /** The PRS read of a drain: PRO → again, else done, unbind and bind the new address space. */
 export function onPasidDrainRead(s: HostState, ctx: ActorCtx, reg: number, tag: number, value: number): boolean {
-  const l = s.pasids.lives.find((x) => x.step === 'status' && x.tag === tag && reg === vtdReg.PRS);
+  if (reg !== vtdReg.PRS) return false;
+  const l = lifeWaiting(s.pasids.lives, 'status', tag);
   if (l === undefined) return false;
   if ((value & prsBit.PRO) !== 0) {
     run(s, ctx, l, { type: 'drain.retry' });
