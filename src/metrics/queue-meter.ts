@@ -47,17 +47,21 @@ export interface QueueMetrics {
 /** Little's law is judged within this relative error. */
 export const littleTolerance = 0.01;
 
+/** Nodes a batch pool starts with. */
+const poolStart = 16;
+
 /**
  * A key's arrival batches after its oldest (time, items), in typed arrays, linked in arrival
  * order, with a free list: the meter sits on the checker's hot path and allocates nothing per
  * event. Most keys never have a second batch, so most events never touch the pool.
+ * The arrays start small and double: a short run's meters should cost little to make.
  */
 class BatchPool {
-  t = new Float64Array(256);
-  n = new Float64Array(256);
-  next = new Int32Array(256);
+  t = new Float64Array(poolStart);
+  n = new Float64Array(poolStart);
+  next = new Int32Array(poolStart);
   /** Valid at a chain's first node: the chain's last node. */
-  tail = new Int32Array(256);
+  tail = new Int32Array(poolStart);
   private free = -1;
   private used = 0;
 
@@ -101,38 +105,40 @@ const rowN = 2;
 /** First pool node of the key's later batches, or -1. */
 const rowMore = 3;
 
+/** Direct rows a table starts with: a short run's keys (ghost ids from 1) stay below them. */
+const directRowsStart = 64;
+
 /**
  * key → row holding the key and its oldest batch: a direct-mapped table on the key's low bits
  * (the keys of what a queue holds at once are a window of recent ghost ids, so they rarely
  * collide), one cache line for a key's lookup and its batch; a colliding key gets a row past
  * the direct ones through a Map. Which keys collide, and the order rows() yields them (direct
  * rows by index, then the Map's insertion order), fix the order of the end-of-run residual
- * sums: keep the 2^12 direct rows.
+ * sums: keep the 2^12 direct rows. The array holding them starts at directRowsStart rows and
+ * doubles to reach the highest row written (the mask stays 2^12, so the same keys collide): a
+ * 128 KB table per meter allocated up front was a short run's largest set-up cost (issue 9).
  */
 class KeyRows {
   private static readonly bits = 12;
   private static readonly direct = 1 << KeyRows.bits;
-  rows = new Float64Array(KeyRows.direct * rowStride);
+  rows = new Float64Array(directRowsStart * rowStride);
   private readonly overflow = new Map<number, number>();
   private spareOverflow: number[] = [];
   private overflowUsed = 0;
-  /**
-   * End of the direct rows ever used (offset): the end-of-run sweep stops there, so a short run
-   * reads only the rows it wrote (the rest of the table are zero pages never touched; reading
-   * them cost a cold finish 10-15 ms of page faults).
-   */
+  /** End of the direct rows ever used (offset): the end-of-run sweep stops there. */
   private directEnd = 0;
 
   /** The row offset of key, or -1. */
   find(key: number): number {
     const at = (key & (KeyRows.direct - 1)) * rowStride;
-    if (this.rows[at + rowKey] === key + 1) return at;
+    if (at < this.rows.length && this.rows[at + rowKey] === key + 1) return at;
     return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
-  /** A row for key, absent until now, holding no batch yet. */
+  /** A row for key, absent until now, holding no batch yet (the rows may move to a wider array: read `rows` after). */
   insert(key: number): number {
     let at = (key & (KeyRows.direct - 1)) * rowStride;
+    if (at >= this.rows.length) this.widen(at + rowStride);
     if (this.rows[at + rowKey] !== 0) {
       at = this.spareOverflow.pop() ?? this.newOverflowRow();
       this.overflow.set(key, at);
@@ -162,12 +168,17 @@ class KeyRows {
 
   private newOverflowRow(): number {
     const at = (KeyRows.direct + this.overflowUsed++) * rowStride;
-    if (at + rowStride > this.rows.length) {
-      const wider = new Float64Array(this.rows.length + KeyRows.direct * rowStride);
-      wider.set(this.rows);
-      this.rows = wider;
-    }
+    if (at + rowStride > this.rows.length) this.widen(at + rowStride);
     return at;
+  }
+
+  /** Rows up to offset `end` exist: doubling while within the direct rows, the direct rows whole before the first overflow row. */
+  private widen(end: number): void {
+    let size = this.rows.length;
+    while (size < end) size = size < KeyRows.direct * rowStride ? size * 2 : size + KeyRows.direct * rowStride;
+    const wider = new Float64Array(size);
+    wider.set(this.rows);
+    this.rows = wider;
   }
 }
 

@@ -50,7 +50,7 @@ export class SeriesClock {
 }
 
 /** Starting room of a PointColumn (points); it doubles as needed. */
-const columnStart = 64;
+const columnStart = 16;
 
 /**
  * Per-point values of one series: the first `length` entries of a Float64Array; every entry at
