@@ -22,8 +22,17 @@ export interface Histogram {
   max: number;
 }
 
+/**
+ * Born with sum and max as double fields, then set to 0: the fields keep that representation, so
+ * every histogram has one hidden class from its creation. Born as small integers, they changed
+ * class at the first fractional value, and code optimized in an earlier run deoptimized ('wrong
+ * map') on each new run's fresh histograms (issue 9).
+ */
 export function createHistogram(): Histogram {
-  return { counts: [], total: 0, sum: 0, min: Infinity, max: 0 };
+  const h: Histogram = { counts: [], total: 0, sum: 0.5, min: Infinity, max: 0.5 };
+  h.sum = 0;
+  h.max = 0;
+  return h;
 }
 
 /** The bucket a value falls in (negative values count as 0). */
