@@ -105,8 +105,17 @@ const rowN = 2;
 /** First pool node of the key's later batches, or -1. */
 const rowMore = 3;
 
-/** Direct rows a table starts with: a short run's keys (ghost ids from 1) stay below them. */
-const directRowsStart = 64;
+/** Direct rows of a key table (log2). */
+const directBits = 12;
+const directRows = 1 << directBits;
+
+/**
+ * The rows of every table no key has entered yet: all empty, never written. A meter makes its
+ * own 128 KB table at its first key: made up front for each of a run's meters, the tables were
+ * a short run's largest set-up cost (issue 9), and find() reads a full-length table with no
+ * bounds check of its own.
+ */
+const untouchedRows = new Float64Array(directRows * rowStride);
 
 /**
  * key → row holding the key and its oldest batch: a direct-mapped table on the key's low bits
@@ -114,31 +123,31 @@ const directRowsStart = 64;
  * collide), one cache line for a key's lookup and its batch; a colliding key gets a row past
  * the direct ones through a Map. Which keys collide, and the order rows() yields them (direct
  * rows by index, then the Map's insertion order), fix the order of the end-of-run residual
- * sums: keep the 2^12 direct rows. The array holding them starts at directRowsStart rows and
- * doubles to reach the highest row written (the mask stays 2^12, so the same keys collide): a
- * 128 KB table per meter allocated up front was a short run's largest set-up cost (issue 9).
+ * sums: keep the 2^12 direct rows.
  */
 class KeyRows {
-  private static readonly bits = 12;
-  private static readonly direct = 1 << KeyRows.bits;
-  rows = new Float64Array(directRowsStart * rowStride);
+  rows = untouchedRows;
   private readonly overflow = new Map<number, number>();
   private spareOverflow: number[] = [];
   private overflowUsed = 0;
-  /** End of the direct rows ever used (offset): the end-of-run sweep stops there. */
+  /**
+   * End of the direct rows ever used (offset): the end-of-run sweep stops there, so a short run
+   * reads only the rows it wrote (the rest of the table are zero pages never touched; reading
+   * them cost a cold finish 10-15 ms of page faults).
+   */
   private directEnd = 0;
 
   /** The row offset of key, or -1. */
   find(key: number): number {
-    const at = (key & (KeyRows.direct - 1)) * rowStride;
-    if (at < this.rows.length && this.rows[at + rowKey] === key + 1) return at;
+    const at = (key & (directRows - 1)) * rowStride;
+    if (this.rows[at + rowKey] === key + 1) return at;
     return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
-  /** A row for key, absent until now, holding no batch yet (the rows may move to a wider array: read `rows` after). */
+  /** A row for key, absent until now, holding no batch yet (the rows may move to a new array: read `rows` after). */
   insert(key: number): number {
-    let at = (key & (KeyRows.direct - 1)) * rowStride;
-    if (at >= this.rows.length) this.widen(at + rowStride);
+    if (this.rows === untouchedRows) this.rows = new Float64Array(directRows * rowStride);
+    let at = (key & (directRows - 1)) * rowStride;
     if (this.rows[at + rowKey] !== 0) {
       at = this.spareOverflow.pop() ?? this.newOverflowRow();
       this.overflow.set(key, at);
@@ -151,7 +160,7 @@ class KeyRows {
   remove(at: number): void {
     const key = this.rows[at + rowKey]! - 1;
     this.rows[at + rowKey] = 0;
-    if (at >= KeyRows.direct * rowStride) {
+    if (at >= directRows * rowStride) {
       this.overflow.delete(key);
       this.spareOverflow.push(at);
     }
@@ -167,18 +176,13 @@ class KeyRows {
   }
 
   private newOverflowRow(): number {
-    const at = (KeyRows.direct + this.overflowUsed++) * rowStride;
-    if (at + rowStride > this.rows.length) this.widen(at + rowStride);
+    const at = (directRows + this.overflowUsed++) * rowStride;
+    if (at + rowStride > this.rows.length) {
+      const wider = new Float64Array(this.rows.length + directRows * rowStride);
+      wider.set(this.rows);
+      this.rows = wider;
+    }
     return at;
-  }
-
-  /** Rows up to offset `end` exist: doubling while within the direct rows, the direct rows whole before the first overflow row. */
-  private widen(end: number): void {
-    let size = this.rows.length;
-    while (size < end) size = size < KeyRows.direct * rowStride ? size * 2 : size + KeyRows.direct * rowStride;
-    const wider = new Float64Array(size);
-    wider.set(this.rows);
-    this.rows = wider;
   }
 }
 

@@ -134,8 +134,8 @@ describe('queue meter', () => {
     expect(r.little.ok).toBe(true);
   });
 
-  it('a window of keys sliding past the rows a table starts with (it widens) keeps every key and the residual order', () => {
-    // Keys 0..19 999, 300 held at once, some colliding 4096 apart while the table is still narrow.
+  it('a window of keys sliding over the direct rows, some colliding 4096 apart, keeps every key and the residual', () => {
+    // Keys 0..19 999, 300 held at once; every seventh also 4096 further on, colliding with a key held.
     const m = meter(1, 1 << 20);
     const held = new Map<number, number>();
     let t = 0;
