@@ -47,21 +47,24 @@ export interface QueueMetrics {
 /** Little's law is judged within this relative error. */
 export const littleTolerance = 0.01;
 
-/** Nodes a batch pool starts with. */
+/** Nodes of a batch pool's first arrays. */
 const poolStart = 16;
+/** The arrays of every pool not used yet (most meters' keys never have a second batch): no room, never written. */
+const noTimes = new Float64Array(0);
+const noLinks = new Int32Array(0);
 
 /**
  * A key's arrival batches after its oldest (time, items), in typed arrays, linked in arrival
  * order, with a free list: the meter sits on the checker's hot path and allocates nothing per
  * event. Most keys never have a second batch, so most events never touch the pool.
- * The arrays start small and double: a short run's meters should cost little to make.
+ * The arrays are made at the first later batch, then double: a short run's meters should cost little to make.
  */
 class BatchPool {
-  t = new Float64Array(poolStart);
-  n = new Float64Array(poolStart);
-  next = new Int32Array(poolStart);
+  t = noTimes;
+  n = noTimes;
+  next = noLinks;
   /** Valid at a chain's first node: the chain's last node. */
-  tail = new Int32Array(poolStart);
+  tail = noLinks;
   private free = -1;
   private used = 0;
 
@@ -84,7 +87,7 @@ class BatchPool {
   }
 
   private grow(): void {
-    const size = this.t.length * 2;
+    const size = Math.max(poolStart, this.t.length * 2);
     const widen = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
       const b = make(size);
       b.set(a);
