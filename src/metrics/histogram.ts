@@ -130,7 +130,9 @@ export function summarize(h: Histogram): LatencySummary {
   const at = [NaN, NaN, NaN, NaN, NaN];
   const empty = h.total === 0;
   // quantile()'s nearest ranks, found in the same walk: the first bucket whose cumulative count reaches each.
-  const ranks = summaryQuantiles.map((q) => Math.max(1, Math.ceil(q * h.total)));
+  // A Float64Array, one class in every run: an array from map() held small integers or doubles run by run, and summarize deoptimized.
+  const ranks = new Float64Array(summaryQuantiles.length);
+  for (let i = 0; i < ranks.length; i++) ranks[i] = Math.max(1, Math.ceil(summaryQuantiles[i]! * h.total));
   let next = 0;
   let seen = 0;
   const counts = h.counts;
