@@ -22,8 +22,17 @@ export interface Histogram {
   max: number;
 }
 
+/**
+ * Born with sum and max as double fields, then set to 0: the fields keep that representation, so
+ * every histogram has one hidden class from its creation. Born as small integers, they changed
+ * class at the first fractional value, and code optimized in an earlier run deoptimized ('wrong
+ * map') on each new run's fresh histograms (issue 9).
+ */
 export function createHistogram(): Histogram {
-  return { counts: [], total: 0, sum: 0, min: Infinity, max: 0 };
+  const h: Histogram = { counts: [], total: 0, sum: 0.5, min: Infinity, max: 0.5 };
+  h.sum = 0;
+  h.max = 0;
+  return h;
 }
 
 /** The bucket a value falls in (negative values count as 0). */
@@ -121,7 +130,9 @@ export function summarize(h: Histogram): LatencySummary {
   const at = [NaN, NaN, NaN, NaN, NaN];
   const empty = h.total === 0;
   // quantile()'s nearest ranks, found in the same walk: the first bucket whose cumulative count reaches each.
-  const ranks = summaryQuantiles.map((q) => Math.max(1, Math.ceil(q * h.total)));
+  // A Float64Array, one class in every run: an array from map() held small integers or doubles run by run, and summarize deoptimized.
+  const ranks = new Float64Array(summaryQuantiles.length);
+  for (let i = 0; i < ranks.length; i++) ranks[i] = Math.max(1, Math.ceil(summaryQuantiles[i]! * h.total));
   let next = 0;
   let seen = 0;
   const counts = h.counts;

@@ -47,17 +47,24 @@ export interface QueueMetrics {
 /** Little's law is judged within this relative error. */
 export const littleTolerance = 0.01;
 
+/** Nodes of a batch pool's first arrays. */
+const poolStart = 16;
+/** The arrays of every pool not used yet (most meters' keys never have a second batch): no room, never written. */
+const noTimes = new Float64Array(0);
+const noLinks = new Int32Array(0);
+
 /**
  * A key's arrival batches after its oldest (time, items), in typed arrays, linked in arrival
  * order, with a free list: the meter sits on the checker's hot path and allocates nothing per
  * event. Most keys never have a second batch, so most events never touch the pool.
+ * The arrays are made at the first later batch, then double: a short run's meters should cost little to make.
  */
 class BatchPool {
-  t = new Float64Array(256);
-  n = new Float64Array(256);
-  next = new Int32Array(256);
+  t = noTimes;
+  n = noTimes;
+  next = noLinks;
   /** Valid at a chain's first node: the chain's last node. */
-  tail = new Int32Array(256);
+  tail = noLinks;
   private free = -1;
   private used = 0;
 
@@ -80,7 +87,7 @@ class BatchPool {
   }
 
   private grow(): void {
-    const size = this.t.length * 2;
+    const size = Math.max(poolStart, this.t.length * 2);
     const widen = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
       const b = make(size);
       b.set(a);
@@ -101,6 +108,18 @@ const rowN = 2;
 /** First pool node of the key's later batches, or -1. */
 const rowMore = 3;
 
+/** Direct rows of a key table (log2). */
+const directBits = 12;
+const directRows = 1 << directBits;
+
+/**
+ * The rows of every table no key has entered yet: all empty, never written. A meter makes its
+ * own 128 KB table at its first key: made up front for each of a run's meters, the tables were
+ * a short run's largest set-up cost (issue 9), and find() reads a full-length table with no
+ * bounds check of its own.
+ */
+const untouchedRows = new Float64Array(directRows * rowStride);
+
 /**
  * key → row holding the key and its oldest batch: a direct-mapped table on the key's low bits
  * (the keys of what a queue holds at once are a window of recent ghost ids, so they rarely
@@ -110,9 +129,7 @@ const rowMore = 3;
  * sums: keep the 2^12 direct rows.
  */
 class KeyRows {
-  private static readonly bits = 12;
-  private static readonly direct = 1 << KeyRows.bits;
-  rows = new Float64Array(KeyRows.direct * rowStride);
+  rows = untouchedRows;
   private readonly overflow = new Map<number, number>();
   private spareOverflow: number[] = [];
   private overflowUsed = 0;
@@ -125,14 +142,15 @@ class KeyRows {
 
   /** The row offset of key, or -1. */
   find(key: number): number {
-    const at = (key & (KeyRows.direct - 1)) * rowStride;
+    const at = (key & (directRows - 1)) * rowStride;
     if (this.rows[at + rowKey] === key + 1) return at;
     return this.overflow.size === 0 ? -1 : (this.overflow.get(key) ?? -1);
   }
 
-  /** A row for key, absent until now, holding no batch yet. */
+  /** A row for key, absent until now, holding no batch yet (the rows may move to a new array: read `rows` after). */
   insert(key: number): number {
-    let at = (key & (KeyRows.direct - 1)) * rowStride;
+    if (this.rows === untouchedRows) this.rows = new Float64Array(directRows * rowStride);
+    let at = (key & (directRows - 1)) * rowStride;
     if (this.rows[at + rowKey] !== 0) {
       at = this.spareOverflow.pop() ?? this.newOverflowRow();
       this.overflow.set(key, at);
@@ -145,7 +163,7 @@ class KeyRows {
   remove(at: number): void {
     const key = this.rows[at + rowKey]! - 1;
     this.rows[at + rowKey] = 0;
-    if (at >= KeyRows.direct * rowStride) {
+    if (at >= directRows * rowStride) {
       this.overflow.delete(key);
       this.spareOverflow.push(at);
     }
@@ -161,9 +179,9 @@ class KeyRows {
   }
 
   private newOverflowRow(): number {
-    const at = (KeyRows.direct + this.overflowUsed++) * rowStride;
+    const at = (directRows + this.overflowUsed++) * rowStride;
     if (at + rowStride > this.rows.length) {
-      const wider = new Float64Array(this.rows.length + KeyRows.direct * rowStride);
+      const wider = new Float64Array(this.rows.length + directRows * rowStride);
       wider.set(this.rows);
       this.rows = wider;
     }

@@ -49,15 +49,18 @@ export class SeriesClock {
   }
 }
 
-/** Starting room of a PointColumn (points); it doubles as needed. */
-const columnStart = 64;
+/** Room of a PointColumn's first array (points); it doubles as needed. */
+const columnStart = 16;
+
+/** The values of every column not written yet: no room, never written (a run makes dozens of columns, many never used). */
+const noValues = new Float64Array(0);
 
 /**
  * Per-point values of one series: the first `length` entries of a Float64Array; every entry at
  * or past length is 0, so reading one past the end gives what a missing point adds (nothing).
  */
 export class PointColumn {
-  values = new Float64Array(columnStart);
+  values = noValues;
   length = 0;
 
   /** Value of point i, 0 past the end. */
@@ -69,7 +72,7 @@ export class PointColumn {
   growTo(p: number): void {
     if (p < this.length) return;
     if (p >= this.values.length) {
-      let room = this.values.length * 2;
+      let room = Math.max(columnStart, this.values.length * 2);
       while (room <= p) room *= 2;
       const values = new Float64Array(room);
       values.set(this.values);
@@ -215,7 +218,8 @@ export class LevelSeries implements Coarsenable {
 
   /** Per point over [0, endNs]: the time-weighted mean level and the highest level. */
   points(endNs: number): { mean: number[]; max: number[] } {
-    this.advance(endNs);
+    // A series never set (no point yet, level 0) would integrate zeros into columns made for it: its points read 0 either way.
+    if (this.area.length !== 0) this.advance(endNs);
     const n = this.clock.pointsTo(endNs);
     const iv = this.clock.intervalNs;
     const mean = new Array<number>(n);

@@ -10,6 +10,12 @@ const exactQuantile = (sorted: number[], q: number): number => sorted[Math.max(1
 const qs = [0, 0.01, 0.5, 0.9, 0.99, 0.999, 0.9999, 1];
 
 describe('latency histogram', () => {
+  it('a new histogram is empty with +0 sum and max (born as doubles, then zeroed: no -0 in a report)', () => {
+    const h = createHistogram();
+    expect(h).toEqual({ counts: [], total: 0, sum: 0, min: Infinity, max: 0 });
+    expect(Object.is(h.sum, 0) && Object.is(h.max, 0)).toBe(true);
+  });
+
   it('puts every value in the bucket whose bounds hold it, buckets at most 1/128 of their low edge wide', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1e13, noNaN: true }), (v) => {

@@ -134,6 +134,32 @@ describe('queue meter', () => {
     expect(r.little.ok).toBe(true);
   });
 
+  it('a window of keys sliding over the direct rows, some colliding 4096 apart, keeps every key and the residual', () => {
+    // Keys 0..19 999, 300 held at once; every seventh also 4096 further on, colliding with a key held.
+    const m = meter(1, 1 << 20);
+    const held = new Map<number, number>();
+    let t = 0;
+    for (let key = 0; key < 20000; key++) {
+      m.arrive(++t, key, 1 + (key % 2));
+      held.set(key, (held.get(key) ?? 0) + 1 + (key % 2));
+      if (key % 7 === 0) {
+        m.arrive(++t, key + 4096, 1);
+        held.set(key + 4096, (held.get(key + 4096) ?? 0) + 1);
+      }
+      const old = key - 300;
+      if (old >= 0 && held.has(old)) {
+        m.depart(++t, old, held.get(old)!);
+        held.delete(old);
+      }
+    }
+    for (const [key, n] of held) expect(m.heldOf(key)).toBe(n);
+    expect(m.heldOf(123)).toBe(0);
+    const r = m.result(t);
+    expect(r.little.residual).toBe([...held.values()].reduce((a, b) => a + b, 0));
+    expect(r.little.unmatched).toBe(0);
+    expect(r.little.ok).toBe(true);
+  });
+
   it('a departure that matches no arrival breaks the accounting: Little fails, unmatched counted', () => {
     const m = meter();
     m.arrive(0, 1, 1);
