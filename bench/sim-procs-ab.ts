@@ -6,9 +6,9 @@
 // medians, the median of the per-pair ratios (after/before) and the trace hashes, which must match.
 //   ROOT=../base N=9 MS=300 npx tsx bench/sim-procs-ab.ts        CHECK=0 for the checker off
 // Both checkouts need `npm run build` first.
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simProcOnce, type SimProcRun } from './sim-proc.ts';
 import { median } from './stats.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -17,29 +17,8 @@ if (!base) throw new Error('ROOT=<another checkout, built> is required: the "bef
 const pairs = Number(process.env.N ?? 9);
 const ms = Number(process.env.MS ?? 300);
 
-/** The child: loads one checkout's dist/, runs default-storm three times (20 ms, then ms twice) and prints the last. */
-const child = `
-const root = process.argv[1];
-const { runNested } = await import(root + '/dist/src/runtime/nested-run.js');
-const { loadScenario } = await import(root + '/dist/src/scenario/load.js');
-const { scenario } = loadScenario('default-storm');
-let out;
-for (const d of [20, ${ms}, ${ms}]) {
-  const s = structuredClone(scenario);
-  s.durationMs = d;
-  const c0 = process.cpuUsage();
-  const r = await runNested(s, { runtime: 'sim', seed: 1, check: process.env.CHECK !== '0' });
-  const c = process.cpuUsage(c0);
-  out = { cpuMs: (c.user + c.system) / 1000, faults: r.faults.raised, hash: r.traceHash };
-}
-console.log(JSON.stringify(out));
-`;
-
-function once(root: string): { cpuMs: number; faults: number; hash: string } {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', child, root], { encoding: 'utf8', env: process.env });
-  if (r.status !== 0) throw new Error(`run in ${root} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { cpuMs: number; faults: number; hash: string };
-}
+const check = process.env.CHECK !== '0';
+const once = (root: string): SimProcRun => simProcOnce(root, ms, check);
 
 const after: number[] = [];
 const before: number[] = [];
@@ -48,8 +27,8 @@ const hashes = new Set<string>();
 let faults = 0;
 for (let i = 0; i < pairs; i++) {
   // Alternate which side runs first, so neither always meets a warmer (or busier) machine.
-  let x: ReturnType<typeof once>;
-  let y: ReturnType<typeof once>;
+  let x: SimProcRun;
+  let y: SimProcRun;
   if (i % 2 === 0) {
     x = once(here);
     y = once(base);
