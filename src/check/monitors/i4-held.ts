@@ -1,8 +1,8 @@
 // What I4 holds: items enqueued and not yet dequeued, a count per key (ghost·8 + queue), listed
 // at the end of a run in the order the keys were first enqueued, as a Map would (a key emptied
 // and enqueued again goes to the end). The counts sit in an append-only log of first enqueues,
-// and a DirectMap gives each key's place in it; an emptied key is only dropped from the
-// DirectMap, and its log entry, no longer the key's place, is skipped. The log is compacted
+// and a DirectMap gives each key's place in it; an emptied key is dropped from the DirectMap
+// and its log entry marked empty (key −1; keys are ≥ 0), to be skipped. The log is compacted
 // (the live entries moved to its front, in order) when it fills, and doubles only when more than
 // half of it is live. An OrderedIdMap here kept a linked list in insertion order up to date on
 // every enqueue and dequeue, six of them a fault, for a listing read once (issue 9).
@@ -38,15 +38,17 @@ export class HeldCounts {
     const at = this.placeOf.get(key);
     if (at === undefined) return 0;
     const before = this.counts[at]!;
-    if (before - n <= 0) this.placeOf.delete(key);
-    else this.counts[at] = before - n;
+    if (before - n <= 0) {
+      this.placeOf.delete(key);
+      this.keys[at] = -1;
+    } else this.counts[at] = before - n;
     return before;
   }
 
   /** [key, count] of every key held, in first-enqueue order (not for the hot path: the end-of-run listing). */
   entries(): [number, number][] {
     const out: [number, number][] = [];
-    for (let i = 0; i < this.length; i++) if (this.placeOf.get(this.keys[i]!) === i) out.push([this.keys[i]!, this.counts[i]!]);
+    for (let i = 0; i < this.length; i++) if (this.keys[i] !== -1) out.push([this.keys[i]!, this.counts[i]!]);
     return out;
   }
 
@@ -55,7 +57,7 @@ export class HeldCounts {
     let live = 0;
     for (let i = 0; i < this.length; i++) {
       const key = this.keys[i]!;
-      if (this.placeOf.get(key) !== i) continue;
+      if (key === -1) continue;
       this.keys[live] = key;
       this.counts[live] = this.counts[i]!;
       this.placeOf.set(key, live);
