@@ -3,11 +3,11 @@
 // event. At the end of a quiescent run everything enqueued has been dequeued. Entries are
 // forgotten once balanced, so memory follows what is queued now, not the run's length.
 // An entry is one number (enqueued − dequeued) under the key ghost·8 + queue: no object per
-// group and queue on the checker's hot path (i4-held.ts).
+// group and queue on the checker's hot path (ordered-counts.ts).
 
 import { checkQueue, checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
 import type { CheckEventOf, Monitor, MonitorEnv, RunEnd } from '../types.ts';
-import { HeldCounts } from './i4-held.ts';
+import { OrderedCounts } from '../ordered-counts.ts';
 
 export interface QueueTotals {
   accepted: number;
@@ -28,7 +28,7 @@ const queueName = (queue: number): string => queueNames[queue] ?? `queue ${queue
 
 export function conservationMonitor(env: MonitorEnv, totals: QueueTotals[] = []): ConservationMonitor {
   /** ghost·8 + queue → items enqueued and not yet dequeued (> 0), in first-enqueue order. */
-  const held = new HeldCounts();
+  const held = new OrderedCounts();
   const k = (queue: number, ghost: number): number => ghost * 8 + queue;
   return {
     invariant: 'I4',
