@@ -160,28 +160,29 @@ export class Checker {
     const { seqs, timesNs, actors } = b;
     b.length = 0;
     this.metrics?.batch(b.events, timesNs, actors, n);
-    for (let i = 0; i < n; i++) this.judge(b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
+    const chains = this.chains;
+    // One loop per mode, each judge small enough to be inlined into its own.
+    if (chains === null) for (let i = 0; i < n; i++) this.judge(b.take(i), timesNs[i]!);
+    else for (let i = 0; i < n; i++) this.judgeKeepingChains(chains, b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
   }
 
-  private judge(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+  /** An event's judging without causal chains: what is left is what the monitors and the table need. */
+  private judge(ev: CheckEvent, timeNs: number): void {
     this.count++;
     // The type is read once here (a megamorphic load: fourteen event shapes); its slot goes on.
     const type = routeSlot(ev.type);
     if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
     if (type === slot.liveness) this.i8ReadsAll = true;
-    if (this.chains === null) {
-      this.monitorsAndTable(type, ev, timeNs);
-      return;
-    }
-    const ghost = this.namesGhost[type] ? (ev as { ghost: number }).ghost : 0;
-    this.intoChains(this.chains, type, ghost, ev, seq, timeNs, actor);
     this.monitorsAndTable(type, ev, timeNs);
-    if (type === slot.respDelivered && ghost !== 0) this.chains.retire(ghost);
-    else if (type === slot.retire && !this.table.isLive(ghost)) this.chains.retire(ghost);
   }
 
-  /** The event into the causal slices of its group, its page or pages, and the group a delivered response was meant for (before the table forgets it). */
-  private intoChains(chains: Chains, type: number, ghost: number, ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+  /** judge(), the event also kept in the causal slices of its group, its page or pages, and the group a delivered response was meant for. */
+  private judgeKeepingChains(chains: Chains, ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+    this.count++;
+    const type = routeSlot(ev.type);
+    if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
+    if (type === slot.liveness) this.i8ReadsAll = true;
+    const ghost = this.namesGhost[type] ? (ev as { ghost: number }).ghost : 0;
     if (type === slot.xlateUsed) {
       const x = ev as CheckEvent & { type: 'chk.xlateUsed' };
       chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev, type);
@@ -190,11 +191,14 @@ export class Checker {
       for (let p = 0; p < d.pages; p++) chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev, type);
     } else chains.add(ghost, this.count, seq, timeNs, actor, ev, type);
     if (type === slot.respDelivered) {
-      // The device cannot name the group a response was meant for; the group it was sent for can.
+      // The device cannot name the group a response was meant for; the group it was sent for can (before the table forgets it).
       const r = ev as CheckEvent & { type: 'chk.respDelivered' };
       const meant = this.table.peekIntended(r.rid, r.prgi);
       if (meant !== undefined && meant !== ghost) chains.add(meant, this.count, seq, timeNs, actor, ev, type);
     }
+    this.monitorsAndTable(type, ev, timeNs);
+    if (type === slot.respDelivered && ghost !== 0) chains.retire(ghost);
+    else if (type === slot.retire && !this.table.isLive(ghost)) chains.retire(ghost);
   }
 
   /**
