@@ -12,7 +12,6 @@
 
 import type { CheckEvent } from '../protocol/messages.ts';
 import { Chains, type Stamped } from './chains.ts';
-import { NoChains } from './no-chains.ts';
 import { describeEvent } from './describe.ts';
 import { EventBatch } from './event-batch.ts';
 import { GroupTable } from './group-table.ts';
@@ -52,9 +51,12 @@ export interface CheckerOptions {
   /** Finished groups the group table keeps recognising (a late duplicate response); default 65 536. */
   finishedGroupsMax?: number;
   /**
-   * Keep each group's and page's last events for a violation's causal chain (default true). Off
-   * (no-chains.ts), a violation carries an empty chain and the rest of the result is the same: for
-   * a runtime that can run a violating run again with them (the simulator, nested-run.ts).
+   * Keep each group's and page's last events for a violation's causal chain (default true). Off,
+   * a violation carries an empty chain and the rest of the result is the same: for a runtime that
+   * can run a violating run again with them (the simulator, nested-run.ts). Keeping them is about
+   * a tenth of a simulator run with the checker on (issue 9), and only a violation reads them, so
+   * off, judging skips all the work only they need (the intended group's lookup at a delivered
+   * response, an invalidation's page loop, the liveness test at a retirement).
    */
   chains?: boolean;
 }
@@ -86,7 +88,8 @@ function namingGhost(): boolean[] {
 export class Checker {
   readonly table: GroupTable;
   readonly queueTotals: QueueTotals[] = [];
-  private readonly chains: Chains | NoChains;
+  /** null: no causal chains kept (CheckerOptions.chains false); judging then skips everything only they read. */
+  private readonly chains: Chains | null;
   private readonly monitors: Monitor[];
   /** The monitors in their fixed order, each in its own field for its own call sites in monitorsAndTable(). */
   private readonly i1: ExactlyOnceMonitor;
@@ -113,7 +116,7 @@ export class Checker {
 
   constructor(options: CheckerOptions = {}) {
     this.table = new GroupTable(options.finishedGroupsMax);
-    this.chains = options.chains === false ? new NoChains() : new Chains();
+    this.chains = options.chains === false ? null : new Chains();
     this.actorNames = options.actorNames ?? [];
     this.keepPerInvariant = options.keepPerInvariant ?? 5;
     this.metrics = options.metrics === false ? null : new MetricsCollector(options.metrics, this.actorNames);
@@ -157,32 +160,45 @@ export class Checker {
     const { seqs, timesNs, actors } = b;
     b.length = 0;
     this.metrics?.batch(b.events, timesNs, actors, n);
-    for (let i = 0; i < n; i++) this.judge(b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
+    const chains = this.chains;
+    // One loop per mode, each judge small enough to be inlined into its own.
+    if (chains === null) for (let i = 0; i < n; i++) this.judge(b.take(i), timesNs[i]!);
+    else for (let i = 0; i < n; i++) this.judgeKeepingChains(chains, b.take(i), seqs[i]!, timesNs[i]!, actors[i]!);
   }
 
-  private judge(ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+  /** An event's judging without causal chains: what is left is what the monitors and the table need. */
+  private judge(ev: CheckEvent, timeNs: number): void {
     this.count++;
     // The type is read once here (a megamorphic load: fourteen event shapes); its slot goes on.
+    const type = routeSlot(ev.type);
+    if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
+    if (type === slot.liveness) this.i8ReadsAll = true;
+    this.monitorsAndTable(type, ev, timeNs);
+  }
+
+  /** judge(), the event also kept in the causal slices of its group, its page or pages, and the group a delivered response was meant for. */
+  private judgeKeepingChains(chains: Chains, ev: CheckEvent, seq: number, timeNs: number, actor: number): void {
+    this.count++;
     const type = routeSlot(ev.type);
     if (type === slot.queue && measuredOnly(ev as CheckEvent & { type: 'chk.queue' })) return;
     if (type === slot.liveness) this.i8ReadsAll = true;
     const ghost = this.namesGhost[type] ? (ev as { ghost: number }).ghost : 0;
     if (type === slot.xlateUsed) {
       const x = ev as CheckEvent & { type: 'chk.xlateUsed' };
-      this.chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev, type);
+      chains.addPage(x.asid, x.page, this.count, seq, timeNs, actor, ev, type);
     } else if (type === slot.invDone && (ev as CheckEvent & { type: 'chk.invDone' }).pages <= invDonePagesSliced) {
       const d = ev as CheckEvent & { type: 'chk.invDone' };
-      for (let p = 0; p < d.pages; p++) this.chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev, type);
-    } else this.chains.add(ghost, this.count, seq, timeNs, actor, ev, type);
+      for (let p = 0; p < d.pages; p++) chains.addPage(d.asid, d.firstPage + p, this.count, seq, timeNs, actor, ev, type);
+    } else chains.add(ghost, this.count, seq, timeNs, actor, ev, type);
     if (type === slot.respDelivered) {
-      // The device cannot name the group a response was meant for; the group it was sent for can.
+      // The device cannot name the group a response was meant for; the group it was sent for can (before the table forgets it).
       const r = ev as CheckEvent & { type: 'chk.respDelivered' };
       const meant = this.table.peekIntended(r.rid, r.prgi);
-      if (meant !== undefined && meant !== ghost) this.chains.add(meant, this.count, seq, timeNs, actor, ev, type);
+      if (meant !== undefined && meant !== ghost) chains.add(meant, this.count, seq, timeNs, actor, ev, type);
     }
     this.monitorsAndTable(type, ev, timeNs);
-    if (type === slot.respDelivered && ghost !== 0) this.chains.retire(ghost);
-    else if (type === slot.retire && !this.table.isLive(ghost)) this.chains.retire(ghost);
+    if (type === slot.respDelivered && ghost !== 0) chains.retire(ghost);
+    else if (type === slot.retire && !this.table.isLive(ghost)) chains.retire(ghost);
   }
 
   /**
@@ -302,7 +318,7 @@ export class Checker {
       this.dropped++;
       return;
     }
-    this.violations.push({ invariant, message, ghosts, chain: this.chains.chainOf(ghosts, (s) => this.render(s), page) });
+    this.violations.push({ invariant, message, ghosts, chain: this.chains?.chainOf(ghosts, (s) => this.render(s), page) ?? [] });
   }
 
   private render(s: Stamped): ChainEntry {

@@ -3,11 +3,11 @@
 // event. At the end of a quiescent run everything enqueued has been dequeued. Entries are
 // forgotten once balanced, so memory follows what is queued now, not the run's length.
 // An entry is one number (enqueued − dequeued) under the key ghost·8 + queue: no object per
-// group and queue on the checker's hot path.
+// group and queue on the checker's hot path (ordered-counts.ts).
 
 import { checkQueue, checkQueueOp, checkReason, queueNames } from '../../protocol/check-events.ts';
-import { OrderedIdMap } from '../ordered-id-map.ts';
 import type { CheckEventOf, Monitor, MonitorEnv, RunEnd } from '../types.ts';
+import { OrderedCounts } from '../ordered-counts.ts';
 
 export interface QueueTotals {
   accepted: number;
@@ -28,7 +28,7 @@ const queueName = (queue: number): string => queueNames[queue] ?? `queue ${queue
 
 export function conservationMonitor(env: MonitorEnv, totals: QueueTotals[] = []): ConservationMonitor {
   /** ghost·8 + queue → items enqueued and not yet dequeued (> 0), in first-enqueue order. */
-  const held = new OrderedIdMap<number>(16);
+  const held = new OrderedCounts();
   const k = (queue: number, ghost: number): number => ghost * 8 + queue;
   return {
     invariant: 'I4',
@@ -43,19 +43,19 @@ export function conservationMonitor(env: MonitorEnv, totals: QueueTotals[] = [])
       }
       if (ev.op === checkQueueOp.enqueue) {
         t.accepted += ev.count;
-        held.addTo(k(ev.queue, ev.ghost), ev.count);
+        held.add(k(ev.queue, ev.ghost), ev.count);
         return;
       }
       if (ev.op !== checkQueueOp.dequeue) return;
       t.dequeued += ev.count;
-      const had = held.takeFrom(k(ev.queue, ev.ghost), ev.count) ?? 0;
+      const had = held.take(k(ev.queue, ev.ghost), ev.count);
       if (ev.count > had) {
         env.violate('I4', `${queueName(ev.queue)} gave out ${ev.count} item(s) of group ${ev.ghost} but held ${had} of it (dequeued without being queued)`, [ev.ghost]);
       }
     },
     finish(end: RunEnd): void {
       if (!end.quiescent) return;
-      const left = [...held.entries()];
+      const left = held.entries();
       for (const [key, items] of left.slice(0, listedMax)) {
         const ghost = Math.floor(key / 8);
         env.violate('I4', `${queueNames[key % 8]} still holds ${items} item(s) of group ${ghost} at quiescence`, [ghost]);

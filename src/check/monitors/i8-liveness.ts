@@ -6,7 +6,7 @@
 import { layerNames } from '../../protocol/check-events.ts';
 import type { CheckEvent } from '../../protocol/messages.ts';
 import type { CheckEventOf, Monitor, MonitorEnv, RunEnd } from '../types.ts';
-import { OrderedIdMap } from '../ordered-id-map.ts';
+import { OrderedCounts } from '../ordered-counts.ts';
 import { boundTracker } from './i8-bound.ts';
 
 const listedMax = 8;
@@ -24,8 +24,8 @@ export interface LivenessMonitor extends Monitor {
 }
 
 export function livenessMonitor(env: MonitorEnv): LivenessMonitor {
-  /** Groups at a handler, as ghost·8 + layer, in delivery order. */
-  const atHandler = new OrderedIdMap<true>(16);
+  /** Groups at a handler, as ghost·8 + layer, in delivery order (the counts unread). */
+  const atHandler = new OrderedCounts();
   const bound = boundTracker();
   return {
     invariant: 'I8',
@@ -34,7 +34,7 @@ export function livenessMonitor(env: MonitorEnv): LivenessMonitor {
     },
     deliver(ev, timeNs): void {
       bound.event(ev, env, timeNs);
-      atHandler.set(ev.ghost * 8 + ev.layer, true);
+      atHandler.add(ev.ghost * 8 + ev.layer, 1);
     },
     respondOrRetire(ev, timeNs): void {
       bound.event(ev, env, timeNs);
@@ -54,7 +54,7 @@ export function livenessMonitor(env: MonitorEnv): LivenessMonitor {
         );
         return;
       }
-      const held = [...atHandler.keys()];
+      const held = atHandler.keys();
       for (const key of held.slice(0, listedMax)) {
         const ghost = Math.floor(key / 8);
         env.violate('I8', `the ${layerNames[key % 8]} handler still holds group ${ghost} unanswered at quiescence`, [ghost]);
