@@ -307,7 +307,7 @@ export class Checker {
       violationsDropped: this.dropped,
       invariants,
       ...(this.metrics ? { metrics: this.metrics.finish() } : {}),
-      ...(this.chains instanceof NoChains && this.violations.length > 0 ? { chainsKept: false as const } : {}),
+      ...(this.chains === null && this.violations.length > 0 ? { chainsKept: false as const } : {}),
     };
   }
 
