@@ -23,7 +23,7 @@ import { machinesMode, setMachinesMode, type MachinesMode } from '../../machines
 import { FaultlineError } from '../../util/errors.ts';
 import { TraceHash } from '../../util/hash.ts';
 import { resolveTopology, type ActorSpec, type ResolvedTopology, type Topology } from '../../actor/topology.ts';
-import { zeroedMemView } from '../mem-view.ts';
+import { plainMemView } from '../mem-view.ts';
 import type { MemView } from '../../actor/define.ts';
 import { SimInbox, SimQueue } from './sim-channel.ts';
 import { SimTiming } from './timing.ts';
@@ -283,7 +283,7 @@ class SimRun {
     if (this.recordChoices && this.strategy.chooseDelay !== undefined) this.choices.push(delayScheduleMark);
     this.timing = new SimTiming(options.seed, this.strategy, this.recordChoices ? this.choices : null);
     this.checker = options.check === false ? null : new Checker({ actorNames: topo.actors.map((a) => a.name), metrics: options.metrics ?? {}, ...(options.chains === false ? { chains: false } : {}) });
-    this.memViews = new Map(topo.memories.map((m) => [m.name, zeroedMemView(m.name, m.words)]));
+    this.memViews = new Map(topo.memories.map((m) => [m.name, plainMemView(m.name, new Int32Array(m.words))]));
     this.slots = topo.actors.map((a, i) => this.makeSlot(i, a.name, a.def, serviceOf(a.serviceNs), a.serviceByType));
     this.channelService = topo.channels.map((c) => c.service ?? this.slots[c.to]!.service);
     const sources = topo.channels.length + topo.actors.length;
