@@ -192,7 +192,7 @@ function simRunWithChains(topology: Topology, scenario: Scenario, o: NestedRunOp
 }
 
 /** A stop that a second run would not reach at the same step: the wall clock's, an interrupt's. */
-export function stoppedFromOutside(stop: string): boolean {
+function stoppedFromOutside(stop: SimResult['stopReason']): boolean {
   return stop === 'interrupted' || stop === 'wall-clock-cap';
 }
 
