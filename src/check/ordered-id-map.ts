@@ -63,40 +63,10 @@ export class OrderedIdMap<T> {
 
   set(id: number, value: T): void {
     const held = this.slotOf(id);
-    if (held >= 0) this.values[held] = value;
-    else this.insert(id, value);
-  }
-
-  /**
-   * For counts: adds delta to id's value, a new id starting from 0 (at the end of the order, as
-   * set puts it); returns the value before, undefined for a new id. One lookup where get and set take two.
-   */
-  addTo(this: OrderedIdMap<number>, id: number, delta: number): number | undefined {
-    const s = this.slotOf(id);
-    if (s < 0) {
-      this.insert(id, delta);
-      return undefined;
+    if (held >= 0) {
+      this.values[held] = value;
+      return;
     }
-    const before = this.values[s]!;
-    this.values[s] = before + delta;
-    return before;
-  }
-
-  /**
-   * For counts: takes n from id's value and deletes the entry once nothing is left (≤ 0); returns
-   * the value before, undefined (and nothing changes) when id is absent.
-   */
-  takeFrom(this: OrderedIdMap<number>, id: number, n: number): number | undefined {
-    const s = this.slotOf(id);
-    if (s < 0) return undefined;
-    const before = this.values[s]!;
-    if (before - n <= 0) this.delete(id);
-    else this.values[s] = before - n;
-    return before;
-  }
-
-  /** An id not held: into a free pool slot at the end of the order, and indexed. */
-  private insert(id: number, value: T): void {
     let s = this.free;
     if (s >= 0) this.free = this.next[s]!;
     else {
